@@ -1,0 +1,56 @@
+// lockref core: enumerations with spec names.
+//
+// Declare the names of an enum once, next to it, as a constexpr function found by
+// argument-dependent lookup:
+//
+//   enum class SeedState : std::uint16_t { empty = 0, ... };
+//   constexpr auto enum_names(SeedState) {
+//     return std::array{lockref::EnumName{SeedState::empty, "HEK_SEED_UNAVAIL_EMPTY"}, ...};
+//   }
+//
+// JSON, pretty printers, corpora and `lockref eval` then use those names.
+#pragma once
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace lockref {
+
+template <class E>
+struct EnumName {
+  E value;
+  std::string_view name;
+};
+
+template <class E>
+concept NamedEnum = std::is_enum_v<E> && requires(E e) { enum_names(e); };
+
+template <NamedEnum E>
+constexpr std::string_view enum_name(E e) {
+  for (const auto& n : enum_names(E{}))
+    if (n.value == e) return n.name;
+  return "<invalid>";
+}
+
+template <NamedEnum E>
+constexpr std::optional<E> enum_from_name(std::string_view s) {
+  for (const auto& n : enum_names(E{}))
+    if (n.name == s) return n.value;
+  return std::nullopt;
+}
+
+/// "a, b or c": the accepted names, for error messages.
+template <NamedEnum E>
+std::string enum_choices() {
+  std::string out;
+  const auto names = enum_names(E{});
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += (i + 1 == names.size()) ? " or " : ", ";
+    out += names[i].name;
+  }
+  return out;
+}
+
+}  // namespace lockref

@@ -1,0 +1,91 @@
+// lockref core: what a state machine is (ARCHITECTURE.md, "A state machine is a pure function").
+//
+// A machine M is a struct of static, pure, total functions over value types:
+//
+//   struct M {
+//     static constexpr std::string_view name = "epoch";       // CLI name
+//     using Profile = ...;   // vendor-open constants, Hana-reflected (JSON in/out)
+//     using State   = ...;   // Hana-reflected, operator== defaulted
+//     using Event   = std::variant<...>;   // each alternative has `static constexpr tag`
+//     using Output  = ...;   // Hana-reflected; has `status` and `rule` (see Outcome)
+//     using View    = ...;   // observable, derived views (what a device can report)
+//     static State initial(const Profile&);
+//     static Step<State, Output> step(const Profile&, const State&, const Event&);
+//     static View observe(const Profile&, const State&);
+//     static std::vector<Event> candidate_events(const Profile&, const State&);  // valid AND invalid
+//     static std::span<const Invariant<M>> invariants();
+//     static std::string_view view_requirement(std::string_view view_field);    // for divergence reports
+//     static std::string label(const Profile&, const State&);                    // Graphviz node label
+//     static Status validate(const Profile&);                                    // profile sanity
+//   };
+//
+// step() never fails: an event the specification forbids yields its error code in
+// Output::status, names the requirement in Output::rule and leaves the state unchanged.
+// Properties are written against this interface, so a deliberately broken variant
+// ("mutant", a struct deriving from M that overrides one function) can be checked too.
+#pragma once
+#include <concepts>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockref/core/json.hpp"
+
+namespace lockref {
+
+template <class State, class Output>
+struct Step {
+  State next;
+  Output out;
+};
+
+/// The common part of every machine's output.
+///  status: "ok", or the specification's result-code mnemonic (e.g. LOCK_HEK_INVALID_SLOT)
+///  rule:   id of the requirement (spec/requirements.json) that decided the outcome
+struct Outcome {
+  std::string status = "ok";
+  std::string rule;
+  bool is_ok() const { return status == "ok"; }
+  friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+template <class M>
+struct Invariant {
+  std::string_view id;           // check name, as listed in spec/requirements.json
+  std::string_view requirement;  // requirement id it enforces
+  bool (*holds)(const typename M::Profile&, const typename M::State&);
+};
+
+template <class M>
+concept Machine = requires(const typename M::Profile& p, const typename M::State& s, const typename M::Event& e) {
+  { M::name } -> std::convertible_to<std::string_view>;
+  { M::initial(p) } -> std::same_as<typename M::State>;
+  { M::step(p, s, e) } -> std::same_as<Step<typename M::State, typename M::Output>>;
+  { M::observe(p, s) } -> std::same_as<typename M::View>;
+  { M::candidate_events(p, s) } -> std::same_as<std::vector<typename M::Event>>;
+  { M::invariants() } -> std::convertible_to<std::span<const Invariant<M>>>;
+  { M::view_requirement(std::string_view{}) } -> std::convertible_to<std::string_view>;
+  { M::label(p, s) } -> std::convertible_to<std::string>;
+  { M::validate(p) } -> std::same_as<Status>;
+  requires Reflected<typename M::Profile> && Reflected<typename M::State> && Reflected<typename M::Output> &&
+               Reflected<typename M::View>;
+  { s == s } -> std::convertible_to<bool>;
+};
+
+/// The event's tag ("program_next_hek").
+template <class Variant>
+std::string_view event_tag(const Variant& e) {
+  return std::visit([](const auto& a) { return std::string_view(std::decay_t<decltype(a)>::tag); }, e);
+}
+
+/// The state as a transcript shows it: the persistent state plus the derived views.
+template <Machine M>
+Json state_json(const typename M::Profile& p, const typename M::State& s) {
+  Json j = to_json(s);
+  Json v = to_json(M::observe(p, s));
+  for (auto& [k, x] : v.items()) j[k] = x;
+  return j;
+}
+
+}  // namespace lockref

@@ -1,0 +1,18 @@
+// Requirement catalogue access and human-readable divergence reports.
+#pragma once
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "lockref/core/json.hpp"
+#include "lockref/core/transcript.hpp"
+
+namespace lockref::cli {
+
+/// spec/requirements.json, loaded once. Error if missing or malformed.
+const Result<Json>& requirements();
+/// The requirement with this id, if the catalogue has it.
+std::optional<Json> find_requirement(const std::string& id);
+void print_divergence(std::ostream& os, const std::string& source, const Divergence& d);
+
+}  // namespace lockref::cli
