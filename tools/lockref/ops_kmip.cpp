@@ -1,0 +1,90 @@
+// lockref eval ops for KMIP TTLV (KPIO AN §3.4) and the TTLV pretty printer.
+#include <cstdio>
+#include <sstream>
+
+#include "lockref/kmip/json.hpp"
+#include "registry.hpp"
+#include "wire_print.hpp"
+
+namespace lockref::cli {
+
+namespace {
+using namespace lockref::kmip;
+
+
+/// kmip.encode: {"ttlv": item} -> {"hex"}
+Result<Json> kmip_encode(const Json& j) {
+  if (!j.contains("ttlv")) return make_error("missing field \"ttlv\"");
+  auto it = item_from_json(j["ttlv"]);
+  if (!it) return make_error("ttlv: " + it.error().message);
+  auto b = encode(*it);
+  if (!b) return b.error();
+  return Json{{"hex", to_hex(*b)}, {"length", b->size()}};
+}
+
+/// kmip.decode: {"hex"} -> {"ttlv"}; strict (one item spanning all bytes).
+/// With "trailing_zeros": true, zero bytes after the item are accepted (a payload
+/// cut from a 512-byte transfer).
+Result<Json> kmip_decode(const Json& j) {
+  auto b = hex_field(j, "hex");
+  if (!b) return b.error();
+  if (j.value("trailing_zeros", false)) {
+    auto p = decode_prefix(*b);
+    if (!p) return p.error();
+    for (std::size_t i = p->second; i < b->size(); ++i)
+      if ((*b)[i] != 0) return make_error("non-zero byte at offset " + std::to_string(i) + " after the TTLV item");
+    return Json{{"ttlv", item_to_json(p->first)}, {"length", p->second}};
+  }
+  auto it = decode(*b);
+  if (!it) return it.error();
+  return Json{{"ttlv", item_to_json(*it)}, {"length", b->size()}};
+}
+
+LOCKREF_REGISTER(EvalOp{"kmip.encode", "KMIP TTLV encoding of {ttlv:{tag,type,value}} (KPIO AN §3.4) -> {hex}", kmip_encode});
+LOCKREF_REGISTER(EvalOp{"kmip.decode",
+                        "strict KMIP TTLV decoding {hex[,trailing_zeros]} -> {ttlv:{tag,type,value}}", kmip_decode});
+
+void print_item(std::ostringstream& os, const Item& it, std::size_t& off, int depth) {
+  const Bytes enc = *encode(it);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06zx  ", off);
+  os << buf << std::string(static_cast<std::size_t>(depth) * 2, ' ') << tag_to_string(it.tag) << " ("
+     << kmip::detail::hex_u(it.tag, 6) << ") " << item_type_name(it.type);
+  const std::size_t len = it.type == ItemType::structure ? enc.size() - 8 : enc.size() - 8 - pad8(enc.size() - 8);
+  os << " len=" << len;
+  switch (it.type) {
+    case ItemType::structure:
+      os << "\n";
+      off += 8;
+      for (const auto& c : it.children) print_item(os, c, off, depth + 1);
+      return;
+    case ItemType::enumeration: {
+      os << " = " << kmip::detail::hex_u(static_cast<std::uint64_t>(it.num), 8);
+      if (auto n = enum_name(it.tag, static_cast<std::uint32_t>(it.num))) os << " " << *n;
+      break;
+    }
+    case ItemType::boolean: os << " = " << (it.num ? "true" : "false"); break;
+    case ItemType::text_string: os << " = \"" << std::string(it.bytes.begin(), it.bytes.end()) << "\""; break;
+    case ItemType::byte_string:
+    case ItemType::big_integer: os << " = " << to_hex(it.bytes); break;
+    default: os << " = " << it.num; break;
+  }
+  os << "\n";
+  off += enc.size();
+}
+
+}  // namespace
+
+Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset) {
+  auto p = decode_prefix(ttlv);
+  if (!p) return p.error();
+  std::ostringstream os;
+  std::size_t off = base_offset;
+  print_item(os, p->first, off, 0);
+  for (std::size_t i = p->second; i < ttlv.size(); ++i)
+    if (ttlv[i] != 0) return make_error("non-zero byte at offset " + std::to_string(base_offset + i) + " after the TTLV message");
+  if (p->second < ttlv.size()) os << "(" << ttlv.size() - p->second << " zero pad byte(s))\n";
+  return os.str();
+}
+
+}  // namespace lockref::cli

@@ -1,0 +1,147 @@
+// lockref eval ops for (Namespace) Level 0 Discovery (KPIO AN §3.3.2) and its printer.
+#include <cstdio>
+#include <ostream>
+
+#include "lockref/core/json.hpp"
+#include "lockref/tcg/level0.hpp"
+#include "registry.hpp"
+#include "wire_print.hpp"
+
+namespace lockref::cli {
+namespace {
+using namespace lockref::tcg::level0;
+
+std::string code_str(std::uint16_t c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%04x", c);
+  return buf;
+}
+
+Json to_json_l0(const Discovery& d) {
+  Json fs = Json::array();
+  for (const auto& f : d.features) {
+    Json o{{"code", code_str(f.code)}};
+    if (const auto* s = spec_for(f.code)) o["name"] = std::string(s->name);
+    o["version_byte"] = f.version_byte;
+    o["length"] = f.data.size();
+    Json fields = Json::object();
+    for (const auto& x : fields_of(f)) fields[x.name] = x.value;
+    if (!fields.empty()) o["fields"] = fields;
+    o["data"] = to_hex(f.data);
+    fs.push_back(o);
+  }
+  return Json{{"revision", d.revision}, {"reserved", to_hex(d.reserved)}, {"vendor", to_hex(d.vendor)}, {"features", fs}};
+}
+
+Result<Discovery> from_json_l0(const Json& j) {
+  if (!j.is_object()) return make_error("discovery: expected object");
+  Discovery d;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "revision") {
+      auto r = from_json<std::uint32_t>(*it);
+      if (!r) return make_error("revision: " + r.error().message);
+      d.revision = *r;
+    } else if (k == "reserved" || k == "vendor") {
+      auto b = from_json<Bytes>(*it);
+      if (!b) return make_error(k + ": " + b.error().message);
+      (k == "reserved" ? d.reserved : d.vendor) = std::move(b).value();
+    } else if (k == "features") {
+      if (!it->is_array()) return make_error("features: expected array");
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        const Json& fj = (*it)[i];
+        const std::string at = "features[" + std::to_string(i) + "]";
+        if (!fj.is_object() || !fj.contains("code") || !fj["code"].is_string())
+          return make_error(at + ": expected {\"code\": \"0x....\", ...}");
+        Feature f;
+        auto cb = from_hex(fj["code"].get<std::string>());
+        if (!cb || cb->size() != 2) return make_error(at + ".code: expected \"0x\" and 4 hex digits");
+        f.code = static_cast<std::uint16_t>(((*cb)[0] << 8) | (*cb)[1]);
+        for (auto ft = fj.begin(); ft != fj.end(); ++ft) {
+          const std::string& fk = ft.key();
+          if (fk == "code" || fk == "name" || fk == "length" || fk == "fields") continue;
+          if (fk == "version_byte") {
+            auto v = from_json<std::uint8_t>(*ft);
+            if (!v) return make_error(at + ".version_byte: " + v.error().message);
+            f.version_byte = *v;
+          } else if (fk == "data") {
+            auto b = from_json<Bytes>(*ft);
+            if (!b) return make_error(at + ".data: " + b.error().message);
+            f.data = std::move(b).value();
+          } else {
+            return make_error(at + ": unknown field \"" + fk + "\"");
+          }
+        }
+        if (fj.contains("fields")) {
+          if (!fj["fields"].is_object()) return make_error(at + ".fields: expected object");
+          for (auto x = fj["fields"].begin(); x != fj["fields"].end(); ++x) {
+            if (!x->is_number_unsigned()) return make_error(at + ".fields." + x.key() + ": expected unsigned number");
+            if (auto s = set_field(f, x.key(), x->get<std::uint64_t>()); !s) return make_error(at + ".fields: " + s.error().message);
+          }
+        }
+        if (fj.contains("length")) {
+          auto n = from_json<std::uint8_t>(fj["length"]);
+          if (!n) return make_error(at + ".length: " + n.error().message);
+          if (*n < f.data.size()) return make_error(at + ".length " + std::to_string(*n) + " is shorter than the data");
+          f.data.resize(*n, 0);
+        }
+        d.features.push_back(std::move(f));
+      }
+    } else if (k != "op") {
+      return make_error("unknown field \"" + k + "\"");
+    }
+  }
+  return d;
+}
+
+/// tcg.level0.parse: {"hex"} -> {"discovery": {...}, "length"}
+Result<Json> level0_parse(const Json& j) {
+  auto b = hex_field(j, "hex");
+  if (!b) return b.error();
+  auto d = parse(*b);
+  if (!d) return d.error();
+  return Json{{"discovery", to_json_l0(*d)}, {"length", emit(*d)->size()}};
+}
+
+/// tcg.level0.emit: {"discovery": {...}} -> {"hex"}; "fields" set typed fields over "data".
+Result<Json> level0_emit(const Json& j) {
+  if (!j.contains("discovery")) return make_error("missing field \"discovery\"");
+  auto d = from_json_l0(j["discovery"]);
+  if (!d) return make_error("discovery." + d.error().message);
+  auto b = emit(*d);
+  if (!b) return b.error();
+  return Json{{"hex", to_hex(*b)}, {"length", b->size()}};
+}
+
+LOCKREF_REGISTER(EvalOp{"tcg.level0.parse",
+                        "(Namespace) Level 0 Discovery response {hex} -> typed features, unknown ones kept (KPIO AN §3.3.2)",
+                        level0_parse});
+LOCKREF_REGISTER(EvalOp{"tcg.level0.emit", "(Namespace) Level 0 Discovery {discovery} -> {hex} (inverse of tcg.level0.parse)",
+                        level0_emit});
+
+}  // namespace
+
+Status print_level0(std::ostream& os, ByteView b) {
+  auto d = parse(b);
+  if (!d) return d.error();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%06x  ", 0);
+  os << buf << "Level 0 Discovery header  Length=" << (emit(*d)->size() - 4) << " Revision=" << d->revision
+     << " Reserved=" << to_hex(d->reserved) << " VendorSpecific=" << to_hex(d->vendor) << "\n";
+  std::size_t off = header_size;
+  for (const auto& f : d->features) {
+    const auto* s = spec_for(f.code);
+    std::snprintf(buf, sizeof buf, "%06zx  ", off);
+    os << buf << "  Feature " << code_str(f.code) << " " << (s ? std::string(s->name) : std::string("(unknown to lockref)"))
+       << "  Version=" << (f.version_byte >> 4) << " Length=" << f.data.size() << "\n";
+    for (const auto& x : fields_of(f)) {
+      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(x.value));
+      os << "          " << x.name << " = " << x.value << " (" << buf << ")\n";
+    }
+    if (!s || fields_of(f).empty()) os << "          data = " << to_hex(f.data) << "\n";
+    off += 4 + f.data.size();
+  }
+  return ok_status();
+}
+
+}  // namespace lockref::cli
