@@ -20,11 +20,18 @@ namespace lockref::tcg {
 
 inline Json value_to_json(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::uint: return v.u;
-    case Value::Kind::sint: return Json{{"int", v.s}};
+    case Value::Kind::uint:
+      if (v.width) return Json{{"uint", v.u}, {"width", v.width}};
+      return v.u;
+    case Value::Kind::sint: {
+      Json o{{"int", v.s}};
+      if (v.width) o["width"] = v.width;
+      return o;
+    }
     case Value::Kind::bytes: {
       Json o{{"bytes", to_hex(v.b)}};
       if (v.continued) o["continued"] = true;
+      if (v.form) o["form"] = *v.form == AtomForm::short_atom ? "short" : *v.form == AtomForm::medium ? "medium" : "long";
       return o;
     }
     case Value::Kind::list: {
@@ -76,10 +83,37 @@ inline Result<Value> value_from_json(const Json& j, std::size_t depth = 0) {
       if (!v) return make_error("value: " + v.error().message);
       return Value::of_name(std::move(n).value(), std::move(v).value());
     }
-    if (j.contains("int") && j.size() == 1 && j["int"].is_number_integer()) return Value::of_int(j["int"].get<std::int64_t>());
+    if (j.contains("int") || j.contains("uint")) {
+      const bool is_signed = j.contains("int");
+      const Json& n = j[is_signed ? "int" : "uint"];
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != (is_signed ? "int" : "uint") && it.key() != "width") return make_error("unknown field \"" + it.key() + "\"");
+      if (is_signed ? !n.is_number_integer() : !n.is_number_unsigned())
+        return make_error(is_signed ? "int: expected an integer" : "uint: expected an unsigned integer");
+      Value v = is_signed ? Value::of_int(n.get<std::int64_t>()) : Value::of_uint(n.get<std::uint64_t>());
+      if (j.contains("width")) {
+        // a non-minimal short atom of exactly `width` data bytes; the value must fit
+        auto w = from_json<std::uint8_t>(j["width"]);
+        if (!w || *w < 1 || *w > 8) return make_error("width: expected 1..8 data bytes");
+        const std::uint64_t bits = is_signed ? static_cast<std::uint64_t>(v.s) : v.u;
+        if (*w < 8) {
+          const std::uint64_t top = bits >> (8 * *w - (is_signed ? 1 : 0));
+          const bool fits = is_signed ? (top == 0 || top == (~std::uint64_t{0} >> (8 * *w - 1))) : top == 0;
+          if (!fits) return make_error("width: the value does not fit " + std::to_string(*w) + " byte(s)");
+        }
+        v.width = *w;
+        std::vector<Token> a, b;
+        append_value(a, v);
+        v.width = 0;
+        append_value(b, v);
+        if (a != b) v.width = *w;  // keep only a genuinely non-minimal width
+      }
+      return v;
+    }
     if (j.contains("bytes")) {
       for (auto it = j.begin(); it != j.end(); ++it)
-        if (it.key() != "bytes" && it.key() != "continued") return make_error("unknown field \"" + it.key() + "\"");
+        if (it.key() != "bytes" && it.key() != "continued" && it.key() != "form")
+          return make_error("unknown field \"" + it.key() + "\"");
       if (!j["bytes"].is_string()) return make_error("bytes: expected hex string");
       auto b = from_hex(j["bytes"].get<std::string>());
       if (!b) return make_error("bytes: " + b.error().message);
@@ -88,7 +122,18 @@ inline Result<Value> value_from_json(const Json& j, std::size_t depth = 0) {
         if (!j["continued"].is_boolean()) return make_error("continued: expected boolean");
         cont = j["continued"].get<bool>();
       }
-      return Value::of_bytes(std::move(b).value(), cont);
+      Value v = Value::of_bytes(std::move(b).value(), cont);
+      if (j.contains("form")) {
+        const Json& f = j["form"];
+        if (f == "short") v.form = AtomForm::short_atom;
+        else if (f == "medium") v.form = AtomForm::medium;
+        else if (f == "long") v.form = AtomForm::long_atom;
+        else return make_error("form: expected short, medium or long");
+        const std::size_t cap = *v.form == AtomForm::short_atom ? 15 : *v.form == AtomForm::medium ? 2047 : max_long_atom;
+        if (v.b.size() > cap) return make_error("form: " + f.get<std::string>() + " atoms hold at most " + std::to_string(cap) + " bytes");
+        if (bytes_atom(v.b, cont).form == *v.form) v.form.reset();  // the minimal form anyway
+      }
+      return v;
     }
     if (j.contains("str") && j.size() == 1 && j["str"].is_string()) return Value::of_bytes(to_bytes(j["str"].get<std::string>()));
     if (j.contains("uid") && j.size() == 1) {

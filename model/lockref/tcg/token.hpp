@@ -260,6 +260,9 @@ struct Value {
   std::int64_t s = 0;
   Bytes b;
   bool continued = false;      // bytes: the S ("continued") flag of its atom
+  // Non-minimal encodings, kept so that decode -> encode reproduces the bytes:
+  std::uint8_t width = 0;      // integers: data bytes of a short atom (0 = minimal)
+  std::optional<AtomForm> form;  // bytes: atom form (absent = minimal)
   std::vector<Value> items;    // list: elements; name: {name, value}
   friend bool operator==(const Value&, const Value&) = default;
 
@@ -271,11 +274,28 @@ struct Value {
   static Value of_empty() { Value x; x.kind = Kind::empty; return x; }
 };
 
+/// An integer atom with a chosen number of data bytes (a non-minimal encoding, as
+/// Table 54 uses for CertSize: 84 00 00 02 EE). The width must hold the value.
+inline Token int_atom_width(std::uint64_t bits, bool is_signed, std::uint8_t width) {
+  Bytes d;
+  put_be(d, bits, width);
+  return Token{TokenType::atom, AtomForm::short_atom, false, is_signed, std::move(d)};
+}
+
 inline void append_value(std::vector<Token>& out, const Value& v) {
   switch (v.kind) {
-    case Value::Kind::uint: out.push_back(uint_atom(v.u)); break;
-    case Value::Kind::sint: out.push_back(int_atom(v.s)); break;
-    case Value::Kind::bytes: out.push_back(bytes_atom(v.b, v.continued)); break;
+    case Value::Kind::uint:
+      out.push_back(v.width ? int_atom_width(v.u, false, v.width) : uint_atom(v.u));
+      break;
+    case Value::Kind::sint:
+      out.push_back(v.width ? int_atom_width(static_cast<std::uint64_t>(v.s), true, v.width) : int_atom(v.s));
+      break;
+    case Value::Kind::bytes: {
+      Token t = bytes_atom(v.b, v.continued);
+      if (v.form) t.form = *v.form;
+      out.push_back(std::move(t));
+      break;
+    }
     case Value::Kind::empty: out.push_back(control(TokenType::empty)); break;
     case Value::Kind::list:
       out.push_back(control(TokenType::start_list));
@@ -292,7 +312,11 @@ inline void append_value(std::vector<Token>& out, const Value& v) {
 
 /// The integer or byte value of one atom token.
 inline Result<Value> atom_value(const Token& t) {
-  if (t.byte_string) return Value::of_bytes(t.data, t.sign);
+  if (t.byte_string) {
+    Value v = Value::of_bytes(t.data, t.sign);
+    if (bytes_atom(t.data, t.sign).form != t.form) v.form = t.form;
+    return v;
+  }
   if (t.form == AtomForm::tiny) {
     if (!t.sign) return Value::of_uint(t.data[0]);
     const int v = t.data[0] & 0x20 ? static_cast<int>(t.data[0]) - 64 : t.data[0];
@@ -302,14 +326,22 @@ inline Result<Value> atom_value(const Token& t) {
   std::size_t first = 0;
   if (!t.sign)
     while (first < t.data.size() && t.data[first] == 0) ++first;
-  if (t.data.size() - first > 8) return make_error("integer atom wider than 64 bits");
+  if (t.data.size() > 8) return make_error("integer atom with more than 8 data bytes");
   if (t.data.empty()) return make_error("integer atom with no data bytes");
+  if (t.form != AtomForm::short_atom)
+    return make_error("integer in a medium or long atom (lockref keeps integers in tiny or short atoms)");
   std::uint64_t v = 0;
   for (std::size_t i = first; i < t.data.size(); ++i) v = (v << 8) | t.data[i];
-  if (!t.sign) return Value::of_uint(v);
-  const std::size_t n = t.data.size();
-  if (n < 8 && (t.data[0] & 0x80)) v |= ~std::uint64_t{0} << (8 * n);
-  return Value::of_int(static_cast<std::int64_t>(v));
+  Value out;
+  if (!t.sign) {
+    out = Value::of_uint(v);
+  } else {
+    const std::size_t n = t.data.size();
+    if (n < 8 && (t.data[0] & 0x80)) v |= ~std::uint64_t{0} << (8 * n);
+    out = Value::of_int(static_cast<std::int64_t>(v));
+  }
+  if (!is_canonical(t)) out.width = static_cast<std::uint8_t>(t.data.size());
+  return out;
 }
 
 namespace detail {
