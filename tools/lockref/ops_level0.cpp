@@ -1,9 +1,12 @@
-// lockref eval ops for (Namespace) Level 0 Discovery (KPIO AN §3.3.2) and its printer.
+// lockref eval ops for (Namespace) Level 0 Discovery (KPIO AN §3.3.2) with its printer, and
+// for the Security Protocol 0x02 commands (Clear Single MEK, Clear All MEKs, Get Nonce).
 #include <cstdio>
 #include <ostream>
 
 #include "lockref/core/json.hpp"
+#include "lockref/tcg/json.hpp"
 #include "lockref/tcg/level0.hpp"
+#include "lockref/tcg/sp02.hpp"
 #include "registry.hpp"
 #include "wire_print.hpp"
 
@@ -118,6 +121,84 @@ LOCKREF_REGISTER(EvalOp{"tcg.level0.parse",
                         level0_parse});
 LOCKREF_REGISTER(EvalOp{"tcg.level0.emit", "(Namespace) Level 0 Discovery {discovery} -> {hex} (inverse of tcg.level0.parse)",
                         level0_emit});
+
+Result<tcg::sp02::Profile> sp02_profile(const Json& j) {
+  tcg::sp02::Profile p;
+  const std::string l = j.value("ext_comid_layout", "seed_tables");
+  if (l == "tcg_core") p.ext_comid = tcg::sp02::ExtComIdLayout::tcg_core;
+  else if (l != "seed_tables") return make_error("ext_comid_layout: expected seed_tables or tcg_core");
+  if (j.contains("transfer_length")) {
+    auto n = from_json<std::uint16_t>(j["transfer_length"]);
+    if (!n || *n < 16) return make_error("transfer_length: expected 16..65535");
+    p.transfer_length = *n;
+  }
+  return p;
+}
+
+Result<std::uint32_t> sp02_code(const Json& j) {
+  const std::string c = j.value("command", "");
+  if (c == "clear_single_mek") return tcg::sp02::clear_single_mek;
+  if (c == "clear_all_meks") return tcg::sp02::clear_all_meks;
+  return make_error("command: expected clear_single_mek or clear_all_meks");
+}
+
+/// tcg.sp02.encode: {"command", "direction": "request"|"response", "comid", "comid_ext",
+/// "key_tag", "status", "ext_comid_layout", "transfer_length"} -> {"hex"}
+Result<Json> sp02_encode(const Json& j) {
+  auto p = sp02_profile(j);
+  if (!p) return p.error();
+  auto code = sp02_code(j);
+  if (!code) return code.error();
+  std::uint16_t comid = 0x0800, ext = 0, tag = 0;
+  std::uint32_t status = 0;
+  for (auto s : {tcg::detail::read_opt(j, "comid", comid), tcg::detail::read_opt(j, "comid_ext", ext),
+                 tcg::detail::read_opt(j, "key_tag", tag), tcg::detail::read_opt(j, "status", status)})
+    if (!s) return s.error();
+  const std::string dir = j.value("direction", "request");
+  Result<Bytes> b = dir == "request" ? tcg::sp02::encode(tcg::sp02::Request{*code, comid, ext, tag}, *p)
+                    : dir == "response" ? tcg::sp02::encode(tcg::sp02::Response{*code, comid, ext, status}, *p)
+                                        : Result<Bytes>(make_error("direction: expected request or response"));
+  if (!b) return b.error();
+  return Json{{"hex", to_hex(*b)}, {"length", b->size()}};
+}
+
+/// tcg.sp02.decode: {"hex", "direction": "request"|"response"|"nonce", "nonce_length"} -> fields
+Result<Json> sp02_decode(const Json& j) {
+  auto p = sp02_profile(j);
+  if (!p) return p.error();
+  auto b = hex_field(j, "hex");
+  if (!b) return b.error();
+  const std::string dir = j.value("direction", "request");
+  auto name = [](std::uint32_t c) { return c == tcg::sp02::clear_single_mek ? "clear_single_mek" : "clear_all_meks"; };
+  if (dir == "request") {
+    auto q = tcg::sp02::decode_request(*b, *p);
+    if (!q) return q.error();
+    Json o{{"command", name(q->request_code)}, {"comid", q->comid}, {"comid_ext", q->comid_ext}};
+    if (q->request_code == tcg::sp02::clear_single_mek) o["key_tag"] = q->key_tag;
+    return o;
+  }
+  if (dir == "response") {
+    auto r = tcg::sp02::decode_response(*b, *p);
+    if (!r) return r.error();
+    return Json{{"command", name(r->request_code)}, {"comid", r->comid}, {"comid_ext", r->comid_ext}, {"status", r->status}};
+  }
+  if (dir == "nonce") {
+    std::size_t n = 16;
+    if (auto s = tcg::detail::read_opt(j, "nonce_length", n); !s) return s.error();
+    auto nonce = tcg::sp02::decode_nonce(*b, n);
+    if (!nonce) return nonce.error();
+    return Json{{"nonce", to_hex(*nonce)}};
+  }
+  return make_error("direction: expected request, response or nonce");
+}
+
+LOCKREF_REGISTER(EvalOp{"tcg.sp02.encode",
+                        "Security Protocol 0x02 Clear Single MEK / Clear All MEKs request or response -> {hex} "
+                        "(KPIO AN Tables 31-35)",
+                        sp02_encode});
+LOCKREF_REGISTER(EvalOp{"tcg.sp02.decode",
+                        "Security Protocol 0x02 {hex, direction: request|response|nonce} -> fields (KPIO AN Tables 31-35, 66)",
+                        sp02_decode});
 
 }  // namespace
 
