@@ -34,7 +34,7 @@ inline Json item_to_json(const Item& it) {
     }
     case ItemType::enumeration:
       if (auto n = enum_name(it.tag, static_cast<std::uint32_t>(it.num))) o["value"] = std::string(*n);
-      else o["value"] = it.num;
+      else o["value"] = static_cast<std::uint64_t>(it.num);
       break;
     case ItemType::boolean: o["value"] = it.num != 0; break;
     case ItemType::text_string: o["value"] = std::string(it.bytes.begin(), it.bytes.end()); break;
@@ -78,7 +78,8 @@ inline Result<Item> item_from_json(const Json& j, std::size_t depth = 0) {
         auto e = enum_value(it.tag, v.get<std::string>());
         if (!e) return make_error(at + ": unknown enumeration name \"" + v.get<std::string>() + "\" (use a number)");
         it.num = *e;
-      } else if (v.is_number_unsigned()) {
+      } else if (v.is_number_integer() && (v.is_number_unsigned() || v.get<std::int64_t>() >= 0)) {
+        if (v.get<std::uint64_t>() > 0xFFFFFFFFu) return bad("at most 2^32-1");
         it.num = static_cast<std::int64_t>(v.get<std::uint64_t>());
       } else {
         return bad("a name or an unsigned number");
