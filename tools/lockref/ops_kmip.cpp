@@ -35,6 +35,13 @@ Result<Json> kmip_decode(const Json& j) {
       if ((*b)[i] != 0) return make_error("non-zero byte at offset " + std::to_string(i) + " after the TTLV item");
     return Json{{"ttlv", item_to_json(p->first)}, {"length", p->second}};
   }
+  if (j.value("sequence", false)) {
+    auto items = decode_sequence(*b);
+    if (!items) return items.error();
+    Json a = Json::array();
+    for (const auto& it : *items) a.push_back(item_to_json(it));
+    return Json{{"items", a}, {"length", b->size()}};
+  }
   auto it = decode(*b);
   if (!it) return it.error();
   return Json{{"ttlv", item_to_json(*it)}, {"length", b->size()}};
@@ -42,7 +49,7 @@ Result<Json> kmip_decode(const Json& j) {
 
 LOCKREF_REGISTER(EvalOp{"kmip.encode", "KMIP TTLV encoding of {ttlv:{tag,type,value}} (KPIO AN §3.4) -> {hex}", kmip_encode});
 LOCKREF_REGISTER(EvalOp{"kmip.decode",
-                        "strict KMIP TTLV decoding {hex[,trailing_zeros]} -> {ttlv:{tag,type,value}}", kmip_decode});
+                        "strict KMIP TTLV decoding {hex[,trailing_zeros|sequence]} -> {ttlv:{tag,type,value}} or {items:[...]}", kmip_decode});
 
 void print_item(std::ostringstream& os, const Item& it, std::size_t& off, int depth) {
   const Bytes enc = *encode(it);

@@ -232,6 +232,18 @@ inline Result<Item> decode(ByteView b) {
   return it;
 }
 
+/// Decodes a concatenation of items (e.g. libkmip's encoded Query function list).
+inline Result<std::vector<Item>> decode_sequence(ByteView b) {
+  std::vector<Item> out;
+  std::size_t pos = 0;
+  while (pos < b.size()) {
+    auto it = detail::decode_item(b, pos, 0, 0);
+    if (!it) return it.error();
+    out.push_back(std::move(it).value());
+  }
+  return out;
+}
+
 /// Decodes one item and returns how many bytes it used (for payloads followed by padding).
 inline Result<std::pair<Item, std::size_t>> decode_prefix(ByteView b) {
   std::size_t pos = 0;
