@@ -57,7 +57,16 @@ void print_item(std::ostringstream& os, const Item& it, std::size_t& off, int de
   std::snprintf(buf, sizeof buf, "%06zx  ", off);
   os << buf << std::string(static_cast<std::size_t>(depth) * 2, ' ') << tag_to_string(it.tag) << " ("
      << kmip::detail::hex_u(it.tag, 6) << ") " << item_type_name(it.type);
-  const std::size_t len = it.type == ItemType::structure ? enc.size() - 8 : enc.size() - 8 - pad8(enc.size() - 8);
+  std::size_t len = enc.size() - 8;  // Structure: its items
+  switch (it.type) {
+    case ItemType::integer:
+    case ItemType::enumeration:
+    case ItemType::interval: len = 4; break;
+    case ItemType::text_string:
+    case ItemType::byte_string:
+    case ItemType::big_integer: len = it.bytes.size(); break;
+    default: break;
+  }
   os << " len=" << len;
   switch (it.type) {
     case ItemType::structure:
