@@ -308,7 +308,10 @@ inline Result<ComPacket> compacket_from_json(const Json& j) {
         sp.payload = std::move(b).value();
       } else {
         auto items = items_from_json(sj.value("payload", Json::array()));
-        if (!items) return make_error(sat + ".payload" + items.error().message);
+        if (!items) {
+          const auto& m = items.error().message;
+          return make_error(sat + ".payload" + (m.starts_with("[") ? "" : ": ") + m);
+        }
         auto b = encode_items(*items);
         if (!b) return make_error(sat + ".payload: " + b.error().message);
         sp.payload = std::move(b).value();
