@@ -14,6 +14,7 @@ out=$("$L" decode "$(vec tcg-seed002.json kpio-table5-encode expect)")
 expect "table 5 ComPacket framing" "Subpacket  Kind=0 (data) Length=69 (+3 pad)" "$out"
 expect "table 5 UIDs by name" "short atom  StartSession UID" "$out"
 expect "table 5 password" '"Admin1_password"' "$out"
+expect "table 5 method signature (§3.3.1.1)" 'signature: session[0:0] -> SMUID.StartSession[1, KeyPerIOSP, 1, 0 = "Admin1_password", 3 = Admin1]' "$out"
 
 SEED="$SRC/../shared/seeds/002_663e49dcce633651.txt"
 if [ -f "$SEED" ]; then

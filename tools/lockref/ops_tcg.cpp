@@ -1,5 +1,6 @@
 // lockref eval ops for TCG Storage wire formats (KPIO AN §3.3) and `lockref decode`.
 #include <cstdio>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -179,6 +180,51 @@ Status print_tokens(std::ostream& os, ByteView payload, std::size_t base, int in
   return ok_status();
 }
 
+std::string uid_text(ByteView u, std::optional<UidKind> kind) {
+  if (u.size() == 8) {
+    std::uint64_t x = 0;
+    for (auto c : u) x = (x << 8) | c;
+    if (auto n = uid_name(x, kind)) return std::string(*n);
+  }
+  return "0x" + to_hex(u);
+}
+
+std::string value_text(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::uint: return std::to_string(v.u);
+    case Value::Kind::sint: return std::to_string(v.s);
+    case Value::Kind::empty: return "<empty>";
+    case Value::Kind::bytes: {
+      bool printable = !v.b.empty();
+      for (auto c : v.b) printable = printable && c >= 0x20 && c < 0x7F;
+      if (v.b.size() == 8 && !printable) return uid_text(v.b, std::nullopt);
+      if (printable) return "\"" + std::string(v.b.begin(), v.b.end()) + "\"";
+      return v.b.size() <= 16 ? "0x" + to_hex(v.b) : "<" + std::to_string(v.b.size()) + " bytes>";
+    }
+    case Value::Kind::name: return value_text(v.items[0]) + " = " + value_text(v.items[1]);
+    case Value::Kind::list: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + value_text(v.items[i]);
+      return out + "]";
+    }
+  }
+  return "?";
+}
+
+/// The note's method-signature pseudo-code (KPIO AN §3.3.1.1) for one item.
+std::string signature(const Item& it, std::uint32_t tsn, std::uint32_t hsn) {
+  const std::string session = "session[" + (tsn ? hx(tsn, 1) : "0") + ":" + (hsn ? hx(hsn, 1) : "0") + "]";
+  if (const auto* c = std::get_if<MethodCall>(&it)) {
+    const std::string m = uid_text(c->method, UidKind::method);
+    const bool from_tper = m == "SyncSession";
+    std::string args;
+    for (std::size_t i = 0; i < c->args.size(); ++i) args += (i ? ", " : "") + value_text(c->args[i]);
+    return session + (from_tper ? " <- " : " -> ") + uid_text(c->invoking, UidKind::object) + "." + m + "[" + args + "]";
+  }
+  if (const auto* r = std::get_if<MethodResult>(&it)) return session + " <- " + value_text(Value::of_list(r->results));
+  return session + " <- EOS";
+}
+
 Status print_compacket(std::ostream& os, ByteView b) {
   auto c = decode_compacket(b);
   if (!c) return c.error();
@@ -195,6 +241,15 @@ Status print_compacket(std::ostream& os, ByteView b) {
     for (const auto& s : p.subpackets) {
       os << off(pos) << "    Subpacket  Kind=" << s.kind << (s.kind == 0 ? " (data)" : "") << " Length=" << s.payload.size()
          << " (+" << pad4(s.payload.size()) << " pad)\n";
+      if (auto items = decode_items(s.payload))
+        for (const auto& it : *items) {
+          const auto* mc = std::get_if<MethodCall>(&it);
+          const auto* mr = std::get_if<MethodResult>(&it);
+          const StatusList* st = mc ? &mc->status : mr ? &mr->status : nullptr;
+          os << "        signature: " << signature(it, p.tsn, p.hsn);
+          if (st && !st->empty() && (*st)[0] != 0) os << "  status " << (*st)[0];
+          os << "\n";
+        }
       if (auto st = print_tokens(os, s.payload, pos + subpacket_header_size, 6); !st) return st;
       pos += subpacket_header_size + s.payload.size() + pad4(s.payload.size());
     }

@@ -27,29 +27,29 @@ inline constexpr std::array named_uids{
     NamedUid{"StartSession", 0x000000000000FF02ull, UidKind::method, "KPIO AN §3.3.3.1 Table 5"},
     NamedUid{"SyncSession", 0x000000000000FF03ull, UidKind::method, "KPIO AN §3.3.3.2 Table 6"},
     // SP methods (Get/Set/Revert/Activate)
-    NamedUid{"Get", 0x0000000600000016ull, UidKind::method, "KPIO AN §3.3.4.2"},
-    NamedUid{"Set", 0x0000000600000017ull, UidKind::method, "KPIO AN §3.3.3.3"},
+    NamedUid{"Get", 0x0000000600000016ull, UidKind::method, "KPIO AN §3.3.4.2 Table 11"},
+    NamedUid{"Set", 0x0000000600000017ull, UidKind::method, "KPIO AN §3.3.4.5 Table 14"},
     NamedUid{"Revert", 0x0000000600000202ull, UidKind::method, "KPIO AN §3.3.17.2 Table 36"},
-    NamedUid{"Activate", 0x0000000600000203ull, UidKind::method, "KPIO AN §3.3.5.3"},
+    NamedUid{"Activate", 0x0000000600000203ull, UidKind::method, "KPIO AN §3.3.5.3 Table 18"},
     // SPs
-    NamedUid{"AdminSP", 0x0000020500000001ull, UidKind::object, "KPIO AN §3.3.4.1.1"},
+    NamedUid{"AdminSP", 0x0000020500000001ull, UidKind::object, "KPIO AN §3.3.4.1.1 Table 10"},
     NamedUid{"KeyPerIOSP", 0x0000020500000003ull, UidKind::object, "KPIO AN §3.3.3.1 Table 5"},
     // Authorities
-    NamedUid{"SID", 0x0000000900000006ull, UidKind::object, "KPIO AN §3.3.4.4"},
+    NamedUid{"SID", 0x0000000900000006ull, UidKind::object, "KPIO AN §3.3.4.4 Table 13"},
     NamedUid{"Admin1", 0x0000000900010001ull, UidKind::object, "KPIO AN §3.3.3.1 Table 5"},
     // C_PIN rows
-    NamedUid{"C_PIN_SID", 0x0000000B00000001ull, UidKind::object, "KPIO AN §3.3.4.5"},
-    NamedUid{"C_PIN_MSID", 0x0000000B00008402ull, UidKind::object, "KPIO AN §3.3.4.2"},
-    NamedUid{"C_PIN_Admin1", 0x0000000B00010001ull, UidKind::object, "KPIO AN §3.3.6.2"},
+    NamedUid{"C_PIN_SID", 0x0000000B00000001ull, UidKind::object, "KPIO AN §3.3.4.5 Table 14"},
+    NamedUid{"C_PIN_MSID", 0x0000000B00008402ull, UidKind::object, "KPIO AN §3.3.4.2 Table 11"},
+    NamedUid{"C_PIN_Admin1", 0x0000000B00010001ull, UidKind::object, "KPIO AN §3.3.6.2 Table 21"},
     // Key Per I/O SP tables
-    NamedUid{"Certificate1", 0x0000000A00000001ull, UidKind::object, "KPIO AN §3.4.5.4"},
-    NamedUid{"KeyTagAllocation1", 0x0000120100000001ull, UidKind::object, "KPIO AN §3.3.7.2"},
-    NamedUid{"NULLKeyEncryptionKey", 0x0000120200000001ull, UidKind::object, "KPIO AN §3.3.10"},
-    NamedUid{"PKIPublicKeyEncryptionKey", 0x0000120200000002ull, UidKind::object, "KPIO AN §3.3.13"},
-    NamedUid{"KeyEncryptionKey1", 0x0000120200010001ull, UidKind::object, "KPIO AN §3.3.9.2"},
-    NamedUid{"KeyEncryptionKey2", 0x0000120200010002ull, UidKind::object, "KPIO AN §3.4.4.3"},
-    NamedUid{"KPIOPolicies", 0x0000120300000001ull, UidKind::object, "KPIO AN §3.3.8.2"},
-    NamedUid{"KeyPerIOPublicKeyCertificateData", 0x0000120400000000ull, UidKind::object, "KPIO AN §3.4.5.5"},
+    NamedUid{"Certificate1", 0x0000000A00000001ull, UidKind::object, "KPIO AN §3.4.5.4 Table 53"},
+    NamedUid{"KeyTagAllocation1", 0x0000120100000001ull, UidKind::object, "KPIO AN §3.3.7.2 Table 22"},
+    NamedUid{"NULLKeyEncryptionKey", 0x0000120200000001ull, UidKind::object, "KPIO AN §3.3.12.2 Table 27"},
+    NamedUid{"PKIPublicKeyEncryptionKey", 0x0000120200000002ull, UidKind::object, "KPIO AN §3.3.14.2 Table 29"},
+    NamedUid{"KeyEncryptionKey1", 0x0000120200010001ull, UidKind::object, "KPIO AN §3.3.9.2 Table 24"},
+    NamedUid{"KeyEncryptionKey2", 0x0000120200010002ull, UidKind::object, "KPIO AN §3.4.4.3 Table 48"},
+    NamedUid{"KPIOPolicies", 0x0000120300000001ull, UidKind::object, "KPIO AN §3.3.8.2 Table 23"},
+    NamedUid{"KeyPerIOPublicKeyCertificateData", 0x0000120400000000ull, UidKind::object, "KPIO AN §3.4.5.4.1 Table 54"},
 };
 
 constexpr Uid to_uid(std::uint64_t v) {
