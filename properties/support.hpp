@@ -31,12 +31,21 @@ inline rc::detail::TestParams params(int default_cases = 200) {
   return p;
 }
 
+/// Listens to nothing: keeps RapidCheck's at-exit "reproduce" banner out of the log for
+/// the expected failures of mutants (doctest reports real failures with counterexamples).
+struct QuietListener : rc::detail::TestListener {
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
 template <class Testable>
 rc::detail::TestResult run(const std::string& desc, Testable&& t, const rc::detail::TestParams& p) {
   rc::detail::TestMetadata md;
   md.id = desc;
   md.description = desc;
-  return rc::detail::checkTestable(std::forward<Testable>(t), md, p);
+  QuietListener quiet;
+  return rc::detail::checkTestable(std::forward<Testable>(t), md, p, quiet);
 }
 
 template <class Testable>

@@ -136,7 +136,8 @@ int cmd_check(const Args& a) {
   return m->check(lines, src, a);
 }
 
-/// TEST_CASE names under tests/ and properties/: the checks requirements may name.
+/// The checks requirements may name: TEST_CASE names under tests/ and properties/, plus
+/// the command-line and oracle test scripts.
 std::map<std::string, std::string> scan_checks(const std::string& root) {
   std::map<std::string, std::string> found;  // name -> file
   static const std::regex re(R"re(TEST_CASE\s*\(\s*"([^"]+)")re");
@@ -154,6 +155,15 @@ std::map<std::string, std::string> scan_checks(const std::string& root) {
       for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
         found[(*it)[1].str()] = fs::relative(e.path(), root).string();
     }
+  }
+  // tests/cli/NAME.sh and tests/oracle/test_NAME.py are ctest tests "cli: NAME", "oracle: test_NAME".
+  for (const auto& [dir, prefix, ext] : {std::tuple{"tests/cli", "cli: ", ".sh"}, std::tuple{"tests/oracle", "oracle: ", ".py"}}) {
+    fs::path d = fs::path(root) / dir;
+    if (!fs::exists(d)) continue;
+    for (const auto& e : fs::directory_iterator(d))
+      if (e.is_regular_file() && e.path().extension() == ext &&
+          (std::string(prefix) == "cli: " || e.path().stem().string().rfind("test_", 0) == 0))
+        found[prefix + e.path().stem().string()] = fs::relative(e.path(), root).string();
   }
   return found;
 }
