@@ -297,16 +297,16 @@ auto tables_agree() {
         all_zeroized = all_zeroized && sl == Slot::zeroized;
       }
       switch (m.seed_state) {
-        case SeedState::empty: RC_ASSERT(all_blank && m.active_slot == 0); break;
+        case SeedState::empty: RC_ASSERT((all_blank && m.active_slot == 0)); break;
         case SeedState::zeroized:
           RC_ASSERT(s.slots[m.active_slot] == Slot::zeroized);
-          RC_ASSERT(m.active_slot + 1u == n || s.slots[m.active_slot + 1] == Slot::blank);
+          RC_ASSERT((m.active_slot + 1u == n || s.slots[m.active_slot + 1] == Slot::blank));
           RC_ASSERT(s.perma_hek != PermaHek::set);
           break;
         case SeedState::corrupted: RC_ASSERT(s.slots[m.active_slot] == Slot::corrupted); break;
         case SeedState::programmed: RC_ASSERT(s.slots[m.active_slot] == Slot::randomized); break;
         case SeedState::permanent:
-          RC_ASSERT(all_zeroized && s.perma_hek == PermaHek::set && m.active_slot + 1u == n);
+          RC_ASSERT((all_zeroized && s.perma_hek == PermaHek::set && m.active_slot + 1u == n));
           break;
       }
       RC_ASSERT(v.hek_state == table4(s.lifecycle, s.slots, s.perma_hek));

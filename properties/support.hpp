@@ -1,4 +1,6 @@
 // RapidCheck under doctest, with a fixed seed by default and a deep mode.
+// Note: RC_ASSERT(a || b) does NOT short-circuit (the macro decomposes the expression);
+// write RC_ASSERT((a || b)) when b is only valid if a is false.
 //
 //   LOCKREF_DEEP=1        many more cases per property (default run: a few hundred)
 //   LOCKREF_RC_SEED=N     another seed (default 0x10CC)
