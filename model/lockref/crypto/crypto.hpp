@@ -5,4 +5,5 @@
 #include "lockref/crypto/ct.hpp"
 #include "lockref/crypto/drbg.hpp"
 #include "lockref/crypto/hash.hpp"
+#include "lockref/crypto/kdf.hpp"
 #include "lockref/crypto/keywrap.hpp"
