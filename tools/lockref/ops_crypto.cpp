@@ -184,3 +184,39 @@ LOCKREF_REGISTER(EvalOp{
 
 }  // namespace
 }  // namespace lockref::cli
+
+// ---- TCG Key Per I/O key transport (seed 002 §3.4.3-§3.4.7) ---------------------------
+#include "lockref/kpio/key_wrap.hpp"
+
+namespace lockref::cli {
+namespace {
+
+LOCKREF_REGISTER(EvalOp{"kpio.wrap_key_with_nonce",
+                        "KPIO AN §3.4.7: AES-256-GCM(kek, iv=IVCounterNonce, no AAD, key || nonce) "
+                        "{kek,iv,key,nonce} -> {key_value,tag}",
+                        [](const Json& j) {
+                          return with_request(j, [&](HexRequest& r) -> Result<Json> {
+                            TRY_ASSIGN(kek, r.bytes("kek"));
+                            TRY_ASSIGN(iv, r.bytes("iv"));
+                            TRY_ASSIGN(key, r.bytes("key"));
+                            TRY_ASSIGN(nonce, r.bytes("nonce"));
+                            TRY_ASSIGN(s, kpio::wrap_key_with_nonce(kek, iv, key, nonce));
+                            return Json{{"key_value", to_hex(s.ciphertext)}, {"tag", to_hex(s.tag)}};
+                          });
+                        }});
+LOCKREF_REGISTER(EvalOp{"kpio.unwrap_key_with_nonce",
+                        "KPIO AN §3.4.7 TPer side: authenticate and check the nonce {kek,iv,key_value,tag,nonce} -> {key}",
+                        [](const Json& j) {
+                          return with_request(j, [&](HexRequest& r) -> Result<Json> {
+                            TRY_ASSIGN(kek, r.bytes("kek"));
+                            TRY_ASSIGN(iv, r.bytes("iv"));
+                            TRY_ASSIGN(kv, r.bytes("key_value"));
+                            TRY_ASSIGN(tag, r.bytes("tag"));
+                            TRY_ASSIGN(nonce, r.bytes("nonce"));
+                            TRY_ASSIGN(k, kpio::unwrap_key_with_nonce(kek, iv, kv, tag, nonce));
+                            return Json{{"key", to_hex(k)}};
+                          });
+                        }});
+
+}  // namespace
+}  // namespace lockref::cli
