@@ -11,6 +11,13 @@
 #include "lockref/core/json.hpp"
 #include "lockref/core/result.hpp"
 
+/// Inside a function returning Result<...>: evaluate a Result, return its error, or bind
+/// its value to `var`.
+#define TRY_ASSIGN(var, expr)            \
+  auto var##_r = (expr);                 \
+  if (!var##_r) return var##_r.error();  \
+  auto var = std::move(*var##_r)
+
 namespace lockref::cli {
 
 class HexRequest {

@@ -10,11 +10,6 @@ namespace lockref::cli {
 namespace {
 using namespace lockref::crypto;
 
-#define TRY_ASSIGN(var, expr)            \
-  auto var##_r = (expr);                 \
-  if (!var##_r) return var##_r.error();  \
-  auto var = std::move(*var##_r)
-
 Result<Json> hash_op(const Json& j, Hash h) {
   return with_request(j, [&](HexRequest& r) -> Result<Json> {
     TRY_ASSIGN(data, r.bytes("data"));

@@ -11,11 +11,6 @@ namespace {
 using namespace lockref::lock;
 using namespace lockref::lock::rev09;
 
-#define TRY_ASSIGN(var, expr)            \
-  auto var##_r = (expr);                 \
-  if (!var##_r) return var##_r.error();  \
-  auto var = std::move(*var##_r)
-
 /// "profile": {"epk_label": "...", "kdf_counter_bytes": 1, ...}
 Result<Profile> read_profile(HexRequest& r) {
   Profile p = profile();
