@@ -7,6 +7,8 @@
 
 #include "lockref/core/bytes.hpp"
 #include "lockref/core/result.hpp"
+#include <cryptopp/aes.h>
+
 #include "lockref/crypto/aes.hpp"
 #include "lockref/crypto/ct.hpp"
 
@@ -27,17 +29,17 @@ inline Result<Bytes> aes_kw_wrap(ByteView kek, ByteView key) {
   const std::size_t n = key.size() / 8;
   Bytes a(kw_default_iv.begin(), kw_default_iv.end());
   Bytes r(key.begin(), key.end());
-  Bytes block(16);
+  Bytes block(16), b(16);
+  CryptoPP::AES::Encryption aes(kek.data(), kek.size());  // one key schedule for all 6n blocks
   for (std::uint64_t j = 0; j <= 5; ++j) {
     for (std::size_t i = 1; i <= n; ++i) {
       std::copy(a.begin(), a.end(), block.begin());
       std::copy(r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)), r.begin() + static_cast<std::ptrdiff_t>(8 * i),
                 block.begin() + 8);
-      auto b = aes_ecb_encrypt(kek, block);
-      if (!b) return b.error();
+      aes.ProcessBlock(block.data(), b.data());
       const std::uint64_t t = n * j + i;
-      for (std::size_t k = 0; k < 8; ++k) a[k] = static_cast<std::uint8_t>((*b)[k] ^ (t >> (8 * (7 - k))));
-      std::copy(b->begin() + 8, b->end(), r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)));
+      for (std::size_t k = 0; k < 8; ++k) a[k] = static_cast<std::uint8_t>(b[k] ^ (t >> (8 * (7 - k))));
+      std::copy(b.begin() + 8, b.end(), r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)));
     }
   }
   return concat({a, r});
@@ -54,17 +56,17 @@ inline Result<Bytes> aes_kw_unwrap(ByteView kek, ByteView wrapped) {
   const std::size_t n = wrapped.size() / 8 - 1;
   Bytes a(wrapped.begin(), wrapped.begin() + 8);
   Bytes r(wrapped.begin() + 8, wrapped.end());
-  Bytes block(16);
+  Bytes block(16), b(16);
+  CryptoPP::AES::Decryption aes(kek.data(), kek.size());
   for (std::uint64_t jj = 6; jj-- > 0;) {
     for (std::size_t i = n; i >= 1; --i) {
       const std::uint64_t t = n * jj + i;
       for (std::size_t k = 0; k < 8; ++k) block[k] = static_cast<std::uint8_t>(a[k] ^ (t >> (8 * (7 - k))));
       std::copy(r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)), r.begin() + static_cast<std::ptrdiff_t>(8 * i),
                 block.begin() + 8);
-      auto b = aes_ecb_decrypt(kek, block);
-      if (!b) return b.error();
-      std::copy(b->begin(), b->begin() + 8, a.begin());
-      std::copy(b->begin() + 8, b->end(), r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)));
+      aes.ProcessBlock(block.data(), b.data());
+      std::copy(b.begin(), b.begin() + 8, a.begin());
+      std::copy(b.begin() + 8, b.end(), r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)));
     }
   }
   if (!ct_equal(a, kw_default_iv)) return make_error("aes_kw_unwrap: integrity check failed (RFC 3394 §2.2.3)");
