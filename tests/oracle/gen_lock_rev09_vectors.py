@@ -131,6 +131,22 @@ add("enable-mpk", SRC + " §4.6.2.2.2 Figure 13",
 add("enable-mpk-wrong-access-key", SRC + " §4.6.2.2.2: wrong access key fails authentication",
     {"op": "lock.enable_mpk", "hek": HEK, "sek": SEK, "access_key": pat(0xC1, 32), "locked_mpk": l1["wrapped_key"],
      "vek": VEK, "salt": pat(0x91, 12), "iv": pat(0x92, 12)})
+add("rotate-mpk-access-key", SRC + " §4.6.2.2.3 Figure 14",
+    {"op": "lock.rotate_mpk_access_key", "hek": HEK, "sek": SEK, "access_key": AK, "new_access_key": pat(0xC8, 32),
+     "locked_mpk": l1["wrapped_key"], "salt": pat(0xA1, 12), "iv": pat(0xA2, 12)})
+add("rotate-mpk-access-key-wrong-current", SRC + " §4.6.2.2.3: the user must know the current access key",
+    {"op": "lock.rotate_mpk_access_key", "hek": HEK, "sek": SEK, "access_key": pat(0xC8, 32),
+     "new_access_key": pat(0xC9, 32), "locked_mpk": l1["wrapped_key"], "salt": pat(0xA1, 12), "iv": pat(0xA2, 12)})
+# Figure 20 as drawn: three Enabled MPKs decrypted with the VEK
+enabled = [answer({"op": "lock.enable_mpk", "hek": HEK, "sek": SEK, "access_key": AK,
+                   "locked_mpk": answer({"op": "lock.lock_mpk", "hek": HEK, "sek": SEK, "access_key": AK, "mpk": m,
+                                         "salt": pat(0x31 + i, 12), "iv": pat(0x41 + i, 12), "metadata": META})["wrapped_key"],
+                   "vek": VEK, "salt": pat(0x51 + i, 12), "iv": pat(0x61 + i, 12)})["wrapped_key"]
+           for i, m in enumerate(MPKS)]
+add("mek-secret-3-enabled-mpks", SRC + " §4.6.5 Figure 20 (Enabled MPKs decrypted with the VEK; equals mek-secret-3-mpks)",
+    {"op": "lock.mek_secret", "hek": HEK, "sek": SEK, "dpk": DPK, "enabled_mpks": enabled, "vek": VEK})
+add("derive-mek-3-enabled-mpks", SRC + " §4.6.5.3 Figures 20, 25",
+    {"op": "lock.derive_mek", "hek": HEK, "sek": SEK, "dpk": DPK, "enabled_mpks": enabled, "vek": VEK})
 add("test-access-key-empty-metadata", SRC + " §4.7.2.16, Figure 15",
     {"op": "lock.test_access_key", "hek": HEK, "sek": SEK, "access_key": AK, "locked_mpk": l0["wrapped_key"], "nonce": NONCE})
 add("test-access-key-metadata", SRC + " §4.7.2.16, Figure 15",

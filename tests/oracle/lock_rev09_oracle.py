@@ -202,6 +202,14 @@ def label_of(req, name="label"):
     return req[name].encode() if name in req else b(req, name + "_hex", b"")
 
 
+def mpks_of(r, req):
+    """Figure 20: decrypted MPKs, or Enabled MPKs decrypted with the VEK."""
+    if "enabled_mpks" in req:
+        return [r.unwrap(bytes.fromhex(e), 2, b(req, "vek"), r.label("enabled_mpk_aes_label"))[1]
+                for e in req["enabled_mpks"]]
+    return [bytes.fromhex(m) for m in req["mpks"]]
+
+
 def answer(req):
     """Expected answer fields for one eval request."""
     try:
@@ -239,12 +247,11 @@ def _answer(req):
         epk = r.epk(b(req, "hek"), b(req, "sek"))
         return {"epk": epk.hex(), "locked_mpk_key": r.locked_mpk_key(epk, b(req, "access_key")).hex()}
     if op == "lock.mek_secret":
-        epk, seed, mpk_secret, secret = r.mek_secret(b(req, "hek"), b(req, "sek"), b(req, "dpk"),
-                                                     [bytes.fromhex(m) for m in req["mpks"]])
+        epk, seed, mpk_secret, secret = r.mek_secret(b(req, "hek"), b(req, "sek"), b(req, "dpk"), mpks_of(r, req))
         return {"epk": epk.hex(), "mek_secret_seed": seed.hex(), "mpk_secret": mpk_secret.hex(),
                 "mek_secret": secret.hex()}
     if op == "lock.derive_mek":
-        secret = r.mek_secret(b(req, "hek"), b(req, "sek"), b(req, "dpk"), [bytes.fromhex(m) for m in req["mpks"]])[3]
+        secret = r.mek_secret(b(req, "hek"), b(req, "sek"), b(req, "dpk"), mpks_of(r, req))[3]
         mek, checksum = r.derive_mek(secret, b(req, "checksum", b""))
         return {"mek": mek.hex(), "checksum": checksum.hex()}
     if op == "lock.wrap_mek":
@@ -266,6 +273,12 @@ def _answer(req):
         if len(mpk) != 32:
             raise Refused("mpk")
         return r.wrap(1, k, r.label("locked_mpk_aes_label"), b(req, "salt"), b(req, "iv"), b(req, "metadata", b""), mpk)
+    if op == "lock.rotate_mpk_access_key":
+        epk = r.epk(b(req, "hek"), b(req, "sek"))
+        md, mpk = r.unwrap(b(req, "locked_mpk"), 1, r.locked_mpk_key(epk, b(req, "access_key")),
+                           r.label("locked_mpk_aes_label"))
+        k_new = r.locked_mpk_key(epk, b(req, "new_access_key"))
+        return r.wrap(1, k_new, r.label("locked_mpk_aes_label"), b(req, "salt"), b(req, "iv"), md, mpk)
     if op in ("lock.enable_mpk", "lock.test_access_key"):
         epk = r.epk(b(req, "hek"), b(req, "sek"))
         ak = b(req, "access_key")

@@ -60,6 +60,23 @@ Result<Profile> read_profile(HexRequest& r) {
   return p;
 }
 
+/// Decrypted MPKs ("mpks") or, as Figure 20 draws it, Enabled MPKs plus the VEK.
+Result<std::vector<Bytes>> read_mpks(HexRequest& r, const Profile& p) {
+  if (r.has("enabled_mpks")) {
+    if (r.has("mpks")) return make_error("give either \"mpks\" or \"enabled_mpks\", not both");
+    TRY_ASSIGN(blobs, r.bytes_list("enabled_mpks"));
+    TRY_ASSIGN(v, r.bytes("vek"));
+    std::vector<WrappedKey> enabled;
+    for (std::size_t i = 0; i < blobs.size(); ++i) {
+      auto w = decode_wrapped_key(blobs[i]);
+      if (!w) return make_error("enabled_mpks[" + std::to_string(i) + "]: " + w.error().message);
+      enabled.push_back(std::move(*w));
+    }
+    return decrypt_enabled_mpks(p, v, enabled);
+  }
+  return r.bytes_list("mpks");
+}
+
 template <class F>
 EvalOp op(std::string name, std::string summary, F f) {
   return EvalOp{std::move(name), std::move(summary), [f](const Json& j) {
@@ -159,12 +176,13 @@ LOCKREF_REGISTER(op("lock.locked_mpk_key", "0.9 Figure 12 Locked MPK encryption 
                     }));
 
 LOCKREF_REGISTER(op("lock.mek_secret",
-                    "0.9 Figures 20/21 {hek,sek,dpk,mpks:[...]} -> {epk,mek_secret_seed,mpk_secret,mek_secret}",
+                    "0.9 Figures 20/21 {hek,sek,dpk,mpks:[...] | enabled_mpks:[WrappedKey...],vek} -> "
+                    "{epk,mek_secret_seed,mpk_secret,mek_secret}",
                     [](HexRequest& r, const Profile& p) -> Result<Json> {
                       TRY_ASSIGN(h, r.bytes("hek"));
                       TRY_ASSIGN(sek, r.bytes("sek"));
                       TRY_ASSIGN(dpk, r.bytes("dpk"));
-                      TRY_ASSIGN(mpks, r.bytes_list("mpks"));
+                      TRY_ASSIGN(mpks, read_mpks(r, p));
                       TRY_ASSIGN(m, mek_secret_steps(p, h, sek, dpk, mpks));
                       return Json{{"epk", to_hex(m.epk)},
                                   {"mek_secret_seed", to_hex(m.mek_secret_seed)},
@@ -173,12 +191,13 @@ LOCKREF_REGISTER(op("lock.mek_secret",
                     }));
 
 LOCKREF_REGISTER(op("lock.derive_mek",
-                    "0.9 Figure 25 {hek,sek,dpk,mpks:[...],checksum?} -> {mek,checksum} (non-zero mismatching checksum: error)",
+                    "0.9 Figure 25 {hek,sek,dpk,mpks:[...] | enabled_mpks:[...],vek, checksum?} -> {mek,checksum} "
+                    "(non-zero mismatching checksum: error)",
                     [](HexRequest& r, const Profile& p) -> Result<Json> {
                       TRY_ASSIGN(h, r.bytes("hek"));
                       TRY_ASSIGN(sek, r.bytes("sek"));
                       TRY_ASSIGN(dpk, r.bytes("dpk"));
-                      TRY_ASSIGN(mpks, r.bytes_list("mpks"));
+                      TRY_ASSIGN(mpks, read_mpks(r, p));
                       TRY_ASSIGN(want, r.bytes_or("checksum", {}));
                       TRY_ASSIGN(d, derive_mek(p, h, sek, dpk, mpks, want));
                       return Json{{"mek", to_hex(d.mek)}, {"checksum", to_hex(d.checksum)}};
@@ -238,6 +257,21 @@ LOCKREF_REGISTER(op("lock.enable_mpk",
                       TRY_ASSIGN(iv, r.bytes("iv"));
                       TRY_ASSIGN(locked, decode_wrapped_key(lb));
                       TRY_ASSIGN(w, enable_mpk(p, h, sek, ak, locked, v, salt, iv));
+                      return wrapped_json(w);
+                    }));
+
+LOCKREF_REGISTER(op("lock.rotate_mpk_access_key",
+                    "0.9 Figure 14 {hek,sek,access_key,new_access_key,locked_mpk,salt,iv} -> {wrapped_key,...}",
+                    [](HexRequest& r, const Profile& p) -> Result<Json> {
+                      TRY_ASSIGN(h, r.bytes("hek"));
+                      TRY_ASSIGN(sek, r.bytes("sek"));
+                      TRY_ASSIGN(ak, r.bytes("access_key"));
+                      TRY_ASSIGN(nak, r.bytes("new_access_key"));
+                      TRY_ASSIGN(lb, r.bytes("locked_mpk"));
+                      TRY_ASSIGN(salt, r.bytes("salt"));
+                      TRY_ASSIGN(iv, r.bytes("iv"));
+                      TRY_ASSIGN(locked, decode_wrapped_key(lb));
+                      TRY_ASSIGN(w, rotate_mpk_access_key(p, h, sek, ak, nak, locked, salt, iv));
                       return wrapped_json(w);
                     }));
 

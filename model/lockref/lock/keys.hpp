@@ -201,6 +201,27 @@ inline Bytes test_access_key_digest(ByteView metadata, ByteView access_key, Byte
   return crypto::sha384(concat({metadata, access_key, nonce}));
 }
 
+/// Figure 14 / §4.6.2.2.3: decrypt with the current access key, re-encrypt with the new
+/// one under a fresh salt and IV, preserving the metadata.
+inline Result<WrappedKey> rotate_mpk_access_key(const Profile& p, ByteView hek_key, ByteView sek, ByteView current_ak,
+                                                ByteView new_ak, const WrappedKey& locked, ByteView salt, ByteView iv) {
+  auto mpk = unlock_mpk(p, hek_key, sek, current_ak, locked);
+  if (!mpk) return mpk.error();
+  return lock_mpk(p, hek_key, sek, new_ak, *mpk, salt, iv, locked.metadata);
+}
+
+/// Figure 20 left column: each Enabled MPK is Preconditioned AES-Decrypted with the VEK.
+inline Result<std::vector<Bytes>> decrypt_enabled_mpks(const Profile& p, ByteView vek_key,
+                                                       const std::vector<WrappedKey>& enabled) {
+  std::vector<Bytes> out;
+  for (std::size_t i = 0; i < enabled.size(); ++i) {
+    auto m = unwrap_key(p, enabled[i], WrappedKeyType::enabled_mpk, vek_key, to_bytes(p.enabled_mpk_aes_label));
+    if (!m) return make_error("enabled_mpks[" + std::to_string(i) + "]: " + m.error().message);
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
 // ---- MEK secret (Figures 20, 21) ----------------------------------------------------
 
 /// Figure 20: MPK secret_{0..i} = PKE(salt = MPK secret_{0..i-1}, key = MPK_i), starting from
