@@ -3,27 +3,16 @@
 // ../shared/external-vectors/hpke/) and Wycheproof ecdh_secp384r1_ecpoint_test.json.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "external_vectors.hpp"
 #include "lockref/core/json.hpp"
 #include "lockref/crypto/hpke.hpp"
 
-namespace fs = std::filesystem;
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 
 namespace {
-Json load_external(const std::string& rel) {
-  const fs::path p = fs::path(LOCKREF_SHARED_DIR) / "external-vectors" / rel;
-  std::ifstream f(p);
-  REQUIRE_MESSAGE(f.good(), "missing " << p.string());
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str());
-}
-Bytes hex(const Json& j) { return from_hex(j.get<std::string>()).value(); }
+using lockref::testing::load_external;
+Bytes hex(const Json& j) { return lockref::testing::unhex(j); }
 std::string hx(const Json& j) { return j.get<std::string>(); }
 
 /// KEM-level checks (DeriveKeyPair of both parties, Encap, Decap): independent of the suite's

@@ -4,27 +4,16 @@
 // ../shared/external-vectors/wycheproof/ (C2SP/wycheproof testvectors_v1, Apache-2.0).
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "external_vectors.hpp"
 #include "lockref/core/json.hpp"
 #include "lockref/crypto/mlkem.hpp"
 
-namespace fs = std::filesystem;
 using namespace lockref;
 namespace mlkem = lockref::crypto::mlkem;
 
 namespace {
-Json load_wycheproof(const std::string& name) {
-  const fs::path p = fs::path(LOCKREF_SHARED_DIR) / "external-vectors" / "wycheproof" / name;
-  std::ifstream f(p);
-  REQUIRE_MESSAGE(f.good(), "missing " << p.string());
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str());
-}
-Bytes hex(const Json& j) { return from_hex(j.get<std::string>()).value(); }
+using lockref::testing::load_external;
+Bytes hex(const Json& j) { return lockref::testing::unhex(j); }
 }  // namespace
 
 TEST_CASE("mlkem: FIPS 203 Appendix A constants and compression rounding") {
@@ -43,7 +32,7 @@ TEST_CASE("mlkem: FIPS 203 Appendix A constants and compression rounding") {
 }
 
 TEST_CASE("mlkem: Wycheproof ML-KEM-1024 keygen from seed (all cases)") {
-  const Json j = load_wycheproof("mlkem_1024_keygen_seed_test.json");
+  const Json j = load_external("wycheproof/mlkem_1024_keygen_seed_test.json");
   int n = 0;
   for (const auto& g : j["testGroups"]) {
     REQUIRE(g["parameterSet"] == "ML-KEM-1024");
@@ -61,7 +50,7 @@ TEST_CASE("mlkem: Wycheproof ML-KEM-1024 keygen from seed (all cases)") {
 }
 
 TEST_CASE("mlkem: Wycheproof ML-KEM-1024 encaps, modulus and length checks (all cases)") {
-  const Json j = load_wycheproof("mlkem_1024_encaps_test.json");
+  const Json j = load_external("wycheproof/mlkem_1024_encaps_test.json");
   int n = 0, valid = 0, invalid = 0;
   for (const auto& g : j["testGroups"]) {
     for (const auto& t : g["tests"]) {
@@ -85,7 +74,7 @@ TEST_CASE("mlkem: Wycheproof ML-KEM-1024 encaps, modulus and length checks (all 
 }
 
 TEST_CASE("mlkem: Wycheproof ML-KEM-1024 semi-expanded decaps, malformed keys and ciphertexts (all cases)") {
-  const Json j = load_wycheproof("mlkem_1024_semi_expanded_decaps_test.json");
+  const Json j = load_external("wycheproof/mlkem_1024_semi_expanded_decaps_test.json");
   int n = 0;
   for (const auto& g : j["testGroups"]) {
     for (const auto& t : g["tests"]) {

@@ -101,14 +101,8 @@ namespace lockref::crypto::dhkem_p384 {
 inline constexpr std::uint16_t kem_id = 0x0011;  // RFC 9180 §7.1 Table 2
 inline constexpr std::size_t Nsecret = 48, Nenc = 97, Npk = 97, Nsk = 48;
 
-struct KeyPair {
-  Bytes sk, pk;
-  friend bool operator==(const KeyPair&, const KeyPair&) = default;
-};
-struct Encapsulation {
-  Bytes shared_secret, enc;
-  friend bool operator==(const Encapsulation&, const Encapsulation&) = default;
-};
+using hpke::KeyPair;
+using hpke::Encapsulation;
 
 /// RFC 9180 §7.1.3 DeriveKeyPair for P-384: rejection sampling on LabeledExpand output
 /// with bitmask 0xff (Table: P-384 bitmask 0xff).

@@ -78,14 +78,6 @@ inline Status check_suite(const Suite& s) {
 
 // ---- the KEM interface (RFC 9180 §4) ---------------------------------------------------------
 
-struct KeyPair {
-  Bytes sk, pk;
-  friend bool operator==(const KeyPair&, const KeyPair&) = default;
-};
-struct Encapsulation {
-  Bytes shared_secret, enc;
-  friend bool operator==(const Encapsulation&, const Encapsulation&) = default;
-};
 
 namespace mlkem_kem {
 // draft-ietf-hpke-pq-03 ML-KEM-1024 for HPKE: the private key is the 64-byte seed d || z
@@ -103,13 +95,15 @@ inline Result<mlkem::KeyPair> expand(ByteView sk) {
 }
 }  // namespace mlkem_kem
 
+inline const hybrid::Variant& hybrid_variant(std::uint16_t kem_id) {
+  return kem_id == kem_lock_hybrid ? hybrid::lock_0a25 : hybrid::mlkem1024_p384;
+}
+
+/// RFC 9180 §4 DeriveKeyPair(ikm) for each KEM.
 inline Result<KeyPair> derive_key_pair(std::uint16_t kem_id, ByteView ikm) {
   switch (kem_id) {
-    case kem_dhkem_p384: {
-      auto kp = dhkem_p384::derive_key_pair(ikm);
-      if (!kp) return kp.error();
-      return KeyPair{kp->sk, kp->pk};
-    }
+    case kem_dhkem_p384:
+      return dhkem_p384::derive_key_pair(ikm);
     case kem_ml_kem_1024: {
       Bytes seed = shake256_labeled_derive(kem_suite_id(kem_id), ikm, "DeriveKeyPair", {}, 64);
       auto kp = mlkem::keygen_from_seed(mlkem::ml_kem_1024, seed);
@@ -117,11 +111,8 @@ inline Result<KeyPair> derive_key_pair(std::uint16_t kem_id, ByteView ikm) {
       return KeyPair{std::move(seed), kp->ek};
     }
     case kem_mlkem1024_p384:
-    case kem_lock_hybrid: {
-      auto kp = hybrid::derive_key_pair(kem_id == kem_lock_hybrid ? hybrid::lock_0a25 : hybrid::mlkem1024_p384, ikm);
-      if (!kp) return kp.error();
-      return KeyPair{kp->sk, kp->pk};
-    }
+    case kem_lock_hybrid:
+      return hybrid::derive_key_pair(hybrid_variant(kem_id), ikm);
     default:
       return make_error("unsupported kem_id " + std::to_string(kem_id));
   }
@@ -147,22 +138,16 @@ inline Result<Bytes> public_key(std::uint16_t kem_id, ByteView sk) {
 /// Encap(pkR) with explicit randomness (see the file comment for its shape per KEM).
 inline Result<Encapsulation> encap(std::uint16_t kem_id, ByteView pkR, ByteView randomness) {
   switch (kem_id) {
-    case kem_dhkem_p384: {
-      auto e = dhkem_p384::encap(pkR, randomness);
-      if (!e) return e.error();
-      return Encapsulation{e->shared_secret, e->enc};
-    }
+    case kem_dhkem_p384:
+      return dhkem_p384::encap(pkR, randomness);
     case kem_ml_kem_1024: {
       auto e = mlkem::encaps(mlkem::ml_kem_1024, pkR, randomness);
       if (!e) return e.error();
       return Encapsulation{e->shared_secret, e->ciphertext};
     }
     case kem_mlkem1024_p384:
-    case kem_lock_hybrid: {
-      auto e = hybrid::encap(kem_id == kem_lock_hybrid ? hybrid::lock_0a25 : hybrid::mlkem1024_p384, pkR, randomness);
-      if (!e) return e.error();
-      return Encapsulation{e->shared_secret, e->enc};
-    }
+    case kem_lock_hybrid:
+      return hybrid::encap(hybrid_variant(kem_id), pkR, randomness);
     default:
       return make_error("unsupported kem_id " + std::to_string(kem_id));
   }
@@ -181,7 +166,7 @@ inline Result<Bytes> decap(std::uint16_t kem_id, ByteView enc, ByteView skR) {
     }
     case kem_mlkem1024_p384:
     case kem_lock_hybrid:
-      return hybrid::decap(kem_id == kem_lock_hybrid ? hybrid::lock_0a25 : hybrid::mlkem1024_p384, enc, skR);
+      return hybrid::decap(hybrid_variant(kem_id), enc, skR);
     default:
       return make_error("unsupported kem_id " + std::to_string(kem_id));
   }

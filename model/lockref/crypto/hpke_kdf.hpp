@@ -18,6 +18,17 @@ namespace lockref::crypto::hpke {
 
 inline constexpr std::string_view version_label = "HPKE-v1";  // RFC 9180 §4
 
+/// A KEM key pair as serialized bytes (RFC 9180 §4: SerializePrivateKey / SerializePublicKey).
+struct KeyPair {
+  Bytes sk, pk;
+  friend bool operator==(const KeyPair&, const KeyPair&) = default;
+};
+/// Encap's output: the shared secret and the encapsulated key `enc`.
+struct Encapsulation {
+  Bytes shared_secret, enc;
+  friend bool operator==(const Encapsulation&, const Encapsulation&) = default;
+};
+
 /// RFC 9180 §4.1: suite_id = "KEM" || I2OSP(kem_id, 2) inside a KEM.
 inline Bytes kem_suite_id(std::uint16_t kem_id) {
   Bytes s = to_bytes("KEM");

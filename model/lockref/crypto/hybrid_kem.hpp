@@ -48,14 +48,8 @@ struct Expanded {
   mlkem::KeyPair pq;  // ek_PQ, dk_PQ
   Bytes sk_t, ek_t;   // P-384 scalar and point
 };
-struct KeyPair {
-  Bytes sk, pk;
-  friend bool operator==(const KeyPair&, const KeyPair&) = default;
-};
-struct Encapsulation {
-  Bytes shared_secret, enc;
-  friend bool operator==(const Encapsulation&, const Encapsulation&) = default;
-};
+using hpke::KeyPair;
+using hpke::Encapsulation;
 
 /// Group.RandomScalar(seed): the first 48-byte window that is a valid scalar.
 inline Result<Bytes> random_scalar(ByteView seed) {
