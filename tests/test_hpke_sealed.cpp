@@ -198,7 +198,7 @@ TEST_CASE("errata: E-LOCK-HPKE-AAD 0.9 names no AAD for the access-key Open") {
   CHECK(code_of(sealed::unseal(with_aad, f.s.sealed, f.slot())) == "ok");
 }
 
-TEST_CASE("errata: E-LOCK-T58-INFO-HEX the spelling of \"the hex value\" of the UIDs") {
+TEST_CASE("errata: E-LOCK-T58-INFO-HEX the spelling of the hex value of the UIDs") {
   const Bytes method = from_hex("0000000600000001").value(), ac = from_hex("0000000B00000A01").value();
   sealed::Profile p;
   CHECK(to_hex(sealed::mek_mpa_info(p, method, ac).value()) == "00000006000000010000000b00000a01");
