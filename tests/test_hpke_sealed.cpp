@@ -247,3 +247,16 @@ TEST_CASE("hpke: context sequence numbers, nonces and the message limit (RFC 918
   CHECK_FALSE(rcv.open({}, ct));
   CHECK_FALSE(rcv.seal({}, ct));
 }
+
+TEST_CASE("hpke: hybrid encapsulation rejects an invalid P-384 scalar seed") {
+  // Group.RandomScalar (draft-irtf-cfrg-concrete-hybrid-kems): 0 and values >= n are rejected;
+  // with only one 48-byte window in the 80-byte randomness there is nothing to fall back on.
+  const auto kp = hpke::derive_key_pair(hpke::kem_lock_hybrid, filled(32, 1)).value();
+  Bytes rnd(80, 0);
+  CHECK_FALSE(hpke::encap(hpke::kem_lock_hybrid, kp.pk, rnd));
+  std::fill(rnd.begin() + 32, rnd.end(), 0xFF);  // > n
+  CHECK_FALSE(hpke::encap(hpke::kem_lock_hybrid, kp.pk, rnd));
+  rnd[32] = 0x7F;
+  CHECK(hpke::encap(hpke::kem_lock_hybrid, kp.pk, rnd));
+  CHECK_FALSE(hpke::encap(hpke::kem_lock_hybrid, kp.pk, ByteView(rnd).first(79)));  // Nrandom = 80
+}
