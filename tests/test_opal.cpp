@@ -4,7 +4,9 @@
 
 #include "lockref/core/explore.hpp"
 #include "lockref/opal/scenario.hpp"
+#include "lockref/core/transcript.hpp"
 #include "registry.hpp"
+#include "report.hpp"
 
 using namespace lockref::opal;
 using lockref::Json;
@@ -545,4 +547,32 @@ TEST_CASE("errata: E-OPAL-PSID-PERSISTENT a persistent PSID lockout cannot be un
   for (int k = 0; k < 5; ++k) e.auth("PSID", false);
   e.run(PowerCycle{});
   CHECK(e.run(Revert{Auth{"PSID", e.p.psid_pin}}).status == "ok");
+}
+
+TEST_CASE("opal: corpus transcripts conform and every rule named is a requirement") {
+  for (auto p : {seagate_se4sa530(), generic()}) {
+    p.users = std::min<std::uint8_t>(p.users, 2);
+    p.ranges = std::min<std::uint8_t>(p.ranges, 2);
+    const auto lines = lockref::generate_corpus<Machine>(p, 7, 400);
+    std::vector<std::string> text;
+    for (const auto& l : lines) {
+      text.push_back(l.dump());
+      if (!l.contains("expect")) continue;
+      const std::string rule = l["expect"]["rule"];
+      INFO(rule);
+      CHECK(lockref::cli::find_requirement(rule).has_value());
+    }
+    auto rep = lockref::check_transcript<Machine>(text);
+    REQUIRE(rep.ok());
+    CHECK_FALSE(rep->divergence.has_value());
+    CHECK(rep->steps == 400);
+    // a device that reports a different status diverges at that step
+    Json bad = Json::parse(text[5]);
+    bad["expect"]["status"] = bad["expect"]["status"] == "ok" ? "NOT_AUTHORIZED" : "ok";
+    text[5] = bad.dump();
+    auto rep2 = lockref::check_transcript<Machine>(text);
+    REQUIRE(rep2.ok());
+    REQUIRE(rep2->divergence.has_value());
+    CHECK(rep2->divergence->step == 5);
+  }
 }
