@@ -445,7 +445,7 @@ struct Machine {
     if (f == "ranges") return "OPAL-RANGE-1";
     if (f == "fw_port_locked" || f == "fw_port_lock_on_reset" || f == "fw_security_version") return "OPAL-FW-1";
     if (f == "locking_sp_active") return "OPAL-SP-1";
-    if (f == "makers_enabled") return "OPAL-ACL-1";
+    if (f == "makers_enabled") return "OPAL-ACL-MAKERS";
     if (f == "reset_pending") return "OPAL-CC-1";
     return "";
   }
