@@ -120,6 +120,14 @@ TEST_CASE("opal: authenticate resets Tries on success, counts failures, locks ou
   // other credentials have their own counters ("a separate counter for each credential")
   CHECK(d.cred("PSID").tries == 0);
   CHECK(d.auth("PSID", true).status == "ok");
+  // TCG Core C_PIN: TryLimit 0 means no limit
+  auto p = generic();
+  p.sid.try_limit = 0;
+  Drive g(p);
+  for (int k = 0; k < 20; ++k) CHECK(g.auth("SID", false).status == "NOT_AUTHORIZED");
+  CHECK(g.cred("SID").tries == 20);
+  CHECK(g.auth("SID", true).status == "ok");
+  CHECK(g.cred("SID").tries == 0);
 }
 
 TEST_CASE("opal: power cycle resets non-persistent counters and keeps persistent ones") {
@@ -176,7 +184,11 @@ TEST_CASE("opal: Admin SP and Locking SP lifecycle") {
   CHECK(d.run(Activate{Auth{"SID", d.p.msid}}).status == "ok");
   CHECK(d.s.locking_sp_active);
   CHECK(d.run(Activate{Auth{"SID", d.p.msid}}).status == "INVALID_PARAMETER");
-  // ownership from MSID: SID's initial PIN is the MSID
+  // ownership from MSID: anybody reads C_PIN_MSID, and it is SID's initial PIN
+  const auto msid = d.run(GetMsid{}).msid;
+  REQUIRE(msid.has_value());
+  CHECK(*msid == d.p.msid);
+  CHECK(d.cred("SID").pin == *msid);
   CHECK(d.run(SetPin{Auth{"SID", d.p.msid}, "SID", P32}).status == "ok");
   CHECK(d.run(SetPin{Auth{"Admin1", d.p.msid}, "Admin1", P32}).status == "ok");
   // LockingSP.RevertSP by a Locking SP Admin: back to inactive, Locking SP credentials to factory

@@ -198,6 +198,11 @@ struct FirmwareDownload {
   bool signature_ok = true;
   std::uint8_t security_version = 0;
 };
+/// Get C_PIN_MSID.PIN (Admin SP, readable by Anybody): how a host learns the factory SID PIN
+/// to take ownership ([DATA] "a fixed value ... used as the default PIN").
+struct GetMsid {
+  static constexpr std::string_view tag = "get_msid";
+};
 /// [SERVICES] Show Status: Level 0 Discovery, CC mode indicator (byte 30 bit 0).
 struct ShowStatus {
   static constexpr std::string_view tag = "show_status";
@@ -205,7 +210,7 @@ struct ShowStatus {
 
 using Event = std::variant<Authenticate, PowerCycle, Activate, Revert, RevertSp, SetPin, SetMinPinLength, SetTryLimit,
                            SetEnabled, DisableUserSetPin, SetFwPort, SetRange, LockRange, GenKey, WriteData, ReadData,
-                           FirmwareDownload, ShowStatus>;
+                           FirmwareDownload, ShowStatus, GetMsid>;
 
 struct Output {
   std::string status = "ok";  // "ok" (SUCCESS) or a status name from tcg_core.hpp
@@ -219,6 +224,7 @@ struct Output {
   bool try_counted = false;
   std::optional<bool> data_readable;      // read: data decrypts under the current MEK
   std::optional<bool> cc_mode_indicator;  // show_status: Level 0 byte 30 bit 0
+  std::optional<std::string> msid;        // get_msid: the MSID C_PIN value
   bool is_ok() const { return status == "ok" || try_counted; }
   friend bool operator==(const Output&, const Output&) = default;
 };
@@ -258,7 +264,7 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::WriteData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::ReadData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::FirmwareDownload, signature_ok, security_version);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Output, status, rule, status_code, nvme_status_type, try_counted, data_readable,
-                        cc_mode_indicator);
+                        cc_mode_indicator, msid);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::View, cc_approved_mode, cc_missing, cc_mode_indicator, locked_out);
 
 #include "lockref/opal/access.hpp"
@@ -352,6 +358,7 @@ struct Machine {
     std::vector<std::string> pins{p.msid, p32, "wrong-pin"};
     out.push_back(PowerCycle{});
     out.push_back(ShowStatus{});
+    out.push_back(GetMsid{});
     for (const auto& c : s.credentials) {
       for (const auto& pin : pins) out.push_back(Authenticate{c.authority, pin});
       if (c.authority == "PSID") out.push_back(Authenticate{c.authority, p.psid_pin});
@@ -416,7 +423,8 @@ struct Machine {
   static bool in_scope(Scope sc, const Event& e) {
     if (sc == Scope::all) return true;
     const bool common = std::holds_alternative<Authenticate>(e) || std::holds_alternative<PowerCycle>(e) ||
-                        std::holds_alternative<Activate>(e) || std::holds_alternative<ShowStatus>(e);
+                        std::holds_alternative<Activate>(e) || std::holds_alternative<ShowStatus>(e) ||
+                        std::holds_alternative<GetMsid>(e);
     if (common) return true;
     switch (sc) {
       case Scope::credentials:
@@ -853,6 +861,12 @@ struct Machine {
     // [FW] step 8: "At this point the firmware download port is unlocked." (soft reset: the
     // port and the ranges keep their state; model choice, the guide names no other effect).
     return done(n, "OPAL-FW-1");
+  }
+
+  static R apply(const Profile& p, const State& s, const GetMsid&) {
+    R r = done(s, "OPAL-OWN-1");
+    r.out.msid = p.msid;
+    return r;
   }
 
   static R apply(const Profile& p, const State& s, const ShowStatus&) {
