@@ -140,6 +140,15 @@ struct AnyoneSetsPort : Machine {
   }
 };
 
+/// GenKey answers ok but keeps the old key.
+struct GenKeyKeepsKey : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<GenKey>(&e); x && r.out.status == "ok") r.next.ranges[x->range].mek = s.ranges[x->range].mek;
+    return r;
+  }
+};
+
 // ---- property bodies (templated on the machine under test) -------------------------------
 
 template <class M>
@@ -224,6 +233,37 @@ void persistent_lockout_survives_power_cycles() {
   // until a revert: PSID revert clears it
   s = M::step(p, s, Event{Revert{Auth{"PSID", p.psid_pin}}}).next;
   RC_ASSERT(!Machine::locked_out(*Machine::find(s, who)));
+}
+
+/// A shadow of the guide's words kept beside the model: data written to a range is readable
+/// until its key is changed ("Cryptographic Erase ... changing the encryption key"; Revert
+/// and RevertSP erase every range), then never again until written anew.
+template <class M>
+void old_data_unreadable_after_key_change() {
+  Profile p = small(false);
+  p.max_key_generation = 1000;
+  enum Shadow { none, fresh, erased };
+  State s = M::step(p, M::initial(p), Event{Activate{Auth{"SID", p.msid}}}).next;
+  std::vector<Shadow> shadow(s.ranges.size(), none);
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 100000));
+  for (auto k : picks) {
+    const std::uint8_t r = static_cast<std::uint8_t>(k % s.ranges.size());
+    const auto& a1 = *Machine::find(s, "Admin1");
+    const std::vector<Event> ev{WriteData{r}, ReadData{r}, ReadData{r}, GenKey{Auth{"Admin1", a1.pin}, r},
+                                LockRange{Auth{"Admin1", a1.pin}, r, false, false}, PowerCycle{},
+                                RevertSp{Auth{"Admin1", a1.pin}}, Activate{Auth{"SID", p.msid}},
+                                Revert{Auth{"PSID", p.psid_pin}}};
+    const auto& e = ev[(k / 16) % ev.size()];
+    const auto st = M::step(p, s, e);
+    if (st.out.status == "ok") {
+      if (std::holds_alternative<WriteData>(e)) shadow[r] = fresh;
+      if (std::holds_alternative<GenKey>(e) && shadow[r] == fresh) shadow[r] = erased;
+      if (std::holds_alternative<Revert>(e) || std::holds_alternative<RevertSp>(e))
+        for (auto& x : shadow) x = x == fresh ? erased : x;
+      if (std::holds_alternative<ReadData>(e)) RC_ASSERT(st.out.data_readable == std::optional<bool>(shadow[r] == fresh));
+    }
+    s = st.next;
+  }
 }
 
 /// The services whose matrix rows may change a field (reverts reset everything they own).
@@ -323,4 +363,10 @@ TEST_CASE("opal property: only the authorities the matrix names change what it s
   holds("changes only by matrix authorities", [] { only_matrix_authorities_change<Machine>(); }, 60);
   fails("mutant: any authority sets the FW download port", [] { only_matrix_authorities_change<AnyoneSetsPort>(); },
         300);
+}
+
+TEST_CASE("opal property: data written before a key change is never readable after it") {
+  holds("GenKey / Revert / RevertSP make old data unreadable", [] { old_data_unreadable_after_key_change<Machine>(); },
+        100);
+  fails("mutant: GenKey keeps the old key", [] { old_data_unreadable_after_key_change<GenKeyKeepsKey>(); }, 300);
 }

@@ -208,6 +208,14 @@ TEST_CASE("opal: Admin SP and Locking SP lifecycle") {
   CHECK(d.run(Revert{Auth{"PSID", "wrong"}}).status == "NOT_AUTHORIZED");
   CHECK(d.run(Revert{Auth{"PSID", d.p.psid_pin}}).status == "ok");
   CHECK(d.cred("SID").pin == d.p.msid);
+  // an Admin SP Admin, once enabled by the Drive Owner, may revert too ("Admin SP Admin1-4: TCG AdminSPObj.Revert()")
+  CHECK(d.auth("AdminSP.Admin1", true).status == "NOT_AUTHORIZED");  // disabled at manufacture
+  REQUIRE(d.run(SetEnabled{Auth{"SID", d.p.msid}, "AdminSP.Admin1", true}).status == "ok");
+  REQUIRE(d.run(SetPin{Auth{"SID", d.p.msid}, "AdminSP.Admin1", P32}).status == "ok");
+  REQUIRE(d.run(SetPin{Auth{"SID", d.p.msid}, "SID", P32}).status == "ok");
+  CHECK(d.run(Revert{Auth{"AdminSP.Admin1", P32}}).status == "ok");
+  CHECK(d.cred("SID").pin == d.p.msid);
+  CHECK_FALSE(d.cred("AdminSP.Admin1").enabled);
   // the PSID value itself is never settable
   CHECK(d.run(SetPin{Auth{"SID", d.p.msid}, "PSID", P32}).status == "NOT_AUTHORIZED");
 }
