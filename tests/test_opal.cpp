@@ -596,3 +596,18 @@ TEST_CASE("opal: corpus transcripts conform and every rule named is a requiremen
     CHECK(rep2->divergence->step == 5);
   }
 }
+
+TEST_CASE("errata: E-OPAL-UNBLOCK-PIN POR resets only non-persistent counters") {
+  // "Unblock PIN | Resets password attempt counters. | None | None | POR" versus the Try Limits
+  // section: a persistent count "is not reset to zero on power cycle". lockref follows the
+  // Try Limits section and the table's Persistent column.
+  Drive a(seagate_se4sa530()), b(seagate_sgebhg02());
+  for (auto* d : {&a, &b}) {
+    d->auth("User1", false);  // Locking SP inactive: refused without a count
+    d->run(Activate{Auth{"SID", d->p.msid}});
+    for (int k = 0; k < 3; ++k) d->auth("User1", false);
+    d->run(PowerCycle{});
+  }
+  CHECK(a.cred("User1").tries == 0);
+  CHECK(b.cred("User1").tries == 3);
+}
