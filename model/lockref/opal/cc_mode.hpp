@@ -5,12 +5,16 @@
 // "TCG Opal Security Mode Unauthenticated Services": Show Status "Reports if CM satisfies
 // Security Rules", Level 0 byte 30 bit 0).
 //
-// Each condition names the setup step that establishes it. Included by drive.hpp after the
-// State definition.
+// Each condition names the setup step that establishes it.
 #pragma once
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lockref/opal/access.hpp"
+#include "lockref/opal/profile.hpp"
+#include "lockref/opal/state.hpp"
 
 namespace lockref::opal {
 

@@ -3,6 +3,7 @@
 // Where the printed code contradicts the step's title, the title is followed (errata
 // E-OPAL-STEP4-CODE, E-OPAL-STEP10-LOR).
 #pragma once
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
