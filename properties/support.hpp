@@ -1,4 +1,6 @@
 // RapidCheck under doctest, with a fixed seed by default and a deep mode.
+// Note: RC_ASSERT(a || b) does NOT short-circuit (the macro decomposes the expression);
+// write RC_ASSERT((a || b)) when b is only valid if a is false.
 //
 //   LOCKREF_DEEP=1        many more cases per property (default run: a few hundred)
 //   LOCKREF_RC_SEED=N     another seed (default 0x10CC)
@@ -31,12 +33,21 @@ inline rc::detail::TestParams params(int default_cases = 200) {
   return p;
 }
 
+/// Listens to nothing: keeps RapidCheck's at-exit "reproduce" banner out of the log for
+/// the expected failures of mutants (doctest reports real failures with counterexamples).
+struct QuietListener : rc::detail::TestListener {
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
 template <class Testable>
 rc::detail::TestResult run(const std::string& desc, Testable&& t, const rc::detail::TestParams& p) {
   rc::detail::TestMetadata md;
   md.id = desc;
   md.description = desc;
-  return rc::detail::checkTestable(std::forward<Testable>(t), md, p);
+  QuietListener quiet;
+  return rc::detail::checkTestable(std::forward<Testable>(t), md, p, quiet);
 }
 
 template <class Testable>

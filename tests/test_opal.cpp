@@ -408,6 +408,25 @@ TEST_CASE("opal: eval ops answer and reject malformed requests") {
   auto r = eval_request(req);
   CHECK(r["ok"] == true);
   CHECK(r["cc_approved_mode"] == true);
+  // states that the profile cannot have are refused
+  CHECK(Machine::validate_state(seagate_se4sa530(), run.state).ok());
+  auto broken = run.state;
+  broken.credentials[0].tries = 6;  // above SE4SA530's Try Limit 5
+  CHECK_FALSE(Machine::validate_state(seagate_se4sa530(), broken).ok());
+  broken = run.state;
+  broken.ranges.pop_back();
+  CHECK_FALSE(Machine::validate_state(seagate_se4sa530(), broken).ok());
+  broken = run.state;
+  broken.ranges[2] = broken.ranges[1];  // overlaps Locking_Range1
+  CHECK_FALSE(Machine::validate_state(seagate_se4sa530(), broken).ok());
+  req["state"] = lockref::to_json(broken);
+  CHECK(eval_request(req)["ok"] == false);
+  // the generic <machine>.step op answers one event
+  auto st = eval_request(Json{{"op", "opal.step"},
+                              {"profile", lockref::to_json(seagate_se4sa530())},
+                              {"event", {{"type", "authenticate"}, {"authority", "SID"}, {"pin", "nope"}}}});
+  CHECK(st["ok"] == true);
+  CHECK(st["output"]["status"] == "NOT_AUTHORIZED");
 }
 
 // ---- errata (spec/errata.md, "TCG Opal / Seagate CC guide") ------------------------------

@@ -1,8 +1,8 @@
 // lockref: the command-line front of the reference model.
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -136,10 +136,10 @@ int cmd_check(const Args& a) {
   return m->check(lines, src, a);
 }
 
-/// TEST_CASE names under tests/ and properties/: the checks requirements may name.
+/// The checks requirements may name: TEST_CASE names under tests/ and properties/, plus
+/// the command-line and oracle test scripts.
 std::map<std::string, std::string> scan_checks(const std::string& root) {
   std::map<std::string, std::string> found;  // name -> file
-  static const std::regex re(R"re(TEST_CASE\s*\(\s*"([^"]+)")re");
   for (const char* dir : {"tests", "properties"}) {
     fs::path d = fs::path(root) / dir;
     if (!fs::exists(d)) continue;
@@ -151,9 +151,28 @@ std::map<std::string, std::string> scan_checks(const std::string& root) {
       std::stringstream ss;
       ss << f.rdbuf();
       const std::string text = ss.str();
-      for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
-        found[(*it)[1].str()] = fs::relative(e.path(), root).string();
+      // TEST_CASE("name" — the name runs to the next quote (test names hold no escapes).
+      for (std::size_t at = text.find("TEST_CASE"); at != std::string::npos; at = text.find("TEST_CASE", at + 1)) {
+        std::size_t i = at + 9;
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        if (i >= text.size() || text[i] != '(') continue;
+        ++i;
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        if (i >= text.size() || text[i] != '"') continue;
+        const std::size_t end = text.find('"', i + 1);
+        if (end == std::string::npos) break;
+        found[text.substr(i + 1, end - i - 1)] = fs::relative(e.path(), root).string();
+      }
     }
+  }
+  // tests/cli/NAME.sh and tests/oracle/test_NAME.py are ctest tests "cli: NAME", "oracle: test_NAME".
+  for (const auto& [dir, prefix, ext] : {std::tuple{"tests/cli", "cli: ", ".sh"}, std::tuple{"tests/oracle", "oracle: ", ".py"}}) {
+    fs::path d = fs::path(root) / dir;
+    if (!fs::exists(d)) continue;
+    for (const auto& e : fs::directory_iterator(d))
+      if (e.is_regular_file() && e.path().extension() == ext &&
+          (std::string(prefix) == "cli: " || e.path().stem().string().rfind("test_", 0) == 0))
+        found[prefix + e.path().stem().string()] = fs::relative(e.path(), root).string();
   }
   return found;
 }

@@ -123,7 +123,7 @@ Result<Json> cc_mode_op(const Json& j) {
     auto r = from_json<State>(st);
     if (!r) return make_error("state." + r.error().message);
     s = *r;
-    if (s.ranges.empty()) return make_error("state.ranges: at least the Global range");
+    if (auto v = Machine::validate_state(*p, s); !v) return make_error("state: " + v.error().message);
   } else {
     std::vector<int> skip;
     if (j.contains("skip_steps")) {

@@ -67,6 +67,44 @@ struct Machine {
     return ok_status();
   }
 
+  /// Is a state given from outside (eval, transcripts) one this profile can reach? Checks the
+  /// shape (authorities, ranges) and the invariants below; not full reachability.
+  static Status validate_state(const Profile& p, const State& s) {
+    const auto f = initial(p);
+    if (s.credentials.size() != f.credentials.size())
+      return make_error("credentials: " + std::to_string(s.credentials.size()) + " rows, the profile has " +
+                        std::to_string(f.credentials.size()));
+    for (std::size_t i = 0; i < f.credentials.size(); ++i) {
+      const auto& c = s.credentials[i];
+      const std::string where = "credentials[" + std::to_string(i) + "]";
+      if (c.authority != f.credentials[i].authority)
+        return make_error(where + ".authority: \"" + c.authority + "\", expected \"" + f.credentials[i].authority + "\"");
+      if (c.pin.empty() || c.pin.size() > p.max_pin_length) return make_error(where + ".pin: length 1.." + std::to_string(p.max_pin_length));
+      if (c.try_limit != 0 && c.tries > c.try_limit) return make_error(where + ".tries: above try_limit");
+      if (c.min_pin_length != p.default_min_pin_length &&
+          (c.min_pin_length < p.min_pin_length_floor || c.min_pin_length > p.max_pin_length))
+        return make_error(where + ".min_pin_length: out of range");
+    }
+    if (s.ranges.size() != std::size_t{p.ranges} + 1)
+      return make_error("ranges: " + std::to_string(s.ranges.size()) + " rows, the profile has " +
+                        std::to_string(p.ranges + 1) + " (Global + " + std::to_string(p.ranges) + ")");
+    if (s.ranges[0].start || s.ranges[0].length) return make_error("ranges[0]: the Global range has no start/length");
+    for (std::size_t i = 0; i < s.ranges.size(); ++i) {
+      const auto& r = s.ranges[i];
+      if (r.mek == 0 || r.data_mek > r.mek) return make_error("ranges[" + std::to_string(i) + "]: data_mek above mek");
+      if (r.user_access >> p.users) return make_error("ranges[" + std::to_string(i) + "].user_access: no such User");
+      if (r.length && r.start > UINT64_MAX - r.length) return make_error("ranges[" + std::to_string(i) + "]: wraps");
+      for (std::size_t j = 1; j < i && i > 0; ++j) {
+        const auto& o = s.ranges[j];
+        if (r.length && o.length && r.start < o.start + o.length && o.start < r.start + r.length)
+          return make_error("ranges[" + std::to_string(i) + "] overlaps ranges[" + std::to_string(j) + "]");
+      }
+    }
+    for (const auto& inv : invariants())
+      if (!inv.holds(p, s)) return make_error("violates " + std::string(inv.id));
+    return ok_status();
+  }
+
   static Credential fresh(const Profile& p, std::string name, CredClass c) {
     const auto t = policy_for(p, c);
     Credential k;
