@@ -1,6 +1,7 @@
 // lockref eval ops and machine registration for TCG Opal as profiled by the Seagate Common
 // Criteria guide (seed 000): opal.authenticate_sequence, opal.try_limits, opal.cc_mode, and
 // `lockref explore|corpus|check opal`.
+#include "lockref/opal/firmware.hpp"
 #include "lockref/opal/scenario.hpp"
 #include "machine_tool.hpp"
 
@@ -147,6 +148,32 @@ LOCKREF_REGISTER(EvalOp{"opal.cc_mode",
                         "CC Approved Mode report {profile, state | skip_steps:[1..11]} -> cc_approved_mode, "
                         "cc_mode_indicator, missing conditions",
                         cc_mode_op});
+
+/// opal.firmware_signature: the RSA-4096 PSS check of a firmware image against the ROM key;
+/// its verdict is what FirmwareDownload's signature_ok stands for.
+Result<Json> firmware_signature_op(const Json& j) {
+  if (auto k = check_keys(j, {"op", "public_key", "image", "signature", "hash"}); !k) return k.error();
+  auto key = field<Bytes>(j, "public_key");
+  if (!key) return key.error();
+  auto image = field<Bytes>(j, "image");
+  if (!image) return image.error();
+  auto sig = field<Bytes>(j, "signature");
+  if (!sig) return sig.error();
+  FwHash h = FwHash::sha256;
+  if (j.contains("hash")) {
+    auto r = field<FwHash>(j, "hash");
+    if (!r) return r.error();
+    h = *r;
+  }
+  auto ok = firmware_signature_ok(*key, *image, *sig, h);
+  if (!ok) return ok.error();
+  return Json{{"signature_ok", *ok}};
+}
+
+LOCKREF_REGISTER(EvalOp{"opal.firmware_signature",
+                        "RSA-4096 PSS check of a firmware image {public_key: SPKI DER hex, image, signature, "
+                        "hash?: SHA-256|SHA-384|SHA-512} -> signature_ok",
+                        firmware_signature_op});
 
 Result<Profile> opal_profile(const Args& a, Profile p) {
   if (a.has("firmware")) {
