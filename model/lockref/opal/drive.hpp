@@ -417,6 +417,17 @@ struct Machine {
     return done(n, "OPAL-SP-1");
   }
 
+  /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
+  /// and no longer decrypts ("The data is erased by zeroizing the data encryption key").
+  static std::vector<Range> erased_ranges(const Profile& p, const State& s) {
+    auto rs = fresh_ranges(p);
+    for (std::size_t i = 0; i < rs.size() && i < s.ranges.size(); ++i) {
+      rs[i].mek = s.ranges[i].mek + 1;
+      rs[i].data_mek = s.ranges[i].data_mek;
+    }
+    return rs;
+  }
+
   /// AdminSPObj.Revert(): the whole TPer back to its manufactured state. Data in every range
   /// becomes unreadable (new MEKs); firmware and its security version are not reverted.
   static R apply(const Profile& p, const State& s, const Revert& e) {
@@ -424,10 +435,7 @@ struct Machine {
     if (a.failure) return failed(a);
     State n = initial(p);
     n.fw_security_version = a.next.fw_security_version;
-    for (std::size_t i = 0; i < n.ranges.size() && i < s.ranges.size(); ++i) {
-      n.ranges[i].mek = s.ranges[i].mek + 1;
-      n.ranges[i].data_mek = s.ranges[i].data_mek;
-    }
+    n.ranges = erased_ranges(p, s);
     n.reset_pending = true;
     return done(n, "OPAL-SP-2");
   }
@@ -443,12 +451,7 @@ struct Machine {
     for (auto& c : n.credentials)
       for (const auto& f : fresh_locking)
         if (c.authority == f.authority) c = f;
-    auto rs = fresh_ranges(p);
-    for (std::size_t i = 0; i < rs.size() && i < s.ranges.size(); ++i) {
-      rs[i].mek = s.ranges[i].mek + 1;
-      rs[i].data_mek = s.ranges[i].data_mek;
-    }
-    n.ranges = rs;
+    n.ranges = erased_ranges(p, s);
     n.reset_pending = true;
     return done(n, "OPAL-SP-3");
   }
