@@ -23,7 +23,7 @@ struct Exploration {
     std::string invariant, requirement;
   };
   std::vector<typename M::State> states;  // states[0] is the initial state
-  std::vector<Edge> edges;                // accepted events that change the state
+  std::vector<Edge> edges;                // events that change the state
   std::vector<Violation> violations;
   std::size_t transitions = 0;            // events tried
   std::size_t rejected = 0;               // events answered with an error
@@ -56,10 +56,9 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
     for (const auto& e : M::candidate_events(p, s)) {
       ++ex.transitions;
       auto st = M::step(p, s, e);
-      if (!st.out.is_ok()) {
-        ++ex.rejected;
-        continue;
-      }
+      if (!st.out.is_ok()) ++ex.rejected;
+      // Follow every transition that changes the state, refused or not: some refusals
+      // have effects the specification requires (a failed Authenticate counts a try).
       if (st.next == s) continue;
       std::size_t to = visit(st.next);
       ex.edges.push_back({i, to, to_json(e).dump(), std::string(event_tag(e))});
@@ -69,7 +68,7 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
 }
 
 /// Graphviz rendering: one node per state (M::label), one edge per distinct
-/// (from, to, event tag). Rejected events and self-loops are not drawn.
+/// (from, to, event tag). Self-loops are not drawn.
 template <Machine M>
 std::string to_dot(const typename M::Profile& p, const Exploration<M>& ex, std::string_view title) {
   auto esc = [](std::string s) {

@@ -1,0 +1,739 @@
+// TCG Opal drive as the Seagate Common Criteria guide profiles it (seed 000): credentials
+// and try limits, PIN policy, Admin SP / Locking SP lifecycle, locking ranges, the access
+// control matrix, Makers, the firmware download port and Common Criteria mode.
+//
+// Sources (seed 000_486f11a636b6eb99.txt, section titles):
+//   [SETUP]     "TCG Opal Setup & Configuration" (11 steps, _MinPINLength)
+//   [TRY]       "TCG Opal Setting Try Limits", "Validation - Try Limits and Persistence Settings"
+//   [GENKEY]    "TCG Opal Gen Key"
+//   [DATA]      "Protection of Data on Disk & Specification of Management Functions"
+//   [SERVICES]  "TCG Opal Security Mode Services" (authenticated + unauthenticated tables)
+//   [NONSEC]    "Non-Security Mode Services"
+//   [FW]        "Firmware Access Control and Firmware Trusted Update", "Firmware Rollback Protection"
+//   TCG Core facts (status codes, C_PIN columns): tcg_core.hpp.
+//
+// Abstractions (the model's, stated once):
+//   - A management event carries the authority and PIN it authenticates with (`as`): it is
+//     StartSession + Authenticate + the method + EndSession, as every code block of [SETUP]
+//     does. A wrong PIN counts a Try exactly as a standalone Authenticate does.
+//   - The MEK of a range is a generation number; data remembers the generation it was
+//     written under, so "old data is unreadable" after GenKey/Erase/Revert is checkable.
+//   - The RSA-4096 PSS signature check of [FW] is an explicit input (signature_ok): the
+//     model decides what the drive does with the verdict, not the verdict itself.
+//   - Single User Mode (SUDR, Reactivate) is not modelled: every range is non-SUDR.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lockref/core/enum.hpp"
+#include "lockref/core/json.hpp"
+#include "lockref/core/machine.hpp"
+#include "lockref/opal/profile.hpp"
+#include "lockref/opal/access.hpp"
+#include "lockref/opal/cc_mode.hpp"
+#include "lockref/opal/state.hpp"
+#include "lockref/opal/tcg_core.hpp"
+
+namespace lockref::opal {
+
+// ---- the machine ---------------------------------------------------------------------
+
+struct Machine {
+  static constexpr std::string_view name = "opal";
+  using Profile = opal::Profile;
+  using State = opal::State;
+  using Event = opal::Event;
+  using Output = opal::Output;
+  using View = opal::View;
+  using R = Step<State, Output>;
+
+  static Status validate(const Profile& p) {
+    if (p.admin_sp_admins > 4) return make_error("admin_sp_admins: at most 4 (Admin SP Admin1-4)");
+    if (p.locking_admins < 1 || p.locking_admins > 4) return make_error("locking_admins: 1..4 (Locking SP Admin1-4)");
+    if (p.users > 9) return make_error("users: at most 9 (User1-9)");
+    if (p.ranges > 9) return make_error("ranges: at most 9 (\"up to 9 user locking ranges\")");
+    if (p.max_pin_length < 1 || p.max_pin_length > 32) return make_error("max_pin_length: 1..32");
+    if (p.min_pin_length_floor > p.max_pin_length) return make_error("min_pin_length_floor above max_pin_length");
+    if (p.msid.size() != 32 || p.psid_pin.size() != 32) return make_error("msid and psid_pin are 32-byte values");
+    if (p.msid == p.psid_pin) return make_error("msid and psid_pin must differ");
+    for (const auto* s : {&p.inactive_sp_status, &p.invalid_value_status, &p.fw_locked_status})
+      if (!status_value(*s)) return make_error("status \"" + *s + "\" is not in tcg_core.hpp method_status_codes");
+    return ok_status();
+  }
+
+  /// Is a state given from outside (eval, transcripts) one this profile can reach? Checks the
+  /// shape (authorities, ranges) and the invariants below; not full reachability.
+  static Status validate_state(const Profile& p, const State& s) {
+    const auto f = initial(p);
+    if (s.credentials.size() != f.credentials.size())
+      return make_error("credentials: " + std::to_string(s.credentials.size()) + " rows, the profile has " +
+                        std::to_string(f.credentials.size()));
+    for (std::size_t i = 0; i < f.credentials.size(); ++i) {
+      const auto& c = s.credentials[i];
+      const std::string where = "credentials[" + std::to_string(i) + "]";
+      if (c.authority != f.credentials[i].authority)
+        return make_error(where + ".authority: \"" + c.authority + "\", expected \"" + f.credentials[i].authority + "\"");
+      if (c.pin.empty() || c.pin.size() > p.max_pin_length) return make_error(where + ".pin: length 1.." + std::to_string(p.max_pin_length));
+      if (c.try_limit != 0 && c.tries > c.try_limit) return make_error(where + ".tries: above try_limit");
+      if (c.min_pin_length != p.default_min_pin_length &&
+          (c.min_pin_length < p.min_pin_length_floor || c.min_pin_length > p.max_pin_length))
+        return make_error(where + ".min_pin_length: out of range");
+    }
+    if (s.ranges.size() != std::size_t{p.ranges} + 1)
+      return make_error("ranges: " + std::to_string(s.ranges.size()) + " rows, the profile has " +
+                        std::to_string(p.ranges + 1) + " (Global + " + std::to_string(p.ranges) + ")");
+    if (s.ranges[0].start || s.ranges[0].length) return make_error("ranges[0]: the Global range has no start/length");
+    for (std::size_t i = 0; i < s.ranges.size(); ++i) {
+      const auto& r = s.ranges[i];
+      if (r.mek == 0 || r.data_mek > r.mek) return make_error("ranges[" + std::to_string(i) + "]: data_mek above mek");
+      if (r.user_access >> p.users) return make_error("ranges[" + std::to_string(i) + "].user_access: no such User");
+      if (r.length && r.start > UINT64_MAX - r.length) return make_error("ranges[" + std::to_string(i) + "]: wraps");
+      for (std::size_t j = 1; j < i && i > 0; ++j) {
+        const auto& o = s.ranges[j];
+        if (r.length && o.length && r.start < o.start + o.length && o.start < r.start + r.length)
+          return make_error("ranges[" + std::to_string(i) + "] overlaps ranges[" + std::to_string(j) + "]");
+      }
+    }
+    for (const auto& inv : invariants())
+      if (!inv.holds(p, s)) return make_error("violates " + std::string(inv.id));
+    return ok_status();
+  }
+
+  static Credential fresh(const Profile& p, std::string name, CredClass c) {
+    const auto t = policy_for(p, c);
+    Credential k;
+    k.authority = std::move(name);
+    // [DATA] "The initial value for SID and various other PINs is a 32-byte manufactured SID (MSID)".
+    k.pin = c == CredClass::psid ? p.psid_pin : p.msid;
+    k.try_limit = t.try_limit;
+    k.persistent = t.persistent;
+    k.min_pin_length = p.default_min_pin_length;
+    // Model choice (Opal preconfiguration): Admin SP Admins and Locking SP Admin2-4 start
+    // disabled; Users per Profile::users_enabled_on_activate (E-OPAL-STEP3-USER).
+    k.enabled = c == CredClass::sid || c == CredClass::psid || k.authority == "Admin1" ||
+                (c == CredClass::user && p.users_enabled_on_activate);
+    return k;
+  }
+
+  static std::vector<Credential> admin_sp_credentials(const Profile& p) {
+    std::vector<Credential> v{fresh(p, "SID", CredClass::sid), fresh(p, "PSID", CredClass::psid)};
+    for (int i = 1; i <= p.admin_sp_admins; ++i)
+      v.push_back(fresh(p, "AdminSP.Admin" + std::to_string(i), CredClass::admin_sp_admin));
+    return v;
+  }
+  static std::vector<Credential> locking_sp_credentials(const Profile& p) {
+    std::vector<Credential> v;
+    for (int i = 1; i <= p.locking_admins; ++i) v.push_back(fresh(p, "Admin" + std::to_string(i), CredClass::locking_admin));
+    for (int i = 1; i <= p.users; ++i) v.push_back(fresh(p, "User" + std::to_string(i), CredClass::user));
+    return v;
+  }
+  static std::vector<Range> fresh_ranges(const Profile& p) { return std::vector<Range>(std::size_t{p.ranges} + 1); }
+
+  static State initial(const Profile& p) {
+    State s;
+    s.credentials = admin_sp_credentials(p);
+    for (auto& c : locking_sp_credentials(p)) s.credentials.push_back(std::move(c));
+    s.ranges = fresh_ranges(p);
+    return s;
+  }
+
+  static View observe(const Profile& p, const State& s) {
+    View v;
+    const auto rep = cc_report(p, s);
+    v.cc_approved_mode = rep.approved;
+    v.cc_missing = rep.missing;
+    v.cc_mode_indicator = rep.indicator;
+    for (const auto& c : s.credentials)
+      if (locked_out(c)) v.locked_out.push_back(c.authority);
+    return v;
+  }
+
+  static R step(const Profile& p, const State& s, const Event& e) {
+    return std::visit([&](const auto& ev) { return apply(p, s, ev); }, e);
+  }
+
+  /// Bounded: a small PIN alphabet (MSID, PSID, one 32-byte private value from the guide, one
+  /// 8-byte and one 7-byte value, one wrong value), authorities of the profile, range 1.
+  static std::vector<Event> candidate_events(const Profile& p, const State& s) {
+    std::vector<Event> out;
+    const std::string p32(guide_pin);
+    std::vector<std::string> pins{p.msid, p32, "wrong-pin"};
+    out.push_back(PowerCycle{});
+    out.push_back(ShowStatus{});
+    out.push_back(GetMsid{});
+    for (const auto& c : s.credentials) {
+      for (const auto& pin : pins) out.push_back(Authenticate{c.authority, pin});
+      if (c.authority == "PSID") out.push_back(Authenticate{c.authority, p.psid_pin});
+    }
+    // Management calls with the right PIN for their authority. A wrong PIN leaves the same
+    // state as a failed Authenticate (above), so those variants add no states; corpora and
+    // properties exercise them.
+    auto as = [&](const std::string& who, bool right) {
+      const auto* c = find(s, who);
+      return Auth{who, right && c ? c->pin : std::string("wrong-pin")};
+    };
+    const bool right = true;
+    out.push_back(Activate{as("SID", right)});
+    out.push_back(Revert{as("PSID", right)});
+    out.push_back(RevertSp{as("Admin1", right)});
+    out.push_back(SetPin{as("SID", right), "SID", p32});
+    out.push_back(SetMinPinLength{as("SID", right), "SID", 32});
+    out.push_back(SetPin{as("Admin1", right), "Admin1", p32});
+    out.push_back(SetFwPort{as("SID", right), true, std::nullopt});
+    out.push_back(SetRange{as("Admin1", right), 1, 0, 400, true, true, true, std::nullopt});
+    out.push_back(LockRange{as("Admin1", right), 1, false, false});
+    out.push_back(SetMinPinLength{as("Admin1", true), "Admin1", 32});
+    out.push_back(SetMinPinLength{as("Admin1", true), "Admin1", 7});   // below the floor: refused
+    out.push_back(SetPin{as("Admin1", true), "Admin1", "1234567"});    // 7 bytes: refused once min >= 8
+    out.push_back(SetPin{as("SID", true), "PSID", p32});               // PSID is not settable
+    out.push_back(SetTryLimit{as("Admin1", true), "Admin1", 1});
+    out.push_back(SetEnabled{as("SID", true), "Makers", false});
+    out.push_back(SetEnabled{as("Admin1", true), "Makers", false});    // not the Drive Owner: refused
+    out.push_back(SetFwPort{as("SID", true), false, std::nullopt});
+    out.push_back(SetFwPort{as("SID", true), std::nullopt, true});
+    out.push_back(GenKey{as("Admin1", true), 1});
+    if (p.users >= 1) {
+      out.push_back(SetPin{as("User1", true), "User1", p32});
+      out.push_back(SetMinPinLength{as("User1", true), "User1", 32});
+      out.push_back(SetPin{as("User1", true), "Admin1", p32});         // a User may not set an Admin PIN
+      out.push_back(LockRange{as("User1", true), 1, false, false});    // needs user_access
+      out.push_back(SetRange{as("Admin1", true), 1, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                             std::nullopt, std::uint16_t{1}});
+      out.push_back(DisableUserSetPin{as("Admin1", true), "User1", true});
+      out.push_back(SetEnabled{as("Admin1", true), "User1", false});
+    }
+    // Range 1 only: the Global range behaves the same way and would double the state space.
+    out.push_back(WriteData{1});
+    out.push_back(ReadData{1});
+    for (std::uint8_t v = 0; v <= p.max_security_version; ++v)
+      for (bool sig : {true, false}) out.push_back(FirmwareDownload{sig, v});
+    // Keep the MEK generations bounded for exploration: nothing that replaces a key once any
+    // range reached the bound (GenKey, Revert and RevertSP all do).
+    std::erase_if(out, [&](const Event& e) { return !in_scope(p.scope, e); });
+    bool at_bound = false;
+    for (const auto& r : s.ranges) at_bound = at_bound || r.mek >= p.max_key_generation;
+    if (at_bound)
+      std::erase_if(out, [](const Event& e) {
+        return std::holds_alternative<GenKey>(e) || std::holds_alternative<Revert>(e) ||
+               std::holds_alternative<RevertSp>(e);
+      });
+    return out;
+  }
+
+  static std::span<const Invariant<Machine>> invariants();
+
+  static bool in_scope(Scope sc, const Event& e) {
+    if (sc == Scope::all) return true;
+    const bool common = std::holds_alternative<Authenticate>(e) || std::holds_alternative<PowerCycle>(e) ||
+                        std::holds_alternative<Activate>(e) || std::holds_alternative<ShowStatus>(e) ||
+                        std::holds_alternative<GetMsid>(e);
+    if (common) return true;
+    switch (sc) {
+      case Scope::credentials:
+        return std::holds_alternative<SetPin>(e) || std::holds_alternative<SetMinPinLength>(e) ||
+               std::holds_alternative<SetTryLimit>(e) || std::holds_alternative<DisableUserSetPin>(e) ||
+               std::holds_alternative<Revert>(e) || std::holds_alternative<RevertSp>(e) ||
+               (std::holds_alternative<SetEnabled>(e) && std::get<SetEnabled>(e).target != "Makers");
+      case Scope::locking:
+        return std::holds_alternative<SetRange>(e) || std::holds_alternative<LockRange>(e) ||
+               std::holds_alternative<GenKey>(e) || std::holds_alternative<WriteData>(e) ||
+               std::holds_alternative<ReadData>(e) || std::holds_alternative<RevertSp>(e);
+      case Scope::firmware:
+        return std::holds_alternative<SetFwPort>(e) || std::holds_alternative<FirmwareDownload>(e) ||
+               std::holds_alternative<SetEnabled>(e) || std::holds_alternative<Revert>(e) ||
+               (std::holds_alternative<SetPin>(e) && std::get<SetPin>(e).target == "SID");
+      case Scope::all: break;
+    }
+    return true;
+  }
+
+  static std::string_view view_requirement(std::string_view f) {
+    if (f == "credentials") return "OPAL-TRY-1";
+    if (f == "locked_out") return "OPAL-TRY-2";
+    if (f == "cc_approved_mode" || f == "cc_missing") return "OPAL-CC-1";
+    if (f == "cc_mode_indicator") return "OPAL-CC-IND";
+    if (f == "ranges") return "OPAL-RANGE-1";
+    if (f == "fw_port_locked" || f == "fw_port_lock_on_reset" || f == "fw_security_version") return "OPAL-FW-1";
+    if (f == "locking_sp_active") return "OPAL-SP-1";
+    if (f == "makers_enabled") return "OPAL-ACL-MAKERS";
+    if (f == "reset_pending") return "OPAL-CC-1";
+    return "";
+  }
+
+  static std::string label(const Profile& p, const State& s) {
+    std::string l = s.locking_sp_active ? "Locking SP active" : "Locking SP inactive";
+    const auto v = observe(p, s);
+    if (v.cc_approved_mode) l += "\nCC Approved Mode";
+    for (const auto& c : s.credentials)
+      if (c.tries) l += "\n" + c.authority + " tries " + std::to_string(c.tries) + "/" + std::to_string(c.try_limit);
+    if (s.fw_port_locked) l += "\nFW port locked";
+    return l;
+  }
+
+  // ---- helpers (public: the eval ops and properties use them) ----
+
+  /// The private 32-byte PIN the guide's examples use ([SETUP] steps 2-6).
+  static constexpr std::string_view guide_pin = "321SRQPONMLKJIHGFEDCBA9876543210";
+
+  static const Credential* find(const State& s, std::string_view who) {
+    for (const auto& c : s.credentials)
+      if (c.authority == who) return &c;
+    return nullptr;
+  }
+  static std::optional<std::size_t> index_of(const State& s, std::string_view who) {
+    for (std::size_t i = 0; i < s.credentials.size(); ++i)
+      if (s.credentials[i].authority == who) return i;
+    return std::nullopt;
+  }
+  /// TCG Core C_PIN: at the limit when TryLimit is non-zero and Tries has reached it.
+  static bool locked_out(const Credential& c) { return c.try_limit != 0 && c.tries >= c.try_limit; }
+
+ protected:
+  static R done(const State& next, std::string_view rule) {
+    Output o;
+    o.rule = std::string(rule);
+    return {next, o};
+  }
+  static R refuse(const State& s, const std::string& code, std::string_view rule) {
+    Output o;
+    o.status = code;
+    o.rule = std::string(rule);
+    o.status_code = status_value(code).value_or(0xFF);
+    return {s, o};
+  }
+
+  /// Authenticate `who` with `pin` ([TRY]; TCG Core C_PIN Tries/TryLimit). Returns the state
+  /// with the C_PIN row updated, and a failure output if authentication did not succeed.
+  struct AuthResult {
+    State next;
+    std::optional<Output> failure;
+    Role role = Role::anybody;
+    std::size_t index = 0;
+  };
+  static AuthResult authenticate(const Profile& p, const State& s, const std::string& who, const std::string& pin) {
+    AuthResult r{s, std::nullopt, role_of(who), 0};
+    const auto i = index_of(s, who);
+    if (!i) {
+      r.failure = refuse(s, "INVALID_PARAMETER", "OPAL-ACL-1").out;  // no such authority
+      return r;
+    }
+    r.index = *i;
+    const auto sp = sp_of(r.role);
+    if (sp == Sp::locking && !s.locking_sp_active) {
+      r.failure = refuse(s, p.inactive_sp_status, "OPAL-SP-1").out;
+      return r;
+    }
+    auto& c = r.next.credentials[*i];
+    if (!c.enabled) {
+      r.failure = refuse(s, "NOT_AUTHORIZED", "OPAL-ACL-2").out;  // a disabled authority cannot authenticate
+      return r;
+    }
+    const bool at_limit = locked_out(c);
+    // [TRY] "once the Try Limit is reached, the drive will lock out all further authentication
+    // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise).
+    if (at_limit && (p.refuse_correct_pin_at_limit || c.pin != pin)) {
+      r.failure = refuse(s, "AUTHORITY_LOCKED_OUT", "OPAL-TRY-2").out;
+      return r;
+    }
+    if (c.pin == pin) {
+      // [TRY] "if a successful authentication is made at any time before the Try Limit is
+      // reached, the counter is reset to zero."
+      c.tries = 0;
+      return r;
+    }
+    // [TRY] "a separate counter for each credential which keeps track of the number of
+    // unsuccessful authentication attempts"; "The Try Limit sets an upper bound to this counter."
+    if (c.tries < UINT32_MAX) ++c.tries;
+    Output o = refuse(s, "NOT_AUTHORIZED", "OPAL-TRY-1").out;
+    o.try_counted = true;
+    r.failure = o;
+    return r;
+  }
+
+  /// Authenticate, then check the matrix row of `svc` for the authority's role.
+  static AuthResult authorize(const Profile& p, const State& s, const Auth& as, Service svc) {
+    auto r = authenticate(p, s, as.authority, as.pin);
+    if (r.failure) return r;
+    if (!matrix_allows(svc, r.role)) r.failure = refuse(s, "NOT_AUTHORIZED", service_rule(svc)).out;
+    return r;
+  }
+  /// The refused outcome of a failed authorization: the C_PIN row keeps its new Tries.
+  static R failed(const AuthResult& a) { return {a.next, *a.failure}; }
+
+  static bool is_locking_credential(Role r) { return r == Role::locking_admin || r == Role::user; }
+
+  /// Who may change C_PIN `target`: [SERVICES] Set PIN row and its note.
+  static bool may_set_credential(const State& s, Role who, const std::string& who_name, const std::string& target) {
+    const auto t = role_of(target);
+    switch (who) {
+      case Role::sid:  // Drive Owner: the Admin SP credentials it owns (SID, Admin SP Admins)
+        return t == Role::sid || t == Role::admin_sp_admin;
+      case Role::locking_admin:  // "LockingSP Admins can set PINs for any non-SUDR User or Locking SP Admin."
+        return is_locking_credential(t);
+      case Role::user: {  // its own PIN, "unless previously disabled by 'Disable User Set PIN'"
+        const auto* c = find(s, who_name);
+        return target == who_name && c && !c->set_pin_disabled;
+      }
+      default: return false;
+    }
+  }
+
+  static bool pin_settable_target(Role t) { return t != Role::psid && t != Role::anybody; }
+
+  static R apply(const Profile& p, const State& s, const Authenticate& e) {
+    auto a = authenticate(p, s, e.authority, e.pin);
+    if (a.failure) return failed(a);
+    return done(a.next, "OPAL-TRY-3");
+  }
+
+  static R apply(const Profile&, const State& s, const PowerCycle&) {
+    State n = s;
+    // [SERVICES] Unblock PIN: "Resets password attempt counters." (POR); [TRY] "If the counter
+    // does not persist through a power cycle, it will be reset to zero on power cycle".
+    for (auto& c : n.credentials)
+      if (!c.persistent) c.tries = 0;
+    // Opal LockOnReset: a range with LockOnReset is locked again by a power cycle.
+    for (auto& r : n.ranges)
+      if (r.lock_on_reset) r.read_locked = r.write_locked = true;
+    // [FW] "It can be locked by either performing a power on reset" (with LockOnReset set, [SETUP] step 8).
+    if (n.fw_port_lock_on_reset) n.fw_port_locked = true;
+    n.reset_pending = false;
+    return done(n, "OPAL-TRY-4");
+  }
+
+  static R apply(const Profile& p, const State& s, const Activate& e) {
+    auto a = authorize(p, s, e.as, Service::activate);
+    if (a.failure) return failed(a);
+    if (s.locking_sp_active) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SP-1");  // already Manufactured
+    State n = a.next;
+    n.locking_sp_active = true;
+    n.reset_pending = true;
+    return done(n, "OPAL-SP-1");
+  }
+
+  /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
+  /// and no longer decrypts ("The data is erased by zeroizing the data encryption key").
+  static std::vector<Range> erased_ranges(const Profile& p, const State& s) {
+    auto rs = fresh_ranges(p);
+    for (std::size_t i = 0; i < rs.size() && i < s.ranges.size(); ++i) {
+      rs[i].mek = s.ranges[i].mek + 1;
+      rs[i].data_mek = s.ranges[i].data_mek;
+    }
+    return rs;
+  }
+
+  /// AdminSPObj.Revert(): the whole TPer back to its manufactured state. Data in every range
+  /// becomes unreadable (new MEKs); firmware and its security version are not reverted.
+  static R apply(const Profile& p, const State& s, const Revert& e) {
+    auto a = authorize(p, s, e.as, Service::revert_admin_sp);
+    if (a.failure) return failed(a);
+    State n = initial(p);
+    n.fw_security_version = a.next.fw_security_version;
+    n.ranges = erased_ranges(p, s);
+    n.reset_pending = true;
+    return done(n, "OPAL-SP-2");
+  }
+
+  /// Locking SP revert: Locking SP back to Manufactured-Inactive, its credentials and ranges
+  /// to factory values, every range's MEK replaced.
+  static R apply(const Profile& p, const State& s, const RevertSp& e) {
+    auto a = authorize(p, s, e.as, Service::revert_locking_sp);
+    if (a.failure) return failed(a);
+    State n = a.next;
+    n.locking_sp_active = false;
+    const auto fresh_locking = locking_sp_credentials(p);
+    for (auto& c : n.credentials)
+      for (const auto& f : fresh_locking)
+        if (c.authority == f.authority) c = f;
+    n.ranges = erased_ranges(p, s);
+    n.reset_pending = true;
+    return done(n, "OPAL-SP-3");
+  }
+
+  static std::optional<std::size_t> settable_target(const State& s, const std::string& target) {
+    const auto i = index_of(s, target);
+    if (!i || !pin_settable_target(role_of(target))) return std::nullopt;
+    return i;
+  }
+
+  /// Authenticate `as` and check it may write C_PIN row `target` (Set PIN row of the matrix
+  /// and its note). On success: the state after authentication and the row's index.
+  struct CPinWrite {
+    State next;
+    std::size_t index = 0;
+    std::optional<R> refused;
+  };
+  static CPinWrite c_pin_write(const Profile& p, const State& s, const Auth& as, const std::string& target) {
+    auto a = authorize(p, s, as, Service::set_pin);
+    if (a.failure) return {a.next, 0, failed(a)};
+    const auto t = settable_target(s, target);
+    // PSID: "public drive unique 32-byte value on the drive label" - nobody sets it.
+    if (!t || !may_set_credential(a.next, a.role, as.authority, target))
+      return {a.next, 0, refuse(a.next, "NOT_AUTHORIZED", "OPAL-ACL-SETPIN")};
+    if (sp_of(role_of(target)) == Sp::locking && !s.locking_sp_active)
+      return {a.next, 0, refuse(a.next, p.inactive_sp_status, "OPAL-SP-1")};
+    return {a.next, *t, std::nullopt};
+  }
+
+  static R apply(const Profile& p, const State& s, const SetPin& e) {
+    auto w = c_pin_write(p, s, e.as, e.target);
+    if (w.refused) return *w.refused;
+    // [SETUP] _MinPINLength: PINs shorter than the credential's minimum are refused;
+    // [DATA] "Authentication PINs with length up to 32 bytes".
+    const auto& c = w.next.credentials[w.index];
+    if (e.pin.size() < c.min_pin_length || e.pin.size() > p.max_pin_length || e.pin.empty())
+      return refuse(w.next, p.invalid_value_status, "OPAL-PIN-1");
+    w.next.credentials[w.index].pin = e.pin;
+    w.next.reset_pending = true;
+    return done(w.next, "OPAL-ACL-SETPIN");
+  }
+
+  static R apply(const Profile& p, const State& s, const SetMinPinLength& e) {
+    auto w = c_pin_write(p, s, e.as, e.target);
+    if (w.refused) return *w.refused;
+    // [SETUP] "minimum pin length requirement is 8 bytes"; "setting ... '_MinPINLength' to 32".
+    if (e.length < p.min_pin_length_floor || e.length > p.max_pin_length)
+      return refuse(w.next, p.invalid_value_status, "OPAL-PIN-2");
+    w.next.credentials[w.index].min_pin_length = e.length;
+    w.next.reset_pending = true;
+    return done(w.next, "OPAL-PIN-2");
+  }
+
+  static R apply(const Profile& p, const State& s, const SetTryLimit& e) {
+    auto a = authorize(p, s, e.as, Service::set_try_limit);
+    if (a.failure) return failed(a);
+    const auto t = index_of(s, e.target);
+    if (!t) return refuse(a.next, "INVALID_PARAMETER", "OPAL-TRY-5");
+    // [TRY] "See the ... section ... for the list of TCG Opal credentials where the Try Limit is
+    // settable" (E-OPAL-SETTABLE: who may set it is a profile choice).
+    const auto cls = class_of(role_of(e.target));
+    if (!cls || !policy_for(p, *cls).settable) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-TRY-5");
+    const bool who_ok = p.try_limit_set_like_pin
+                            ? may_set_credential(a.next, a.role, e.as.authority, e.target)
+                            : (a.role == Role::sid || a.role == Role::locking_admin);
+    if (!who_ok) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-TRY-5");
+    State n = a.next;
+    auto& c = n.credentials[*t];
+    c.try_limit = e.limit;
+    // Model choice: a lower limit clamps Tries, so "Tries never exceeds TryLimit" holds.
+    if (c.try_limit != 0 && c.tries > c.try_limit) c.tries = c.try_limit;
+    n.reset_pending = true;
+    return done(n, "OPAL-TRY-5");
+  }
+
+  static R apply(const Profile& p, const State& s, const SetEnabled& e) {
+    if (e.target == "Makers") {  // [SETUP] step 7: the Drive Owner disables Makers
+      auto a = authorize(p, s, e.as, Service::makers);
+      if (a.failure) return failed(a);
+      State n = a.next;
+      n.makers_enabled = e.enabled;
+      n.reset_pending = true;
+      return done(n, "OPAL-ACL-MAKERS");
+    }
+    const auto t = role_of(e.target);
+    const Service svc = t == Role::admin_sp_admin ? Service::enable_admin_sp_admin : Service::enable_locking_authority;
+    auto a = authorize(p, s, e.as, svc);
+    if (a.failure) return failed(a);
+    const auto i = index_of(s, e.target);
+    const bool target_ok = t == Role::admin_sp_admin || t == Role::locking_admin || t == Role::user;
+    if (!i || !target_ok) return refuse(a.next, "INVALID_PARAMETER", service_rule(svc));
+    State n = a.next;
+    n.credentials[*i].enabled = e.enabled;
+    n.reset_pending = true;
+    return done(n, service_rule(svc));
+  }
+
+  static R apply(const Profile& p, const State& s, const DisableUserSetPin& e) {
+    auto a = authorize(p, s, e.as, Service::disable_user_set_pin);
+    if (a.failure) return failed(a);
+    const auto i = index_of(s, e.target);
+    if (!i || role_of(e.target) != Role::user) return refuse(a.next, "INVALID_PARAMETER", "OPAL-ACL-DUSP");
+    State n = a.next;
+    n.credentials[*i].set_pin_disabled = e.disabled;
+    n.reset_pending = true;
+    return done(n, "OPAL-ACL-DUSP");
+  }
+
+  static R apply(const Profile& p, const State& s, const SetFwPort& e) {
+    // [FW] "This requires authentication with the SID credential"; [SERVICES] Lock/Unlock FW
+    // Download: Drive Owner.
+    auto a = authorize(p, s, e.as, Service::fw_port);
+    if (a.failure) return failed(a);
+    State n = a.next;
+    if (e.locked) n.fw_port_locked = *e.locked;
+    if (e.lock_on_reset) n.fw_port_lock_on_reset = *e.lock_on_reset;
+    n.reset_pending = true;
+    return done(n, "OPAL-FW-2");
+  }
+
+  static bool user_may_use_range(const State& s, Role who, const std::string& name, std::uint8_t range) {
+    if (who != Role::user) return true;
+    const int k = std::atoi(name.c_str() + 4);  // "UserK"
+    return k >= 1 && k <= 16 && (s.ranges[range].user_access >> (k - 1)) & 1u;
+  }
+
+  static R apply(const Profile& p, const State& s, const SetRange& e) {
+    auto a = authorize(p, s, e.as, Service::set_range_attributes);
+    if (a.failure) return failed(a);
+    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    // The Global range spans the whole medium: no start/length.
+    if (e.range == 0 && (e.start || e.length)) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    State n = a.next;
+    auto& r = n.ranges[e.range];
+    if (e.start) r.start = *e.start;
+    if (e.length) r.length = *e.length;
+    if (r.length && r.start > UINT64_MAX - r.length) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    // Non-global ranges must not overlap (TCG Opal Locking table rule).
+    for (std::size_t j = 1; j < n.ranges.size(); ++j) {
+      const auto& o = n.ranges[j];
+      if (j == e.range || !o.length || !r.length) continue;
+      if (r.start < o.start + o.length && o.start < r.start + r.length)
+        return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    }
+    if (e.read_lock_enabled) r.read_lock_enabled = *e.read_lock_enabled;
+    if (e.write_lock_enabled) r.write_lock_enabled = *e.write_lock_enabled;
+    if (e.lock_on_reset) r.lock_on_reset = *e.lock_on_reset;
+    if (e.user_access) {
+      if (*e.user_access >> p.users) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+      r.user_access = *e.user_access;
+    }
+    n.reset_pending = true;
+    return done(n, "OPAL-RANGE-1");
+  }
+
+  static R apply(const Profile& p, const State& s, const LockRange& e) {
+    auto a = authorize(p, s, e.as, Service::lock_unlock_range);
+    if (a.failure) return failed(a);
+    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-2");
+    if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-2");
+    State n = a.next;
+    if (e.read_locked) n.ranges[e.range].read_locked = *e.read_locked;
+    if (e.write_locked) n.ranges[e.range].write_locked = *e.write_locked;
+    return done(n, "OPAL-RANGE-2");
+  }
+
+  static R apply(const Profile& p, const State& s, const GenKey& e) {
+    auto a = authorize(p, s, e.as, Service::crypto_erase);
+    if (a.failure) return failed(a);
+    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-3");
+    if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-3");
+    State n = a.next;
+    // [DATA] "The data is erased by zeroizing the data encryption key"; [GENKEY] "Change DEK".
+    if (n.ranges[e.range].mek == UINT32_MAX) return refuse(a.next, "INSUFFICIENT_SPACE", "OPAL-RANGE-3");
+    ++n.ranges[e.range].mek;
+    return done(n, "OPAL-RANGE-3");
+  }
+
+  /// [SERVICES] "*Data Range has to be Unlocked"; [NONSEC] before activation data access is
+  /// unauthenticated.
+  static bool read_blocked(const State& s, const Range& r) { return s.locking_sp_active && r.read_lock_enabled && r.read_locked; }
+  static bool write_blocked(const State& s, const Range& r) {
+    return s.locking_sp_active && r.write_lock_enabled && r.write_locked;
+  }
+
+  static R apply(const Profile&, const State& s, const WriteData& e) {
+    if (e.range >= s.ranges.size()) return refuse(s, "INVALID_PARAMETER", "OPAL-RANGE-4");
+    if (write_blocked(s, s.ranges[e.range])) return refuse(s, "ACCESS_DENIED", "OPAL-RANGE-4");
+    State n = s;
+    n.ranges[e.range].data_mek = n.ranges[e.range].mek;
+    return done(n, "OPAL-RANGE-4");
+  }
+
+  static R apply(const Profile&, const State& s, const ReadData& e) {
+    if (e.range >= s.ranges.size()) return refuse(s, "INVALID_PARAMETER", "OPAL-RANGE-4");
+    const auto& r = s.ranges[e.range];
+    if (read_blocked(s, r)) return refuse(s, "ACCESS_DENIED", "OPAL-RANGE-4");
+    R out = done(s, "OPAL-RANGE-4");
+    // Data written under a replaced MEK decrypts to garbage: "old data is unreadable".
+    out.out.data_readable = r.data_mek != 0 && r.data_mek == r.mek;
+    return out;
+  }
+
+  static R apply(const Profile& p, const State& s, const FirmwareDownload& e) {
+    // [SERVICES] Firmware Download "**FW Download Port has to be Unlocked".
+    if (s.fw_port_locked) return refuse(s, p.fw_locked_status, "OPAL-FW-1");
+    // [FW] "If the verification fails an error is returned and the update is not performed";
+    // rollback: "downgrading to a lower security version number is not possible". Both:
+    // StatusType = 1h, StatusCode = 07h "Invalid Firmware Image".
+    if (!e.signature_ok || e.security_version < s.fw_security_version) {
+      R r = refuse(s, "INVALID_FIRMWARE_IMAGE", e.signature_ok ? "OPAL-FW-4" : "OPAL-FW-3");
+      r.out.nvme_status_type = fw_invalid_status_type;
+      r.out.status_code = fw_invalid_status_code;
+      return r;
+    }
+    State n = s;
+    n.fw_security_version = e.security_version;
+    // [FW] step 8: "At this point the firmware download port is unlocked." (soft reset: the
+    // port and the ranges keep their state; model choice, the guide names no other effect).
+    return done(n, "OPAL-FW-1");
+  }
+
+  static R apply(const Profile& p, const State& s, const GetMsid&) {
+    R r = done(s, "OPAL-OWN-1");
+    r.out.msid = p.msid;
+    return r;
+  }
+
+  static R apply(const Profile& p, const State& s, const ShowStatus&) {
+    R r = done(s, "OPAL-CC-IND");
+    r.out.cc_mode_indicator = cc_report(p, s).indicator;
+    return r;
+  }
+};
+
+// ---- invariants, checked on every reachable state by `lockref explore opal` -------------
+
+namespace inv {
+inline bool tries_within_limit(const Profile&, const State& s) {
+  for (const auto& c : s.credentials)
+    if (c.try_limit != 0 && c.tries > c.try_limit) return false;
+  return true;
+}
+inline bool pins_respect_length(const Profile& p, const State& s) {
+  for (const auto& c : s.credentials)
+    if (c.pin.empty() || c.pin.size() > p.max_pin_length) return false;
+  return true;
+}
+inline bool inactive_sp_is_factory(const Profile& p, const State& s) {
+  if (s.locking_sp_active) return true;
+  for (const auto& f : Machine::locking_sp_credentials(p)) {
+    const auto* c = Machine::find(s, f.authority);
+    if (!c || c->pin != f.pin || c->min_pin_length != f.min_pin_length || c->enabled != f.enabled) return false;
+  }
+  return true;
+}
+inline bool psid_never_changes(const Profile& p, const State& s) {
+  const auto* c = Machine::find(s, "PSID");
+  return c && c->pin == p.psid_pin;
+}
+inline bool data_never_from_future_key(const Profile&, const State& s) {
+  for (const auto& r : s.ranges)
+    if (r.data_mek > r.mek) return false;
+  return true;
+}
+inline bool cc_mode_needs_locked_port(const Profile& p, const State& s) {
+  return !cc_report(p, s).approved || (s.fw_port_locked && !s.makers_enabled && s.locking_sp_active);
+}
+}  // namespace inv
+
+inline std::span<const Invariant<Machine>> Machine::invariants() {
+  static constexpr Invariant<Machine> list[] = {
+      {"invariant:opal.tries_within_limit", "OPAL-TRY-1", inv::tries_within_limit},
+      {"invariant:opal.pins_respect_length", "OPAL-PIN-1", inv::pins_respect_length},
+      {"invariant:opal.inactive_locking_sp_is_factory", "OPAL-SP-3", inv::inactive_sp_is_factory},
+      {"invariant:opal.psid_never_changes", "OPAL-ACL-SETPIN", inv::psid_never_changes},
+      {"invariant:opal.data_never_from_future_key", "OPAL-RANGE-3", inv::data_never_from_future_key},
+      {"invariant:opal.cc_mode_needs_locked_port", "OPAL-CC-1", inv::cc_mode_needs_locked_port},
+  };
+  return list;
+}
+
+static_assert(lockref::Machine<Machine>);
+
+}  // namespace lockref::opal

@@ -1,0 +1,372 @@
+// Properties of the Opal model (seed 000, Seagate CC guide). Each TEST_CASE shows the
+// property holding on opal::Machine and failing on a deliberately broken variant (mutant).
+#include <algorithm>
+
+#include "lockref/opal/scenario.hpp"
+#include "support.hpp"
+
+using namespace lockref::opal;
+using lockref::prop::fails;
+using lockref::prop::holds;
+
+namespace {
+using R = lockref::Step<State, Output>;
+const std::string P32(Machine::guide_pin);
+const std::vector<int> mandatory_steps{1, 2, 4, 5, 7, 8, 10, 11};  // 3 optional; 6, 9 redundant (errata)
+
+/// A Seagate profile with fewer authorities, so random walks meet every one of them often.
+Profile small(bool persistent_firmware) {
+  Profile p = persistent_firmware ? seagate_sgebhg02() : seagate_se4sa530();
+  p.users = 2;
+  p.ranges = 2;
+  p.locking_admins = 2;
+  p.admin_sp_admins = 1;
+  return p;
+}
+
+Profile gen_profile() {
+  Profile p = *rc::gen::element(seagate_se4sa530(), seagate_sgebhg02());
+  p.users = *rc::gen::inRange<std::uint8_t>(1, 10);  // step 4 sets the Users in use: at least one
+  p.ranges = *rc::gen::inRange<std::uint8_t>(1, 10);
+  p.locking_admins = *rc::gen::inRange<std::uint8_t>(1, 5);
+  return p;
+}
+
+/// Random walk over candidate events (valid and invalid) from the factory state.
+template <class M>
+State walk(const Profile& p, const std::vector<std::size_t>& picks) {
+  State s = M::initial(p);
+  for (auto k : picks) {
+    const auto c = M::candidate_events(p, s);
+    s = M::step(p, s, c[k % c.size()]).next;
+  }
+  return s;
+}
+
+bool read_blocked(const State& s, const Range& r) { return s.locking_sp_active && r.read_lock_enabled && r.read_locked; }
+bool write_blocked(const State& s, const Range& r) {
+  return s.locking_sp_active && r.write_lock_enabled && r.write_locked;
+}
+
+/// Every management event, authenticated with a PIN no credential has.
+std::vector<Event> wrong_pin_events(const Profile& p, const State& s) {
+  std::vector<Event> v{PowerCycle{}};
+  for (const auto& c : s.credentials) {
+    const Auth w{c.authority, "never-a-pin"};
+    v.push_back(Authenticate{c.authority, "never-a-pin"});
+    v.push_back(Revert{w});
+    v.push_back(RevertSp{w});
+    v.push_back(SetFwPort{w, false, false});
+    v.push_back(SetEnabled{w, "Makers", true});
+    v.push_back(SetPin{w, c.authority, P32});
+    for (std::uint8_t r = 0; r <= p.ranges; ++r) {
+      v.push_back(LockRange{w, r, false, false});
+      v.push_back(SetRange{w, r, std::nullopt, std::nullopt, false, false, false, std::uint16_t{3}});
+      v.push_back(GenKey{w, r});
+    }
+  }
+  return v;
+}
+
+/// Events over one credential's counter: wrong and right PINs, power cycles, new limits.
+std::vector<Event> counter_events(const State& s, const std::string& who, const std::string& admin) {
+  const auto& c = *Machine::find(s, who);
+  return {Authenticate{who, "never-a-pin"}, Authenticate{who, "never-a-pin"}, Authenticate{who, c.pin},
+          PowerCycle{}, SetTryLimit{Auth{admin, Machine::find(s, admin)->pin}, who, 2},
+          SetTryLimit{Auth{who, c.pin}, who, 3}};
+}
+
+// ---- mutants ---------------------------------------------------------------------------
+
+/// Makers cannot be disabled: the Set is accepted and ignored.
+struct MakersStuck : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<SetEnabled>(&e); x && x->target == "Makers") r.next.makers_enabled = s.makers_enabled;
+    return r;
+  }
+};
+/// Show Status ignores the Makers condition.
+struct CcIgnoresMakers : Machine {
+  static View observe(const Profile& p, const State& s) {
+    auto v = Machine::observe(p, s);
+    std::erase(v.cc_missing, std::string("makers_disabled"));
+    v.cc_approved_mode = v.cc_missing.empty();
+    return v;
+  }
+};
+/// LockRange applies the new lock state before checking the PIN.
+struct UnlockWithoutAuth : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<LockRange>(&e); x && x->range < s.ranges.size()) {
+      if (x->read_locked) r.next.ranges[x->range].read_locked = *x->read_locked;
+      if (x->write_locked) r.next.ranges[x->range].write_locked = *x->write_locked;
+    }
+    return r;
+  }
+};
+/// A locked-out authority still counts failures.
+struct UncappedTries : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<Authenticate>(&e); x && r.out.status == "AUTHORITY_LOCKED_OUT")
+      if (auto i = index_of(r.next, x->authority)) ++r.next.credentials[*i].tries;
+    return r;
+  }
+};
+/// Power cycle resets every counter, persistent or not.
+struct PorResetsAll : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (std::holds_alternative<PowerCycle>(e))
+      for (auto& c : r.next.credentials) c.tries = 0;
+    return r;
+  }
+};
+/// Any authenticated authority may set the firmware download port.
+struct AnyoneSetsPort : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<SetFwPort>(&e); x && r.out.status == "NOT_AUTHORIZED" && !r.out.try_counted) {
+      const auto* c = find(s, x->as.authority);
+      if (c && c->pin == x->as.pin && !locked_out(*c) && c->enabled) {
+        if (x->locked) r.next.fw_port_locked = *x->locked;
+        if (x->lock_on_reset) r.next.fw_port_lock_on_reset = *x->lock_on_reset;
+        r.out = Output{};
+      }
+    }
+    return r;
+  }
+};
+
+/// GenKey answers ok but keeps the old key.
+struct GenKeyKeepsKey : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<GenKey>(&e); x && r.out.status == "ok") r.next.ranges[x->range].mek = s.ranges[x->range].mek;
+    return r;
+  }
+};
+
+// ---- property bodies (templated on the machine under test) -------------------------------
+
+template <class M>
+void documented_sequence_reaches_cc() {
+  const auto p = gen_profile();
+  const auto run = run_setup<M>(p);
+  RC_ASSERT(run.all_ok);
+  RC_ASSERT(M::observe(p, run.state).cc_approved_mode);
+  RC_ASSERT(M::step(p, run.state, Event{ShowStatus{}}).out.cc_mode_indicator == std::optional<bool>(true));
+}
+
+template <class M>
+void dropping_a_step_misses_cc() {
+  const auto p = gen_profile();
+  const int k = *rc::gen::elementOf(mandatory_steps);
+  RC_TAG(k);
+  const auto run = run_setup<M>(p, {k});
+  RC_ASSERT_FALSE(M::observe(p, run.state).cc_approved_mode);
+}
+
+template <class M>
+void failed_auth_never_unlocks() {
+  const auto p = small(*rc::gen::arbitrary<bool>());
+  // from the CC state (ranges and port locked) or a random reachable state
+  State s = *rc::gen::arbitrary<bool>()
+                ? run_setup<M>(p).state
+                : walk<M>(p, *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 1000)));
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 10000));
+  for (auto k : picks) {
+    const auto ev = wrong_pin_events(p, s);
+    const auto& e = ev[k % ev.size()];
+    const State n = M::step(p, s, e).next;
+    for (std::size_t r = 0; r < s.ranges.size(); ++r) {
+      RC_ASSERT(!read_blocked(s, s.ranges[r]) || read_blocked(n, n.ranges[r]));
+      RC_ASSERT(!write_blocked(s, s.ranges[r]) || write_blocked(n, n.ranges[r]));
+    }
+    RC_ASSERT(!s.fw_port_locked || n.fw_port_locked);
+    RC_ASSERT(s.makers_enabled || !n.makers_enabled);
+    RC_ASSERT(s.locking_sp_active == n.locking_sp_active);
+    s = n;
+  }
+}
+
+template <class M>
+void tries_never_exceed_limit() {
+  const auto p = small(*rc::gen::arbitrary<bool>());
+  State s = M::initial(p);
+  s = M::step(p, s, Event{Activate{Auth{"SID", p.msid}}}).next;
+  const std::string who = *rc::gen::elementOf(std::vector<std::string>{"SID", "PSID", "Admin1", "User1", "User2"});
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 100));
+  // a short run of failures first so the limit is within reach of the random part
+  State t = s;
+  for (int i = 0; i < 5; ++i) t = M::step(p, t, Event{Authenticate{who, "never-a-pin"}}).next;
+  s = t;
+  for (auto k : picks) {
+    const auto ev = counter_events(s, who, "Admin2");
+    s = M::step(p, s, ev[k % ev.size()]).next;
+    for (const auto& c : s.credentials) RC_ASSERT(c.try_limit == 0 || c.tries <= c.try_limit);
+  }
+}
+
+template <class M>
+void persistent_lockout_survives_power_cycles() {
+  Profile p = small(true);  // SGEBHG02 rows: persistent
+  p.user.try_limit = p.locking_admin.try_limit = p.sid.try_limit = *rc::gen::inRange<std::uint32_t>(1, 6);
+  State s = M::initial(p);
+  s = M::step(p, s, Event{Activate{Auth{"SID", p.msid}}}).next;
+  const std::string who = *rc::gen::elementOf(std::vector<std::string>{"SID", "Admin1", "User1"});
+  const std::string right = Machine::find(s, who)->pin;
+  while (!Machine::locked_out(*Machine::find(s, who))) s = M::step(p, s, Event{Authenticate{who, "x"}}).next;
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 4));
+  for (auto k : picks) {
+    const Event e = k == 0 ? Event{PowerCycle{}}
+                    : k == 1 ? Event{Authenticate{who, right}}
+                    : k == 2 ? Event{Authenticate{who, "x"}}
+                             : Event{SetPin{Auth{who, right}, who, P32}};
+    const auto r = M::step(p, s, e);
+    if (!std::holds_alternative<PowerCycle>(e)) RC_ASSERT(r.out.status == std::string("AUTHORITY_LOCKED_OUT"));
+    s = r.next;
+    RC_ASSERT(Machine::locked_out(*Machine::find(s, who)));
+  }
+  // until a revert: PSID revert clears it
+  s = M::step(p, s, Event{Revert{Auth{"PSID", p.psid_pin}}}).next;
+  RC_ASSERT(!Machine::locked_out(*Machine::find(s, who)));
+}
+
+/// A shadow of the guide's words kept beside the model: data written to a range is readable
+/// until its key is changed ("Cryptographic Erase ... changing the encryption key"; Revert
+/// and RevertSP erase every range), then never again until written anew.
+template <class M>
+void old_data_unreadable_after_key_change() {
+  Profile p = small(false);
+  p.max_key_generation = 1000;
+  enum Shadow { none, fresh, erased };
+  State s = M::step(p, M::initial(p), Event{Activate{Auth{"SID", p.msid}}}).next;
+  std::vector<Shadow> shadow(s.ranges.size(), none);
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 100000));
+  for (auto k : picks) {
+    const std::uint8_t r = static_cast<std::uint8_t>(k % s.ranges.size());
+    const auto& a1 = *Machine::find(s, "Admin1");
+    const std::vector<Event> ev{WriteData{r}, ReadData{r}, ReadData{r}, GenKey{Auth{"Admin1", a1.pin}, r},
+                                LockRange{Auth{"Admin1", a1.pin}, r, false, false}, PowerCycle{},
+                                RevertSp{Auth{"Admin1", a1.pin}}, Activate{Auth{"SID", p.msid}},
+                                Revert{Auth{"PSID", p.psid_pin}}};
+    const auto& e = ev[(k / 16) % ev.size()];
+    const auto st = M::step(p, s, e);
+    if (st.out.status == "ok") {
+      if (std::holds_alternative<WriteData>(e)) shadow[r] = fresh;
+      if (std::holds_alternative<GenKey>(e) && shadow[r] == fresh) shadow[r] = erased;
+      if (std::holds_alternative<Revert>(e) || std::holds_alternative<RevertSp>(e))
+        for (auto& x : shadow) x = x == fresh ? erased : x;
+      if (std::holds_alternative<ReadData>(e)) RC_ASSERT(st.out.data_readable == std::optional<bool>(shadow[r] == fresh));
+    }
+    s = st.next;
+  }
+}
+
+/// The services whose matrix rows may change a field (reverts reset everything they own).
+std::vector<Service> governing(const State& a, const State& b) {
+  std::vector<Service> need;
+  const std::vector<Service> revert{Service::revert_admin_sp, Service::revert_locking_sp};
+  auto add = [&](std::initializer_list<Service> l) { need.insert(need.end(), l); };
+  if (a.fw_port_locked != b.fw_port_locked || a.fw_port_lock_on_reset != b.fw_port_lock_on_reset)
+    add({Service::fw_port, Service::revert_admin_sp});
+  if (a.makers_enabled != b.makers_enabled) add({Service::makers, Service::revert_admin_sp});
+  if (a.locking_sp_active != b.locking_sp_active)
+    add({Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  for (std::size_t i = 0; i < a.credentials.size(); ++i) {
+    const auto &x = a.credentials[i], &y = b.credentials[i];
+    if (x.pin != y.pin || x.min_pin_length != y.min_pin_length)
+      add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.enabled != y.enabled)
+      add({Service::enable_admin_sp_admin, Service::enable_locking_authority, Service::revert_admin_sp,
+           Service::revert_locking_sp});
+    if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.set_pin_disabled != y.set_pin_disabled)
+      add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+  }
+  for (std::size_t i = 0; i < a.ranges.size(); ++i) {
+    const auto &x = a.ranges[i], &y = b.ranges[i];
+    if (x.start != y.start || x.length != y.length || x.read_lock_enabled != y.read_lock_enabled ||
+        x.write_lock_enabled != y.write_lock_enabled || x.lock_on_reset != y.lock_on_reset ||
+        x.user_access != y.user_access)
+      add({Service::set_range_attributes, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.read_locked != y.read_locked || x.write_locked != y.write_locked)
+      add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.mek != y.mek) add({Service::crypto_erase, Service::revert_admin_sp, Service::revert_locking_sp});
+  }
+  return need;
+}
+
+template <class M>
+void only_matrix_authorities_change() {
+  const auto p = small(false);
+  State s = walk<M>(p, *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 1000)));
+  const auto picks = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, 100000));
+  for (auto k : picks) {
+    // an authenticated management event by any authority, with that authority's right PIN
+    const auto& c = s.credentials[k % s.credentials.size()];
+    const Auth as{c.authority, c.pin};
+    const std::string other = s.credentials[(k / 7) % s.credentials.size()].authority;
+    const std::uint8_t r = static_cast<std::uint8_t>((k / 3) % (std::size_t{p.ranges} + 1));
+    const std::vector<Event> ev{Activate{as}, Revert{as}, RevertSp{as}, SetPin{as, other, P32},
+                                SetMinPinLength{as, other, 32}, SetTryLimit{as, other, 7},
+                                SetEnabled{as, other, (k & 1) != 0}, SetEnabled{as, "Makers", (k & 1) != 0},
+                                DisableUserSetPin{as, other, true}, SetFwPort{as, (k & 2) != 0, (k & 4) != 0},
+                                SetRange{as, r, std::nullopt, std::nullopt, true, true, true, std::nullopt},
+                                LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r}};
+    const auto& e = ev[(k / 11) % ev.size()];
+    const auto st = M::step(p, s, e);
+    if (st.out.status == "ok") {
+      const auto role = role_of(c.authority);
+      const auto need = governing(s, st.next);
+      if (!need.empty()) {
+        const bool any = std::any_of(need.begin(), need.end(), [&](Service v) { return matrix_allows(v, role); });
+        RC_ASSERT(any);
+      }
+    }
+    s = st.next;
+  }
+}
+}  // namespace
+
+TEST_CASE("opal property: the documented setup sequence reaches CC Approved Mode") {
+  holds("setup steps 1-11 reach CC mode", [] { documented_sequence_reaches_cc<Machine>(); }, 40);
+  fails("mutant: Makers cannot be disabled", [] { documented_sequence_reaches_cc<MakersStuck>(); }, 50);
+}
+
+TEST_CASE("opal property: dropping any one mandatory setup step does not reach CC mode") {
+  holds("without one mandatory step no CC mode", [] { dropping_a_step_misses_cc<Machine>(); }, 60);
+  fails("mutant: CC report ignores Makers", [] { dropping_a_step_misses_cc<CcIgnoresMakers>(); }, 200);
+}
+
+TEST_CASE("opal property: no sequence of failed authentications ever unlocks anything") {
+  holds("wrong PINs never unlock", [] { failed_auth_never_unlocks<Machine>(); }, 60);
+  fails("mutant: LockRange applied before the PIN check", [] { failed_auth_never_unlocks<UnlockWithoutAuth>(); },
+        300);
+}
+
+TEST_CASE("opal property: Tries never exceeds TryLimit") {
+  holds("Tries <= TryLimit", [] { tries_never_exceed_limit<Machine>(); }, 100);
+  fails("mutant: locked-out failures still counted", [] { tries_never_exceed_limit<UncappedTries>(); }, 300);
+}
+
+TEST_CASE("opal property: a locked-out persistent credential stays locked across power cycles until a revert") {
+  holds("persistent lockout survives POR", [] { persistent_lockout_survives_power_cycles<Machine>(); }, 100);
+  fails("mutant: POR resets persistent counters",
+        [] { persistent_lockout_survives_power_cycles<PorResetsAll>(); }, 300);
+}
+
+TEST_CASE("opal property: only the authorities the matrix names change what it says they change") {
+  holds("changes only by matrix authorities", [] { only_matrix_authorities_change<Machine>(); }, 60);
+  fails("mutant: any authority sets the FW download port", [] { only_matrix_authorities_change<AnyoneSetsPort>(); },
+        300);
+}
+
+TEST_CASE("opal property: data written before a key change is never readable after it") {
+  holds("GenKey / Revert / RevertSP make old data unreadable", [] { old_data_unreadable_after_key_change<Machine>(); },
+        100);
+  fails("mutant: GenKey keeps the old key", [] { old_data_unreadable_after_key_change<GenKeyKeepsKey>(); }, 300);
+}
