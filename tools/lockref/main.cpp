@@ -54,7 +54,7 @@ void usage(std::ostream& os) {
         "  vectors [--check] [FILE...]      replay the golden vectors in vectors/ through eval\n"
         "  invariants                       print requirement -> checks; fail on an unchecked requirement\n";
   for (const auto& [n, c] : commands()) {
-    std::string pad(n.size() < 31 ? 31 - n.size() : 1, ' ');
+    std::string pad(n.size() < 33 ? 33 - n.size() : 1, ' ');
     os << "  " << n << pad << c.summary << "\n";
   }
   os << "\nmachines:\n";
