@@ -210,6 +210,47 @@ struct SystemT {
 using System = SystemT<>;
 static_assert(lockref::Machine<System>);
 
+/// What a KMB mailbox command (LOAD_MEK, DERIVE_MEK, UNLOAD_MEK, CLEAR_KEY_CACHE) gets back
+/// from the engine exchange, and the register accesses it made.
+struct CommandRun {
+  State state;
+  std::string result;            // "ok" or a Table 57 name
+  std::uint32_t result_code = 0;  // Table 57 value
+  std::vector<kmb::BusOp> bus;
+  std::size_t rounds = 0;
+};
+
+/// Runs one command to completion under a fair schedule: each round KMB performs one bus
+/// operation, the engine takes one internal step and 1 ms passes. The KMB model of a later
+/// issue calls this for its engine-facing mailbox commands. `max_rounds` bounds the loop
+/// (cmd_timeout ends it sooner); if it is exhausted the result is "KMB_STUCK".
+template <class Sys = System>
+CommandRun run_command(const Profile& p, State s, const kmb::Request& req, std::size_t max_rounds = 10000) {
+  CommandRun run{s, "KMB_STUCK", 0, {}, 0};
+  auto st = Sys::step(p, s, Event{KmbIssue{req}});
+  if (!st.out.is_ok()) {
+    run.result = st.out.status;
+    return run;
+  }
+  s = st.next;
+  for (std::size_t i = 0; i < max_rounds; ++i) {
+    run.rounds = i + 1;
+    for (const Event& e : {Event{KmbStep{}}, Event{EngineTick{}}, Event{ClockTick{}}}) {
+      auto r = Sys::step(p, s, e);
+      s = r.next;
+      run.bus.insert(run.bus.end(), r.out.bus.begin(), r.out.bus.end());
+      if (r.out.result) {
+        run.state = s;
+        run.result = *r.out.result;
+        run.result_code = r.out.result_code.value_or(0);
+        return run;
+      }
+    }
+  }
+  run.state = s;
+  return run;
+}
+
 // ---- register-level transcript checking ---------------------------------------------
 //
 // A transcript of bus accesses as an engine implementation or an RTL simulation sees them:
@@ -276,12 +317,14 @@ inline std::pair<std::string, std::string> diagnose_ctrl(std::uint32_t v, const 
   if (c.err && !c.done) return {"EE-T9-ERR", "ERR is non-zero while DONE is 0 (Table 9 ERR)"};
   if (err_class(c.err) == ErrClass::reserved) return {"EE-T10", "ERR 1h..3h is reserved (Table 10)"};
   // The nearest allowed value: the rule of the first differing field.
+  // Ties go to the later state (more engine progress) and away from an assumed fatal error.
   const engine::State* best = nullptr;
   int best_d = 99;
   for (const auto& s : allowed) {
     const Ctrl& m = s.ctrl;
-    int d = (m.rdy != c.rdy) + (m.exe != c.exe) + (m.done != c.done) + (m.cmd != c.cmd) + (m.err != c.err);
-    if (d < best_d) best_d = d, best = &s;
+    int d = 2 * ((m.rdy != c.rdy) + (m.exe != c.exe) + (m.done != c.done) + (m.cmd != c.cmd) + (m.err != c.err)) +
+            (s.phase == engine::Phase::fatal);
+    if (d <= best_d) best_d = d, best = &s;
   }
   if (!best) return {"EE-FIG34", "no model state"};
   const Ctrl& m = best->ctrl;
