@@ -149,6 +149,8 @@ Result<Json> regs_check_json(const ee::Profile& p, const std::vector<std::pair<s
   Json out{{"conforms", !rep.deviation}, {"accesses", rep.accesses}, {"inferred_fatal", rep.inferred_fatal}};
   if (rep.deviation) {
     const auto& d = *rep.deviation;
+    out["line"] = d.line;
+    out["rule"] = d.rule;
     out["deviation"] = Json{{"line", d.line}, {"access", d.access}, {"device", d.device},
                             {"expected", d.expected}, {"rule", d.rule}, {"why", d.why}};
   }
@@ -307,10 +309,8 @@ int explore_engine(const Args& a) {
 MachineTool engine_tool() {
   auto t = make_machine_tool<ee::Machine>(
       "OCP L.O.C.K. 0.9 encryption engine: CTRL register machine and key cache (§4.7.1, Figure 34)",
-      "--engine strict|lenient  vendor profile (default strict)\n"
-      "--capacity N             key-cache entries (explore default 2)\n"
-      "--dot FILE               Figure 34 view (CTRL with [code], engine activity)\n"
-      "--full-dot FILE          every reachable state",
+      "--engine strict|lenient (default strict); --capacity N key-cache entries (explore default 2); "
+      "--dot FILE Figure 34 view; --full-dot FILE every reachable state",
       engine_profile_opts);
   t.explore = explore_engine;
   return t;
@@ -323,7 +323,7 @@ LOCKREF_REGISTER(make_machine_tool<ee::kmb::Driver>(
 
 LOCKREF_REGISTER(make_machine_tool<ee::sys::System>(
     "KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
-    "--engine strict|lenient  engine profile\n--capacity N\n--two-step  KMB writes CMD, then CMD+EXE",
+    "--engine strict|lenient; --capacity N; --two-step (KMB writes CMD, then CMD+EXE)",
     system_profile_opts));
 
 // ---- engine-regs: register-level transcripts -------------------------------------------
@@ -440,12 +440,13 @@ int regs_corpus_cmd(const Args& a) {
   while (written < *count) {
     auto cands = ee::sys::System::candidate_events(*p, s);
     // Mostly KMB steps and engine ticks; now and then a new command, a clock tick, a fault.
-    const auto r = rng.below(20);
-    const ee::sys::Event e = r < 9 ? ee::sys::Event{ee::sys::KmbStep{}}
-                             : r < 15 ? ee::sys::Event{ee::sys::EngineTick{}}
-                             : r < 18 ? cands[rng.below(5)]
-                             : r < 19 ? ee::sys::Event{ee::sys::ClockTick{}}
-                                      : (rng.below(4) ? ee::sys::Event{ee::sys::EngineFatal{}} : ee::sys::Event{ee::sys::SystemPowerCycle{}});
+    const auto r = rng.below(100);
+    const ee::sys::Event e = r < 45 ? ee::sys::Event{ee::sys::KmbStep{}}
+                             : r < 75 ? ee::sys::Event{ee::sys::EngineTick{}}
+                             : r < 93 ? cands[rng.below(5)]
+                             : r < 98 ? ee::sys::Event{ee::sys::ClockTick{}}
+                             : r < 99 ? ee::sys::Event{ee::sys::EngineFatal{}}
+                                      : ee::sys::Event{ee::sys::SystemPowerCycle{}};
     auto st = ee::sys::System::step(*p, s, e);
     if (std::holds_alternative<ee::sys::SystemPowerCycle>(e)) {
       *out << Json{{"event", "power_cycle"}}.dump() << "\n";
@@ -465,9 +466,8 @@ MachineTool regs_tool() {
   t.name = "engine-regs";
   t.summary = "register-level transcripts of the engine SFRs ({\"reg\":\"CTRL\",\"op\":\"write\",\"value\":\"0x00000005\"})";
   t.options_help =
-      "--engine strict|lenient  engine profile (or the header's \"profile\": a name or an object)\n"
-      "--capacity N\n"
-      "corpus: register accesses of a random walk of KMB + engine (--seed, --count, --out)";
+      "--engine strict|lenient or the header's \"profile\" (a name, or an object with optional \"base\"); "
+      "--capacity N; corpus: register accesses of a seeded walk of KMB + engine";
   t.explore = explore_engine;
   t.corpus = regs_corpus_cmd;
   t.check = regs_check_cmd;

@@ -60,6 +60,10 @@ struct Profile {
   /// (model choice; errata E-EE-RDY-WINDOW). Table 9 only requires the check "before
   /// issuing any commands".
   bool recheck_rdy = true;
+  /// The base KMB adds an engine ERR to (Table 57 LOCK_ENGINE_CODE + u16). Table 57 prints
+  /// 0x4443_xxxx, which spells "DC"; its mnemonic "ECxx" would be 0x4543_xxxx. Errata
+  /// E-LOCK-T57-ENGINE-CODE; default: the printed value.
+  std::uint32_t engine_code_base = lock_engine_code_base;
   friend bool operator==(const Profile&, const Profile&) = default;
 };
 
@@ -147,7 +151,7 @@ struct View {
 }  // namespace lockref::engine::kmb
 
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::Request, command, metadata, aux, mek, cmd_timeout);
-BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::Profile, two_step_ctrl, recheck_rdy);
+BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::Profile, two_step_ctrl, recheck_rdy, engine_code_base);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::State, phase, request, elapsed, err, guarded, abandoned);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::BusOp, reg, op, value, data);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::kmb::Issue, request);
@@ -177,7 +181,11 @@ struct Driver {
   using Output = kmb::Output;
   using View = kmb::View;
 
-  static Status validate(const Profile&) { return ok_status(); }
+  static Status validate(const Profile& p) {
+    if (p.engine_code_base & 0xFFFFu)
+      return make_error("engine_code_base: the low 16 bits carry the engine's code (Table 57 LOCK_ENGINE_CODE + u16)");
+    return ok_status();
+  }
   static State initial(const Profile&) { return State{}; }
   static View observe(const Profile&, const State& s) { return View{s.phase != Phase::idle}; }
 
@@ -239,11 +247,12 @@ struct Driver {
   using R = Step<State, Output>;
   static R ok(const State& n, std::string_view rule) { return {n, Output{"ok", std::string(rule), {}, {}, {}}}; }
   static R unexpected(const State& s) { return {s, Output{"KMB_UNEXPECTED_EVENT", "EE-4.7.1.2.4-KMB", {}, {}, {}}}; }
-  static R finish(const State& s, std::string result, std::string_view rule, std::uint8_t err = 0) {
+  static R finish(const State& s, std::string result, std::string_view rule, std::uint32_t code_base = 0,
+                  std::uint8_t err = 0) {
     State n;
     n.abandoned = result == "LOCK_ENGINE_TIMEOUT" && s.phase >= Phase::wait_done;
     R r = ok(n, rule);
-    r.out.result_code = result == "LOCK_ENGINE_CODE" ? lock_engine_code(err) : table57_value(result);
+    r.out.result_code = result == "LOCK_ENGINE_CODE" ? (code_base & 0xFFFF0000u) | err : table57_value(result);
     r.out.result = std::move(result);
     return r;
   }
@@ -312,7 +321,7 @@ struct Driver {
         if (c.done) return ok(n, "EE-4.7.1.2.4-KMB");
         // Table 9 ERR: "Encryption engine error codes are surfaced back to drive firmware";
         // Table 57 LOCK_ENGINE_CODE + u16.
-        if (s.err != 0) return finish(s, "LOCK_ENGINE_CODE", "EE-T57-ENGINE-CODE", s.err);
+        if (s.err != 0) return finish(s, "LOCK_ENGINE_CODE", "EE-T57-ENGINE-CODE", p.engine_code_base, s.err);
         return finish(s, "ok", "EE-4.7.1.2.4-KMB");
       default: return unexpected(s);
     }

@@ -94,7 +94,11 @@ struct SystemT {
   using Output = sys::Output;
   using View = sys::View;
 
-  static Status validate(const Profile& p) { return EE::validate(p.engine).context("engine"); }
+  static Status validate(const Profile& p) {
+    if (auto v = EE::validate(p.engine); !v) return make_error("engine." + v.error().message);
+    if (auto v = KD::validate(p.kmb); !v) return make_error("kmb." + v.error().message);
+    return ok_status();
+  }
   static State initial(const Profile& p) { return State{EE::initial(p.engine), KD::initial(p.kmb)}; }
   static View observe(const Profile& p, const State& s) {
     auto v = EE::observe(p.engine, s.engine);
