@@ -96,24 +96,21 @@ struct EngineKeepsExe : engine::Machine {
     return r;
   }
 };
-/// The acknowledgement clears DONE, EXE and CMD but not ERR (Table 9 DONE).
-struct EngineKeepsErr : engine::Machine {
+/// The acknowledgement forgets to clear ERR (KeepErr) or CMD (KeepCmd) (Table 9 DONE: "set the
+/// ERR field to 0000b, and set the CMD bit to 0000b").
+template <bool KeepErr, bool KeepCmd>
+struct EngineAckKeeps : engine::Machine {
   static Step<engine::State, engine::Output> step(const engine::Profile& p, const engine::State& s, const engine::Event& e) {
     auto r = engine::Machine::step(p, s, e);
-    if ((s.phase == engine::Phase::done || s.phase == engine::Phase::resetting) && r.next.phase == engine::Phase::ready)
-      r.next.ctrl.err = s.ctrl.err;
+    if ((s.phase == engine::Phase::done || s.phase == engine::Phase::resetting) && r.next.phase == engine::Phase::ready) {
+      if (KeepErr) r.next.ctrl.err = s.ctrl.err;
+      if (KeepCmd) r.next.ctrl.cmd = s.ctrl.cmd;
+    }
     return r;
   }
 };
-/// The acknowledgement leaves CMD set ("set the CMD bit to 0000b" forgotten).
-struct EngineKeepsCmd : engine::Machine {
-  static Step<engine::State, engine::Output> step(const engine::Profile& p, const engine::State& s, const engine::Event& e) {
-    auto r = engine::Machine::step(p, s, e);
-    if ((s.phase == engine::Phase::done || s.phase == engine::Phase::resetting) && r.next.phase == engine::Phase::ready)
-      r.next.ctrl.cmd = s.ctrl.cmd;
-    return r;
-  }
-};
+using EngineKeepsErr = EngineAckKeeps<true, false>;
+using EngineKeepsCmd = EngineAckKeeps<false, true>;
 /// Zeroize empties the key cache as soon as EXE rises, before the command completes.
 struct EngineEagerZeroize : engine::Machine {
   static Step<engine::State, engine::Output> step(const engine::Profile& p, const engine::State& s, const engine::Event& e) {

@@ -41,6 +41,11 @@ grep -q '"op":"write","value":"0x00000002"' "$T/r.jsonl" && grep -q '"reg":"MEK"
   && ok "corpus has MEK writes and DONE acknowledgements" || bad "corpus lacks writes"
 run "check own corpus"               0 "register accesses conform"        "$L" check "$T/r.jsonl"
 run "check lenient corpus"           0 "conform to the engine model \(lenient"  bash -c "'$L' corpus engine-regs --engine lenient --seed 3 --count 300 > '$T/l.jsonl' && '$L' check '$T/l.jsonl'"
+run "corpus with two-step CTRL writes" 0 "register accesses conform"  bash -c "'$L' corpus engine-regs --kmb-ctrl two-step --seed 2 --count 300 > '$T/two.jsonl' && '$L' check '$T/two.jsonl'"
+grep -q '"op":"write","value":"0x00000004"' "$T/two.jsonl" && ok "two-step corpus writes CMD alone" || bad "two-step corpus lacks a CMD-only write"
+run "corpus: bad --kmb-ctrl"         2 "expected together or two-step"    "$L" corpus engine-regs --kmb-ctrl three
+run "explore engine-system bounded"  0 "stopped at --max-states"          "$L" explore engine-system --max-states 2000
+run "explore kmb-driver"             0 "all invariants hold"              "$L" explore kmb-driver
 run "bundled example"                1 'violates EE-T9-DONE-ACK'          "$L" check "$SRC/tools/examples/engine-regs-ack-keeps-cmd.jsonl"
 run "bundled example quotes Table 9" 1 'set the CMD bit to 0000b'         "$L" check "$SRC/tools/examples/engine-regs-ack-keeps-cmd.jsonl"
 run "bundled example line"           1 'jsonl:11: DEVIATION'              "$L" check "$SRC/tools/examples/engine-regs-ack-keeps-cmd.jsonl"

@@ -62,7 +62,11 @@ Result<ee::sys::Profile> system_profile_opts(const Args& a, ee::sys::Profile p) 
   auto e = engine_profile_opts(a, p.engine);
   if (!e) return e.error();
   p.engine = *e;
-  if (a.has("two-step")) p.kmb.two_step_ctrl = true;
+  if (a.has("kmb-ctrl")) {
+    const auto v = a.get("kmb-ctrl");
+    if (v != "together" && v != "two-step") return make_error("--kmb-ctrl " + v + ": expected together or two-step");
+    p.kmb.two_step_ctrl = v == "two-step";
+  }
   return p;
 }
 
@@ -127,6 +131,11 @@ Result<Json> single_step(const Json& j, ProfileFromJson pf) {
     if (!r) return make_error("state." + r.error().message);
     s = *r;
   }
+  // A state given by the caller must be one the machine can reach in spirit: every
+  // invariant holds (sorted unique key cache, CTRL consistent with the phase, ...).
+  for (const auto& inv : M::invariants())
+    if (!inv.holds(p, s))
+      return make_error("state violates " + std::string(inv.id) + " (" + std::string(inv.requirement) + ")");
   auto e = field<typename M::Event>(j, "event");
   if (!e) return e.error();
   auto st = M::step(p, s, *e);
@@ -321,10 +330,34 @@ LOCKREF_REGISTER(make_machine_tool<ee::kmb::Driver>(
     "OCP L.O.C.K. 0.9 KMB side of the engine interface: RDY check, writes, DONE wait, cmd_timeout (§4.7.1.2.4, §4.7.2.2)",
     "(profile fields: two_step_ctrl, recheck_rdy)"));
 
-LOCKREF_REGISTER(make_machine_tool<ee::sys::System>(
-    "KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
-    "--engine strict|lenient; --capacity N; --two-step (KMB writes CMD, then CMD+EXE)",
-    system_profile_opts));
+/// The composed state space is large (engine x driver x requests): explore it up to
+/// --max-states (default 200000) and say so when the bound is hit.
+int explore_system(const Args& a) {
+  auto p = profile_from<ee::sys::System>(a, ProfileFn<ee::sys::System>(system_profile_opts));
+  auto max = a.get_uint("max-states", 200000);
+  if (!p || !max) {
+    std::cerr << "lockref explore engine-system: " << (!p ? p.error().message : max.error().message) << "\n";
+    return 2;
+  }
+  auto ex = explore<ee::sys::System>(*p, static_cast<std::size_t>(*max));
+  std::cout << "engine-system\n  reachable states: " << ex.states.size() << (ex.truncated ? " (stopped at --max-states)" : "")
+            << "\n  events tried:     " << ex.transitions << " (" << ex.rejected << " refused)\n";
+  if (a.has("dot")) {
+    std::ofstream f(a.get("dot"));
+    f << to_dot<ee::sys::System>(*p, ex, "engine-system");
+  }
+  return 0;
+}
+
+MachineTool system_tool() {
+  auto t = make_machine_tool<ee::sys::System>(
+      "KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
+      "--engine strict|lenient; --capacity N; --kmb-ctrl together|two-step (CMD with EXE, or CMD then CMD+EXE); explore: --max-states N",
+      system_profile_opts);
+  t.explore = explore_system;
+  return t;
+}
+LOCKREF_REGISTER(system_tool());
 
 // ---- engine-regs: register-level transcripts -------------------------------------------
 
@@ -419,8 +452,14 @@ int regs_corpus_cmd(const Args& a) {
   auto p = system_profile_opts(a, ee::sys::Profile{});
   auto seed = a.get_uint("seed", 1);
   auto count = a.get_uint("count", 100);
-  if (!p || !seed || !count || *count > 1'000'000) {
-    std::cerr << "lockref corpus engine-regs: bad options (--engine, --capacity, --seed, --count <= 1000000)\n";
+  for (const auto* e : {p.ok() ? nullptr : &p.error(), seed.ok() ? nullptr : &seed.error(),
+                        count.ok() ? nullptr : &count.error()})
+    if (e) {
+      std::cerr << "lockref corpus engine-regs: " << e->message << "\n";
+      return 2;
+    }
+  if (*count > 1'000'000) {
+    std::cerr << "lockref corpus engine-regs: --count at most 1000000\n";
     return 2;
   }
   std::ofstream file;
