@@ -256,3 +256,16 @@ TEST_CASE("errata: E-EE-LOAD-SEMANTICS load into an occupied entry or a full cac
   CHECK(occ.ctrl.err == 0);
   CHECK(occ.cache.at(0).mek[0] == 0x20);
 }
+
+TEST_CASE("errata: E-EE-FATAL-CACHE does a fatal error empty the key cache?") {
+  // Figure 34's fatal state is terminal and Table 60 item 4 empties the cache on a power
+  // cycle, but nothing says whether MEKs survive a fatal error until then.
+  auto p = engine::strict();
+  auto loaded = ee_run(p, {wr(Reg::metd, Bytes(20, 1)), wr(Reg::mek, key_bytes()), wc(0x5), Tick{}, wc(0x2), Tick{}},
+                       ee_ready(p));
+  REQUIRE(loaded.cache.size() == 1);
+  CHECK(ee_run(p, {FatalError{}}, loaded).cache.size() == 1);  // default: left in place
+  p.fatal_clears_cache = true;
+  CHECK(ee_run(p, {FatalError{}}, loaded).cache.empty());
+  CHECK(ee_run(p, {PowerCycle{}}, loaded).cache.empty());  // Table 60 item 4, either way
+}

@@ -72,6 +72,9 @@ struct Profile {
   bool exe_write_keeps_cmd = false;
   /// Errata E-EE-T9-DONE-WHILE-BUSY.
   BusyDoneWrite done_while_busy = BusyDoneWrite::abort;
+  /// A fatal error empties the key cache (true) or leaves it until the next power cycle
+  /// (false). The seed is silent (errata E-EE-FATAL-CACHE).
+  bool fatal_clears_cache = false;
   /// Ticks from power-on until RDY is set (Figure 34 "Encryption engine initializes"); >= 1.
   std::uint16_t init_ticks = 1;
   /// Ticks from EXE rising until DONE is set (Figure 34 "processes command"); >= 1.
@@ -191,7 +194,7 @@ struct View {
 
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::Ctrl, rdy, err, cmd, done, exe);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::Profile, name, capacity, replace_on_load, unload_absent_ok, xts_key_check,
-                        exe_write_keeps_cmd, done_while_busy, init_ticks, latency, ack_latency, err_occupied, err_full,
+                        exe_write_keeps_cmd, done_while_busy, fatal_clears_cache, init_ticks, latency, ack_latency, err_occupied, err_full,
                         err_absent, err_reserved_cmd, err_xts_keys_equal);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::Entry, metadata, aux, mek);
 BOOST_HANA_ADAPT_STRUCT(lockref::engine::State, phase, countdown, ctrl, mek, metd, aux, cache);
@@ -449,10 +452,11 @@ struct Machine {
     return ok(s, "EE-FIG34");  // unreachable
   }
 
-  static R apply(const Profile&, const State& s, const FatalError&) {
-    // Figure 34: RDY=0, ERR=0, CMD=[code] (kept), DONE=0, EXE=0. Model choice: the key cache
-    // is left as it is (unusable until a reset; a power cycle empties it).
+  static R apply(const Profile& p, const State& s, const FatalError&) {
+    // Figure 34: RDY=0, ERR=0, CMD=[code] (kept), DONE=0, EXE=0. The key cache: profile
+    // fatal_clears_cache (errata E-EE-FATAL-CACHE); a power cycle empties it in any case.
     State n = s;
+    if (p.fatal_clears_cache) n.cache.clear();
     n.phase = Phase::fatal;
     n.countdown = 0;
     n.ctrl = Ctrl{false, 0, s.ctrl.cmd, false, false};
