@@ -642,6 +642,22 @@ TEST_CASE("engine-regs: conforming transcripts pass; the first deviation is repo
   CHECK(a["error"].get<std::string>().find("line 2") != std::string::npos);
   a = check_regs(Json::array({Json{{"reg", "METD"}, {"op", "write"}, {"data", "00"}, {"offset", 20}}}));
   CHECK(a["deviation"]["rule"] == "EE-T5-MAP");
+  // Bus addresses (offsets from OCP_LOCK_MEK_ADDRESS, Table 5) instead of register names.
+  a = check_regs(Json::array({Json{{"addr", "0x40"}, {"op", "write"}, {"data", "0100000000000000000000000000000000000000"}},
+                              Json{{"addr", "0x80"}, {"op", "write"}, {"value", "0x00000009"}},
+                              Json{{"addr", 128}, {"op", "read"}, {"value", "0x8006000a"}},
+                              Json{{"addr", "0x52"}, {"op", "read"}, {"data", "0000"}}}));
+  CHECK(a["conforms"] == true);
+  CHECK(a["accesses"] == 4);
+  for (const char* gap : {"0x54", "0x5f", "0x84"}) {
+    a = check_regs(Json::array({Json{{"addr", gap}, {"op", "write"}, {"data", "00"}}}));
+    CHECK(a["ok"] == false);
+    CHECK(a["error"].get<std::string>().find("no register there") != std::string::npos);
+  }
+  a = check_regs(Json::array({Json{{"addr", "0x82"}, {"op", "read"}, {"value", "0"}}}));
+  CHECK(a["ok"] == false);
+  a = check_regs(Json::array({Json{{"reg", "AUX"}, {"op", "read"}, {"data", "00"}, {"offset", 32}}}));
+  CHECK(a["deviation"]["rule"] == "EE-T5-MAP");
 }
 
 TEST_CASE("engine-regs: transcripts of the composed system conform, under both profiles") {

@@ -262,6 +262,7 @@ CommandRun run_command(const Profile& p, State s, const kmb::Request& req, std::
 //   {"reg":"CTRL","op":"write","value":"0x00000005"}
 //   {"reg":"CTRL","op":"read","value":"0x80000006"}
 //   {"reg":"METD","op":"write","data":"00..", "offset":0}
+//   {"addr":"0x40","op":"write","data":"00.."}      addr: offset from OCP_LOCK_MEK_ADDRESS
 //   {"event":"power_cycle"} | {"event":"fatal_error"} | {"event":"tick"}
 // The engine's internal progress is invisible on the bus, so between two accesses the
 // checker lets the model take any number of ticks, and (Table 9 RDY "may") a fatal error.
@@ -389,11 +390,25 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
     // A read: keep the states whose answer matches.
     auto without_fatal = tick_closure<EE>(p, cand, false);
     auto all = tick_closure<EE>(p, cand, true);
-    auto answer = [&](const engine::State& s) { return EE::step(p, s, engine::Event{ReadReg{a.reg}}).out; };
+    auto answer = [&](const engine::State& s) {
+      auto o = EE::step(p, s, engine::Event{ReadReg{a.reg}}).out;
+      if (o.data) {  // the bytes this access read: `data` may cover part of the register
+        const auto n = a.data.value_or(Bytes{}).size();
+        o.data = Bytes(o.data->begin() + a.offset, o.data->begin() + a.offset + static_cast<std::ptrdiff_t>(n));
+      }
+      return o;
+    };
     auto matches = [&](const engine::State& s) {
       auto o = answer(s);
       return a.reg == Reg::ctrl ? o.ctrl == a.value : o.data == a.data;
     };
+    if (a.reg != Reg::ctrl && (a.data.value_or(Bytes{}).empty() ||
+                               std::size_t{a.offset} + a.data->size() > reg_info(a.reg).size)) {
+      rep.deviation = RegDeviation{ln, text, "read of " + std::to_string(a.data ? a.data->size() : 0) + " bytes at offset " + std::to_string(a.offset),
+                                   std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
+                                   "EE-T5-MAP", "the access does not fit the register (Table 5)"};
+      return rep;
+    }
     std::vector<engine::State> keep;
     bool plain = false;
     for (const auto& s : without_fatal) plain |= matches(s);
@@ -439,12 +454,25 @@ inline Result<std::variant<RegAccess, std::string>> parse_access(const Json& j) 
     return V{n};
   }
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "reg" && it.key() != "op" && it.key() != "value" && it.key() != "data" && it.key() != "offset")
+    if (it.key() != "reg" && it.key() != "addr" && it.key() != "op" && it.key() != "value" && it.key() != "data" &&
+        it.key() != "offset")
       return make_error("unknown field \"" + it.key() + "\"");
   RegAccess a;
-  auto reg = field<Reg>(j, "reg");
-  if (!reg) return reg.error();
-  a.reg = *reg;
+  if (auto ad = j.find("addr"); ad != j.end()) {
+    // "addr": the byte offset from OCP_LOCK_MEK_ADDRESS, as a bus log shows it (Table 5).
+    if (j.contains("reg") || j.contains("offset")) return make_error("give either \"addr\" or \"reg\"/\"offset\"");
+    Result<std::uint32_t> x = ad->is_string() ? parse_ctrl(ad->get<std::string>()) : from_json<std::uint32_t>(*ad);
+    if (!x) return make_error("addr: " + x.error().message);
+    const auto r = reg_at(*x);
+    if (!r)
+      return make_error("addr " + ctrl_hex(*x) + ": no register there (Table 5: MEK 00h-3Fh, METD 40h-53h, AUX 60h-7Fh, CTRL 80h-83h)");
+    a.reg = *r;
+    a.offset = static_cast<std::uint16_t>(*x - reg_info(*r).offset);
+  } else {
+    auto reg = field<Reg>(j, "reg");
+    if (!reg) return reg.error();
+    a.reg = *reg;
+  }
   auto op = field<kmb::Dir>(j, "op");
   if (!op) return op.error();
   a.op = *op;
@@ -454,7 +482,7 @@ inline Result<std::variant<RegAccess, std::string>> parse_access(const Json& j) 
     a.offset = *off;
   }
   if (a.reg == Reg::ctrl) {
-    if (j.contains("data") || a.offset) return make_error("CTRL takes \"value\" (32 bits), not data/offset");
+    if (j.contains("data") || a.offset) return make_error("CTRL is accessed as one 32-bit \"value\" at 80h, not data/offset");
     auto v = j.find("value");
     if (v == j.end()) return make_error("missing field \"value\" (CTRL value, e.g. \"0x80000000\")");
     if (v->is_string()) {
