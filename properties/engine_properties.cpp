@@ -5,6 +5,10 @@
 // model and to FAIL on a deliberately broken engine or driver (a mutant that breaks
 // exactly the rule the property guards), in the same TEST_CASE.
 #include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <algorithm>
+#include <ostream>
 
 #include "lockref/engine/system.hpp"
 #include "support.hpp"
@@ -252,6 +256,127 @@ auto timeout_then_next_command() {
 
 using Model = SystemT<>;
 
+// ---- stateful: drive firmware's view of the key cache (rc::state) ---------------------
+//
+// The model is what drive firmware can infer from KMB's results alone: the set of
+// (metadata tag, key) it loaded, kept by re-deriving Table 11's semantics and the
+// profile's documented choices (replace_on_load, capacity, unload_absent_ok, vendor codes)
+// independently of engine.hpp. The system under test is the composed KMB + engine, each
+// command run to completion under a fair schedule (sys::run_command).
+
+struct CacheModel {
+  sys::Profile p;
+  std::vector<std::pair<std::uint8_t, std::uint8_t>> entries;  // (tag, key), sorted by tag
+};
+template <class Sys>
+struct Sut {
+  sys::Profile p;
+  sys::State s;
+};
+struct Expect {
+  std::string result;
+  std::uint32_t code = 0;
+};
+inline Expect engine_code(std::uint8_t err) { return {"LOCK_ENGINE_CODE", 0x44430000u | err}; }
+
+std::vector<std::pair<std::uint8_t, std::uint8_t>> cache_of(const sys::State& s) {
+  std::vector<std::pair<std::uint8_t, std::uint8_t>> out;
+  for (const auto& e : s.engine.cache) out.emplace_back(e.metadata[0], static_cast<std::uint8_t>(e.mek[63] - 63 * 7));
+  return out;
+}
+
+template <class Sys>
+struct StatefulCmd : rc::state::Command<CacheModel, Sut<Sys>> {
+  virtual Expect expect(const CacheModel& m) const = 0;
+  virtual kmb::Request request() const = 0;
+  void run(const CacheModel& m, Sut<Sys>& sut) const override {
+    const auto want = expect(m);
+    auto r = run_command<Sys>(sut.p, sut.s, request(), 400);
+    RC_ASSERT(r.result == want.result);
+    RC_ASSERT(r.result_code == want.code);
+    sut.s = r.state;
+    CacheModel after = m;
+    this->apply(after);
+    RC_ASSERT(cache_of(sut.s) == after.entries);
+  }
+};
+
+template <class Sys>
+struct LoadCmd : StatefulCmd<Sys> {
+  std::uint8_t t = *rc::gen::inRange<std::uint8_t>(1, 6);
+  std::uint8_t k = *rc::gen::inRange<std::uint8_t>(1, 4);
+  kmb::Request request() const override { return kmb::load_mek(tag(t), Aux{}, key(k), 1000); }
+  Expect expect(const CacheModel& m) const override {
+    const auto& e = m.p.engine;
+    auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.first == t; });
+    if (it != m.entries.end()) return e.replace_on_load ? Expect{"ok", 0} : engine_code(e.err_occupied);
+    if (m.entries.size() >= e.capacity) return engine_code(e.err_full);
+    return {"ok", 0};
+  }
+  void apply(CacheModel& m) const override {
+    if (expect(m).result != "ok") return;
+    auto it = std::find_if(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.first == t; });
+    if (it != m.entries.end()) it->second = k;
+    else m.entries.insert(std::upper_bound(m.entries.begin(), m.entries.end(), std::pair{t, std::uint8_t{0}}), {t, k});
+  }
+  void show(std::ostream& os) const override { os << "LOAD_MEK tag=" << int(t) << " key=" << int(k); }
+};
+
+template <class Sys>
+struct UnloadCmd : StatefulCmd<Sys> {
+  std::uint8_t t = *rc::gen::inRange<std::uint8_t>(1, 6);
+  kmb::Request request() const override { return kmb::unload_mek(tag(t), 1000); }
+  Expect expect(const CacheModel& m) const override {
+    const bool present = std::any_of(m.entries.begin(), m.entries.end(), [&](auto& x) { return x.first == t; });
+    if (present || m.p.engine.unload_absent_ok) return {"ok", 0};
+    return engine_code(m.p.engine.err_absent);
+  }
+  void apply(CacheModel& m) const override {
+    std::erase_if(m.entries, [&](auto& x) { return x.first == t; });
+  }
+  void show(std::ostream& os) const override { os << "UNLOAD_MEK tag=" << int(t); }
+};
+
+template <class Sys>
+struct ClearCmd : StatefulCmd<Sys> {
+  kmb::Request request() const override { return kmb::clear_key_cache(1000); }
+  Expect expect(const CacheModel&) const override { return {"ok", 0}; }
+  void apply(CacheModel& m) const override { m.entries.clear(); }
+  void show(std::ostream& os) const override { os << "CLEAR_KEY_CACHE"; }
+};
+
+template <class Sys>
+struct PowerCmd : rc::state::Command<CacheModel, Sut<Sys>> {
+  void apply(CacheModel& m) const override { m.entries.clear(); }  // Table 60 item 4
+  void run(const CacheModel&, Sut<Sys>& sut) const override {
+    sut.s = Sys::step(sut.p, sut.s, sys::Event{SystemPowerCycle{}}).next;
+    for (int i = 0; i < 4; ++i) sut.s = Sys::step(sut.p, sut.s, sys::Event{EngineTick{}}).next;
+    RC_ASSERT(sut.s.engine.cache.empty());
+  }
+  void show(std::ostream& os) const override { os << "power cycle"; }
+};
+
+template <class Sys>
+auto firmware_view_of_cache() {
+  return [] {
+    const auto p = gen_profile();
+    Sut<Sys> sut{p, Sys::initial(p)};
+    for (int i = 0; i < 4; ++i) sut.s = Sys::step(p, sut.s, sys::Event{EngineTick{}}).next;
+    rc::state::check(CacheModel{p, {}}, sut,
+                     rc::state::gen::execOneOfWithArgs<LoadCmd<Sys>, LoadCmd<Sys>, UnloadCmd<Sys>, ClearCmd<Sys>,
+                                                       PowerCmd<Sys>>());
+  };
+}
+
+/// The engine's capacity check is off by one: one load too many succeeds.
+struct EngineCapacityOffByOne : engine::Machine {
+  static Step<engine::State, engine::Output> step(const engine::Profile& p, const engine::State& s, const engine::Event& e) {
+    auto q = p;
+    ++q.capacity;
+    return engine::Machine::step(q, s, e);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("engine-system: DONE and EXE are never both 1") {
@@ -283,4 +408,9 @@ TEST_CASE("engine-system: a timeout leaves KMB able to issue the next command on
   holds("next command after a timeout", timeout_then_next_command<Model>(), 100);
   fails("KMB ignores a posted DONE after a timeout",
         timeout_then_next_command<SystemT<engine::Machine, DriverIgnoresStaleDone>>(), 500);
+}
+
+TEST_CASE("engine-system: KMB results and the key cache follow Table 11 and the profile (stateful)") {
+  holds("firmware's view of the key cache", firmware_view_of_cache<Model>(), 100);
+  fails("engine capacity off by one", firmware_view_of_cache<SystemT<EngineCapacityOffByOne>>(), 500);
 }
