@@ -85,8 +85,11 @@ std::vector<Transition> walk(const sys::Profile& p, const std::vector<std::uint3
 template <class Sys>
 std::pair<sys::Profile, std::vector<Transition>> gen_walk() {
   const auto p = gen_profile();
-  const auto n = *rc::gen::inRange<std::size_t>(0, 200);
-  const auto choices = *rc::gen::container<std::vector<std::uint32_t>>(n, rc::gen::arbitrary<std::uint32_t>());
+  // Full-size draw (inRange scales with RapidCheck's size, which starts at 0): walks of
+  // 20..300 events, long enough for several commands, timeouts and recoveries each.
+  const auto n = *rc::gen::resize(100, rc::gen::inRange<std::size_t>(20, 301));
+  const auto choices =
+      *rc::gen::resize(100, rc::gen::container<std::vector<std::uint32_t>>(n, rc::gen::arbitrary<std::uint32_t>()));
   return {p, walk<Sys>(p, choices)};
 }
 
