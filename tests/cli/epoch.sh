@@ -45,6 +45,7 @@ open(sys.argv[2],"w").write("\n".join(out)+"\n")
 PY
 run "check finds flipped status"     1 "DIVERGENCE at step .*|violates LOCK-" "$L" check "$T/flip.jsonl"
 run "bundled example"                1 'violates LOCK-4.6.4.2-2'           "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
+run "divergence shows the state before" 1 'before: .*"sek":"SEK_PROGRAMMED"' "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
 run "bundled example quotes rule"    1 'only be zeroized once the SEK is zeroized' "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
 run "check from stdin"               1 'DIVERGENCE at step 6'              bash -c "'$L' check - < '$SRC/tools/examples/epoch-violation.jsonl'"
 printf '{"machine":"epoch","step":1,"event":{"type":"program_sek"}}\nnot json\n' > "$T/badjson.jsonl"
@@ -63,6 +64,13 @@ run "check: empty"                   2 'names no "machine"|no steps'       "$L" 
 run "eval hek_metadata" 0 '^\{"ok":true,"seed_state":"HEK_SEED_AVAIL_PROGRAMMED","active_slot":1,"total_slots":4,"hek_state":"HEK_AVAIL_PROGRAMMED","hek_erasures_remaining":3\}$' \
   bash -c "echo '{\"op\":\"lock.hek_metadata\",\"lifecycle\":\"production\",\"slots\":[\"zeroized\",\"randomized\",\"blank\",\"blank\"],\"perma_hek\":false}' | '$L' eval"
 run "eval bad JSON line"             0 '"ok":false,"error":"request is not valid JSON"' bash -c "echo '{oops' | '$L' eval"
+run "eval epoch.step refuses rule 2" 0 '"status":"LOCK_EPOCH_SEQUENCE","rule":"LOCK-4.6.4.2-2"' \
+  "$L" eval '{"op":"epoch.step","state":{"lifecycle":"production","slots":["randomized","blank","blank","blank"],"sek":"SEK_PROGRAMMED"},"event":{"type":"zeroize_current_hek"}}'
+run "eval epoch.step from initial"   0 '"status":"ok".*"lifecycle":"manufacturing"' "$L" eval '{"op":"epoch.step","event":{"type":"advance_lifecycle","to":"manufacturing"}}'
+run "eval epoch.step unreachable"    0 '"ok":false,"error":"state: slots\[1\] is randomized' \
+  "$L" eval '{"op":"epoch.step","state":{"lifecycle":"production","slots":["blank","randomized","blank","blank"]},"event":{"type":"cold_reset"}}'
+run "eval epoch.step slot count"     0 '"ok":false,"error":"state: slots: 5 slots, profile has 4"' \
+  "$L" eval '{"op":"epoch.step","state":{"slots":["blank","blank","blank","blank","blank"]},"event":{"type":"cold_reset"}}'
 run "eval --list"                    0 'lock.hek_metadata'                 "$L" eval --list
 run "invariants"                     0 ' 0 problem\(s\)'                   "$L" invariants --quiet
 run "vectors"                        0 'all agree'                         "$L" vectors

@@ -151,6 +151,35 @@ int check_cmd(const std::vector<std::string>& lines, const std::string& source, 
   return 1;
 }
 
+/// "<machine>.step": what the model answers to one event in a given state, so a vendor's
+/// harness can ask for the expected output without writing a transcript.
+template <lockref::Machine M>
+Result<Json> step_op(const Json& j) {
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "op" && it.key() != "profile" && it.key() != "state" && it.key() != "event")
+      return make_error("unknown field \"" + it.key() + "\" (expected profile, state, event)");
+  typename M::Profile p{};
+  if (j.contains("profile")) {
+    auto r = from_json<typename M::Profile>(j["profile"]);
+    if (!r) return make_error("profile: " + r.error().message);
+    p = *r;
+  }
+  if (auto v = M::validate(p); !v) return make_error("profile: " + v.error().message);
+  typename M::State s = M::initial(p);
+  if (j.contains("state")) {
+    auto r = from_json<typename M::State>(j["state"]);
+    if (!r) return make_error("state: " + r.error().message);
+    s = *r;
+    if constexpr (requires { M::validate_state(p, s); }) {
+      if (auto v = M::validate_state(p, s); !v) return make_error("state: " + v.error().message);
+    }
+  }
+  auto e = field<typename M::Event>(j, "event");
+  if (!e) return e.error();
+  auto st = M::step(p, s, *e);
+  return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
+}
+
 template <lockref::Machine M>
 MachineTool make_machine_tool(std::string summary, std::string options_help, ProfileFn<M> fn = {}) {
   MachineTool t;
@@ -163,6 +192,7 @@ MachineTool make_machine_tool(std::string summary, std::string options_help, Pro
     return check_cmd<M>(l, s, a, fn);
   };
   for (const auto& inv : M::invariants()) t.invariants.emplace_back(inv.id, inv.requirement);
+  t.step = step_op<M>;
   return t;
 }
 

@@ -88,6 +88,7 @@ std::optional<Json> find_requirement(const std::string& id) {
 
 void print_divergence(std::ostream& os, const std::string& source, const Divergence& d) {
   os << source << ":" << d.line << ": DIVERGENCE at step " << d.step << "\n"
+     << "  before: " << d.before << "\n"
      << "  event:  " << d.event << "\n"
      << "  " << d.field << ": device " << d.device << ", model " << d.model << "\n";
   if (d.rule.empty()) return;

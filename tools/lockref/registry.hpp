@@ -44,6 +44,9 @@ struct MachineTool {
   /// lines of a transcript; returns exit status 0 conforming, 1 divergence, 2 unusable
   std::function<int(const std::vector<std::string>& lines, const std::string& source, const Args&)> check;
   std::vector<std::pair<std::string, std::string>> invariants;  // check name -> requirement id
+  /// The eval op "<name>.step": {profile?, state?, event} -> {output, state}; registered
+  /// together with the machine.
+  std::function<Result<Json>(const Json&)> step;
 };
 
 /// A top-level subcommand (`lockref decode ...`).
@@ -63,7 +66,14 @@ Json eval_request(const Json& request);
 
 struct Registrar {
   explicit Registrar(EvalOp op) { eval_ops()[op.name] = std::move(op); }
-  explicit Registrar(MachineTool m) { machines()[m.name] = std::move(m); }
+  explicit Registrar(MachineTool m) {
+    if (m.step)
+      eval_ops()[m.name + ".step"] = EvalOp{m.name + ".step",
+                                            "one step of the " + m.name +
+                                                " machine {profile?, state? (default: initial), event} -> {output, state}",
+                                            m.step};
+    machines()[m.name] = std::move(m);
+  }
   explicit Registrar(Command c) { commands()[c.name] = std::move(c); }
 };
 

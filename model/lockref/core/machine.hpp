@@ -17,6 +17,8 @@
 //     static std::string_view view_requirement(std::string_view view_field);    // for divergence reports
 //     static std::string label(const Profile&, const State&);                    // Graphviz node label
 //     static Status validate(const Profile&);                                    // profile sanity
+//     static Status validate_state(const Profile&, const State&);  // optional: is a state
+//                                          // given from outside (eval, transcripts) reachable?
 //   };
 //
 // step() never fails: an event the specification forbids yields its error code in

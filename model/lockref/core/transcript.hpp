@@ -51,6 +51,7 @@ struct Divergence {
   std::string device;     // what the transcript says (JSON)
   std::string model;      // what the model says (JSON)
   std::string rule;       // requirement id violated
+  std::string before;     // the model's state before the step (JSON)
 };
 
 struct CheckReport {
@@ -110,7 +111,7 @@ Result<CheckReport> check_transcript(const std::vector<std::string>& lines,
         return make_error(where(ln) + ": unknown field \"" + it.key() + "\"");
     auto st = M::step(profile, s, *ev);
     ++rep.steps;
-    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", ""};
+    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", "", to_json(s).dump()};
     const Json out = to_json(st.out);
     if (auto ex = j.find("expect"); ex != j.end()) {
       if (!ex->is_object()) return make_error(where(ln) + ": expect: expected object");

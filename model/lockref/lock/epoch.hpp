@@ -319,6 +319,14 @@ struct Machine {
     return ok_status();
   }
 
+  /// A state supplied from outside must have the profile's slot count and a reachable
+  /// fuse image.
+  static Status validate_state(const Profile& p, const State& s) {
+    if (s.slots.size() != p.slots)
+      return make_error("slots: " + std::to_string(s.slots.size()) + " slots, profile has " + std::to_string(p.slots));
+    return validate_fuses(s.slots, s.perma_hek);
+  }
+
   static State initial(const Profile& p) {
     State s;
     s.slots.assign(p.slots, Slot::blank);
