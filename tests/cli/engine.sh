@@ -69,7 +69,9 @@ run "eval ctrl_decode" 0 '^\{"ok":true,"rdy":true,"err":4,"cmd":1,"done":true,"e
   bash -c "echo '{\"op\":\"engine.ctrl_decode\",\"value\":\"0x80040006\"}' | '$L' eval"
 run "eval ctrl_encode" 0 '"value":"0x8000000e"' bash -c "echo '{\"op\":\"engine.ctrl_encode\",\"rdy\":true,\"cmd\":3,\"done\":true}' | '$L' eval"
 run "eval engine.step" 0 '"ctrl_value":"0x80000000"' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"tick\"}}' | '$L' eval"
-run "eval kmb_step next op" 0 '"op":\{"reg":"CTRL","op":"read"\}' bash -c "echo '{\"op\":\"engine.kmb_step\",\"event\":{\"type\":\"issue\",\"request\":{\"command\":\"zeroize\",\"cmd_timeout\":5}}}' | '$L' eval"
+run "eval kmb-driver.step next op" 0 '"op":\{"reg":"CTRL","op":"read"\}' bash -c "echo '{\"op\":\"kmb-driver.step\",\"event\":{\"type\":\"issue\",\"request\":{\"command\":\"zeroize\",\"cmd_timeout\":5}}}' | '$L' eval"
+run "eval engine.step lenient by name" 0 '"countdown":3' bash -c "echo '{\"op\":\"engine.step\",\"profile\":\"lenient\",\"state\":{\"phase\":\"ready\",\"ctrl\":{\"rdy\":true}},\"event\":{\"type\":\"write_ctrl\",\"value\":13}}' | '$L' eval"
+run "eval engine.step bad state" 0 'violates invariant:engine.rdy_iff_operational' bash -c "echo '{\"op\":\"engine.step\",\"state\":{\"phase\":\"ready\"},\"event\":{\"type\":\"tick\"}}' | '$L' eval"
 run "eval engine.step bad event" 0 '"ok":false.*unknown \\"warp' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"warp\"}}' | '$L' eval"
 run "invariants"                     0 ' 0 problem\(s\)'                  "$L" invariants --quiet
 run "vectors"                        0 'all agree'                        "$L" vectors

@@ -139,13 +139,11 @@ Result<Json> single_step(const Json& j, ProfileFromJson pf) {
   auto e = field<typename M::Event>(j, "event");
   if (!e) return e.error();
   auto st = M::step(p, s, *e);
-  return Json{{"state", state_json<M>(p, st.next)}, {"output", to_json(st.out)}};
+  return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
 }
 
+/// "engine.step" (the machine tool's step op): the profile may also be a name or {"base":...}.
 Result<Json> engine_step_op(const Json& j) { return single_step<ee::Machine>(j, engine_profile_json); }
-Result<Json> driver_step_op(const Json& j) {
-  return single_step<ee::kmb::Driver>(j, [](const Json& x) { return from_json<ee::kmb::Profile>(x); });
-}
 
 Result<Json> regs_check_json(const ee::Profile& p, const std::vector<std::pair<std::size_t, Json>>& lines) {
   std::vector<std::variant<ee::sys::RegAccess, std::string>> parsed;
@@ -189,10 +187,6 @@ LOCKREF_REGISTER(EvalOp{"engine.ctrl_encode", "CTRL value from fields {rdy, err,
 LOCKREF_REGISTER(EvalOp{"engine.ctrl_decode",
                         "CTRL fields of {value} (Table 9), error class (Table 10), command (Table 11), KMB result code (Table 57)",
                         ctrl_decode_op});
-LOCKREF_REGISTER(EvalOp{"engine.step", "one encryption-engine step {profile?, state?, event} -> {state, output}",
-                        engine_step_op});
-LOCKREF_REGISTER(EvalOp{"engine.kmb_step", "one KMB driver step {profile?, state?, event} -> {state, output (next bus op)}",
-                        driver_step_op});
 LOCKREF_REGISTER(EvalOp{"engine.regs_check",
                         "check a register transcript {profile?, transcript:[{reg,op,value|data}]} against the engine model",
                         regs_check_op});
@@ -322,6 +316,7 @@ MachineTool engine_tool() {
       "--dot FILE Figure 34 view; --full-dot FILE every reachable state",
       engine_profile_opts);
   t.explore = explore_engine;
+  t.step = engine_step_op;
   return t;
 }
 LOCKREF_REGISTER(engine_tool());

@@ -187,6 +187,12 @@ struct Driver {
     return ok_status();
   }
   static State initial(const Profile&) { return State{}; }
+  /// A state given from outside (eval, a harness) must satisfy every invariant.
+  static Status validate_state(const Profile& p, const State& s) {
+    for (const auto& i : invariants())
+      if (!i.holds(p, s)) return make_error("violates " + std::string(i.id) + " (" + std::string(i.requirement) + ")");
+    return ok_status();
+  }
   static View observe(const Profile&, const State& s) { return View{s.phase != Phase::idle}; }
 
   /// The bus operation the driver performs next in `s`, if any.

@@ -271,6 +271,13 @@ struct Machine {
     return s;
   }
 
+  /// A state given from outside (eval, a harness) must satisfy every invariant.
+  static Status validate_state(const Profile& p, const State& s) {
+    for (const auto& i : invariants())
+      if (!i.holds(p, s)) return make_error("violates " + std::string(i.id) + " (" + std::string(i.requirement) + ")");
+    return ok_status();
+  }
+
   static View observe(const Profile&, const State& s) {
     return View{ctrl_hex(encode(s.ctrl)), static_cast<std::uint16_t>(s.cache.size())};
   }

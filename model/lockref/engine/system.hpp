@@ -100,6 +100,11 @@ struct SystemT {
     return ok_status();
   }
   static State initial(const Profile& p) { return State{EE::initial(p.engine), KD::initial(p.kmb)}; }
+  static Status validate_state(const Profile& p, const State& s) {
+    if (auto v = EE::validate_state(p.engine, s.engine); !v) return make_error("engine." + v.error().message);
+    if (auto v = KD::validate_state(p.kmb, s.kmb); !v) return make_error("kmb." + v.error().message);
+    return ok_status();
+  }
   static View observe(const Profile& p, const State& s) {
     auto v = EE::observe(p.engine, s.engine);
     return View{v.ctrl_value, v.cache_size, s.kmb.phase != kmb::Phase::idle};
