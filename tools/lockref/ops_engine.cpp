@@ -1,0 +1,513 @@
+// lockref eval ops and machines for the OCP L.O.C.K. 0.9 encryption-engine SFR interface
+// (§4.7.1): the engine, KMB's driver, both composed, and register-level transcripts.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "lockref/core/prng.hpp"
+#include "lockref/engine/system.hpp"
+#include "machine_tool.hpp"
+
+namespace lockref::cli {
+namespace {
+namespace ee = lockref::engine;
+
+// ---- profiles -------------------------------------------------------------------------
+
+/// An engine profile from JSON: a name ("strict", "lenient") or an object. An object may
+/// start from a named profile with "base" and override any field.
+Result<ee::Profile> engine_profile_json(const Json& j) {
+  if (j.is_string()) {
+    auto p = ee::named_profile(j.get<std::string>());
+    if (!p) return make_error("unknown engine profile \"" + j.get<std::string>() + "\" (expected strict or lenient)");
+    return *p;
+  }
+  if (!j.is_object()) return make_error("expected a profile name or object");
+  Json body = j;
+  ee::Profile base = ee::strict();
+  if (auto b = j.find("base"); b != j.end()) {
+    auto bp = engine_profile_json(*b);
+    if (!bp) return make_error("base: " + bp.error().message);
+    base = *bp;
+    body.erase("base");
+  }
+  Json merged = to_json(base);
+  for (auto& [k, v] : body.items()) merged[k] = v;
+  auto p = from_json<ee::Profile>(merged);
+  if (!p) return p.error();
+  if (auto v = ee::Machine::validate(*p); !v) return v.error();
+  return p;
+}
+
+Result<ee::Profile> engine_profile_opts(const Args& a, ee::Profile p) {
+  if (a.has("engine")) {
+    auto n = ee::named_profile(a.get("engine"));
+    if (!n) return make_error("--engine " + a.get("engine") + ": expected strict or lenient");
+    p = *n;
+  }
+  if (a.has("capacity")) {
+    auto c = a.get_uint("capacity", p.capacity);
+    if (!c) return c.error();
+    if (*c < 1 || *c > 64) return make_error("--capacity: 1..64");
+    p.capacity = static_cast<std::uint16_t>(*c);
+  }
+  return p;
+}
+
+Result<ee::sys::Profile> system_profile_opts(const Args& a, ee::sys::Profile p) {
+  auto e = engine_profile_opts(a, p.engine);
+  if (!e) return e.error();
+  p.engine = *e;
+  if (a.has("kmb-ctrl")) {
+    const auto v = a.get("kmb-ctrl");
+    if (v != "together" && v != "two-step") return make_error("--kmb-ctrl " + v + ": expected together or two-step");
+    p.kmb.two_step_ctrl = v == "two-step";
+  }
+  return p;
+}
+
+// ---- eval ops -------------------------------------------------------------------------
+
+Result<Json> ctrl_encode_op(const Json& j) {
+  ee::Ctrl c;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const auto& k = it.key();
+    if (k == "op") continue;
+    if (k == "rdy" || k == "done" || k == "exe") {
+      auto b = from_json<bool>(*it);
+      if (!b) return make_error(k + ": " + b.error().message);
+      (k == "rdy" ? c.rdy : k == "done" ? c.done : c.exe) = *b;
+    } else if (k == "err" || k == "cmd") {
+      auto v = from_json<std::uint8_t>(*it);
+      if (!v || *v > 15) return make_error(k + ": expected 0..15 (a 4-bit field, Table 9)");
+      (k == "err" ? c.err : c.cmd) = *v;
+    } else {
+      return make_error("unknown field \"" + k + "\" (rdy, err, cmd, done, exe)");
+    }
+  }
+  return Json{{"value", ee::ctrl_hex(ee::encode(c))}};
+}
+
+Result<std::uint32_t> ctrl_value_field(const Json& j) {
+  auto v = j.find("value");
+  if (v == j.end()) return make_error("missing field \"value\"");
+  if (v->is_string()) return ee::parse_ctrl(v->get<std::string>());
+  auto x = from_json<std::uint32_t>(*v);
+  if (!x) return make_error("value: " + x.error().message);
+  return x;
+}
+
+Result<Json> ctrl_decode_op(const Json& j) {
+  auto v = ctrl_value_field(j);
+  if (!v) return v.error();
+  const auto c = ee::decode(*v);
+  Json out{{"rdy", c.rdy}, {"err", c.err}, {"cmd", c.cmd}, {"done", c.done}, {"exe", c.exe},
+           {"reserved_bits", ee::ctrl_hex(ee::reserved_bits(*v))},
+           {"err_class", std::string(enum_name(ee::err_class(c.err)))},
+           {"command", ee::is_defined_command(c.cmd) ? std::string(enum_name(static_cast<ee::Command>(c.cmd))) : "reserved"}};
+  if (c.err) out["kmb_result_code"] = ee::ctrl_hex(ee::lock_engine_code(c.err));
+  return out;
+}
+
+/// Single step of a machine: {"profile"?, "state"?, "event"} -> {"state", "output"}.
+template <class M, class ProfileFromJson>
+Result<Json> single_step(const Json& j, ProfileFromJson pf) {
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "op" && it.key() != "profile" && it.key() != "state" && it.key() != "event")
+      return make_error("unknown field \"" + it.key() + "\" (profile, state, event)");
+  typename M::Profile p{};
+  if (auto pj = j.find("profile"); pj != j.end()) {
+    auto r = pf(*pj);
+    if (!r) return make_error("profile: " + r.error().message);
+    p = *r;
+  }
+  typename M::State s = M::initial(p);
+  if (auto sj = j.find("state"); sj != j.end()) {
+    auto r = from_json<typename M::State>(*sj);
+    if (!r) return make_error("state." + r.error().message);
+    s = *r;
+  }
+  // A state given by the caller must be one the machine can reach in spirit: every
+  // invariant holds (sorted unique key cache, CTRL consistent with the phase, ...).
+  for (const auto& inv : M::invariants())
+    if (!inv.holds(p, s))
+      return make_error("state violates " + std::string(inv.id) + " (" + std::string(inv.requirement) + ")");
+  auto e = field<typename M::Event>(j, "event");
+  if (!e) return e.error();
+  auto st = M::step(p, s, *e);
+  return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
+}
+
+/// "engine.step" (the machine tool's step op): the profile may also be a name or {"base":...}.
+Result<Json> engine_step_op(const Json& j) { return single_step<ee::Machine>(j, engine_profile_json); }
+
+Result<Json> regs_check_json(const ee::Profile& p, const std::vector<std::pair<std::size_t, Json>>& lines) {
+  std::vector<std::variant<ee::sys::RegAccess, std::string>> parsed;
+  for (const auto& [ln, j] : lines) {
+    auto a = ee::sys::parse_access(j);
+    if (!a) return make_error("line " + std::to_string(ln) + ": " + a.error().message);
+    parsed.push_back(*a);
+  }
+  auto rep = ee::sys::check_accesses(p, lines, parsed);
+  Json out{{"conforms", !rep.deviation}, {"accesses", rep.accesses}, {"inferred_fatal", rep.inferred_fatal}};
+  if (rep.deviation) {
+    const auto& d = *rep.deviation;
+    out["line"] = d.line;
+    out["rule"] = d.rule;
+    out["deviation"] = Json{{"line", d.line}, {"access", d.access}, {"device", d.device},
+                            {"expected", d.expected}, {"rule", d.rule}, {"why", d.why}};
+  }
+  return out;
+}
+
+/// engine.regs_check: {"profile"?, "transcript":[register lines]} (line numbers count from 1).
+Result<Json> regs_check_op(const Json& j) {
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "op" && it.key() != "profile" && it.key() != "transcript")
+      return make_error("unknown field \"" + it.key() + "\" (profile, transcript)");
+  ee::Profile p = ee::strict();
+  if (auto pj = j.find("profile"); pj != j.end()) {
+    auto r = engine_profile_json(*pj);
+    if (!r) return make_error("profile: " + r.error().message);
+    p = *r;
+  }
+  auto t = j.find("transcript");
+  if (t == j.end() || !t->is_array()) return make_error("missing field \"transcript\" (array of register lines)");
+  std::vector<std::pair<std::size_t, Json>> lines;
+  for (std::size_t i = 0; i < t->size(); ++i) lines.emplace_back(i + 1, (*t)[i]);
+  return regs_check_json(p, lines);
+}
+
+LOCKREF_REGISTER(EvalOp{"engine.ctrl_encode", "CTRL value from fields {rdy, err, cmd, done, exe} (0.9 Table 9)",
+                        ctrl_encode_op});
+LOCKREF_REGISTER(EvalOp{"engine.ctrl_decode",
+                        "CTRL fields of {value} (Table 9), error class (Table 10), command (Table 11), KMB result code (Table 57)",
+                        ctrl_decode_op});
+LOCKREF_REGISTER(EvalOp{"engine.regs_check",
+                        "check a register transcript {profile?, transcript:[{reg,op,value|data}]} against the engine model",
+                        regs_check_op});
+
+// ---- explore engine: Figure 34 view ---------------------------------------------------
+
+/// Figure 34's nodes: CTRL with [code] for non-zero CMD/ERR, plus what the engine is doing.
+std::string fig34_key(const ee::State& s) {
+  return ee::Machine::ctrl_fields_text(s.ctrl, true) + "\n(" + std::string(enum_name(s.phase)) + ")";
+}
+
+std::string fig34_edge(const ee::State& from, const ee::Event& e, const ee::State& to) {
+  if (std::holds_alternative<ee::FatalError>(e)) return "Fatal error";
+  if (std::holds_alternative<ee::PowerCycle>(e)) return "Power cycle";
+  if (const auto* w = std::get_if<ee::WriteCtrl>(&e)) {
+    const auto c = ee::decode(w->value);
+    if (c.done) return "KMB writes DONE=1";
+    if (c.exe) return c.cmd ? "KMB writes CMD=[code], EXE=1" : "KMB writes EXE=1";
+    return c.cmd ? "KMB writes CMD=[code]" : "KMB writes CMD=0";
+  }
+  if (std::holds_alternative<ee::Tick>(e)) {
+    if (from.phase == ee::Phase::initializing && to.ctrl.rdy) return "Encryption engine writes RDY=1";
+    if (from.phase == ee::Phase::executing && to.phase == ee::Phase::done)
+      return "Encryption engine writes ERR=[code], DONE=1, EXE=0";
+    if (from.phase == ee::Phase::resetting && to.phase == ee::Phase::ready)
+      return "Encryption engine writes ERR=0, CMD=0, DONE=0, EXE=0";
+    return "";  // internal countdown: not drawn
+  }
+  return "";  // METD/AUX/MEK writes do not change CTRL
+}
+
+std::string dot_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) o += c == '"' ? std::string("\\\"") : c == '\n' ? std::string("\\n") : std::string(1, c);
+  return o;
+}
+
+int explore_engine(const Args& a) {
+  auto p0 = base_profile<ee::Machine>(a);
+  Result<ee::Profile> p = p0 ? engine_profile_opts(a, *p0) : Result<ee::Profile>(p0.error());
+  if (p && !a.has("capacity")) p.value().capacity = 2;  // a bounded cache: "full" reachable, small state space
+  if (p) {
+    if (auto v = ee::Machine::validate(*p); !v) p = v.error();
+  }
+  if (!p) {
+    std::cerr << "lockref explore engine: " << p.error().message << "\n";
+    return 2;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto ex = explore<ee::Machine>(*p);
+  // Quotient by Figure 34's view; edges re-derived per event so they can be labelled.
+  std::map<std::string, std::size_t> node;
+  std::vector<std::string> names;
+  std::set<std::tuple<std::size_t, std::size_t, std::string>> edges;
+  std::set<std::string> ctrl_values;
+  auto id = [&](const ee::State& s) {
+    auto k = fig34_key(s);
+    auto [it, fresh] = node.emplace(k, names.size());
+    if (fresh) names.push_back(k);
+    return it->second;
+  };
+  for (const auto& s : ex.states) {
+    id(s);
+    ctrl_values.insert(ee::ctrl_hex(ee::encode(s.ctrl)));
+    for (const auto& e : ee::Machine::candidate_events(*p, s)) {
+      auto st = ee::Machine::step(*p, s, e);
+      if (!st.out.is_ok()) continue;
+      auto lbl = fig34_edge(s, e, st.next);
+      if (lbl.empty() || fig34_key(s) == fig34_key(st.next)) continue;
+      edges.insert({id(s), id(st.next), lbl});
+    }
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "engine " << to_json(*p).dump() << "\n"
+            << "  reachable states:      " << ex.states.size() << " (key cache bounded to " << p->capacity << ")\n"
+            << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"
+            << "  distinct CTRL values:  " << ctrl_values.size() << "\n"
+            << "  Figure 34 view:        " << names.size() << " nodes, " << edges.size() << " edges\n"
+            << "  invariants:            " << ee::Machine::invariants().size() << " checked on every state\n";
+  if (a.has("verbose")) {
+    std::cout << "  CTRL values:";
+    for (const auto& v : ctrl_values) std::cout << " " << v;
+    std::cout << "\n";
+  }
+  if (a.has("dot")) {
+    std::ofstream f(a.get("dot"));
+    if (!f) {
+      std::cerr << "lockref explore: cannot write " << a.get("dot") << "\n";
+      return 2;
+    }
+    f << "digraph \"engine CTRL (compare 0.9 Figure 34)\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Courier\"];\n";
+    for (std::size_t i = 0; i < names.size(); ++i)
+      f << "  n" << i << " [label=\"" << dot_escape(names[i]) << "\"" << (i == 0 ? ", penwidth=2" : "") << "];\n";
+    for (const auto& [from, to, lbl] : edges)
+      f << "  n" << from << " -> n" << to << " [label=\"" << dot_escape(lbl) << "\", fontsize=9];\n";
+    f << "}\n";
+    std::cout << "  diagram:               " << a.get("dot") << " (Figure 34 view; render with: dot -Tsvg "
+              << a.get("dot") << " -o engine.svg)\n";
+  }
+  if (a.has("full-dot")) {
+    std::ofstream f(a.get("full-dot"));
+    if (!f) {
+      std::cerr << "lockref explore: cannot write " << a.get("full-dot") << "\n";
+      return 2;
+    }
+    f << to_dot<ee::Machine>(*p, ex, "engine");
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+  std::cout << "  time:                  " << buf << "\n";
+  if (ex.truncated) std::cout << "  WARNING: stopped at the state limit; not every state was visited\n";
+  if (!ex.violations.empty()) {
+    std::cout << "INVARIANT VIOLATIONS: " << ex.violations.size() << "\n";
+    for (std::size_t i = 0; i < ex.violations.size() && i < 10; ++i)
+      std::cout << "  " << ex.violations[i].invariant << " [" << ex.violations[i].requirement << "] fails in state "
+                << state_json<ee::Machine>(*p, ex.states[ex.violations[i].state]).dump() << "\n";
+    return 1;
+  }
+  std::cout << "all invariants hold\n";
+  return 0;
+}
+
+MachineTool engine_tool() {
+  auto t = make_machine_tool<ee::Machine>(
+      "OCP L.O.C.K. 0.9 encryption engine: CTRL register machine and key cache (§4.7.1, Figure 34)",
+      "--engine strict|lenient (default strict); --capacity N key-cache entries (explore default 2); "
+      "--dot FILE Figure 34 view; --full-dot FILE every reachable state",
+      engine_profile_opts);
+  t.explore = explore_engine;
+  t.step = engine_step_op;
+  return t;
+}
+LOCKREF_REGISTER(engine_tool());
+
+LOCKREF_REGISTER(make_machine_tool<ee::kmb::Driver>(
+    "OCP L.O.C.K. 0.9 KMB side of the engine interface: RDY check, writes, DONE wait, cmd_timeout (§4.7.1.2.4, §4.7.2.2)",
+    "(profile fields: two_step_ctrl, recheck_rdy)"));
+
+/// The composed state space is large (engine x driver x requests): explore it up to
+/// --max-states (default 200000) and say so when the bound is hit.
+int explore_system(const Args& a) {
+  auto p = profile_from<ee::sys::System>(a, ProfileFn<ee::sys::System>(system_profile_opts));
+  auto max = a.get_uint("max-states", 200000);
+  if (!p || !max) {
+    std::cerr << "lockref explore engine-system: " << (!p ? p.error().message : max.error().message) << "\n";
+    return 2;
+  }
+  auto ex = explore<ee::sys::System>(*p, static_cast<std::size_t>(*max));
+  std::cout << "engine-system\n  reachable states: " << ex.states.size() << (ex.truncated ? " (stopped at --max-states)" : "")
+            << "\n  events tried:     " << ex.transitions << " (" << ex.rejected << " refused)\n";
+  if (a.has("dot")) {
+    std::ofstream f(a.get("dot"));
+    f << to_dot<ee::sys::System>(*p, ex, "engine-system");
+  }
+  return 0;
+}
+
+MachineTool system_tool() {
+  auto t = make_machine_tool<ee::sys::System>(
+      "KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
+      "--engine strict|lenient; --capacity N; --kmb-ctrl together|two-step (CMD with EXE, or CMD then CMD+EXE); explore: --max-states N",
+      system_profile_opts);
+  t.explore = explore_system;
+  return t;
+}
+LOCKREF_REGISTER(system_tool());
+
+// ---- engine-regs: register-level transcripts -------------------------------------------
+
+int regs_check_cmd(const std::vector<std::string>& text, const std::string& source, const Args& a) {
+  ee::Profile p = ee::strict();
+  bool forced = false;
+  if (a.has("engine") || a.has("capacity") || a.has("profile")) {
+    if (a.has("profile")) {
+      auto b = base_profile<ee::Machine>(a);
+      if (!b) {
+        std::cerr << "lockref check: " << b.error().message << "\n";
+        return 2;
+      }
+      p = *b;
+    }
+    auto q = engine_profile_opts(a, p);
+    if (!q) {
+      std::cerr << "lockref check: " << q.error().message << "\n";
+      return 2;
+    }
+    p = *q;
+    forced = true;
+  }
+  std::vector<std::pair<std::size_t, Json>> lines;
+  bool started = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i].find_first_not_of(" \t\r") == std::string::npos) continue;
+    Json j = Json::parse(text[i], nullptr, false);
+    const auto where = source + ":" + std::to_string(i + 1);
+    if (j.is_discarded() || !j.is_object()) {
+      std::cerr << "lockref check: " << where << ": unusable transcript: not a JSON object\n";
+      return 2;
+    }
+    if (j.contains("machine")) {
+      if (started || j["machine"] != "engine-regs") {
+        std::cerr << "lockref check: " << where << ": unusable transcript: a header {\"machine\":\"engine-regs\"} "
+                  << "may only come first\n";
+        return 2;
+      }
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != "machine" && it.key() != "profile" && it.key() != "seed") {
+          std::cerr << "lockref check: " << where << ": unusable transcript: unknown header field \"" << it.key() << "\"\n";
+          return 2;
+        }
+      if (auto pj = j.find("profile"); pj != j.end() && !forced) {
+        auto r = engine_profile_json(*pj);
+        if (!r) {
+          std::cerr << "lockref check: " << where << ": unusable transcript: profile: " << r.error().message << "\n";
+          return 2;
+        }
+        p = *r;
+      }
+      started = true;
+      continue;
+    }
+    started = true;
+    lines.emplace_back(i + 1, j);
+  }
+  if (lines.empty()) {
+    std::cerr << "lockref check: " << source << ": unusable transcript: no register accesses\n";
+    return 2;
+  }
+  auto r = regs_check_json(p, lines);
+  if (!r) {
+    std::cerr << "lockref check: " << source << ": unusable transcript: " << r.error().message << "\n";
+    return 2;
+  }
+  const Json& j = *r;
+  if (j["conforms"].get<bool>()) {
+    std::cout << source << ": " << j["accesses"].get<std::size_t>() << " register accesses conform to the engine model ("
+              << p.name << " profile)";
+    if (j["inferred_fatal"].get<std::size_t>()) std::cout << "; RDY dropped: fatal error assumed (Table 9 RDY)";
+    std::cout << "\n";
+    return 0;
+  }
+  const Json& d = j["deviation"];
+  std::cout << source << ":" << d["line"].get<std::size_t>() << ": DEVIATION (" << p.name << " profile)\n"
+            << "  access:   " << d["access"].get<std::string>() << "\n"
+            << "  device:   " << d["device"].get<std::string>() << "\n"
+            << "  model:    " << d["expected"].get<std::string>() << "\n"
+            << "  " << d["why"].get<std::string>() << "\n"
+            << "  violates " << d["rule"].get<std::string>();
+  if (auto req = find_requirement(d["rule"].get<std::string>()))
+    std::cout << " (" << req->value("source", "") << " " << req->value("section", "") << ")\n    \""
+              << req->value("text", "") << "\"";
+  std::cout << "\n";
+  return 1;
+}
+
+/// A register transcript from a seeded random walk of the composed system.
+int regs_corpus_cmd(const Args& a) {
+  auto p = system_profile_opts(a, ee::sys::Profile{});
+  auto seed = a.get_uint("seed", 1);
+  auto count = a.get_uint("count", 100);
+  for (const auto* e : {p.ok() ? nullptr : &p.error(), seed.ok() ? nullptr : &seed.error(),
+                        count.ok() ? nullptr : &count.error()})
+    if (e) {
+      std::cerr << "lockref corpus engine-regs: " << e->message << "\n";
+      return 2;
+    }
+  if (*count > 1'000'000) {
+    std::cerr << "lockref corpus engine-regs: --count at most 1000000\n";
+    return 2;
+  }
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (a.has("out")) {
+    file.open(a.get("out"));
+    if (!file) {
+      std::cerr << "lockref corpus: cannot write " << a.get("out") << "\n";
+      return 2;
+    }
+    out = &file;
+  }
+  *out << Json{{"machine", "engine-regs"}, {"profile", to_json(p->engine)}, {"seed", *seed}}.dump() << "\n";
+  SplitMix64 rng{*seed};
+  auto s = ee::sys::System::initial(*p);
+  std::size_t written = 0;
+  while (written < *count) {
+    auto cands = ee::sys::System::candidate_events(*p, s);
+    // Mostly KMB steps and engine ticks; now and then a new command, a clock tick, a fault.
+    const auto r = rng.below(100);
+    const ee::sys::Event e = r < 45 ? ee::sys::Event{ee::sys::KmbStep{}}
+                             : r < 75 ? ee::sys::Event{ee::sys::EngineTick{}}
+                             : r < 93 ? cands[rng.below(5)]
+                             : r < 98 ? ee::sys::Event{ee::sys::ClockTick{}}
+                             : r < 99 ? ee::sys::Event{ee::sys::EngineFatal{}}
+                                      : ee::sys::Event{ee::sys::SystemPowerCycle{}};
+    auto st = ee::sys::System::step(*p, s, e);
+    if (std::holds_alternative<ee::sys::SystemPowerCycle>(e)) {
+      *out << Json{{"event", "power_cycle"}}.dump() << "\n";
+      ++written;
+    }
+    for (const auto& op : st.out.bus) {
+      *out << ee::sys::access_json(op).dump() << "\n";
+      ++written;
+    }
+    s = st.next;
+  }
+  return 0;
+}
+
+MachineTool regs_tool() {
+  MachineTool t;
+  t.name = "engine-regs";
+  t.summary = "register-level transcripts of the engine SFRs ({\"reg\":\"CTRL\",\"op\":\"write\",\"value\":\"0x00000005\"})";
+  t.options_help =
+      "--engine strict|lenient or the header's \"profile\" (a name, or an object with optional \"base\"); "
+      "--capacity N; corpus: register accesses of a seeded walk of KMB + engine";
+  t.explore = explore_engine;
+  t.corpus = regs_corpus_cmd;
+  t.check = regs_check_cmd;
+  return t;
+}
+LOCKREF_REGISTER(regs_tool());
+
+}  // namespace
+}  // namespace lockref::cli
