@@ -1,5 +1,5 @@
-// Loads third-party known-answer files from ../shared/external-vectors/ (see its README
-// for the source of each file). Header for the tests that replay them.
+// Test-data loaders: third-party known-answer files from ../shared/external-vectors/ (see
+// its README for the source of each file) and lockref's own vectors/*.json.
 #pragma once
 #include <doctest/doctest.h>
 
@@ -12,13 +12,21 @@
 
 namespace lockref::testing {
 
-inline Json load_external(const std::string& rel) {
-  const std::filesystem::path p = std::filesystem::path(LOCKREF_SHARED_DIR) / "external-vectors" / rel;
+/// A JSON file; a missing file fails the test.
+inline Json load_json_file(const std::filesystem::path& p) {
   std::ifstream f(p);
   REQUIRE_MESSAGE(f.good(), "missing " << p.string());
   std::stringstream ss;
   ss << f.rdbuf();
   return Json::parse(ss.str());
+}
+/// ../shared/external-vectors/<rel>
+inline Json load_external(const std::string& rel) {
+  return load_json_file(std::filesystem::path(LOCKREF_SHARED_DIR) / "external-vectors" / rel);
+}
+/// vectors/<name> of this tree.
+inline Json load_vectors(const std::string& name) {
+  return load_json_file(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors" / name);
 }
 /// A JSON hex string as bytes (the files are trusted test data: bad hex fails the test).
 inline Bytes unhex(const Json& j) {

@@ -2,6 +2,8 @@
 // The seed's TTLV tables are replayed by test_vectors.cpp from vectors/kmip-seed002.json.
 #include <doctest/doctest.h>
 
+#include "external_vectors.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,12 +21,7 @@ std::string err(std::string_view h) {
   REQUIRE_FALSE(r);
   return r.error().message;
 }
-Json load_json(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str());
-}
+using lockref::testing::load_json_file;
 }  // namespace
 
 TEST_CASE("kmip: libkmip TTLV fixtures decode and re-encode byte for byte") {
@@ -147,7 +144,7 @@ TEST_CASE("errata: E-KPIO-KMIP-PAD UniqueBatchItemID rows show 8 padding bytes f
 TEST_CASE("errata: E-KPIO-T68 TTLV sizes of Table 68 and the Length of Table 67") {
   // The vector (from the dump and XML) is 576 bytes: RequestMessage 0x238 + 8. Table 67 says
   // the ComPacket carries 560 bytes and Table 68 says RequestMessage is 0x228.
-  auto v = load_json(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/kmip-seed002.json");
+  auto v = load_json_file(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/kmip-seed002.json");
   bool seen = false;
   for (const auto& x : v["vectors"]) {
     if (x["id"] != "kpio-table68-encode") continue;

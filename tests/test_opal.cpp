@@ -2,6 +2,8 @@
 // Expected values are the guide's words and tables (cited per check), never model output.
 #include <doctest/doctest.h>
 
+#include "external_vectors.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -637,10 +639,7 @@ TEST_CASE("errata: E-OPAL-UNBLOCK-PIN POR resets only non-persistent counters") 
 
 TEST_CASE("opal: a firmware image is accepted only with a verifying RSA-4096 PSS signature") {
   // The fixture key and signatures come from python3-cryptography (vectors/opal-firmware-rsa-pss.json).
-  std::ifstream f(std::string(LOCKREF_SOURCE_DIR) + "/vectors/opal-firmware-rsa-pss.json");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const Json doc = Json::parse(ss.str());
+  const Json doc = lockref::testing::load_vectors("opal-firmware-rsa-pss.json");
   const Json& good = doc["vectors"][0]["request"];
   const auto key = lockref::from_hex(good["public_key"].get<std::string>()).value();
   auto image = lockref::from_hex(good["image"].get<std::string>()).value();
@@ -664,10 +663,7 @@ TEST_CASE("opal: a firmware image is accepted only with a verifying RSA-4096 PSS
 }
 
 TEST_CASE("errata: E-OPAL-FW-PSS-PARAMS the guide names no PSS hash or salt length") {
-  std::ifstream f(std::string(LOCKREF_SOURCE_DIR) + "/vectors/opal-firmware-rsa-pss.json");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const Json doc = Json::parse(ss.str());
+  const Json doc = lockref::testing::load_vectors("opal-firmware-rsa-pss.json");
   const Json& r384 = doc["vectors"][1]["request"];  // signed with SHA-384
   REQUIRE(r384["hash"] == "SHA-384");
   const auto key = lockref::from_hex(r384["public_key"].get<std::string>()).value();

@@ -4,6 +4,8 @@
 // decoders' strictness, other hosts' encodings and the errata of seed 002.
 #include <doctest/doctest.h>
 
+#include "external_vectors.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -50,12 +52,7 @@ Bytes kmip_decode_for_test(const Bytes& b) {
   return *kmip::encode(*it);
 }
 
-Json load_json(const std::filesystem::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str());
-}
+using lockref::testing::load_json_file;
 }  // namespace
 
 TEST_CASE("tcg: atoms are emitted in the minimal form (tiny, short, medium, long)") {
@@ -286,7 +283,7 @@ TEST_CASE("tcg: Security Protocol 0x02 requests and responses are strict") {
 
 TEST_CASE("errata: E-KPIO-T3 Table 3 lists a 7-byte Subpacket Reserved field") {
   // The dump of Table 3 (row 0x0020) has a 12-byte subpacket header: 6 Reserved, Kind, Length 0xE8.
-  auto v = load_json(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-seed002.json");
+  auto v = load_json_file(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-seed002.json");
   for (const auto& x : v["vectors"]) {
     if (x["id"] != "kpio-table3-encode") continue;
     auto c = compacket_from_json(x["request"]["compacket"]);
@@ -337,7 +334,7 @@ TEST_CASE("errata: E-KPIO-DUMP-1 dumps of Tables 15 and 22 disagree with their t
   // (a8 00 00 00 00 00 00 00 ff 02); decoded literally it breaks the method.
   CHECK(err_of("f8 a800000000000000ff a800000000000000ff 02 f0 f1 f9 f0 00 00 00 f1").find("expected the method parameter list") !=
         std::string::npos);
-  auto v = load_json(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-seed002.json");
+  auto v = load_json_file(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-seed002.json");
   int noted = 0;
   for (const auto& x : v["vectors"])
     if ((x["id"] == "kpio-table15-encode" || x["id"] == "kpio-table22-encode") && x.contains("table_inconsistency")) ++noted;
@@ -357,7 +354,7 @@ TEST_CASE("errata: E-KPIO-L0-1 Level 0 tables list short headers and long featur
   auto p = level0::parse(table_literal);
   CHECK((!p || p->features.empty() || p->features[0].code != 0x0001));
   // the vector built with the 48-byte header parses to the TPer feature first
-  auto v = load_json(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-level0-seed002.json");
+  auto v = load_json_file(std::filesystem::path(LOCKREF_SOURCE_DIR) / "vectors/tcg-level0-seed002.json");
   auto good = level0::parse(hx(v["vectors"][0]["request"]["hex"].get<std::string>()));
   REQUIRE(good);
   CHECK(good->features[0].code == 0x0001);
@@ -394,7 +391,7 @@ TEST_CASE("wire: encode(decode(b)) == b for every byte example of seed 002") {
   for (const auto& e : fs::directory_iterator(fs::path(LOCKREF_SOURCE_DIR) / "vectors")) {
     const auto name = e.path().filename().string();
     if (!name.ends_with("seed002.json")) continue;
-    const Json file = load_json(e.path());
+    const Json file = load_json_file(e.path());
     for (const auto& v : file["vectors"]) {
       if (!v.contains("expect") || !v["expect"].contains("hex")) continue;
       INFO(name << " " << v["id"].get<std::string>());

@@ -4,6 +4,8 @@
 // Files: ../shared/external-vectors/wycheproof/ (see its README).
 #include <doctest/doctest.h>
 
+#include "external_vectors.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,14 +18,7 @@ using namespace lockref::crypto;
 namespace fs = std::filesystem;
 
 namespace {
-Json load_wycheproof(const char* name) {
-  const fs::path p = fs::path(LOCKREF_SHARED_DIR) / "external-vectors" / "wycheproof" / name;
-  std::ifstream f(p);
-  REQUIRE_MESSAGE(f.good(), "missing " << p.string());
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str());
-}
+Json load_wycheproof(const char* name) { return lockref::testing::load_external(std::string("wycheproof/") + name); }
 Bytes hx(const Json& j) { return from_hex(j.get<std::string>()).value(); }
 
 struct Tally {

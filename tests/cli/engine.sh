@@ -4,17 +4,7 @@
 # and bad input. Usage: engine.sh LOCKREF SRC_DIR
 set -uo pipefail
 L=$1; SRC=$2
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fails=0
-ok()   { echo "ok   - $1"; }
-bad()  { echo "FAIL - $1"; fails=$((fails+1)); }
-run() {
-  local name=$1 want=$2 re=$3; shift 3
-  local out; out=$("$@" 2>&1); local got=$?
-  if [ "$got" != "$want" ]; then bad "$name: exit $got, wanted $want"; echo "$out" | head -20; return; fi
-  if ! grep -Eq -- "$re" <<<"$out"; then bad "$name: output does not match /$re/"; echo "$out" | head -20; return; fi
-  ok "$name"
-}
+source "$(dirname "$0")/lib.bash"
 
 run "help lists engine machines"     0 "engine-regs +register-level"      "$L" help
 run "explore engine"                 0 "all invariants hold"              "$L" explore engine --dot "$T/e.dot"
@@ -75,5 +65,4 @@ run "eval engine.step bad state" 0 'violates invariant:engine.rdy_iff_operationa
 run "eval engine.step bad event" 0 '"ok":false.*unknown \\"warp' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"warp\"}}' | '$L' eval"
 run "invariants"                     0 ' 0 problem\(s\)'                  "$L" invariants --quiet
 run "vectors"                        0 'all agree'                        "$L" vectors
-echo "$fails failed"
-[ "$fails" = 0 ]
+finish

@@ -3,18 +3,7 @@
 # invariants, vectors, and its handling of bad input. Usage: epoch.sh LOCKREF SRC_DIR
 set -uo pipefail
 L=$1; SRC=$2
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fails=0
-ok()   { echo "ok   - $1"; }
-bad()  { echo "FAIL - $1"; fails=$((fails+1)); }
-# run NAME EXPECTED_EXIT REGEX CMD...: exit status and output (stdout+stderr) must match
-run() {
-  local name=$1 want=$2 re=$3; shift 3
-  local out; out=$("$@" 2>&1); local got=$?
-  if [ "$got" != "$want" ]; then bad "$name: exit $got, wanted $want"; echo "$out" | head -20; return; fi
-  if ! grep -Eq -- "$re" <<<"$out"; then bad "$name: output does not match /$re/"; echo "$out" | head -20; return; fi
-  ok "$name"
-}
+source "$(dirname "$0")/lib.bash"
 
 run "help lists machines"            0 "epoch +OCP L.O.C.K. 0.9 HEK/SEK"   "$L" help
 run "unknown command"                2 'unknown command "frobnicate"'      "$L" frobnicate
@@ -74,5 +63,4 @@ run "eval epoch.step slot count"     0 '"ok":false,"error":"state: slots: 5 slot
 run "eval --list"                    0 'lock.hek_metadata'                 "$L" eval --list
 run "invariants"                     0 ' 0 problem\(s\)'                   "$L" invariants --quiet
 run "vectors"                        0 'all agree'                         "$L" vectors
-echo "$fails failed"
-[ "$fails" = 0 ]
+finish

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "lockref/core/explore.hpp"
@@ -93,33 +95,50 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   return 0;
 }
 
+/// The options every corpus command shares: --seed S, --count K (at most max_count) and
+/// --out FILE (default: standard output). Errors are printed; nullopt means exit 2.
+struct CorpusSink {
+  std::uint64_t seed = 1, count = 100;
+  std::unique_ptr<std::ofstream> file;
+  std::ostream* out = &std::cout;
+};
+inline std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who, std::uint64_t max_count) {
+  CorpusSink c;
+  auto seed = a.get_uint("seed", 1);
+  auto count = a.get_uint("count", 100);
+  for (const auto* e : {seed.ok() ? nullptr : &seed.error(), count.ok() ? nullptr : &count.error()})
+    if (e) {
+      std::cerr << "lockref corpus " << who << ": " << e->message << "\n";
+      return std::nullopt;
+    }
+  if (*count > max_count) {
+    std::cerr << "lockref corpus " << who << ": --count at most " << max_count << "\n";
+    return std::nullopt;
+  }
+  c.seed = *seed;
+  c.count = *count;
+  if (a.has("out")) {
+    c.file = std::make_unique<std::ofstream>(a.get("out"));
+    if (!*c.file) {
+      std::cerr << "lockref corpus " << who << ": cannot write " << a.get("out") << "\n";
+      return std::nullopt;
+    }
+    c.out = c.file.get();
+  }
+  return c;
+}
+
 template <lockref::Machine M>
 int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
-  auto seed = a.get_uint("seed", 1);
-  auto count = a.get_uint("count", 100);
-  for (const auto* e : {p.ok() ? nullptr : &p.error(), seed.ok() ? nullptr : &seed.error(),
-                        count.ok() ? nullptr : &count.error()})
-    if (e) {
-      std::cerr << "lockref corpus " << M::name << ": " << e->message << "\n";
-      return 2;
-    }
-  if (*count > 10'000'000) {
-    std::cerr << "lockref corpus: --count at most 10000000\n";
+  if (!p) {
+    std::cerr << "lockref corpus " << M::name << ": " << p.error().message << "\n";
     return 2;
   }
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (a.has("out")) {
-    file.open(a.get("out"));
-    if (!file) {
-      std::cerr << "lockref corpus: cannot write " << a.get("out") << "\n";
-      return 2;
-    }
-    out = &file;
-  }
-  for (const auto& line : generate_corpus<M>(*p, *seed, *count)) *out << line.dump() << "\n";
-  if (a.has("out")) std::cerr << "wrote " << *count << " steps to " << a.get("out") << "\n";
+  auto sink = corpus_sink(a, std::string(M::name), 10'000'000);
+  if (!sink) return 2;
+  for (const auto& line : generate_corpus<M>(*p, sink->seed, sink->count)) *sink->out << line.dump() << "\n";
+  if (a.has("out")) std::cerr << "wrote " << sink->count << " steps to " << a.get("out") << "\n";
   return 0;
 }
 

@@ -445,33 +445,19 @@ int regs_check_cmd(const std::vector<std::string>& text, const std::string& sour
 /// A register transcript from a seeded random walk of the composed system.
 int regs_corpus_cmd(const Args& a) {
   auto p = system_profile_opts(a, ee::sys::Profile{});
-  auto seed = a.get_uint("seed", 1);
-  auto count = a.get_uint("count", 100);
-  for (const auto* e : {p.ok() ? nullptr : &p.error(), seed.ok() ? nullptr : &seed.error(),
-                        count.ok() ? nullptr : &count.error()})
-    if (e) {
-      std::cerr << "lockref corpus engine-regs: " << e->message << "\n";
-      return 2;
-    }
-  if (*count > 1'000'000) {
-    std::cerr << "lockref corpus engine-regs: --count at most 1000000\n";
+  if (!p) {
+    std::cerr << "lockref corpus engine-regs: " << p.error().message << "\n";
     return 2;
   }
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (a.has("out")) {
-    file.open(a.get("out"));
-    if (!file) {
-      std::cerr << "lockref corpus: cannot write " << a.get("out") << "\n";
-      return 2;
-    }
-    out = &file;
-  }
-  *out << Json{{"machine", "engine-regs"}, {"profile", to_json(p->engine)}, {"seed", *seed}}.dump() << "\n";
-  SplitMix64 rng{*seed};
+  auto sink = corpus_sink(a, "engine-regs", 1'000'000);
+  if (!sink) return 2;
+  std::ostream* out = sink->out;
+  const std::uint64_t seed = sink->seed, count = sink->count;
+  *out << Json{{"machine", "engine-regs"}, {"profile", to_json(p->engine)}, {"seed", seed}}.dump() << "\n";
+  SplitMix64 rng{seed};
   auto s = ee::sys::System::initial(*p);
   std::size_t written = 0;
-  while (written < *count) {
+  while (written < count) {
     auto cands = ee::sys::System::candidate_events(*p, s);
     // Mostly KMB steps and engine ticks; now and then a new command, a clock tick, a fault.
     const auto r = rng.below(100);
