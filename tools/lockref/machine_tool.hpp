@@ -1,4 +1,4 @@
-// Generic `explore`, `corpus` and `check` for any lockref::Machine.
+// Generic `explore`, `corpus` and `check` for any lockref::StateMachine.
 // A domain registers its machine with:
 //   LOCKREF_REGISTER(lockref::cli::make_machine_tool<epoch::Machine>("summary", "options help", profile_fn));
 // where profile_fn(const Args&) -> Result<Profile> reads machine-specific options
@@ -19,11 +19,11 @@
 
 namespace lockref::cli {
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 using ProfileFn = std::function<Result<typename M::Profile>(const Args&, typename M::Profile)>;
 
 /// --profile takes inline JSON or a file holding JSON.
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 Result<typename M::Profile> base_profile(const Args& a) {
   typename M::Profile p{};
   if (!a.has("profile")) return p;
@@ -42,7 +42,7 @@ Result<typename M::Profile> base_profile(const Args& a) {
   return r;
 }
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn) {
   auto p = base_profile<M>(a);
   if (!p) return p;
@@ -52,7 +52,7 @@ Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn) 
   return q;
 }
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
   if (!p) {
@@ -128,7 +128,7 @@ inline std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& w
   return c;
 }
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
   if (!p) {
@@ -142,7 +142,7 @@ int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
   return 0;
 }
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 int check_cmd(const std::vector<std::string>& lines, const std::string& source, const Args& a, const ProfileFn<M>& fn) {
   std::optional<typename M::Profile> forced;
   if (a.has("profile") || !a.options.empty()) {
@@ -172,7 +172,7 @@ int check_cmd(const std::vector<std::string>& lines, const std::string& source, 
 
 /// "<machine>.step": what the model answers to one event in a given state, so a vendor's
 /// harness can ask for the expected output without writing a transcript.
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 Result<Json> step_op(const Json& j) {
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "op" && it.key() != "profile" && it.key() != "state" && it.key() != "event")
@@ -199,7 +199,7 @@ Result<Json> step_op(const Json& j) {
   return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
 }
 
-template <lockref::Machine M>
+template <lockref::StateMachine M>
 MachineTool make_machine_tool(std::string summary, std::string options_help, ProfileFn<M> fn = {}) {
   MachineTool t;
   t.name = std::string(M::name);

@@ -11,7 +11,7 @@
 
 namespace lockref {
 
-template <Machine M>
+template <StateMachine M>
 struct Exploration {
   struct Edge {
     std::size_t from, to;
@@ -30,7 +30,7 @@ struct Exploration {
   bool truncated = false;                 // max_states reached
 };
 
-template <Machine M>
+template <StateMachine M>
 Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'000'000) {
   Exploration<M> ex;
   std::map<std::string, std::size_t> index;  // canonical JSON of state -> id
@@ -69,7 +69,7 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
 
 /// Graphviz rendering: one node per state (M::label), one edge per distinct
 /// (from, to, event tag). Self-loops are not drawn.
-template <Machine M>
+template <StateMachine M>
 std::string to_dot(const typename M::Profile& p, const Exploration<M>& ex, std::string_view title) {
   auto esc = [](std::string s) {
     std::string o;

@@ -1,6 +1,7 @@
 // lockref core: what a state machine is (ARCHITECTURE.md, "A state machine is a pure function").
 //
-// A machine M is a struct of static, pure, total functions over value types:
+// A machine M (concept lockref::StateMachine; each domain names its struct Machine) is a
+// struct of static, pure, total functions over value types:
 //
 //   struct M {
 //     static constexpr std::string_view name = "epoch";       // CLI name
@@ -60,7 +61,7 @@ struct Invariant {
 };
 
 template <class M>
-concept Machine = requires(const typename M::Profile& p, const typename M::State& s, const typename M::Event& e) {
+concept StateMachine = requires(const typename M::Profile& p, const typename M::State& s, const typename M::Event& e) {
   { M::name } -> std::convertible_to<std::string_view>;
   { M::initial(p) } -> std::same_as<typename M::State>;
   { M::step(p, s, e) } -> std::same_as<Step<typename M::State, typename M::Output>>;
@@ -82,7 +83,7 @@ std::string_view event_tag(const Variant& e) {
 }
 
 /// The state as a transcript shows it: the persistent state plus the derived views.
-template <Machine M>
+template <StateMachine M>
 Json state_json(const typename M::Profile& p, const typename M::State& s) {
   Json j = to_json(s);
   Json v = to_json(M::observe(p, s));

@@ -19,7 +19,7 @@ namespace lockref {
 /// Writes a corpus: a header line, then `count` steps of a seeded random walk that
 /// mixes accepted and rejected events (accepted ones are preferred 3:1, so walks get
 /// deep into the lifecycle).
-template <Machine M>
+template <StateMachine M>
 std::vector<Json> generate_corpus(const typename M::Profile& p, std::uint64_t seed, std::size_t count) {
   std::vector<Json> lines;
   lines.push_back(Json{{"machine", std::string(M::name)}, {"profile", to_json(p)}, {"seed", seed}});
@@ -61,7 +61,7 @@ struct CheckReport {
 
 /// Replays a transcript against the model. Errors (Result) mean the transcript is
 /// unusable: malformed JSON, unknown machine, event or field names, bad step numbers.
-template <Machine M>
+template <StateMachine M>
 Result<CheckReport> check_transcript(const std::vector<std::string>& lines,
                                      std::optional<typename M::Profile> forced_profile = std::nullopt) {
   typename M::Profile profile = forced_profile.value_or(typename M::Profile{});

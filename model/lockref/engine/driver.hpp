@@ -368,6 +368,6 @@ inline std::span<const Invariant<Driver>> Driver::invariants() {
   return list;
 }
 
-static_assert(lockref::Machine<Driver>);
+static_assert(lockref::StateMachine<Driver>);
 
 }  // namespace lockref::engine::kmb

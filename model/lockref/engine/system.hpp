@@ -217,7 +217,7 @@ struct SystemT {
 };
 
 using System = SystemT<>;
-static_assert(lockref::Machine<System>);
+static_assert(lockref::StateMachine<System>);
 
 /// What a KMB mailbox command (LOAD_MEK, DERIVE_MEK, UNLOAD_MEK, CLEAR_KEY_CACHE) gets back
 /// from the engine exchange, and the register accesses it made.

@@ -734,6 +734,6 @@ inline std::span<const Invariant<Machine>> Machine::invariants() {
   return list;
 }
 
-static_assert(lockref::Machine<Machine>);
+static_assert(lockref::StateMachine<Machine>);
 
 }  // namespace lockref::opal
