@@ -52,6 +52,28 @@ Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn) 
   return q;
 }
 
+/// The end of every explore report: time, a truncation warning, the first invariant
+/// violations (exit 1) or "all invariants hold" (exit 0). `time_label` keeps the caller's
+/// column alignment.
+template <lockref::StateMachine M>
+int finish_explore(const typename M::Profile& p, const Exploration<M>& ex, double ms, const char* time_label) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f ms", ms);
+  std::cout << time_label << buf << "\n";
+  if (ex.truncated) std::cout << "  WARNING: stopped at the state limit; not every state was visited\n";
+  if (!ex.violations.empty()) {
+    std::cout << "INVARIANT VIOLATIONS: " << ex.violations.size() << "\n";
+    for (std::size_t i = 0; i < ex.violations.size() && i < 10; ++i) {
+      const auto& v = ex.violations[i];
+      std::cout << "  " << v.invariant << " [" << v.requirement << "] fails in state "
+                << state_json<M>(p, ex.states[v.state]).dump() << "\n";
+    }
+    return 1;
+  }
+  std::cout << "all invariants hold\n";
+  return 0;
+}
+
 template <lockref::StateMachine M>
 int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
@@ -77,22 +99,7 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
     std::cout << "  diagram:          " << a.get("dot") << " (Graphviz; render with: dot -Tsvg " << a.get("dot")
               << " -o " << M::name << ".svg)\n";
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f ms", ms);
-  std::cout << "  time:             " << buf << "\n";
-  if (ex.truncated) std::cout << "  WARNING: stopped at the state limit; not every state was visited\n";
-  if (!ex.violations.empty()) {
-    std::cout << "INVARIANT VIOLATIONS: " << ex.violations.size() << "\n";
-    std::size_t shown = 0;
-    for (const auto& v : ex.violations) {
-      if (shown++ == 10) break;
-      std::cout << "  " << v.invariant << " [" << v.requirement << "] fails in state "
-                << state_json<M>(*p, ex.states[v.state]).dump() << "\n";
-    }
-    return 1;
-  }
-  std::cout << "all invariants hold\n";
-  return 0;
+  return finish_explore<M>(*p, ex, ms, "  time:             ");
 }
 
 /// The options every corpus command shares: --seed S, --count K (at most max_count) and

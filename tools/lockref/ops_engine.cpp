@@ -294,19 +294,7 @@ int explore_engine(const Args& a) {
     }
     f << to_dot<ee::Machine>(*p, ex, "engine");
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f ms", ms);
-  std::cout << "  time:                  " << buf << "\n";
-  if (ex.truncated) std::cout << "  WARNING: stopped at the state limit; not every state was visited\n";
-  if (!ex.violations.empty()) {
-    std::cout << "INVARIANT VIOLATIONS: " << ex.violations.size() << "\n";
-    for (std::size_t i = 0; i < ex.violations.size() && i < 10; ++i)
-      std::cout << "  " << ex.violations[i].invariant << " [" << ex.violations[i].requirement << "] fails in state "
-                << state_json<ee::Machine>(*p, ex.states[ex.violations[i].state]).dump() << "\n";
-    return 1;
-  }
-  std::cout << "all invariants hold\n";
-  return 0;
+  return finish_explore<ee::Machine>(*p, ex, ms, "  time:                  ");
 }
 
 MachineTool engine_tool() {
