@@ -1,5 +1,6 @@
 #include "registry.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,7 +55,7 @@ std::string data_root() {
   namespace fs = std::filesystem;
   if (const char* e = std::getenv("LOCKREF_ROOT"); e && *e) return e;
 #ifdef LOCKREF_SOURCE_DIR
-  if (fs::exists(fs::path(LOCKREF_SOURCE_DIR) / "spec" / "requirements.json")) return LOCKREF_SOURCE_DIR;
+  if (fs::is_directory(fs::path(LOCKREF_SOURCE_DIR) / "spec" / "requirements")) return LOCKREF_SOURCE_DIR;
 #endif
 #ifdef LOCKREF_INSTALL_DATADIR
   return LOCKREF_INSTALL_DATADIR;
@@ -64,16 +65,33 @@ std::string data_root() {
 }
 
 const Result<Json>& requirements() {
+  // One file per domain (spec/requirements/<domain>.json), merged in file-name order, so
+  // that domains developed side by side do not all edit one array.
   static const Result<Json> cat = []() -> Result<Json> {
-    const std::string path = data_root() + "/spec/requirements.json";
-    std::ifstream f(path);
-    if (!f) return make_error("cannot read " + path + " (set LOCKREF_ROOT to the lockref tree)");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    Json j = Json::parse(ss.str(), nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("requirements") || !j["requirements"].is_array())
-      return make_error(path + ": not a requirement catalogue ({\"requirements\": [...]})");
-    return j;
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(data_root()) / "spec" / "requirements";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+      return make_error("cannot read " + dir.string() + " (set LOCKREF_ROOT to the lockref tree)");
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return make_error(dir.string() + ": no requirement files (*.json)");
+    Json all = Json{{"requirements", Json::array()}};
+    for (const auto& path : files) {
+      std::ifstream f(path);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      Json j = Json::parse(ss.str(), nullptr, false);
+      if (j.is_discarded() || !j.is_object() || !j.contains("requirements") || !j["requirements"].is_array())
+        return make_error(path.string() + ": not a requirement catalogue ({\"requirements\": [...]})");
+      for (auto& r : j["requirements"]) {
+        r["file"] = path.filename().string();
+        all["requirements"].push_back(std::move(r));
+      }
+    }
+    return all;
   }();
   return cat;
 }

@@ -9,7 +9,7 @@
 
 namespace lockref::cli {
 
-/// spec/requirements.json, loaded once. Error if missing or malformed.
+/// spec/requirements/*.json merged, loaded once. Error if missing or malformed.
 const Result<Json>& requirements();
 /// The requirement with this id, if the catalogue has it.
 std::optional<Json> find_requirement(const std::string& id);

@@ -45,7 +45,7 @@ struct Step {
 
 /// The common part of every machine's output.
 ///  status: "ok", or the specification's result-code mnemonic (e.g. LOCK_HEK_INVALID_SLOT)
-///  rule:   id of the requirement (spec/requirements.json) that decided the outcome
+///  rule:   id of the requirement (spec/requirements/) that decided the outcome
 struct Outcome {
   std::string status = "ok";
   std::string rule;
@@ -55,7 +55,7 @@ struct Outcome {
 
 template <class M>
 struct Invariant {
-  std::string_view id;           // check name, as listed in spec/requirements.json
+  std::string_view id;           // check name, as listed in spec/requirements/
   std::string_view requirement;  // requirement id it enforces
   bool (*holds)(const typename M::Profile&, const typename M::State&);
 };

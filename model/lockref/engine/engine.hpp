@@ -10,7 +10,7 @@
 //   §4.7.1.4    Figure 35 (command execution example)
 //   §4.6.5.5    AES-XTS Key_1 != Key_2, "the encryption engine must report a vendor-defined error"
 //   §4.10       Table 60 item 4 (power cycle / zeroization remove all MEKs), item 10
-// Requirement ids refer to spec/requirements.json.
+// Requirement ids refer to spec/requirements/.
 //
 // Time inside the engine is the explicit `tick` event: each tick is one step of the
 // engine's internal progress (initialisation, command processing, reset for the next

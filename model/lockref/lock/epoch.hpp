@@ -9,7 +9,7 @@
 //   §4.7.2.21.1 hek_erasures_remaining
 //   §4.10       Table 60 compliance items 5-8
 //   §4.7.2.23   Table 57 result codes
-// Requirement ids refer to spec/requirements.json.
+// Requirement ids refer to spec/requirements/.
 #pragma once
 #include <array>
 #include <cstdint>

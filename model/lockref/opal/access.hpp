@@ -73,7 +73,7 @@ struct AclRow {
   std::string_view operators_text;  // as printed
   std::string_view method;     // TCG method / command
   std::string_view source;
-  std::string_view rule;       // requirement id (spec/requirements.json)
+  std::string_view rule;       // requirement id (spec/requirements/)
 };
 
 inline constexpr std::array<AclRow, 17> access_matrix{{
