@@ -1,4 +1,4 @@
-// lockref crypto: AES block operations (ECB), AES-GCM (SP 800-38D) and AES-CMAC
+// lockref crypto: AES block operations (ECB), AES-CBC (CMS content encryption), AES-GCM (SP 800-38D) and AES-CMAC
 // (SP 800-38B), value-based wrappers over Crypto++. Keys are caller-owned values.
 #pragma once
 #include <cryptopp/aes.h>
@@ -53,6 +53,46 @@ inline Result<Bytes> aes256_ecb_encrypt(ByteView key, ByteView blocks) {
 inline Result<Bytes> aes256_ecb_decrypt(ByteView key, ByteView blocks) {
   if (key.size() != 32) return make_error("aes256_ecb_decrypt: key must be 32 bytes, got " + std::to_string(key.size()));
   return aes_ecb_decrypt(key, blocks);
+}
+
+// ---- AES-CBC with PKCS #7 padding (CMS content encryption, RFC 3565 / RFC 5652 §6.3) ----
+
+/// AES-CBC encryption, padding to whole blocks as RFC 5652 §6.3 describes.
+inline Result<Bytes> aes_cbc_encrypt(ByteView key, ByteView iv, ByteView pt) {
+  if (auto s = detail::check_aes_key(key, "aes_cbc_encrypt"); !s) return s.error();
+  if (iv.size() != aes_block) return make_error("aes_cbc_encrypt: IV must be 16 bytes");
+  Bytes in(pt.begin(), pt.end());
+  const std::size_t pad = aes_block - in.size() % aes_block;
+  in.insert(in.end(), pad, static_cast<std::uint8_t>(pad));
+  CryptoPP::AES::Encryption c(detail::ptr(key), key.size());
+  Bytes out(in.size()), chain(iv.begin(), iv.end());
+  for (std::size_t i = 0; i < in.size(); i += aes_block) {
+    for (std::size_t k = 0; k < aes_block; ++k) chain[k] ^= in[i + k];
+    c.ProcessBlock(chain.data(), out.data() + i);
+    std::copy(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(i + aes_block), chain.begin());
+  }
+  return out;
+}
+/// AES-CBC decryption and removal of RFC 5652 §6.3 padding; any malformed input (length,
+/// padding) is one error.
+inline Result<Bytes> aes_cbc_decrypt(ByteView key, ByteView iv, ByteView ct) {
+  if (auto s = detail::check_aes_key(key, "aes_cbc_decrypt"); !s) return s.error();
+  if (iv.size() != aes_block) return make_error("aes_cbc_decrypt: IV must be 16 bytes");
+  if (ct.empty() || ct.size() % aes_block)
+    return make_error("aes_cbc_decrypt: ciphertext of " + std::to_string(ct.size()) + " bytes is not whole blocks");
+  CryptoPP::AES::Decryption c(detail::ptr(key), key.size());
+  Bytes out(ct.size());
+  for (std::size_t i = 0; i < ct.size(); i += aes_block) {
+    c.ProcessBlock(ct.data() + i, out.data() + i);
+    const std::uint8_t* prev = i ? ct.data() + i - aes_block : iv.data();
+    for (std::size_t k = 0; k < aes_block; ++k) out[i + k] ^= prev[k];
+  }
+  const std::uint8_t pad = out.back();
+  bool bad = pad == 0 || pad > aes_block;
+  for (std::size_t k = 0; !bad && k < pad; ++k) bad = out[out.size() - 1 - k] != pad;
+  if (bad) return make_error("aes_cbc_decrypt: bad padding");
+  out.resize(out.size() - pad);
+  return out;
 }
 
 // ---- AES-GCM ---------------------------------------------------------------------
