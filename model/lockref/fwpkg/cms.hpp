@@ -220,8 +220,10 @@ struct PackageAttributes {
 
 /// RFC 4108 §2.2: interprets the signed attributes. `econtent_type` is the package's
 /// eContentType (a decrypt-key-identifier is required when it is id-encryptedData).
+/// Plain CMS (rfc4108 = false): only content-type and message-digest (RFC 5652 §5.3) are
+/// required and read; the rest is ignored.
 inline PackageAttributes read_package_attributes(const std::vector<Attribute>& attrs, const std::string& econtent_type,
-                                                 std::size_t set_offset) {
+                                                 std::size_t set_offset, bool rfc4108 = true) {
   PackageAttributes a;
   bool have_ct = false, have_md = false, have_id = false, have_hw = false;
   for (const auto& at : attrs) {
@@ -234,6 +236,8 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
     } else if (at.type == oid::message_digest) {
       a.message_digest = value("message-digest", [](der::Reader& r) { return r.octets("message-digest value"); });
       have_md = true;
+    } else if (!rfc4108) {
+      a.ignored.push_back(at.type);
     } else if (at.type == oid::firmware_package_id) {
       value("firmware-package-identifier", [&](der::Reader& r) {
         auto s = r.enter(der::SEQUENCE, "FirmwarePackageIdentifier");
@@ -317,263 +321,12 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
   };
   if (!have_ct) missing("content-type");
   if (!have_md) missing("message-digest");
+  if (!rfc4108) return a;
   if (!have_id) missing("firmware-package-identifier");
   if (!have_hw) missing("target-hardware-module-identifiers");
   if (econtent_type == oid::encrypted_data && !a.decrypt_key_id)
     throw der::Fault{set_offset, "signedAttrs: the package is encrypted but has no decrypt-key-identifier (§2.2: MUST)"};
   return a;
-}
-
-// ---- SignedData (§2.1.1, §2.1.2) -------------------------------------------------------------
-
-/// The outer layers of a firmware package, as read.
-struct SignedPackage {
-  std::uint64_t version = 0;
-  AlgorithmId digest_algorithm;  // SignedData.digestAlgorithms (exactly one)
-  std::string econtent_type;
-  Bytes econtent;
-  std::size_t econtent_offset = 0;  // offset of the eContent octets
-  std::size_t certificates = 0;
-  std::uint64_t signer_version = 0;
-  Bytes sid;  // subjectKeyIdentifier
-  std::size_t sid_offset = 0;
-  AlgorithmId signer_digest;
-  Bytes signed_attrs;  // DER of the signedAttrs with the SET OF tag, as signed (RFC 5652 §5.4)
-  std::size_t signed_attrs_offset = 0;
-  PackageAttributes attrs;
-  AlgorithmId signature_algorithm;
-  Bytes signature;
-  std::size_t signature_offset = 0;
-  std::optional<Attribute> wrapped_key;  // §2.3.1, the only unsigned attribute allowed
-};
-
-/// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm AlgorithmIdentifier,
-/// signatureValue BIT STRING } (RFC 5280 §4.1); only its shape is checked (certification
-/// paths are out of the model's reach).
-inline void read_certificate_set(der::Reader& r) {
-  auto set = r.enter(der::ctx(0, true), "certificates");
-  while (!set.at_end()) {
-    const auto t = *set.peek_tag();
-    if (t == der::SEQUENCE) {
-      auto c = set.enter(der::SEQUENCE, "Certificate");
-      auto tbs = c.enter(der::SEQUENCE, "Certificate.tbsCertificate");
-      while (!tbs.at_end()) tbs.element("tbsCertificate field");
-      tbs.finish();
-      read_algorithm(c, "Certificate.signatureAlgorithm");
-      c.primitive(der::BIT_STRING, "Certificate.signatureValue");
-      c.finish();
-    } else if (t == der::ctx(0, true) || t == der::ctx(1, true) || t == der::ctx(2, true)) {
-      set.fail(std::string(t == der::ctx(0, true) ? "PKCS #6 extended certificate" : "attribute certificate") +
-               " in certificates (§2.1.2: MUST NOT be included)");
-    } else if (t == der::ctx(3, true)) {
-      set.element("OtherCertificateFormat");  // not used by the model
-    } else {
-      set.fail("certificates: unknown CertificateChoices tag " + der::hex_byte(t));
-    }
-  }
-  set.finish();
-}
-
-/// Reads a firmware package's ContentInfo and SignedData down to the eContent (§2.1.1–§2.1.2.2,
-/// §2.2, §2.3). Throws Reject.
-inline SignedPackage read_signed_package(ByteView bytes) {
-  if (auto f = der::ber_check(bytes))
-    reject(ErrorCode::decodeFailure, f->offset, f->message, "FWPKG-4.1.3-DECODE");
-  der::Input in(bytes, 0, true);
-  der::Reader top(in, "package");
-  SignedPackage p;
-  const char* R_CI = "FWPKG-2.1.1-1";
-  const char* R_SD = "FWPKG-2.1.2-1";
-  auto ci = as(ErrorCode::badContentInfo, R_CI, [&] { return top.enter(der::SEQUENCE, "ContentInfo"); });
-  const std::size_t ct_at = ci.offset();
-  const auto ct = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.oid("ContentInfo.contentType"); });
-  if (ct != oid::signed_data)
-    reject(ErrorCode::badContentInfo, ct_at, "ContentInfo.contentType " + ct + " is not id-signedData (§2.1.1)", R_CI);
-  auto content = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.enter(der::ctx(0, true), "ContentInfo.content"); });
-  auto sd = as(ErrorCode::badSignedData, R_SD, [&] { return content.enter(der::SEQUENCE, "SignedData"); });
-  const std::size_t v_at = sd.offset();
-  p.version = as(ErrorCode::badSignedData, R_SD, [&] { return sd.uint("SignedData.version"); });
-  if (p.version != 3)
-    reject(ErrorCode::badSignedData, v_at,
-           "SignedData.version " + std::to_string(p.version) + " (§2.1.2: MUST be set to 3)", R_SD);
-  as(ErrorCode::badSignedData, R_SD, [&] {
-    const std::size_t at = sd.offset();
-    auto set = sd.enter(der::SET, "SignedData.digestAlgorithms");
-    std::size_t n = 0;
-    while (!set.at_end()) {
-      auto a = read_algorithm(set, "digestAlgorithms entry");
-      if (n++ == 0) p.digest_algorithm = a;
-    }
-    set.finish();
-    if (n != 1)
-      throw der::Fault{at, "SignedData.digestAlgorithms has " + std::to_string(n) +
-                               " entries (§2.1.2: a single message digest algorithm identifier)"};
-    return 0;
-  });
-  // encapContentInfo (§2.1.2.2)
-  const char* R_EC = "FWPKG-2.1.2.2-1";
-  bool has_econtent = false;
-  std::size_t encap_at = sd.offset();
-  as(ErrorCode::badEncapContent, R_EC, [&] {
-    auto e = sd.enter(der::SEQUENCE, "EncapsulatedContentInfo");
-    const std::size_t at = e.offset();
-    p.econtent_type = e.oid("eContentType");
-    if (p.econtent_type != oid::encrypted_data && p.econtent_type != oid::compressed_data &&
-        p.econtent_type != oid::firmware_package)
-      throw der::Fault{at, "eContentType " + p.econtent_type +
-                               " is not id-encryptedData, id-ct-compressedData or id-ct-firmwarePackage (§2.1.2.2)"};
-    if (!e.at_end()) {
-      auto x = e.enter(der::ctx(0, true), "eContent");
-      const auto h = x.header(der::OCTET_STRING, "eContent OCTET STRING");
-      p.econtent_offset = in.base() + h.contents();
-      p.econtent = x.octets("eContent OCTET STRING");
-      x.finish();
-      has_econtent = true;
-    }
-    e.finish();
-    return 0;
-  });
-  if (!has_econtent)
-    reject(ErrorCode::missingContent, encap_at, "EncapsulatedContentInfo has no eContent (§4.1.3 missingContent)",
-           "FWPKG-2.1.2.2-2");
-  if (sd.next_is(der::ctx(0, true))) {
-    as(ErrorCode::badCertificate, "FWPKG-2.1.2-2", [&] {
-      read_certificate_set(sd);
-      return 0;
-    });
-  }
-  if (sd.next_is(der::ctx(1, true)))
-    as(ErrorCode::badSignedData, R_SD, [&] { return sd.element("crls"); });  // not covered by the signature; unused
-  // signerInfos: exactly one (§2.1.2)
-  std::vector<std::pair<ByteView, std::size_t>> signers;
-  as(ErrorCode::badSignedData, R_SD, [&] {
-    const std::size_t at = sd.offset();
-    auto set = sd.enter(der::SET, "SignedData.signerInfos");
-    while (!set.at_end()) {
-      const std::size_t o = set.offset();
-      signers.emplace_back(set.element("SignerInfo"), o);
-    }
-    set.finish();
-    if (signers.size() != 1)
-      throw der::Fault{at, "SignedData.signerInfos has " + std::to_string(signers.size()) +
-                               " SignerInfo (§2.1.2: exactly one)"};
-    sd.finish();
-    return 0;
-  });
-  as(ErrorCode::badContentInfo, R_CI, [&] {
-    content.finish();
-    ci.finish();
-    return 0;
-  });
-  // SignerInfo (§2.1.2.1), read from its own bytes
-  const char* R_SI = "FWPKG-2.1.2.1-1";
-  der::Input sin(signers[0].first, signers[0].second, true);
-  der::Reader sr(sin, "SignerInfo");
-  auto si = as(ErrorCode::badSignerInfo, R_SI, [&] { return sr.enter(der::SEQUENCE, "SignerInfo"); });
-  const std::size_t sv_at = si.offset();
-  p.signer_version = as(ErrorCode::badSignerInfo, R_SI, [&] { return si.uint("SignerInfo.version"); });
-  if (p.signer_version != 3)
-    reject(ErrorCode::badSignerInfo, sv_at,
-           "SignerInfo.version " + std::to_string(p.signer_version) + " (§2.1.2.1: MUST be 3)", R_SI);
-  p.sid_offset = si.offset();
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
-    if (si.next_is(der::SEQUENCE))
-      si.fail("sid is issuerAndSerialNumber with SignerInfo version 3 (RFC 5652 §5.3: version 3 goes with subjectKeyIdentifier)");
-    p.sid = si.octets("sid subjectKeyIdentifier", der::ctx(0, false));
-    p.signer_digest = read_algorithm(si, "SignerInfo.digestAlgorithm");
-    return 0;
-  });
-  if (!si.next_is(der::ctx(0, true)))
-    reject(ErrorCode::badSignedAttrs, si.offset(), "SignerInfo has no signedAttrs (§2.1.2.1: REQUIRED)", "FWPKG-2.1.2.1-2");
-  p.signed_attrs_offset = si.offset();
-  as(ErrorCode::badSignedAttrs, "FWPKG-2.2-1", [&] {
-    auto attrs = read_attributes(si, der::ctx(0, true), "signedAttrs", &p.signed_attrs);
-    p.signed_attrs[0] = der::SET;  // RFC 5652 §5.4: the signature covers the SET OF encoding
-    p.attrs = read_package_attributes(attrs, p.econtent_type, p.signed_attrs_offset);
-    return 0;
-  });
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
-    p.signature_algorithm = read_algorithm(si, "SignerInfo.signatureAlgorithm");
-    p.signature_offset = si.offset();
-    p.signature = si.octets("SignerInfo.signature");
-    return 0;
-  });
-  if (si.next_is(der::ctx(1, true))) {
-    as(ErrorCode::badUnsignedAttrs, "FWPKG-2.3-1", [&] {
-      auto un = read_attributes(si, der::ctx(1, true), "unsignedAttrs", nullptr);
-      for (const auto& a : un)
-        if (a.type != oid::wrapped_firmware_key)
-          throw der::Fault{a.offset, "unsignedAttrs holds " + a.type +
-                                         "; only the wrapped-firmware-decryption-key attribute is allowed (§2.3)"};
-      p.wrapped_key = un.front();
-      return 0;
-    });
-  }
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
-    si.finish();
-    sr.finish();
-    return 0;
-  });
-  return p;
-}
-
-// ---- EncryptedData (§2.1.3) ---------------------------------------------------------------
-
-struct EncryptedContent {
-  std::string content_type;  // id-ct-compressedData | id-ct-firmwarePackage
-  AlgorithmId algorithm;
-  Bytes ciphertext;
-  std::size_t ciphertext_offset = 0;
-};
-
-/// Reads EncryptedData from the eContent (BER, definite lengths). Throws Reject with codes
-/// 17 badEncryptedData, 18 unprotectedAttrsPresent, 19 badEncryptContent, 21 missingCiphertext.
-inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base) {
-  der::Input in(bytes, base, false);
-  der::Reader top(in, "eContent");
-  const char* R = "FWPKG-2.1.3-1";
-  EncryptedContent out;
-  auto ed = as(ErrorCode::badEncryptedData, R, [&] { return top.enter(der::SEQUENCE, "EncryptedData"); });
-  const std::size_t v_at = ed.offset();
-  const auto version = as(ErrorCode::badEncryptedData, R, [&] { return ed.uint("EncryptedData.version"); });
-  // RFC 5652 §8 sets version 2 when unprotectedAttrs are present; RFC 4108 §2.1.3 wants 0 and
-  // no unprotectedAttrs. Either value is syntactically CMS; the attributes are reported first
-  // (errata E-FWPKG-UNPROTECTED).
-  if (version != 0 && version != 2)
-    reject(ErrorCode::badEncryptedData, v_at, "EncryptedData.version " + std::to_string(version) + " (§2.1.3: MUST be 0)", R);
-  bool has_ct = false;
-  std::size_t eci_at = ed.offset();
-  as(ErrorCode::badEncryptContent, "FWPKG-2.1.3.1-1", [&] {
-    auto e = ed.enter(der::SEQUENCE, "EncryptedContentInfo");
-    const std::size_t at = e.offset();
-    out.content_type = e.oid("EncryptedContentInfo.contentType");
-    if (out.content_type != oid::compressed_data && out.content_type != oid::firmware_package)
-      throw der::Fault{at, "EncryptedContentInfo.contentType " + out.content_type +
-                               " is not id-ct-compressedData or id-ct-firmwarePackage (§2.1.3.1)"};
-    out.algorithm = read_algorithm(e, "contentEncryptionAlgorithm");
-    if (!e.at_end()) {
-      const auto h = e.header(der::ctx(0, false), "encryptedContent");
-      out.ciphertext_offset = base + h.contents();
-      out.ciphertext = e.octets("encryptedContent", der::ctx(0, false));
-      has_ct = true;
-    }
-    e.finish();
-    return 0;
-  });
-  if (ed.next_is(der::ctx(1, true)))
-    reject(ErrorCode::unprotectedAttrsPresent, ed.offset(), "EncryptedData carries unprotectedAttrs (§2.1.3: MUST NOT be present)",
-           "FWPKG-2.1.3-2");
-  if (version != 0)
-    reject(ErrorCode::badEncryptedData, v_at, "EncryptedData.version " + std::to_string(version) + " (§2.1.3: MUST be 0)", R);
-  as(ErrorCode::badEncryptedData, R, [&] {
-    ed.finish();
-    top.finish();
-    return 0;
-  });
-  if (!has_ct)
-    reject(ErrorCode::missingCiphertext, eci_at, "EncryptedContentInfo has no encryptedContent (§2.1.3.1: MUST be present)",
-           "FWPKG-2.1.3.1-2");
-  return out;
 }
 
 // ---- the wrapped-firmware-decryption-key attribute (§2.3.1) ---------------------------------
@@ -646,6 +399,262 @@ inline WrappedKey read_wrapped_key(const Attribute& a) {
     env.finish();
     return w;
   });
+}
+
+// ---- SignedData (§2.1.1, §2.1.2) -------------------------------------------------------------
+
+/// The outer layers of a firmware package, as read.
+struct SignedPackage {
+  std::uint64_t version = 0;
+  AlgorithmId digest_algorithm;  // SignedData.digestAlgorithms (exactly one)
+  std::string econtent_type;
+  Bytes econtent;
+  std::size_t econtent_offset = 0;  // offset of the eContent octets
+  std::size_t certificates = 0;
+  std::uint64_t signer_version = 0;
+  Bytes sid;  // subjectKeyIdentifier
+  std::size_t sid_offset = 0;
+  AlgorithmId signer_digest;
+  Bytes signed_attrs;  // DER of the signedAttrs with the SET OF tag, as signed (RFC 5652 §5.4)
+  std::size_t signed_attrs_offset = 0;
+  PackageAttributes attrs;
+  AlgorithmId signature_algorithm;
+  Bytes signature;
+  std::size_t signature_offset = 0;
+  std::optional<Attribute> wrapped_key;  // §2.3.1, the only unsigned attribute allowed
+};
+
+/// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm AlgorithmIdentifier,
+/// signatureValue BIT STRING } (RFC 5280 §4.1); only its shape is checked (certification
+/// paths are out of the model's reach).
+inline void read_certificate_set(der::Reader& r) {
+  auto set = r.enter(der::ctx(0, true), "certificates");
+  while (!set.at_end()) {
+    const auto t = *set.peek_tag();
+    if (t == der::SEQUENCE) {
+      auto c = set.enter(der::SEQUENCE, "Certificate");
+      auto tbs = c.enter(der::SEQUENCE, "Certificate.tbsCertificate");
+      while (!tbs.at_end()) tbs.element("tbsCertificate field");
+      tbs.finish();
+      read_algorithm(c, "Certificate.signatureAlgorithm");
+      c.primitive(der::BIT_STRING, "Certificate.signatureValue");
+      c.finish();
+    } else if (t == der::ctx(0, true) || t == der::ctx(1, true) || t == der::ctx(2, true)) {
+      set.fail(std::string(t == der::ctx(0, true) ? "PKCS #6 extended certificate" : "attribute certificate") +
+               " in certificates (§2.1.2: MUST NOT be included)");
+    } else if (t == der::ctx(3, true)) {
+      set.element("OtherCertificateFormat");  // not used by the model
+    } else {
+      set.fail("certificates: unknown CertificateChoices tag " + der::hex_byte(t));
+    }
+  }
+  set.finish();
+}
+
+/// Reads a firmware package's ContentInfo and SignedData down to the eContent (§2.1.1–§2.1.2.2,
+/// §2.2, §2.3). Throws Reject. rfc4108 = false reads any CMS SignedData with one SignerInfo
+/// identified by subjectKeyIdentifier (plain CMS, e.g. `openssl cms -sign -keyid`): any
+/// eContentType, and only RFC 5652's signed attributes.
+inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
+  if (auto f = der::ber_check(bytes))
+    reject(ErrorCode::decodeFailure, f->offset, f->message, "FWPKG-4.1.3-DECODE");
+  der::Input in(bytes, 0, true);
+  der::Reader top(in, "package");
+  SignedPackage p;
+  const char* R_CI = "FWPKG-2.1.1-1";
+  const char* R_SD = "FWPKG-2.1.2-1";
+  auto ci = as(ErrorCode::badContentInfo, R_CI, [&] { return top.enter(der::SEQUENCE, "ContentInfo"); });
+  const std::size_t ct_at = ci.offset();
+  const auto ct = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.oid("ContentInfo.contentType"); });
+  if (ct != oid::signed_data)
+    reject(ErrorCode::badContentInfo, ct_at, "ContentInfo.contentType " + ct + " is not id-signedData (§2.1.1)", R_CI);
+  auto content = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.enter(der::ctx(0, true), "ContentInfo.content"); });
+  auto sd = as(ErrorCode::badSignedData, R_SD, [&] { return content.enter(der::SEQUENCE, "SignedData"); });
+  const std::size_t v_at = sd.offset();
+  p.version = as(ErrorCode::badSignedData, R_SD, [&] { return sd.uint("SignedData.version"); });
+  if (p.version != 3)
+    reject(ErrorCode::badSignedData, v_at,
+           "SignedData.version " + std::to_string(p.version) + " (§2.1.2: MUST be set to 3)", R_SD);
+  as(ErrorCode::badSignedData, R_SD, [&] {
+    const std::size_t at = sd.offset();
+    auto set = sd.enter(der::SET, "SignedData.digestAlgorithms");
+    std::size_t n = 0;
+    while (!set.at_end()) {
+      auto a = read_algorithm(set, "digestAlgorithms entry");
+      if (n++ == 0) p.digest_algorithm = a;
+    }
+    set.finish();
+    if (n != 1)
+      throw der::Fault{at, "SignedData.digestAlgorithms has " + std::to_string(n) +
+                               " entries (§2.1.2: a single message digest algorithm identifier)"};
+    return 0;
+  });
+  // encapContentInfo (§2.1.2.2)
+  const char* R_EC = "FWPKG-2.1.2.2-1";
+  bool has_econtent = false;
+  std::size_t encap_at = sd.offset();
+  as(ErrorCode::badEncapContent, R_EC, [&] {
+    auto e = sd.enter(der::SEQUENCE, "EncapsulatedContentInfo");
+    const std::size_t at = e.offset();
+    p.econtent_type = e.oid("eContentType");
+    if (rfc4108 && p.econtent_type != oid::encrypted_data && p.econtent_type != oid::compressed_data &&
+        p.econtent_type != oid::firmware_package)
+      throw der::Fault{at, "eContentType " + p.econtent_type +
+                               " is not id-encryptedData, id-ct-compressedData or id-ct-firmwarePackage (§2.1.2.2)"};
+    if (!e.at_end()) {
+      auto x = e.enter(der::ctx(0, true), "eContent");
+      const auto h = x.header(der::OCTET_STRING, "eContent OCTET STRING");
+      p.econtent_offset = in.base() + h.contents();
+      p.econtent = x.octets("eContent OCTET STRING");
+      x.finish();
+      has_econtent = true;
+    }
+    e.finish();
+    return 0;
+  });
+  if (!has_econtent)
+    reject(ErrorCode::missingContent, encap_at, "EncapsulatedContentInfo has no eContent (§4.1.3 missingContent)",
+           "FWPKG-2.1.2.2-2");
+  if (sd.next_is(der::ctx(0, true))) {
+    as(ErrorCode::badCertificate, "FWPKG-2.1.2-2", [&] {
+      read_certificate_set(sd);
+      return 0;
+    });
+  }
+  if (sd.next_is(der::ctx(1, true)))
+    as(ErrorCode::badSignedData, R_SD, [&] { return sd.element("crls"); });  // not covered by the signature; unused
+  // signerInfos: exactly one (§2.1.2)
+  std::vector<std::pair<ByteView, std::size_t>> signers;
+  as(ErrorCode::badSignedData, R_SD, [&] {
+    const std::size_t at = sd.offset();
+    auto set = sd.enter(der::SET, "SignedData.signerInfos");
+    while (!set.at_end()) {
+      const std::size_t o = set.offset();
+      signers.emplace_back(set.element("SignerInfo"), o);
+    }
+    set.finish();
+    if (signers.size() != 1)
+      throw der::Fault{at, "SignedData.signerInfos has " + std::to_string(signers.size()) +
+                               " SignerInfo (§2.1.2: exactly one)"};
+    sd.finish();
+    return 0;
+  });
+  as(ErrorCode::badContentInfo, R_CI, [&] {
+    content.finish();
+    ci.finish();
+    return 0;
+  });
+  // SignerInfo (§2.1.2.1), read from its own bytes
+  const char* R_SI = "FWPKG-2.1.2.1-1";
+  der::Input sin(signers[0].first, signers[0].second, true);
+  der::Reader sr(sin, "SignerInfo");
+  auto si = as(ErrorCode::badSignerInfo, R_SI, [&] { return sr.enter(der::SEQUENCE, "SignerInfo"); });
+  const std::size_t sv_at = si.offset();
+  p.signer_version = as(ErrorCode::badSignerInfo, R_SI, [&] { return si.uint("SignerInfo.version"); });
+  if (p.signer_version != 3)
+    reject(ErrorCode::badSignerInfo, sv_at,
+           "SignerInfo.version " + std::to_string(p.signer_version) + " (§2.1.2.1: MUST be 3)", R_SI);
+  p.sid_offset = si.offset();
+  as(ErrorCode::badSignerInfo, R_SI, [&] {
+    if (si.next_is(der::SEQUENCE))
+      si.fail("sid is issuerAndSerialNumber with SignerInfo version 3 (RFC 5652 §5.3: version 3 goes with subjectKeyIdentifier)");
+    p.sid = si.octets("sid subjectKeyIdentifier", der::ctx(0, false));
+    p.signer_digest = read_algorithm(si, "SignerInfo.digestAlgorithm");
+    return 0;
+  });
+  if (!si.next_is(der::ctx(0, true)))
+    reject(ErrorCode::badSignedAttrs, si.offset(), "SignerInfo has no signedAttrs (§2.1.2.1: REQUIRED)", "FWPKG-2.1.2.1-2");
+  p.signed_attrs_offset = si.offset();
+  as(ErrorCode::badSignedAttrs, "FWPKG-2.2-1", [&] {
+    auto attrs = read_attributes(si, der::ctx(0, true), "signedAttrs", &p.signed_attrs);
+    p.signed_attrs[0] = der::SET;  // RFC 5652 §5.4: the signature covers the SET OF encoding
+    p.attrs = read_package_attributes(attrs, p.econtent_type, p.signed_attrs_offset, rfc4108);
+    return 0;
+  });
+  as(ErrorCode::badSignerInfo, R_SI, [&] {
+    p.signature_algorithm = read_algorithm(si, "SignerInfo.signatureAlgorithm");
+    p.signature_offset = si.offset();
+    p.signature = si.octets("SignerInfo.signature");
+    return 0;
+  });
+  if (si.next_is(der::ctx(1, true))) {
+    as(ErrorCode::badUnsignedAttrs, "FWPKG-2.3-1", [&] {
+      auto un = read_attributes(si, der::ctx(1, true), "unsignedAttrs", nullptr);
+      if (!rfc4108) return 0;
+      for (const auto& a : un)
+        if (a.type != oid::wrapped_firmware_key)
+          throw der::Fault{a.offset, "unsignedAttrs holds " + a.type +
+                                         "; only the wrapped-firmware-decryption-key attribute is allowed (§2.3)"};
+      p.wrapped_key = un.front();
+      read_wrapped_key(*p.wrapped_key);  // its syntax, §2.3.1 (used when the package is decrypted)
+      return 0;
+    });
+  }
+  as(ErrorCode::badSignerInfo, R_SI, [&] {
+    si.finish();
+    sr.finish();
+    return 0;
+  });
+  return p;
+}
+
+// ---- EncryptedData (§2.1.3) ---------------------------------------------------------------
+
+struct EncryptedContent {
+  std::string content_type;  // id-ct-compressedData | id-ct-firmwarePackage
+  AlgorithmId algorithm;
+  Bytes ciphertext;
+  std::size_t ciphertext_offset = 0;
+};
+
+/// Reads EncryptedData from the eContent (BER, definite lengths). Throws Reject with codes
+/// 17 badEncryptedData, 18 unprotectedAttrsPresent, 19 badEncryptContent, 21 missingCiphertext.
+inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base) {
+  der::Input in(bytes, base, false);
+  der::Reader top(in, "eContent");
+  const char* R = "FWPKG-2.1.3-1";
+  EncryptedContent out;
+  auto ed = as(ErrorCode::badEncryptedData, R, [&] { return top.enter(der::SEQUENCE, "EncryptedData"); });
+  const std::size_t v_at = ed.offset();
+  const auto version = as(ErrorCode::badEncryptedData, R, [&] { return ed.uint("EncryptedData.version"); });
+  // RFC 5652 §8 sets version 2 when unprotectedAttrs are present; RFC 4108 §2.1.3 wants 0 and
+  // no unprotectedAttrs. Either value is syntactically CMS; the attributes are reported first
+  // (errata E-FWPKG-UNPROTECTED).
+  if (version != 0 && version != 2)
+    reject(ErrorCode::badEncryptedData, v_at, "EncryptedData.version " + std::to_string(version) + " (§2.1.3: MUST be 0)", R);
+  bool has_ct = false;
+  std::size_t eci_at = ed.offset();
+  as(ErrorCode::badEncryptContent, "FWPKG-2.1.3.1-1", [&] {
+    auto e = ed.enter(der::SEQUENCE, "EncryptedContentInfo");
+    const std::size_t at = e.offset();
+    out.content_type = e.oid("EncryptedContentInfo.contentType");
+    if (out.content_type != oid::compressed_data && out.content_type != oid::firmware_package)
+      throw der::Fault{at, "EncryptedContentInfo.contentType " + out.content_type +
+                               " is not id-ct-compressedData or id-ct-firmwarePackage (§2.1.3.1)"};
+    out.algorithm = read_algorithm(e, "contentEncryptionAlgorithm");
+    if (!e.at_end()) {
+      const auto h = e.header(der::ctx(0, false), "encryptedContent");
+      out.ciphertext_offset = base + h.contents();
+      out.ciphertext = e.octets("encryptedContent", der::ctx(0, false));
+      has_ct = true;
+    }
+    e.finish();
+    return 0;
+  });
+  if (ed.next_is(der::ctx(1, true)))
+    reject(ErrorCode::unprotectedAttrsPresent, ed.offset(), "EncryptedData carries unprotectedAttrs (§2.1.3: MUST NOT be present)",
+           "FWPKG-2.1.3-2");
+  if (version != 0)
+    reject(ErrorCode::badEncryptedData, v_at, "EncryptedData.version " + std::to_string(version) + " (§2.1.3: MUST be 0)", R);
+  as(ErrorCode::badEncryptedData, R, [&] {
+    ed.finish();
+    top.finish();
+    return 0;
+  });
+  if (!has_ct)
+    reject(ErrorCode::missingCiphertext, eci_at, "EncryptedContentInfo has no encryptedContent (§2.1.3.1: MUST be present)",
+           "FWPKG-2.1.3.1-2");
+  return out;
 }
 
 // ---- CompressedData (§2.1.4, RFC 3274) --------------------------------------------------------

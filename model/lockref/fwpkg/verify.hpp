@@ -209,6 +209,13 @@ inline std::optional<std::string> pss_params_problem(const AlgorithmId& a, SigHa
   }
 }
 
+/// §1.2.3 "The bootstrap loader MUST reject a firmware package if it cannot validate the
+/// signature". The one place a signature verdict becomes a decision (the opal machine's
+/// firmware download passes its verdict here too, through fwpkg/seagate.hpp).
+inline void require_valid_signature(bool valid, std::size_t offset, std::string detail) {
+  if (!valid) reject(ErrorCode::signatureFailure, offset, std::move(detail), "FWPKG-1.2.3-SIG");
+}
+
 /// Where the signer's trust anchor is, and which.
 struct SignerCheck {
   std::size_t anchor = 0;  // index into the trust anchors
@@ -309,9 +316,7 @@ inline SignerCheck verify_signature(const AlgorithmPolicy& pol, const std::vecto
     }
   }
   if (!ok) reject(ErrorCode::unsupportedKeySize, p.sid_offset, "trust anchor key: " + ok.error().message, "FWPKG-4.1.3-KEY");
-  if (!*ok)
-    reject(ErrorCode::signatureFailure, p.signature_offset,
-           "the signature does not verify under trust anchor " + to_hex(ta.key_id), R_TA);
+  require_valid_signature(*ok, p.signature_offset, "the signature does not verify under trust anchor " + to_hex(ta.key_id));
   return SignerCheck{*found};
 }
 

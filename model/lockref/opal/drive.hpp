@@ -34,6 +34,7 @@
 #include "lockref/core/enum.hpp"
 #include "lockref/core/json.hpp"
 #include "lockref/core/machine.hpp"
+#include "lockref/fwpkg/seagate.hpp"
 #include "lockref/opal/profile.hpp"
 #include "lockref/opal/access.hpp"
 #include "lockref/opal/cc_mode.hpp"
@@ -658,17 +659,20 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const FirmwareDownload& e) {
     // [SERVICES] Firmware Download "**FW Download Port has to be Unlocked".
     if (s.fw_port_locked) return refuse(s, p.fw_locked_status, "OPAL-FW-1");
-    // [FW] "If the verification fails an error is returned and the update is not performed";
-    // rollback: "downgrading to a lower security version number is not possible". Both:
-    // StatusType = 1h, StatusCode = 07h "Invalid Firmware Image".
-    if (!e.signature_ok || e.security_version < s.fw_security_version) {
-      R r = refuse(s, "INVALID_FIRMWARE_IMAGE", e.signature_ok ? "OPAL-FW-4" : "OPAL-FW-3");
+    // The image: the RFC 4108 loader with the Seagate profile decides (fwpkg/seagate.hpp), so
+    // one rule set decides here and for CMS packages. [FW] "If the verification fails an error
+    // is returned and the update is not performed" (signatureFailure); rollback: "downgrading
+    // to a lower security version number is not possible" (stalePackage). Both: StatusType =
+    // 1h, StatusCode = 07h "Invalid Firmware Image".
+    const auto d = fwpkg::seagate::image_decision(s.fw_security_version, e.signature_ok, e.security_version);
+    if (!d.accepted) {
+      R r = refuse(s, "INVALID_FIRMWARE_IMAGE", d.code == fwpkg::ErrorCode::signatureFailure ? "OPAL-FW-3" : "OPAL-FW-4");
       r.out.nvme_status_type = fw_invalid_status_type;
       r.out.status_code = fw_invalid_status_code;
       return r;
     }
     State n = s;
-    n.fw_security_version = e.security_version;
+    n.fw_security_version = static_cast<std::uint8_t>(d.security_version);
     // [FW] step 8: "At this point the firmware download port is unlocked." (soft reset: the
     // port and the ranges keep their state; model choice, the guide names no other effect).
     return done(n, "OPAL-FW-1");

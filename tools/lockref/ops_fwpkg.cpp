@@ -1,0 +1,150 @@
+// lockref eval ops and machine registration for RFC 4108 firmware packages (seed 003 and the
+// whole RFC): fwpkg.evaluate, fwpkg.verify, fwpkg.decode, and `lockref explore|corpus|check
+// fwpkg` through the generic machine tool.
+#include "lockref/fwpkg/machine.hpp"
+#include "lockref/fwpkg/print.hpp"
+#include "lockref/fwpkg/seagate.hpp"
+#include "machine_tool.hpp"
+#include "wire_print.hpp"
+
+namespace lockref::cli {
+namespace {
+using namespace lockref::fwpkg;
+
+Status only_keys(const Json& j, std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) return make_error("request: expected object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* k : allowed) known |= it.key() == k;
+    if (!known) return make_error("unknown field \"" + it.key() + "\"");
+  }
+  return ok_status();
+}
+
+/// "profile": "rfc4108" (default) | "seagate" | a Profile object.
+Result<Profile> request_profile(const Json& j) {
+  Profile p;
+  if (auto f = j.find("profile"); f != j.end()) {
+    if (f->is_string()) {
+      const auto n = f->get<std::string>();
+      if (n == "seagate") p = seagate::profile();
+      else if (n != "rfc4108") return make_error("profile: unknown \"" + n + "\" (expected rfc4108, seagate or an object)");
+    } else {
+      auto r = from_json<Profile>(*f);
+      if (!r) return make_error("profile." + r.error().message);
+      p = *r;
+    }
+  }
+  if (auto v = Machine::validate(p); !v) return make_error("profile: " + v.error().message);
+  return p;
+}
+
+/// fwpkg.evaluate {loader_state?, package_der, profile?}: the loader's decision on one package.
+Result<Json> evaluate_op(const Json& j) {
+  if (auto k = only_keys(j, {"op", "loader_state", "package_der", "profile"}); !k) return k.error();
+  auto p = request_profile(j);
+  if (!p) return p.error();
+  State s = Machine::initial(*p);
+  if (j.contains("loader_state")) {
+    auto r = from_json<State>(j["loader_state"]);
+    if (!r) return make_error("loader_state." + r.error().message);
+    s = *r;
+    if (auto v = Machine::validate_state(*p, s); !v) return make_error("loader_state: " + v.error().message);
+  }
+  auto pkg = hex_field(j, "package_der");
+  if (!pkg) return pkg.error();
+  auto st = Machine::step(*p, s, Load{*pkg});
+  const auto& o = st.out;
+  Json out{{"decision", o.decision}};
+  if (o.error_code) {
+    out["error_code"] = *o.error_code;
+    out["error"] = o.status;
+    out["offset"] = *o.offset;
+    out["detail"] = o.detail;
+  }
+  out["rule"] = o.rule;
+  if (o.package) out["package"] = to_json(*o.package);
+  if (o.warning) out["warning"] = *o.warning;
+  out["new_state"] = to_json(st.next);
+  if (o.receipt) out["receipt_der"] = to_hex(*o.receipt);
+  if (o.error_report) out["error_report_der"] = to_hex(*o.error_report);
+  return out;
+}
+
+LOCKREF_REGISTER(EvalOp{"fwpkg.evaluate",
+                        "RFC 4108 loader decision {loader_state?, package_der, profile?: rfc4108|seagate|{...}} -> "
+                        "{decision, error_code?, error?, offset?, detail?, new_state, receipt_der?, error_report_der?}",
+                        evaluate_op});
+
+/// fwpkg.verify {package_der, trust_anchors, rfc4108?}: the signature check alone, for any CMS
+/// SignedData whose SignerInfo names its key by subjectKeyIdentifier (openssl cms -sign -keyid).
+Result<Json> verify_op(const Json& j) {
+  if (auto k = only_keys(j, {"op", "package_der", "trust_anchors", "profile", "rfc4108"}); !k) return k.error();
+  auto p = request_profile(j);
+  if (!p) return p.error();
+  auto pkg = hex_field(j, "package_der");
+  if (!pkg) return pkg.error();
+  auto tas = field<std::vector<TrustAnchor>>(j, "trust_anchors");
+  if (!tas) return tas.error();
+  bool rfc4108 = false;
+  if (j.contains("rfc4108")) {
+    auto r = field<bool>(j, "rfc4108");
+    if (!r) return r.error();
+    rfc4108 = *r;
+  }
+  try {
+    const auto sp = read_signed_package(*pkg, rfc4108);
+    const auto sc = verify_signature(p->algorithms, *tas, sp);
+    return Json{{"signature", "valid"},
+                {"trust_anchor", to_hex((*tas)[sc.anchor].key_id)},
+                {"econtent_type", sp.econtent_type},
+                {"econtent", to_hex(sp.econtent)}};
+  } catch (const Reject& r) {
+    return Json{{"signature", "not verified"},
+                {"error_code", code_value(r.r.code)},
+                {"error", std::string(enum_name(r.r.code))},
+                {"offset", r.r.offset},
+                {"detail", r.r.detail}};
+  }
+}
+
+LOCKREF_REGISTER(EvalOp{"fwpkg.verify",
+                        "CMS SignedData signature check {package_der, trust_anchors, rfc4108?: false} -> "
+                        "{signature: valid | not verified, error?}",
+                        verify_op});
+
+/// fwpkg.decode {der}: a package's, receipt's or error report's CMS structure with RFC 4108 names.
+Result<Json> decode_op(const Json& j) {
+  if (auto k = only_keys(j, {"op", "der"}); !k) return k.error();
+  auto b = hex_field(j, "der");
+  if (!b) return b.error();
+  auto d = describe_cms(*b);
+  if (!d) return d.error();
+  return Json{{"kind", d->kind}, {"text", d->text}};
+}
+
+LOCKREF_REGISTER(EvalOp{"fwpkg.decode",
+                        "RFC 4108 package / receipt / error report structure {der} -> {kind, text}", decode_op});
+
+Result<Profile> fwpkg_profile(const Args& a, Profile p) {
+  if (a.has("versions")) {
+    auto v = a.get_uint("versions", 2);
+    if (!v) return v.error();
+    if (*v > 4) return make_error("--versions: 0..4");
+    p.explore_versions = static_cast<std::uint8_t>(*v);
+  }
+  if (a.has("order")) {
+    auto o = enum_from_name<DecisionOrder>(a.get("order"));
+    if (!o) return make_error("--order: rfc_text or cheap_first");
+    p.order = *o;
+  }
+  return p;
+}
+
+LOCKREF_REGISTER(make_machine_tool<Machine>(
+    "RFC 4108 firmware-package loader (example module; packages built by lockref)",
+    "--versions N  example package versions 0..N (0..4, default 2); --order rfc_text|cheap_first",
+    ProfileFn<Machine>(fwpkg_profile)));
+
+}  // namespace
+}  // namespace lockref::cli
