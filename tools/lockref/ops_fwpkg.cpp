@@ -5,20 +5,43 @@
 #include "lockref/fwpkg/print.hpp"
 #include "lockref/fwpkg/seagate.hpp"
 #include "machine_tool.hpp"
-#include "wire_print.hpp"
+
+// Requests are Hana-reflected structs decoded by core/json.hpp (unknown fields are errors);
+// "op" and "profile" (a name or an object) are taken off first.
+namespace lockref::cli::fwpkg_request {
+using namespace lockref::fwpkg;
+struct EvaluateRequest {
+  std::optional<State> loader_state;
+  Bytes package_der;
+};
+struct VerifyRequest {
+  Bytes package_der;
+  std::vector<TrustAnchor> trust_anchors;
+  bool rfc4108 = false;
+};
+struct DecodeRequest {
+  Bytes der;
+};
+
+}  // namespace lockref::cli::fwpkg_request
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::fwpkg_request::EvaluateRequest, loader_state, package_der);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::fwpkg_request::VerifyRequest, package_der, trust_anchors, rfc4108);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::fwpkg_request::DecodeRequest, der);
 
 namespace lockref::cli {
 namespace {
 using namespace lockref::fwpkg;
+using namespace fwpkg_request;
 
-Status only_keys(const Json& j, std::initializer_list<const char*> allowed) {
+template <class T>
+Result<T> request(const Json& j, std::initializer_list<const char*> required) {
   if (!j.is_object()) return make_error("request: expected object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (const char* k : allowed) known |= it.key() == k;
-    if (!known) return make_error("unknown field \"" + it.key() + "\"");
-  }
-  return ok_status();
+  for (const char* k : required)
+    if (!j.contains(k)) return make_error(std::string("missing field \"") + k + "\"");
+  Json body = j;
+  body.erase("op");
+  body.erase("profile");
+  return from_json<T>(body);
 }
 
 /// "profile": "rfc4108" (default) | "seagate" | a Profile object.
@@ -41,19 +64,13 @@ Result<Profile> request_profile(const Json& j) {
 
 /// fwpkg.evaluate {loader_state?, package_der, profile?}: the loader's decision on one package.
 Result<Json> evaluate_op(const Json& j) {
-  if (auto k = only_keys(j, {"op", "loader_state", "package_der", "profile"}); !k) return k.error();
+  auto req = request<EvaluateRequest>(j, {"package_der"});
+  if (!req) return req.error();
   auto p = request_profile(j);
   if (!p) return p.error();
-  State s = Machine::initial(*p);
-  if (j.contains("loader_state")) {
-    auto r = from_json<State>(j["loader_state"]);
-    if (!r) return make_error("loader_state." + r.error().message);
-    s = *r;
-    if (auto v = Machine::validate_state(*p, s); !v) return make_error("loader_state: " + v.error().message);
-  }
-  auto pkg = hex_field(j, "package_der");
-  if (!pkg) return pkg.error();
-  auto st = Machine::step(*p, s, Load{*pkg});
+  const State s = req->loader_state.value_or(Machine::initial(*p));
+  if (auto v = Machine::validate_state(*p, s); !v) return make_error("loader_state: " + v.error().message);
+  auto st = Machine::step(*p, s, Load{req->package_der});
   const auto& o = st.out;
   Json out{{"decision", o.decision}};
   if (o.error_code) {
@@ -79,24 +96,15 @@ LOCKREF_REGISTER(EvalOp{"fwpkg.evaluate",
 /// fwpkg.verify {package_der, trust_anchors, rfc4108?}: the signature check alone, for any CMS
 /// SignedData whose SignerInfo names its key by subjectKeyIdentifier (openssl cms -sign -keyid).
 Result<Json> verify_op(const Json& j) {
-  if (auto k = only_keys(j, {"op", "package_der", "trust_anchors", "profile", "rfc4108"}); !k) return k.error();
+  auto req = request<VerifyRequest>(j, {"package_der", "trust_anchors"});
+  if (!req) return req.error();
   auto p = request_profile(j);
   if (!p) return p.error();
-  auto pkg = hex_field(j, "package_der");
-  if (!pkg) return pkg.error();
-  auto tas = field<std::vector<TrustAnchor>>(j, "trust_anchors");
-  if (!tas) return tas.error();
-  bool rfc4108 = false;
-  if (j.contains("rfc4108")) {
-    auto r = field<bool>(j, "rfc4108");
-    if (!r) return r.error();
-    rfc4108 = *r;
-  }
   try {
-    const auto sp = read_signed_package(*pkg, rfc4108);
-    const auto sc = verify_signature(p->algorithms, *tas, sp);
+    const auto sp = read_signed_package(req->package_der, req->rfc4108);
+    const auto sc = verify_signature(p->algorithms, req->trust_anchors, sp);
     return Json{{"signature", "valid"},
-                {"trust_anchor", to_hex((*tas)[sc.anchor].key_id)},
+                {"trust_anchor", to_hex(req->trust_anchors[sc.anchor].key_id)},
                 {"econtent_type", sp.econtent_type},
                 {"econtent", to_hex(sp.econtent)}};
   } catch (const Reject& r) {
@@ -115,10 +123,9 @@ LOCKREF_REGISTER(EvalOp{"fwpkg.verify",
 
 /// fwpkg.decode {der}: a package's, receipt's or error report's CMS structure with RFC 4108 names.
 Result<Json> decode_op(const Json& j) {
-  if (auto k = only_keys(j, {"op", "der"}); !k) return k.error();
-  auto b = hex_field(j, "der");
-  if (!b) return b.error();
-  auto d = describe_cms(*b);
+  auto req = request<DecodeRequest>(j, {"der"});
+  if (!req) return req.error();
+  auto d = describe_cms(req->der);
   if (!d) return d.error();
   return Json{{"kind", d->kind}, {"text", d->text}};
 }
@@ -148,3 +155,4 @@ LOCKREF_REGISTER(make_machine_tool<Machine>(
 
 }  // namespace
 }  // namespace lockref::cli
+
