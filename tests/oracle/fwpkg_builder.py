@@ -666,7 +666,8 @@ def decode_report(der):
                   "signed_attrs": sorted(a["type"].dotted for a in si["signed_attrs"]),
                   "unsigned_attrs": si["unsigned_attrs"].native is not None and len(si["unsigned_attrs"]) > 0}
     else:
-        body = ci["content"].dump()
+        explicit = list(_elements(core.Sequence.load(der).contents))[1]  # content [0] EXPLICIT
+        body = list(_elements(explicit[2:] if explicit[1] < 0x80 else explicit[2 + (explicit[1] & 0x7F):]))[0]
         fields = {}
     if ct == ID_LOAD_RECEIPT:
         r = FirmwarePackageLoadReceipt.load(body)

@@ -187,6 +187,10 @@ def cases():
     acc("content-hints", "§2.2.12 content-hints", Package(A(1), content_hints=("lockref test firmware", b.ID_FIRMWARE_PACKAGE)))
     acc("no-serial-no-reports", "§3, §4: reports need a serial number", Package(A(1)),
         state={k: v for k, v in module_state().items() if k != "serial"})
+    acc("unsigned-receipt", "§3.1.1 a module without a signing key returns an unsigned receipt", Package(A(1)),
+        state={k: v for k, v in module_state().items() if k != "module_key"})
+    add("unsigned-error-report", "§4.1.1 a module without a signing key returns an unsigned error report",
+        Package(A(1), targets=[OTHER_HW]), "wrongHardware", state={k: v for k, v in module_state().items() if k != "module_key"})
 
     # ---- the Seagate profile (seed 000 firmware download) -----------------------------------
     def sg(cid, section, pkg, expect, state):
@@ -226,6 +230,20 @@ def cases():
            {"block": {"low": bytes.fromhex("00ff"), "high": bytes.fromhex("01ffffffffffffff")}}]}}]), "accept")
     er("unprotected-attrs-version-2", "E-FWPKG-UNPROTECTED: CMS version 2 with unprotectedAttrs reports 18, not 17",
        Package(A(1), encrypt=enc(), encrypted_version=2, unprotected_attrs=True), "unprotectedAttrsPresent")
+    # §6.3's example: storage for two stale version numbers; A3 (stale 2), B8 (stale 4) and C5
+    # (stale 3) are loaded; "the internal storage indicates that FWPKG-B version 4 and FWPKG-C
+    # version 3 are stale"; then "FWPKG-A version 2" loads.
+    pkg_c = "1.3.6.1.4.1.221121.2.3"
+    er("stale-capacity-evicts-oldest", "E-FWPKG-STALE-CAPACITY, §6.3: loading C5 (stale 3) with storage for two evicts A's entry",
+       Package(("preferred", pkg_c, 5), stale=("preferred", 3)), "accept",
+       state=module_state(installed=[installed(A(3)), installed(B(8))],
+                          stale=[{"oid": PKG_A, "version": 2}, {"oid": PKG_B, "version": 4}]),
+       profile={"stale_capacity": 2})
+    er("stale-capacity-circumvented", "E-FWPKG-STALE-CAPACITY, §6.3: then FWPKG-A version 2 loads",
+       Package(A(2)), "accept+warning",
+       state=module_state(installed=[installed(A(3)), installed(B(8)), installed(("preferred", pkg_c, 5))],
+                          stale=[{"oid": PKG_B, "version": 4}, {"oid": pkg_c, "version": 3}]),
+       profile={"stale_capacity": 2})
     er("digest-mismatch", "E-FWPKG-DIGEST-MISMATCH: SignerInfo.digestAlgorithm differs from SignedData's",
        Package(A(1), signer_digest="sha384"), "badDigestAlgorithm")
     return out
