@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer binary per decoder (fuzz_*.cpp) with clang++ and
-# -fsanitize=fuzzer,address,undefined. usage: build.sh SOURCE_DIR OUT_DIR
+# -fsanitize=fuzzer,address,undefined, linked with Crypto++ and zlib (the RFC 4108 decoder
+# uses both). usage: build.sh SOURCE_DIR OUT_DIR
 # Exit 77 when clang++ (with libFuzzer) is not available.
 set -euo pipefail
 src=${1:?source dir}; out=${2:?out dir}
@@ -13,6 +14,6 @@ for f in "$src"/tests/fuzz/fuzz_*.cpp; do
   n=$(basename "$f" .cpp)
   if [ ! "$out/$n" -nt "$f" ] || [ -n "$(find "$src/model/lockref" -newer "$out/$n" -name '*.hpp' -print -quit)" ]; then
     "$CXX" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-      -I"$src/model" "$f" -o "$out/$n"
+      -I"$src/model" "$f" -o "$out/$n" -lcryptopp -lz
   fi
 done

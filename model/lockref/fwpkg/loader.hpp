@@ -56,7 +56,7 @@ enum class DecisionOrder : std::uint8_t {
   cheap_first,  // the checks on signed attributes (stale, dependencies, memory) before decrypting and decompressing
 };
 constexpr auto enum_names(DecisionOrder) {
-  return std::array{EnumName{DecisionOrder::rfc_text, "rfc_text"}, EnumName{DecisionOrder::cheap_first, "cheap_first"}};
+  return std::array{EnumName<DecisionOrder>{DecisionOrder::rfc_text, "rfc_text"}, EnumName<DecisionOrder>{DecisionOrder::cheap_first, "cheap_first"}};
 }
 
 /// E-FWPKG-LEGACY: how two legacy names compare (§1.2.2: "we assume that the firmware signer
@@ -65,7 +65,7 @@ constexpr auto enum_names(DecisionOrder) {
 /// digits is replaced by one placeholder ("fw-1.2.3" and "fw-1.10.0" are; "fw-1.2" is not);
 /// within a family the digit runs compare as numbers, left to right.
 enum class LegacyOrder : std::uint8_t { natural };
-constexpr auto enum_names(LegacyOrder) { return std::array{EnumName{LegacyOrder::natural, "natural"}}; }
+constexpr auto enum_names(LegacyOrder) { return std::array{EnumName<LegacyOrder>{LegacyOrder::natural, "natural"}}; }
 
 struct Profile {
   std::string name = "rfc4108";

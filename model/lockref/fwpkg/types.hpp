@@ -50,8 +50,8 @@ using Stale = std::variant<StaleVersion, StaleLegacy>;
 
 enum class SerialKind : std::uint8_t { all, single, block };
 constexpr auto enum_names(SerialKind) {
-  return std::array{EnumName{SerialKind::all, "all"}, EnumName{SerialKind::single, "single"},
-                    EnumName{SerialKind::block, "block"}};
+  return std::array{EnumName<SerialKind>{SerialKind::all, "all"}, EnumName<SerialKind>{SerialKind::single, "single"},
+                    EnumName<SerialKind>{SerialKind::block, "block"}};
 }
 /// HardwareSerialEntry: all NULL | single OCTET STRING | block {low, high}.
 struct SerialEntry {

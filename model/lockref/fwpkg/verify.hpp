@@ -34,14 +34,14 @@ using crypto::SigScheme;
 
 namespace lockref::crypto {
 constexpr auto enum_names(SigHash) {
-  return std::array{EnumName{SigHash::sha256, "SHA-256"}, EnumName{SigHash::sha384, "SHA-384"},
-                    EnumName{SigHash::sha512, "SHA-512"}};
+  return std::array{EnumName<SigHash>{SigHash::sha256, "SHA-256"}, EnumName<SigHash>{SigHash::sha384, "SHA-384"},
+                    EnumName<SigHash>{SigHash::sha512, "SHA-512"}};
 }
 constexpr auto enum_names(SigScheme) {
-  return std::array{EnumName{SigScheme::rsa_pkcs1v15, "RSASSA-PKCS1-v1_5"}, EnumName{SigScheme::rsa_pss, "RSASSA-PSS"},
-                    EnumName{SigScheme::ecdsa, "ECDSA"}};
+  return std::array{EnumName<SigScheme>{SigScheme::rsa_pkcs1v15, "RSASSA-PKCS1-v1_5"}, EnumName<SigScheme>{SigScheme::rsa_pss, "RSASSA-PSS"},
+                    EnumName<SigScheme>{SigScheme::ecdsa, "ECDSA"}};
 }
-constexpr auto enum_names(Curve) { return std::array{EnumName{Curve::p256, "P-256"}, EnumName{Curve::p384, "P-384"}}; }
+constexpr auto enum_names(Curve) { return std::array{EnumName<Curve>{Curve::p256, "P-256"}, EnumName<Curve>{Curve::p384, "P-384"}}; }
 }  // namespace lockref::crypto
 
 namespace lockref::fwpkg {
