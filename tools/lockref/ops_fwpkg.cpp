@@ -36,12 +36,14 @@ using namespace fwpkg_request;
 template <class T>
 Result<T> request(const Json& j, std::initializer_list<const char*> required) {
   if (!j.is_object()) return make_error("request: expected object");
-  for (const char* k : required)
-    if (!j.contains(k)) return make_error(std::string("missing field \"") + k + "\"");
   Json body = j;
   body.erase("op");
   body.erase("profile");
-  return from_json<T>(body);
+  auto r = from_json<T>(body);
+  if (!r) return r;
+  for (const char* k : required)
+    if (!j.contains(k)) return make_error(std::string("missing field \"") + k + "\"");
+  return r;
 }
 
 /// "profile": "rfc4108" (default) | "seagate" | a Profile object.

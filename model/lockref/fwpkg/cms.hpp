@@ -474,7 +474,9 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
   p.version = as(ErrorCode::badSignedData, R_SD, [&] { return sd.uint("SignedData.version"); });
   if (p.version != 3)
     reject(ErrorCode::badSignedData, v_at,
-           "SignedData.version " + std::to_string(p.version) + " (§2.1.2: MUST be set to 3)", R_SD);
+           "SignedData.version " + std::to_string(p.version) +
+               (rfc4108 ? " (§2.1.2: MUST be set to 3)" : " (RFC 5652 §5.1: 3 when the signer is named by subjectKeyIdentifier)"),
+           R_SD);
   as(ErrorCode::badSignedData, R_SD, [&] {
     const std::size_t at = sd.offset();
     auto set = sd.enter(der::SET, "SignedData.digestAlgorithms");

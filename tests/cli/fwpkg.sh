@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# lockref explore|corpus|check fwpkg and the fwpkg eval ops, through the real program.
+#   bash tests/cli/fwpkg.sh <lockref-binary> <source-dir>
+set -uo pipefail
+L=$1; SRC=$2
+. "$SRC/tests/cli/lib.bash"
+SHARED="$SRC/../shared/external-vectors/rfc4108"
+
+run "explore fwpkg: every invariant holds" 0 "all invariants hold" "$L" explore fwpkg --versions 1
+run "explore fwpkg: --versions out of range" 2 "versions: 0..4" "$L" explore fwpkg --versions 9
+run "explore fwpkg: unknown --order" 2 "rfc_text or cheap_first" "$L" explore fwpkg --order nonsense
+
+"$L" corpus fwpkg --seed 3 --count 80 --out "$T/c.jsonl" 2>/dev/null
+run "corpus fwpkg replays with check" 0 "80 steps conform to the fwpkg model" "$L" check "$T/c.jsonl"
+# a device that accepts the first package the model refuses diverges, naming the requirement
+python3 - "$T/c.jsonl" "$T/bad.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+for i in range(1, len(lines)):
+    j = json.loads(lines[i])
+    if j["expect"]["status"] != "ok":
+        j["expect"]["status"] = "ok"
+        lines[i] = json.dumps(j)
+        break
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+run "check fwpkg: a device accepting a refused package diverges" 1 "violates FWPKG-" "$L" check "$T/bad.jsonl"
+
+sample=$(grep -v -- ----- "$SHARED/rfc4108_firmware_package_sample.pem.b64" | base64 -d | xxd -p | tr -d '\n')
+run "eval fwpkg.evaluate: the third-party sample is badSignedData at offset 23" 0 \
+  '"decision":"reject","error_code":3,"error":"badSignedData","offset":23' \
+  "$L" eval "{\"op\":\"fwpkg.evaluate\",\"package_der\":\"$sample\"}"
+run "eval fwpkg.evaluate: an error report comes with the refusal" 0 '"error_report_der":"30' \
+  "$L" eval "{\"op\":\"fwpkg.evaluate\",\"package_der\":\"$sample\"}"
+run "eval fwpkg.evaluate: the Seagate profile by name" 0 '"decision":"reject"' \
+  "$L" eval "{\"op\":\"fwpkg.evaluate\",\"profile\":\"seagate\",\"package_der\":\"$sample\"}"
+run "eval fwpkg.evaluate: unknown field" 0 '"ok":false,"error":"unknown field \\"package\\""' \
+  "$L" eval '{"op":"fwpkg.evaluate","package":"30"}'
+run "eval fwpkg.evaluate: missing package" 0 '"ok":false,"error":"missing field \\"package_der\\""' \
+  "$L" eval '{"op":"fwpkg.evaluate"}'
+run "eval fwpkg.evaluate: bad hex" 0 '"ok":false,"error":"package_der: hex' \
+  "$L" eval '{"op":"fwpkg.evaluate","package_der":"3g"}'
+run "eval fwpkg.evaluate: unknown profile" 0 '"ok":false,"error":"profile: unknown' \
+  "$L" eval '{"op":"fwpkg.evaluate","profile":"acme","package_der":"3000"}'
+run "eval fwpkg.evaluate: an impossible loader state" 0 '"ok":false,"error":"loader_state: hw_type' \
+  "$L" eval '{"op":"fwpkg.evaluate","loader_state":{"hw_type":"banana"},"package_der":"3000"}'
+run "eval fwpkg.evaluate: any bytes get a decision" 0 '"decision":"reject","error_code":1,"error":"decodeFailure"' \
+  "$L" eval '{"op":"fwpkg.evaluate","package_der":"ffff"}'
+receipt=$(xxd -p "$SHARED/receipt.der" | tr -d '\n')
+run "eval fwpkg.decode: a receipt with RFC 4108 names" 0 '"kind":"load receipt".*FirmwarePackageLoadReceipt.*trustAnchorKeyID' \
+  "$L" eval "{\"op\":\"fwpkg.decode\",\"der\":\"$receipt\"}"
+run "eval fwpkg.verify: trust anchors are required" 0 '"ok":false,"error":"missing field \\"trust_anchors\\""' \
+  "$L" eval "{\"op\":\"fwpkg.verify\",\"package_der\":\"$sample\"}"
+run "eval fwpkg.verify: plain CMS too wants version 3 with a subjectKeyIdentifier signer" 0 '"signature":"not verified","error_code":3,"error":"badSignedData","offset":23' \
+  "$L" eval "{\"op\":\"fwpkg.verify\",\"package_der\":\"$sample\",\"trust_anchors\":[]}"
+finish
