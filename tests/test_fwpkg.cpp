@@ -237,6 +237,30 @@ TEST_CASE("fwpkg errata: E-FWPKG-STALE-CAPACITY the §6.3 sequence circumvents a
   CHECK(Machine::step(unbounded, kept, Load{lockref::testing::unhex(v["request"]["package_der"])}).out.status == "stalePackage");
 }
 
+TEST_CASE("fwpkg errata: E-FWPKG-ECONTENT-BER inside eContent definite BER is read, indefinite lengths are not") {
+  CHECK(replay("errata", "econtent-ber-long-length").out.is_ok());
+  const auto r = replay("errata", "econtent-ber-indefinite");
+  CHECK(r.out.status == "badEncryptedData");
+  CHECK(r.out.detail.find("indefinite") != std::string::npos);
+}
+
+TEST_CASE("fwpkg errata: E-FWPKG-COMPRESSED a bad CompressedData is badEncapContent") {
+  CHECK(replay("errata", "compressed-data-version").out.status == "badEncapContent");
+}
+
+TEST_CASE("fwpkg errata: E-FWPKG-NO-KEYID an encrypted package without decrypt-key-identifier is badSignedAttrs") {
+  CHECK(replay("errata", "encrypted-without-key-id").out.status == "badSignedAttrs");
+}
+
+TEST_CASE("fwpkg errata: E-FWPKG-FWDIGEST a firmware digest mismatch after unwrapping is badFirmware") {
+  CHECK(replay("errata", "firmware-digest-mismatch").out.status == "badFirmware");
+  Profile trusting;  // §2.2.10 MAY: a loader that does not use the digest accepts
+  trusting.check_firmware_digest = false;
+  const Json v = vector("errata", "firmware-digest-mismatch");
+  const State s = from_json<State>(v["request"]["loader_state"]).value();
+  CHECK(Machine::step(trusting, s, Load{lockref::testing::unhex(v["request"]["package_der"])}).out.is_ok());
+}
+
 TEST_CASE("fwpkg errata: E-FWPKG-DER-CODE BER that is not DER is the structure's code, not decodeFailure") {
   // Shown on the sample above (indefinite / non-minimal lengths -> badContentInfo); here one
   // level deeper: a non-minimal length inside SignedData.version is badSignedData.

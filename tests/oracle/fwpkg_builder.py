@@ -336,6 +336,7 @@ class Package:
         self.tamper_econtent = False      # change the eContent after signing
         self.unsigned_attrs = []          # raw Attribute DER
         self.encrypted_version = 0
+        self.encrypted_length_form = "der"  # "long" (non-minimal, definite) | "indefinite" (BER inside eContent)
         self.unprotected_attrs = False
         self.enc_content_type = None
         self.omit_ciphertext = False
@@ -392,6 +393,10 @@ class Package:
         if self.unprotected_attrs:
             body += tlv(0xA1, attribute(ID_SIGNING_TIME, core.UTCTime(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)).dump()))
         self._eci_for_wrap = (self.enc_content_type or inner_type, alg)
+        if self.encrypted_length_form == "long":
+            return bytes([0x30, 0x83]) + len(body).to_bytes(3, "big") + body
+        if self.encrypted_length_form == "indefinite":
+            return bytes([0x30, 0x80]) + body + b"\x00\x00"
         return tlv(0x30, body)
 
     def _wrapped_key_attr(self):

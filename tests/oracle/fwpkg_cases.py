@@ -189,6 +189,10 @@ def cases():
         state={k: v for k, v in module_state().items() if k != "serial"})
     acc("unsigned-receipt", "§3.1.1 a module without a signing key returns an unsigned receipt", Package(A(1)),
         state={k: v for k, v in module_state().items() if k != "module_key"})
+    with_cert = module_state()
+    with_cert["module_key"]["certificate"] = b.key("module_p256").cert.public_bytes(b.serialization.Encoding.DER).hex()
+    acc("signed-receipt-with-certificate", "§3.1.2 'the X.509 certificate of the hardware module SHOULD be included'", Package(A(1)),
+        state=with_cert)
     add("unsigned-error-report", "§4.1.1 a module without a signing key returns an unsigned error report",
         Package(A(1), targets=[OTHER_HW]), "wrongHardware", state={k: v for k, v in module_state().items() if k != "module_key"})
 
@@ -244,6 +248,16 @@ def cases():
        state=module_state(installed=[installed(A(3)), installed(B(8)), installed(("preferred", pkg_c, 5))],
                           stale=[{"oid": PKG_B, "version": 4}, {"oid": pkg_c, "version": 3}]),
        profile={"stale_capacity": 2})
+    er("econtent-ber-long-length", "E-FWPKG-ECONTENT-BER: eContent 'need not be DER' (§2.1.2.2): a non-minimal definite length is read",
+       Package(A(1), encrypt=enc(), encrypted_length_form="long"), "accept")
+    er("econtent-ber-indefinite", "E-FWPKG-ECONTENT-BER: §1.4 'support for indefinite length decoding MAY be omitted'; lockref omits it",
+       Package(A(1), encrypt=enc(), encrypted_length_form="indefinite"), "badEncryptedData")
+    er("compressed-data-version", "E-FWPKG-COMPRESSED: RFC 4108 has no code for a bad CompressedData; lockref reports badEncapContent",
+       Package(A(1), compress=True, compressed_version=1), "badEncapContent")
+    er("encrypted-without-key-id", "E-FWPKG-NO-KEYID: an encrypted package without decrypt-key-identifier is badSignedAttrs, not noDecryptKey",
+       Package(A(1), encrypt=enc(), omit_attrs={b.ID_DECRYPT_KEY_ID}), "badSignedAttrs")
+    er("firmware-digest-mismatch", "E-FWPKG-FWDIGEST: a firmware-package-message-digest mismatch is badFirmware",
+       Package(A(1), compress=True, bad_fw_digest=True), "badFirmware")
     er("digest-mismatch", "E-FWPKG-DIGEST-MISMATCH: SignerInfo.digestAlgorithm differs from SignedData's",
        Package(A(1), signer_digest="sha384"), "badDigestAlgorithm")
     return out
