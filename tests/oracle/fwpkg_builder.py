@@ -342,6 +342,7 @@ class Package:
         self.omit_ciphertext = False
         self.enc_alg = None               # override OID
         self.wrong_key = False            # encrypt under another key than the one named
+        self.wrap_alg_mismatch = False    # the wrapped key's EnvelopedData names another content algorithm
         self.compressed_version = 0
         self.compress_alg = ZLIB
         self.compressed_econtent_type = ID_FIRMWARE_PACKAGE
@@ -403,6 +404,10 @@ class Package:
         w = self.encrypt["wrap"]
         wrapped = aes_key_wrap(w["kek"], self.encrypt["key"])
         ctype, alg = self._eci_for_wrap
+        if self.wrap_alg_mismatch:
+            real = AES_CBC[len(self.encrypt["key"])]
+            other = AES_CBC[16] if len(self.encrypt["key"]) != 16 else AES_CBC[32]
+            alg = tlv(0x30, der_oid(other) + alg[2 + len(der_oid(real)):])
         kekri = tlv(0xA2, core.Integer(4).dump() + tlv(0x30, tlv(0x04, w["kek_id"])) +
                     tlv(0x30, der_oid(AES_WRAP[len(w["kek"])])) + tlv(0x04, wrapped))
         env = tlv(0x30, core.Integer(2).dump() + tlv(0x31, kekri) + tlv(0x30, der_oid(ctype) + alg))
@@ -443,7 +448,10 @@ class Package:
                 d = bytes(b ^ 0xFF for b in d)
             a[ID_FW_PKG_DIGEST] = FirmwarePackageMessageDigest({"algorithm": {"algorithm": "sha256"}, "msgDigest": d}).dump()
         if self.content_hints:
-            a[ID_CONTENT_HINTS] = ContentHints({"contentDescription": self.content_hints[0], "contentType": self.content_hints[1]}).dump()
+            hints = {"contentType": self.content_hints[1]}
+            if self.content_hints[0] is not None:
+                hints["contentDescription"] = self.content_hints[0]
+            a[ID_CONTENT_HINTS] = ContentHints(hints).dump()
         if self.signing_time:
             a[ID_SIGNING_TIME] = core.UTCTime(datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.timezone.utc)).dump()
         attrs = [attribute(o, v, self.attr_values.get(o, 1)) for o, v in a.items() if o not in self.omit_attrs]
@@ -668,6 +676,7 @@ def decode_report(der):
         si = sd["signer_infos"][0]
         sid = si["sid"].chosen.native
         fields = {"signed_data_version": int(sd["version"].native[1:]), "signer_version": int(si["version"].native[1:]),
+                  "signers": len(sd["signer_infos"]), "digest_algorithms": len(sd["digest_algorithms"]),
                   "signed_attrs": sorted(a["type"].dotted for a in si["signed_attrs"]),
                   "unsigned_attrs": si["unsigned_attrs"].native is not None and len(si["unsigned_attrs"]) > 0}
     else:

@@ -90,6 +90,26 @@ def cases():
         Package(A(1), attr_values={b.ID_TARGET_HW: 2}), "badSignedAttrs")
     add("badSignedAttrs-encrypted-without-key-id", "§2.2 encrypted: decrypt-key-identifier MUST be included",
         Package(A(1), encrypt=enc(), omit_attrs={b.ID_DECRYPT_KEY_ID}), "badSignedAttrs")
+    add("badSignedAttrs-duplicate", "§2.2 the SignedAttributes MUST include only one instance of any particular attribute",
+        Package(A(1), extra_attrs=[attribute(b.ID_TARGET_HW, b.OidList([OTHER_HW]).dump())]), "badSignedAttrs")
+    add("badSignedAttrs-content-hints-one-field", "§2.2.12 both fields MUST be present",
+        Package(A(1), content_hints=(None, b.ID_FIRMWARE_PACKAGE)), "badSignedAttrs")
+    add("badSignedAttrs-content-hints-type", "§2.2.12 contentType MUST be id-ct-firmwarePackage",
+        Package(A(1), content_hints=("x", ID_DATA)), "badSignedAttrs")
+    add("badUnsignedAttrs-two-values", "§2.3 exactly one AttributeValue",
+        Package(A(1), unsigned_attrs=[attribute(b.ID_WRAPPED_KEY, core.OctetString(b"x").dump(), 2)]), "badUnsignedAttrs")
+    add("badUnsignedAttrs-two-wrapped-keys", "§2.3 only one instance of any particular attribute",
+        Package(A(1), unsigned_attrs=[attribute(b.ID_WRAPPED_KEY, core.OctetString(b"x").dump()),
+                                      attribute(b.ID_WRAPPED_KEY, core.OctetString(b"y").dump())]), "badUnsignedAttrs")
+    add("badUnsignedAttrs-wrapped-key-algorithm", "§2.3.1 contentEncryptionAlgorithm MUST exactly match the EncryptedData's",
+        Package(A(1), encrypt=enc(key_id=b"fw-key-2", wrap=True), wrap_alg_mismatch=True), "badUnsignedAttrs")
+    add("badEncapContent-compressed-type", "§2.1.4.1 eContentType MUST be id-ct-firmwarePackage",
+        Package(A(1), compress=True, compressed_econtent_type=ID_DATA), "badEncapContent")
+    add("notInCommunity-no-serial", "§2.2.8 without the serial number the module is not on a list of modules",
+        Package(A(1), communities=[{"hwModuleList": {"hwType": HW, "hwSerialEntries": [{"all": None}]}}]), "notInCommunity",
+        state={k: v for k, v in module_state().items() if k != "serial"})
+    add("notInCommunity-no-memberships", "§2.2.8 no mechanism for community OIDs: behave as though the list is empty",
+        Package(A(1), communities=[{"communityOID": COMMUNITY}]), "notInCommunity", state=module_state(communities=[]))
     add("badUnsignedAttrs-other-attribute", "§2.3 only the wrapped-firmware-decryption-key attribute",
         Package(A(1), unsigned_attrs=[attribute("1.3.6.1.4.1.221121.99.2", core.OctetString(b"x").dump())]), "badUnsignedAttrs")
     add("missingContent", "§4.1.3 missingContent: eContent is required", Package(A(1), omit_econtent=True), "missingContent")
@@ -184,6 +204,9 @@ def cases():
     acc("community-all-serials", "§2.2.8 all NULL", Package(A(1), communities=[{"hwModuleList": {"hwType": HW, "hwSerialEntries": [{"all": None}]}}]))
     acc("unknown-signed-attribute-ignored", "§2.1.2.1 implementations MUST ignore unrecognized signed attributes",
         Package(A(1), extra_attrs=[attribute("1.3.6.1.4.1.221121.99.1", core.OctetString(b"x").dump())]))
+    acc("implemented-algorithms", "§2.2.6, §2.2.7 implemented-crypto/compress-algorithms MAY be present",
+        Package(A(1), extra_attrs=[attribute(b.ID_IMPL_CRYPTO, b.OidList(["2.16.840.1.101.3.4.1.46"]).dump()),
+                                   attribute("1.2.840.113549.1.9.16.2.43", b.OidList([b.ZLIB]).dump())]))
     acc("content-hints", "§2.2.12 content-hints", Package(A(1), content_hints=("lockref test firmware", b.ID_FIRMWARE_PACKAGE)))
     acc("no-serial-no-reports", "§3, §4: reports need a serial number", Package(A(1)),
         state={k: v for k, v in module_state().items() if k != "serial"})

@@ -83,6 +83,7 @@ def check_report(case, ans, pkg):
               (case.id, " with the certificate it carries" if embedded else "", "" if ok else content))
         check(signed and f["signed_data_version"] == 3 and f["signer_version"] == 3,
               "%s: signed report, SignedData and SignerInfo version 3 (§3.1.2)" % case.id)
+        check(f["signers"] == 1 and f["digest_algorithms"] == 1, "%s: one SignerInfo, one digest algorithm (§3.1.2)" % case.id)
         check(sid == b.key("module_p256").ski, "%s: sid is the module key identifier" % case.id)
         check(f["signed_attrs"] == sorted([b.ID_CONTENT_TYPE, b.ID_MESSAGE_DIGEST]) and not f["unsigned_attrs"],
               "%s: content-type and message-digest signed, no unsigned attributes (§3.2)" % case.id)
