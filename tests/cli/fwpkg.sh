@@ -53,4 +53,15 @@ run "eval fwpkg.verify: trust anchors are required" 0 '"ok":false,"error":"missi
   "$L" eval "{\"op\":\"fwpkg.verify\",\"package_der\":\"$sample\"}"
 run "eval fwpkg.verify: plain CMS too wants version 3 with a subjectKeyIdentifier signer" 0 '"signature":"not verified","error_code":3,"error":"badSignedData","offset":23' \
   "$L" eval "{\"op\":\"fwpkg.verify\",\"package_der\":\"$sample\",\"trust_anchors\":[]}"
+# lockref invariants: a requirement out of the model's reach needs its reason
+mkdir -p "$T/root/spec/requirements" "$T/root/vectors"
+cat > "$T/root/spec/requirements/x.json" <<'JSON'
+{"requirements": [
+ {"id": "X-1", "section": "§1", "text": "A signer MUST.", "status": "out_of_reach", "reason": "signer side", "checks": []},
+ {"id": "X-2", "section": "§2", "text": "Another MUST.", "status": "out_of_reach", "checks": []}]}
+JSON
+run "invariants: out_of_reach without a reason is a problem" 1 'X-2: out_of_reach without a reason' \
+  env LOCKREF_ROOT="$T/root" "$L" invariants --quiet
+run "invariants: out_of_reach entries are counted" 1 '2 requirements \(2 out of the model.s reach\)' \
+  env LOCKREF_ROOT="$T/root" "$L" invariants --quiet
 finish
