@@ -592,6 +592,18 @@ struct Machine {
   }
 };
 
+/// A receipt or error report, or none when the state cannot make one (a state that
+/// Machine::validate_state refuses: an hw_type or package name that is no OID, an unusable key).
+template <class Content>
+std::optional<Bytes> make_report(std::string_view type, Content&& content, const std::optional<ModuleKey>& key) {
+  try {
+    auto r = wrap_report(type, content(), key);
+    if (r) return std::move(*r);
+  } catch (const std::invalid_argument&) {
+  }
+  return std::nullopt;
+}
+
 /// The whole decision for one package (the event `load`).
 inline Machine::R decide(const Profile& p, const State& s, ByteView bytes) {
   Output out;
@@ -615,8 +627,7 @@ inline Machine::R decide(const Profile& p, const State& s, ByteView bytes) {
     out.warning = acc.warning;
     if (p.receipts && s.serial) {
       ReceiptFields f{s.hw_type, *s.serial, *name, anchor_id, acc.decrypt_key_id};
-      auto r = wrap_report(oid::firmware_load_receipt, receipt_content(f), s.module_key);
-      if (r) out.receipt = std::move(*r);
+      out.receipt = make_report(oid::firmware_load_receipt, [&] { return receipt_content(f); }, s.module_key);
     }
     return {std::move(next), std::move(out)};
   } catch (const Reject& r) {
@@ -630,8 +641,7 @@ inline Machine::R decide(const Profile& p, const State& s, ByteView bytes) {
     if (p.error_reports && s.serial) {
       ErrorFields f{s.hw_type, *s.serial, r.r.code, std::nullopt, name, std::nullopt};
       if (p.report_config && !s.installed.empty()) f.config = s.installed;
-      auto e = wrap_report(oid::firmware_load_error, error_content(f), s.module_key);
-      if (e) out.error_report = std::move(*e);
+      out.error_report = make_report(oid::firmware_load_error, [&] { return error_content(f); }, s.module_key);
     }
     return {s, std::move(out)};
   }

@@ -23,6 +23,7 @@ class Printer {
  public:
   std::string text;
   std::string kind = "ASN.1";
+  static constexpr int max_depth = 64;  // encapsulated content is not covered by der::ber_check's bound
 
   void line(std::size_t offset, int depth, const std::string& s) {
     std::string o = std::to_string(offset);
@@ -40,6 +41,7 @@ class Printer {
   /// Any value, named `label`: primitives with their value, constructed ones opened.
   void any(der::Reader& r, int depth, const std::string& label) {
     const std::size_t at = r.offset();
+    if (depth > max_depth) r.fail("values nested deeper than " + std::to_string(max_depth) + " levels");
     const auto h = r.header(0, label);
     const std::string name = label.empty() ? der::tag_name(h.tag) : label + " " + der::tag_name(h.tag);
     if (der::is_constructed(h.tag)) {
