@@ -17,6 +17,7 @@
 #include "lockref/fwpkg/seagate.hpp"
 #include "lockref/opal/drive.hpp"
 
+#include <functional>
 #include <set>
 
 using namespace lockref;
@@ -190,6 +191,15 @@ Replayed replay(const std::string& file, const std::string& id) {
   CHECK(to_json(st.next) == e["new_state"]);
   return {p, s, st.out, st.next};
 }
+/// The decision on a vector's package and state under another profile.
+Output with_profile(const std::string& file, const std::string& id, const std::function<void(Profile&)>& change) {
+  const Json v = vector(file, id);
+  Profile p;
+  change(p);
+  REQUIRE(Machine::validate(p).ok());
+  const State s = from_json<State>(v["request"]["loader_state"]).value();
+  return Machine::step(p, s, Load{lockref::testing::unhex(v["request"]["package_der"])}).out;
+}
 }  // namespace
 
 TEST_CASE("fwpkg errata: E-FWPKG-ORDER the decision order is a profile choice") {
@@ -209,16 +219,25 @@ TEST_CASE("fwpkg errata: E-FWPKG-SERIAL-BLOCK serial numbers compare as unsigned
   CHECK(replay("errata", "serial-block-numeric").out.is_ok());
   CHECK(serial_compare(Bytes{0x00, 0xff}, Bytes{0x01, 0x02}) < 0);
   CHECK(serial_compare(Bytes{0x00, 0x00, 0x05}, Bytes{0x05}) == 0);
+  // low 0102, high 0103: numerically the serial 0102030405060708 is far above; as octet strings
+  // it sorts between them (profile codes.serial_order = octets).
+  CHECK(replay("errata", "serial-block-short-bounds").out.status == "notInCommunity");
+  CHECK(with_profile("errata", "serial-block-short-bounds", [](Profile& p) { p.codes.serial_order = SerialOrder::octets; })
+            .is_ok());
 }
 
 TEST_CASE("fwpkg errata: E-FWPKG-UNPROTECTED unprotectedAttrs are reported before the version") {
   const auto r = replay("errata", "unprotected-attrs-version-2");
   CHECK(r.out.status == "unprotectedAttrsPresent");
   CHECK(replay("codes", "badEncryptedData-version-1").out.status == "badEncryptedData");
+  CHECK(with_profile("errata", "unprotected-attrs-version-2", [](Profile& p) { p.codes.unprotected_before_version = false; })
+            .status == "badEncryptedData");
 }
 
 TEST_CASE("fwpkg errata: E-FWPKG-DIGEST-MISMATCH different SignerInfo and SignedData digest algorithms") {
   CHECK(replay("errata", "digest-mismatch").out.status == "badDigestAlgorithm");
+  CHECK(with_profile("errata", "digest-mismatch", [](Profile& p) { p.codes.digest_mismatch = ErrorCode::badSignerInfo; }).status ==
+        "badSignerInfo");
 }
 
 TEST_CASE("fwpkg errata: E-FWPKG-STALE-CAPACITY the §6.3 sequence circumvents a two-entry stale list") {
@@ -246,14 +265,27 @@ TEST_CASE("fwpkg errata: E-FWPKG-ECONTENT-BER inside eContent definite BER is re
 
 TEST_CASE("fwpkg errata: E-FWPKG-COMPRESSED a bad CompressedData is badEncapContent") {
   CHECK(replay("errata", "compressed-data-version").out.status == "badEncapContent");
+  CHECK(with_profile("errata", "compressed-data-version",
+                     [](Profile& p) { p.codes.compressed_syntax = ErrorCode::decompressFailure; })
+            .status == "decompressFailure");
+  // the eContentType inside CompressedData stays badEncapContent (§4.1.3 names CompressedData)
+  CHECK(with_profile("codes", "badEncapContent-compressed-type",
+                     [](Profile& p) { p.codes.compressed_syntax = ErrorCode::decompressFailure; })
+            .status == "badEncapContent");
 }
 
 TEST_CASE("fwpkg errata: E-FWPKG-NO-KEYID an encrypted package without decrypt-key-identifier is badSignedAttrs") {
   CHECK(replay("errata", "encrypted-without-key-id").out.status == "badSignedAttrs");
+  CHECK(with_profile("errata", "encrypted-without-key-id",
+                     [](Profile& p) { p.codes.missing_decrypt_key_id = ErrorCode::noDecryptKey; })
+            .status == "noDecryptKey");
 }
 
 TEST_CASE("fwpkg errata: E-FWPKG-FWDIGEST a firmware digest mismatch after unwrapping is badFirmware") {
   CHECK(replay("errata", "firmware-digest-mismatch").out.status == "badFirmware");
+  CHECK(with_profile("errata", "firmware-digest-mismatch",
+                     [](Profile& p) { p.codes.firmware_digest_mismatch = ErrorCode::decryptFailure; })
+            .status == "decryptFailure");
   Profile trusting;  // §2.2.10 MAY: a loader that does not use the digest accepts
   trusting.check_firmware_digest = false;
   const Json v = vector("errata", "firmware-digest-mismatch");
@@ -273,6 +305,12 @@ TEST_CASE("fwpkg errata: E-FWPKG-DER-CODE BER that is not DER is the structure's
   const auto o = load(Profile{}, example::module(), b);
   CHECK(o.status == "badSignedData");
   CHECK(o.offset == 24);
+  Profile strict;  // profile codes.not_der = decode_failure
+  strict.codes.not_der = DerViolation::decode_failure;
+  const auto d = load(strict, example::module(), b);
+  CHECK(d.status == "decodeFailure");
+  CHECK(d.offset == 24);
+  CHECK(load(strict, example::module(), sample_package()).status == "badSignedData");  // DER, just version 1
 }
 
 TEST_CASE("fwpkg: opal's firmware download and the Seagate-profile loader decide alike") {

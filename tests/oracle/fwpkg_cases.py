@@ -255,6 +255,9 @@ def cases():
     er("serial-block-numeric", "E-FWPKG-SERIAL-BLOCK: serials compare as unsigned numbers (00ff < 0102030405060708 < 01ff...)",
        Package(A(1), communities=[{"hwModuleList": {"hwType": HW, "hwSerialEntries": [
            {"block": {"low": bytes.fromhex("00ff"), "high": bytes.fromhex("01ffffffffffffff")}}]}}]), "accept")
+    er("serial-block-short-bounds", "E-FWPKG-SERIAL-BLOCK: low 0102, high 0103: numerically the 8-octet serial is above the block",
+       Package(A(1), communities=[{"hwModuleList": {"hwType": HW, "hwSerialEntries": [
+           {"block": {"low": bytes.fromhex("0102"), "high": bytes.fromhex("0103")}}]}}]), "notInCommunity")
     er("unprotected-attrs-version-2", "E-FWPKG-UNPROTECTED: CMS version 2 with unprotectedAttrs reports 18, not 17",
        Package(A(1), encrypt=enc(), encrypted_version=2, unprotected_attrs=True), "unprotectedAttrsPresent")
     # §6.3's example: storage for two stale version numbers; A3 (stale 2), B8 (stale 4) and C5

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "lockref/core/enum.hpp"
 #include "lockref/fwpkg/der.hpp"
 #include "lockref/fwpkg/names.hpp"
 #include "lockref/fwpkg/types.hpp"
@@ -43,14 +44,52 @@ struct Reject {
   throw Reject{Rejection{c, offset, std::move(detail), std::move(rule)}};
 }
 
-/// Runs f; a DER problem inside it becomes a rejection with code c.
+/// E-FWPKG-DER-CODE: the code for BER that is not DER inside the signed structures.
+enum class DerViolation : std::uint8_t {
+  structure_code,  // the code of the structure it is in (badSignedData, badSignerInfo, ...)
+  decode_failure,  // decodeFailure (1), as for input that is not BER
+};
+constexpr auto enum_names(DerViolation) {
+  return std::array{EnumName<DerViolation>{DerViolation::structure_code, "structure_code"},
+                    EnumName<DerViolation>{DerViolation::decode_failure, "decode_failure"}};
+}
+/// E-FWPKG-SERIAL-BLOCK: how serial numbers compare in a block (§2.2.8).
+enum class SerialOrder : std::uint8_t {
+  unsigned_number,  // as unsigned big-endian numbers, leading zero octets ignored
+  octets,           // as octet strings, lexicographically
+};
+constexpr auto enum_names(SerialOrder) {
+  return std::array{EnumName<SerialOrder>{SerialOrder::unsigned_number, "unsigned_number"},
+                    EnumName<SerialOrder>{SerialOrder::octets, "octets"}};
+}
+
+/// The codes RFC 4108 leaves open (spec/errata.md names each choice).
+struct CodeChoices {
+  DerViolation not_der = DerViolation::structure_code;              // E-FWPKG-DER-CODE
+  ErrorCode compressed_syntax = ErrorCode::badEncapContent;          // E-FWPKG-COMPRESSED: or decompressFailure
+  ErrorCode missing_decrypt_key_id = ErrorCode::badSignedAttrs;      // E-FWPKG-NO-KEYID: or noDecryptKey
+  ErrorCode digest_mismatch = ErrorCode::badDigestAlgorithm;         // E-FWPKG-DIGEST-MISMATCH: or badSignerInfo
+  bool unprotected_before_version = true;                            // E-FWPKG-UNPROTECTED: false reports version 2 first
+  ErrorCode firmware_digest_mismatch = ErrorCode::badFirmware;       // E-FWPKG-FWDIGEST: or decryptFailure
+  SerialOrder serial_order = SerialOrder::unsigned_number;          // E-FWPKG-SERIAL-BLOCK
+  friend bool operator==(const CodeChoices&, const CodeChoices&) = default;
+};
+
+/// Runs f; a DER problem inside it becomes a rejection with code c (or decodeFailure for BER
+/// that is not DER, when the profile says so).
 template <class F>
-auto as(ErrorCode c, const char* rule, F&& f) -> decltype(f()) {
+auto as(const CodeChoices& cc, ErrorCode c, const char* rule, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const der::Fault& e) {
+    if (e.der_only && cc.not_der == DerViolation::decode_failure)
+      reject(ErrorCode::decodeFailure, e.offset, e.message + " (not DER; E-FWPKG-DER-CODE)", "FWPKG-1.4-1");
     reject(c, e.offset, e.message, rule);
   }
+}
+template <class F>
+auto as(ErrorCode c, const char* rule, F&& f) -> decltype(f()) {
+  return as(CodeChoices{}, c, rule, std::forward<F>(f));
 }
 
 // ---- generic CMS pieces -------------------------------------------------------------------
@@ -118,7 +157,7 @@ inline std::vector<Attribute> read_attributes(der::Reader& r, std::uint8_t tag, 
     const auto enc = r.input().bytes().subspan(local, set.offset() - a.offset);
     if (!prev.empty() && !std::lexicographical_compare(prev.begin(), prev.end(), enc.begin(), enc.end()) &&
         !std::equal(prev.begin(), prev.end(), enc.begin(), enc.end()))
-      throw der::Fault{a.offset, what + ": attributes not in DER SET OF order (X.690 §11.6)"};
+      throw der::Fault{a.offset, what + ": attributes not in DER SET OF order (X.690 §11.6)", true};
     prev = enc;
     if (!seen.insert(a.type).second)
       throw der::Fault{a.offset, what + ": attribute " + a.type + " appears twice (only one instance of any attribute)"};
@@ -223,7 +262,7 @@ struct PackageAttributes {
 /// Plain CMS (rfc4108 = false): only content-type and message-digest (RFC 5652 §5.3) are
 /// required and read; the rest is ignored.
 inline PackageAttributes read_package_attributes(const std::vector<Attribute>& attrs, const std::string& econtent_type,
-                                                 std::size_t set_offset, bool rfc4108 = true) {
+                                                 std::size_t set_offset, bool rfc4108 = true, bool require_key_id = true) {
   PackageAttributes a;
   bool have_ct = false, have_md = false, have_id = false, have_hw = false;
   for (const auto& at : attrs) {
@@ -324,7 +363,7 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
   if (!rfc4108) return a;
   if (!have_id) missing("firmware-package-identifier");
   if (!have_hw) missing("target-hardware-module-identifiers");
-  if (econtent_type == oid::encrypted_data && !a.decrypt_key_id)
+  if (require_key_id && econtent_type == oid::encrypted_data && !a.decrypt_key_id)
     throw der::Fault{set_offset, "signedAttrs: the package is encrypted but has no decrypt-key-identifier (§2.2: MUST)"};
   return a;
 }
@@ -455,7 +494,7 @@ inline void read_certificate_set(der::Reader& r) {
 /// §2.2, §2.3). Throws Reject. rfc4108 = false reads any CMS SignedData with one SignerInfo
 /// identified by subjectKeyIdentifier (plain CMS, e.g. `openssl cms -sign -keyid`): any
 /// eContentType, and only RFC 5652's signed attributes.
-inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
+inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, const CodeChoices& cc = {}) {
   if (auto f = der::ber_check(bytes))
     reject(ErrorCode::decodeFailure, f->offset, f->message, "FWPKG-4.1.3-DECODE");
   der::Input in(bytes, 0, true);
@@ -463,21 +502,21 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
   SignedPackage p;
   const char* R_CI = "FWPKG-2.1.1-1";
   const char* R_SD = "FWPKG-2.1.2-1";
-  auto ci = as(ErrorCode::badContentInfo, R_CI, [&] { return top.enter(der::SEQUENCE, "ContentInfo"); });
+  auto ci = as(cc, ErrorCode::badContentInfo, R_CI, [&] { return top.enter(der::SEQUENCE, "ContentInfo"); });
   const std::size_t ct_at = ci.offset();
-  const auto ct = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.oid("ContentInfo.contentType"); });
+  const auto ct = as(cc, ErrorCode::badContentInfo, R_CI, [&] { return ci.oid("ContentInfo.contentType"); });
   if (ct != oid::signed_data)
     reject(ErrorCode::badContentInfo, ct_at, "ContentInfo.contentType " + ct + " is not id-signedData (§2.1.1)", R_CI);
-  auto content = as(ErrorCode::badContentInfo, R_CI, [&] { return ci.enter(der::ctx(0, true), "ContentInfo.content"); });
-  auto sd = as(ErrorCode::badSignedData, R_SD, [&] { return content.enter(der::SEQUENCE, "SignedData"); });
+  auto content = as(cc, ErrorCode::badContentInfo, R_CI, [&] { return ci.enter(der::ctx(0, true), "ContentInfo.content"); });
+  auto sd = as(cc, ErrorCode::badSignedData, R_SD, [&] { return content.enter(der::SEQUENCE, "SignedData"); });
   const std::size_t v_at = sd.offset();
-  p.version = as(ErrorCode::badSignedData, R_SD, [&] { return sd.uint("SignedData.version"); });
+  p.version = as(cc, ErrorCode::badSignedData, R_SD, [&] { return sd.uint("SignedData.version"); });
   if (p.version != 3)
     reject(ErrorCode::badSignedData, v_at,
            "SignedData.version " + std::to_string(p.version) +
                (rfc4108 ? " (§2.1.2: MUST be set to 3)" : " (RFC 5652 §5.1: 3 when the signer is named by subjectKeyIdentifier)"),
            R_SD);
-  as(ErrorCode::badSignedData, R_SD, [&] {
+  as(cc, ErrorCode::badSignedData, R_SD, [&] {
     const std::size_t at = sd.offset();
     auto set = sd.enter(der::SET, "SignedData.digestAlgorithms");
     std::size_t n = 0;
@@ -495,7 +534,7 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
   const char* R_EC = "FWPKG-2.1.2.2-1";
   bool has_econtent = false;
   std::size_t encap_at = sd.offset();
-  as(ErrorCode::badEncapContent, R_EC, [&] {
+  as(cc, ErrorCode::badEncapContent, R_EC, [&] {
     auto e = sd.enter(der::SEQUENCE, "EncapsulatedContentInfo");
     const std::size_t at = e.offset();
     p.econtent_type = e.oid("eContentType");
@@ -518,16 +557,16 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
     reject(ErrorCode::missingContent, encap_at, "EncapsulatedContentInfo has no eContent (§4.1.3 missingContent)",
            "FWPKG-2.1.2.2-2");
   if (sd.next_is(der::ctx(0, true))) {
-    as(ErrorCode::badCertificate, "FWPKG-2.1.2-2", [&] {
+    as(cc, ErrorCode::badCertificate, "FWPKG-2.1.2-2", [&] {
       read_certificate_set(sd);
       return 0;
     });
   }
   if (sd.next_is(der::ctx(1, true)))
-    as(ErrorCode::badSignedData, R_SD, [&] { return sd.element("crls"); });  // not covered by the signature; unused
+    as(cc, ErrorCode::badSignedData, R_SD, [&] { return sd.element("crls"); });  // not covered by the signature; unused
   // signerInfos: exactly one (§2.1.2)
   std::vector<std::pair<ByteView, std::size_t>> signers;
-  as(ErrorCode::badSignedData, R_SD, [&] {
+  as(cc, ErrorCode::badSignedData, R_SD, [&] {
     const std::size_t at = sd.offset();
     auto set = sd.enter(der::SET, "SignedData.signerInfos");
     while (!set.at_end()) {
@@ -541,7 +580,7 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
     sd.finish();
     return 0;
   });
-  as(ErrorCode::badContentInfo, R_CI, [&] {
+  as(cc, ErrorCode::badContentInfo, R_CI, [&] {
     content.finish();
     ci.finish();
     return 0;
@@ -550,14 +589,14 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
   const char* R_SI = "FWPKG-2.1.2.1-1";
   der::Input sin(signers[0].first, signers[0].second, true);
   der::Reader sr(sin, "SignerInfo");
-  auto si = as(ErrorCode::badSignerInfo, R_SI, [&] { return sr.enter(der::SEQUENCE, "SignerInfo"); });
+  auto si = as(cc, ErrorCode::badSignerInfo, R_SI, [&] { return sr.enter(der::SEQUENCE, "SignerInfo"); });
   const std::size_t sv_at = si.offset();
-  p.signer_version = as(ErrorCode::badSignerInfo, R_SI, [&] { return si.uint("SignerInfo.version"); });
+  p.signer_version = as(cc, ErrorCode::badSignerInfo, R_SI, [&] { return si.uint("SignerInfo.version"); });
   if (p.signer_version != 3)
     reject(ErrorCode::badSignerInfo, sv_at,
            "SignerInfo.version " + std::to_string(p.signer_version) + " (§2.1.2.1: MUST be 3)", R_SI);
   p.sid_offset = si.offset();
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
+  as(cc, ErrorCode::badSignerInfo, R_SI, [&] {
     if (si.next_is(der::SEQUENCE))
       si.fail("sid is issuerAndSerialNumber with SignerInfo version 3 (RFC 5652 §5.3: version 3 goes with subjectKeyIdentifier)");
     p.sid = si.octets("sid subjectKeyIdentifier", der::ctx(0, false));
@@ -567,20 +606,21 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
   if (!si.next_is(der::ctx(0, true)))
     reject(ErrorCode::badSignedAttrs, si.offset(), "SignerInfo has no signedAttrs (§2.1.2.1: REQUIRED)", "FWPKG-2.1.2.1-2");
   p.signed_attrs_offset = si.offset();
-  as(ErrorCode::badSignedAttrs, "FWPKG-2.2-1", [&] {
+  as(cc, ErrorCode::badSignedAttrs, "FWPKG-2.2-1", [&] {
     auto attrs = read_attributes(si, der::ctx(0, true), "signedAttrs", &p.signed_attrs);
     p.signed_attrs[0] = der::SET;  // RFC 5652 §5.4: the signature covers the SET OF encoding
-    p.attrs = read_package_attributes(attrs, p.econtent_type, p.signed_attrs_offset, rfc4108);
+    p.attrs = read_package_attributes(attrs, p.econtent_type, p.signed_attrs_offset, rfc4108,
+                                      cc.missing_decrypt_key_id == ErrorCode::badSignedAttrs);
     return 0;
   });
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
+  as(cc, ErrorCode::badSignerInfo, R_SI, [&] {
     p.signature_algorithm = read_algorithm(si, "SignerInfo.signatureAlgorithm");
     p.signature_offset = si.offset();
     p.signature = si.octets("SignerInfo.signature");
     return 0;
   });
   if (si.next_is(der::ctx(1, true))) {
-    as(ErrorCode::badUnsignedAttrs, "FWPKG-2.3-1", [&] {
+    as(cc, ErrorCode::badUnsignedAttrs, "FWPKG-2.3-1", [&] {
       auto un = read_attributes(si, der::ctx(1, true), "unsignedAttrs", nullptr);
       if (!rfc4108) return 0;
       for (const auto& a : un)
@@ -592,7 +632,7 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true) {
       return 0;
     });
   }
-  as(ErrorCode::badSignerInfo, R_SI, [&] {
+  as(cc, ErrorCode::badSignerInfo, R_SI, [&] {
     si.finish();
     sr.finish();
     return 0;
@@ -611,7 +651,7 @@ struct EncryptedContent {
 
 /// Reads EncryptedData from the eContent (BER, definite lengths). Throws Reject with codes
 /// 17 badEncryptedData, 18 unprotectedAttrsPresent, 19 badEncryptContent, 21 missingCiphertext.
-inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base) {
+inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base, const CodeChoices& cc = {}) {
   der::Input in(bytes, base, false);
   der::Reader top(in, "eContent");
   const char* R = "FWPKG-2.1.3-1";
@@ -622,7 +662,7 @@ inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base) {
   // RFC 5652 §8 sets version 2 when unprotectedAttrs are present; RFC 4108 §2.1.3 wants 0 and
   // no unprotectedAttrs. Either value is syntactically CMS; the attributes are reported first
   // (errata E-FWPKG-UNPROTECTED).
-  if (version != 0 && version != 2)
+  if (version != 0 && (version != 2 || !cc.unprotected_before_version))
     reject(ErrorCode::badEncryptedData, v_at, "EncryptedData.version " + std::to_string(version) + " (§2.1.3: MUST be 0)", R);
   bool has_ct = false;
   std::size_t eci_at = ed.offset();
@@ -667,23 +707,26 @@ struct CompressedContent {
   std::size_t offset = 0;
 };
 
-/// Reads CompressedData (BER, definite lengths). Codes: 4 badEncapContent for its syntax,
-/// version and eContentType (RFC 4108 has no badCompressedData: errata E-FWPKG-COMPRESSED),
-/// 25 missingCompressedContent.
-inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base) {
+/// Reads CompressedData (BER, definite lengths). Codes: its syntax and version get
+/// CodeChoices::compressed_syntax (RFC 4108 has no badCompressedData: errata
+/// E-FWPKG-COMPRESSED), its eContentType badEncapContent, 25 missingCompressedContent.
+inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base, const CodeChoices& cc = {}) {
   der::Input in(bytes, base, false);
   der::Reader top(in, "content");
   const char* R = "FWPKG-2.1.4-1";
   CompressedContent out;
   bool has = false;
   std::size_t encap_at = 0;
-  as(ErrorCode::badEncapContent, R, [&] {
-    auto cd = top.enter(der::SEQUENCE, "CompressedData");
+  auto cd = as(cc.compressed_syntax, R, [&] { return top.enter(der::SEQUENCE, "CompressedData"); });
+  as(cc.compressed_syntax, R, [&] {
     const std::size_t v_at = cd.offset();
     const auto v = cd.uint("CompressedData.version");
     if (v != 0) throw der::Fault{v_at, "CompressedData.version " + std::to_string(v) + " (§2.1.4: MUST be 0)"};
     out.algorithm = read_algorithm(cd, "compressionAlgorithm");
-    encap_at = cd.offset();
+    return 0;
+  });
+  encap_at = cd.offset();
+  as(ErrorCode::badEncapContent, "FWPKG-2.1.4.1-1", [&] {
     auto e = cd.enter(der::SEQUENCE, "EncapsulatedContentInfo");
     const std::size_t at = e.offset();
     const auto t = e.oid("eContentType");
@@ -697,6 +740,9 @@ inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base) 
       has = true;
     }
     e.finish();
+    return 0;
+  });
+  as(cc.compressed_syntax, R, [&] {
     cd.finish();
     top.finish();
     return 0;
@@ -708,3 +754,6 @@ inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base) 
 }
 
 }  // namespace lockref::fwpkg
+
+BOOST_HANA_ADAPT_STRUCT(lockref::fwpkg::CodeChoices, not_der, compressed_syntax, missing_decrypt_key_id, digest_mismatch,
+                        unprotected_before_version, firmware_digest_mismatch, serial_order);

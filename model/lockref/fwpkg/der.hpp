@@ -54,9 +54,11 @@ constexpr std::uint8_t ctx(unsigned n, bool constructed) {
 constexpr bool is_constructed(std::uint8_t tag) { return (tag & 0x20) != 0; }
 
 /// A decoding failure: where (offset from the start of the outermost input) and what.
+/// der_only: the bytes are valid BER but not DER (X.690 §10, §11), e.g. a non-minimal length.
 struct Fault {
   std::size_t offset = 0;
   std::string message;
+  bool der_only = false;
 };
 
 inline std::string hex_byte(std::uint8_t b) {
@@ -206,8 +208,8 @@ class Reader {
   bool next_is(std::uint8_t tag) const { return peek_tag() == tag; }
 
   [[noreturn]] void fail(std::string message) const { throw Fault{offset(), std::move(message)}; }
-  [[noreturn]] void fail_at(std::size_t local, std::string message) const {
-    throw Fault{in_->base() + local, std::move(message)};
+  [[noreturn]] void fail_at(std::size_t local, std::string message, bool der_only = false) const {
+    throw Fault{in_->base() + local, std::move(message), der_only};
   }
 
   /// The next value's header, DER-checked; `expect` 0 accepts any tag.
@@ -228,7 +230,7 @@ class Reader {
       h.header_len = 2;
       h.length = l0;
     } else if (l0 == 0x80) {
-      fail_at(at + 1, std::string(what) + ": indefinite length (RFC 4108 §1.4: DER uses definite lengths only)");
+      fail_at(at + 1, std::string(what) + ": indefinite length (RFC 4108 §1.4: DER uses definite lengths only)", in_->strict());
     } else {
       const std::size_t n = l0 & 0x7F;
       if (n > 4) fail_at(at + 1, std::string(what) + ": length field of " + std::to_string(n) + " octets");
@@ -236,7 +238,7 @@ class Reader {
       std::size_t len = 0;
       for (std::size_t k = 0; k < n; ++k) len = (len << 8) | b[at + 2 + k];
       if (in_->strict() && (b[at + 2] == 0 || len < 0x80))
-        fail_at(at + 1, std::string(what) + ": length " + std::to_string(len) + " not in the minimal number of octets (DER)");
+        fail_at(at + 1, std::string(what) + ": length " + std::to_string(len) + " not in the minimal number of octets (DER)", true);
       h.header_len = 2 + n;
       h.length = len;
     }
@@ -272,7 +274,7 @@ class Reader {
   /// Contents of the next primitive value with this tag (a view into the input).
   ByteView primitive(std::uint8_t tag, std::string_view what) {
     const Header h = header(tag, what);
-    if (is_constructed(h.tag)) fail(std::string(what) + ": constructed encoding (DER uses the primitive form)");
+    if (is_constructed(h.tag)) fail_at(h.offset, std::string(what) + ": constructed encoding (DER uses the primitive form)", in_->strict());
     return skip(h);
   }
   /// The next value whole (identifier, length and contents), any tag.
@@ -285,7 +287,7 @@ class Reader {
   /// An OCTET STRING (or implicitly tagged one), copied by Crypto++'s BERDecodeOctetString.
   Bytes octets(std::string_view what, std::uint8_t tag = OCTET_STRING) {
     const Header h = header(tag, what);
-    if (is_constructed(h.tag)) fail(std::string(what) + ": constructed OCTET STRING (DER uses the primitive form)");
+    if (is_constructed(h.tag)) fail_at(h.offset, std::string(what) + ": constructed OCTET STRING (DER uses the primitive form)", in_->strict());
     if (tag != OCTET_STRING) {
       const auto c = skip(h);
       return Bytes(c.begin(), c.end());
@@ -333,7 +335,7 @@ class Reader {
     const std::size_t at = offset();
     const auto c = primitive(BOOLEAN, what);
     if (c.size() != 1) throw Fault{at, std::string(what) + ": BOOLEAN of " + std::to_string(c.size()) + " octets"};
-    if (in_->strict() && c[0] != 0 && c[0] != 0xFF) throw Fault{at, std::string(what) + ": BOOLEAN TRUE must be 0xff (DER)"};
+    if (in_->strict() && c[0] != 0 && c[0] != 0xFF) throw Fault{at, std::string(what) + ": BOOLEAN TRUE must be 0xff (DER)", true};
     return c[0] != 0;
   }
   void null(std::string_view what) {
@@ -348,7 +350,7 @@ class Reader {
   void check_integer(ByteView c, std::size_t at, std::string_view what) const {
     if (c.empty()) throw Fault{at, std::string(what) + ": INTEGER with no contents"};
     if (in_->strict() && c.size() > 1 && ((c[0] == 0 && !(c[1] & 0x80)) || (c[0] == 0xFF && (c[1] & 0x80))))
-      throw Fault{at, std::string(what) + ": INTEGER not in the minimal number of octets (DER)"};
+      throw Fault{at, std::string(what) + ": INTEGER not in the minimal number of octets (DER)", true};
   }
   /// Advances the stream over a value whose header was checked; returns its contents.
   ByteView skip(const Header& h) {

@@ -93,6 +93,8 @@ struct Profile {
   bool error_reports = true;
   /// §4.1.3 config: "RECOMMENDED for hardware modules that permit the loading of more than one".
   bool report_config = true;
+  /// The codes and orders RFC 4108 leaves open (spec/errata.md E-FWPKG-*).
+  CodeChoices codes;
   /// Candidate events (explore, corpus): versions 0..explore_versions of the example packages.
   std::uint8_t explore_versions = 2;
   friend bool operator==(const Profile&, const Profile&) = default;
@@ -218,8 +220,13 @@ inline DepResult dependency(const std::vector<const PackageName*>& config, const
   return found ? DepResult::too_old : DepResult::missing;
 }
 
-/// Unsigned big-endian comparison of serial numbers (E-FWPKG-SERIAL-BLOCK).
-inline int serial_compare(ByteView a, ByteView b) {
+/// Comparison of serial numbers (E-FWPKG-SERIAL-BLOCK): as unsigned big-endian numbers, or as
+/// octet strings.
+inline int serial_compare(ByteView a, ByteView b, SerialOrder order = SerialOrder::unsigned_number) {
+  if (order == SerialOrder::octets) {
+    if (std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end())) return -1;
+    return std::equal(a.begin(), a.end(), b.begin(), b.end()) ? 0 : 1;
+  }
   while (!a.empty() && a[0] == 0) a = a.subspan(1);
   while (!b.empty() && b[0] == 0) b = b.subspan(1);
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
@@ -229,7 +236,7 @@ inline int serial_compare(ByteView a, ByteView b) {
 }
 
 /// §2.2.8: is the module a member of one of the listed communities?
-inline bool in_community(const State& s, const std::vector<Community>& list) {
+inline bool in_community(const State& s, const std::vector<Community>& list, SerialOrder order = SerialOrder::unsigned_number) {
   for (const auto& c : list) {
     if (c.oid) {
       if (std::find(s.communities.begin(), s.communities.end(), *c.oid) != s.communities.end()) return true;
@@ -240,8 +247,9 @@ inline bool in_community(const State& s, const std::vector<Community>& list) {
     if (c.hw_type != s.hw_type || !s.serial) continue;
     for (const auto& e : c.serials) {
       if (e.kind == SerialKind::all) return true;
-      if (e.kind == SerialKind::single && serial_compare(e.low, *s.serial) == 0) return true;
-      if (e.kind == SerialKind::block && serial_compare(e.low, *s.serial) <= 0 && serial_compare(*s.serial, e.high) <= 0)
+      if (e.kind == SerialKind::single && serial_compare(e.low, *s.serial, order) == 0) return true;
+      if (e.kind == SerialKind::block && serial_compare(e.low, *s.serial, order) <= 0 &&
+          serial_compare(*s.serial, e.high, order) <= 0)
         return true;
     }
   }
@@ -327,7 +335,7 @@ Acceptance decide_verified(const Profile& p, const State& s, const PackageAttrib
              "FWPKG-1.2.3-HW");
   };
   auto community = [&] {
-    if (a.communities && !in_community(s, *a.communities))
+    if (a.communities && !in_community(s, *a.communities, p.codes.serial_order))
       reject(ErrorCode::notInCommunity, at, "the module is not a member of a community the package lists", "FWPKG-1.2.3-COMM");
   };
   auto package_type = [&] {
@@ -418,7 +426,7 @@ inline std::optional<Bytes> unwrap_package(const Profile& p, const State& s, con
   std::size_t off = pkg.econtent_offset;
   std::optional<Bytes> used;
   if (type == oid::encrypted_data) {
-    const auto ed = read_encrypted_data(content, off);
+    const auto ed = read_encrypted_data(content, off, p.codes);
     const char* R = "FWPKG-1.2.3-DECRYPT";
     const auto ksize = aes_cbc_key_size(ed.algorithm.oid);
     if (!ksize)
@@ -432,6 +440,9 @@ inline std::optional<Bytes> unwrap_package(const Profile& p, const State& s, con
     } catch (const der::Fault& f) {
       reject(ErrorCode::badEncryptAlgorithm, ed.algorithm.offset, "AES-CBC parameters: " + f.message + " (RFC 3565: a 16-octet IV)", R);
     }
+    if (!pkg.attrs.decrypt_key_id)  // E-FWPKG-NO-KEYID with codes.missing_decrypt_key_id = noDecryptKey
+      reject(ErrorCode::noDecryptKey, pkg.signed_attrs_offset,
+             "the package is encrypted but names no firmware-decryption key (no decrypt-key-identifier)", "FWPKG-1.2.3-DECRYPT");
     const Bytes& kid = *pkg.attrs.decrypt_key_id;
     std::optional<Bytes> cek;
     for (const auto& k : s.decrypt_keys)
@@ -480,7 +491,7 @@ inline std::optional<Bytes> unwrap_package(const Profile& p, const State& s, con
     off = ed.ciphertext_offset;  // offsets inside decrypted content count from the ciphertext
   }
   if (type == oid::compressed_data) {
-    const auto cd = read_compressed_data(content, off);
+    const auto cd = read_compressed_data(content, off, p.codes);
     if (cd.algorithm.oid != oid::zlib_compress || !cd.algorithm.params_absent_or_null())
       reject(ErrorCode::badCompressAlgorithm, cd.algorithm.offset,
              "compressionAlgorithm " + cd.algorithm.oid + " is not supported (id-alg-zlibCompress only)", "FWPKG-2.1.4-1");
@@ -495,7 +506,7 @@ inline std::optional<Bytes> unwrap_package(const Profile& p, const State& s, con
   if (p.check_firmware_digest && pkg.attrs.fw_digest_algorithm) {
     if (const auto h = digest_of(pkg.attrs.fw_digest_algorithm->oid))
       if (crypto::digest(*h, content) != pkg.attrs.fw_digest)
-        reject(ErrorCode::badFirmware, pkg.signed_attrs_offset,
+        reject(p.codes.firmware_digest_mismatch, pkg.signed_attrs_offset,
                "firmware-package-message-digest does not match the recovered firmware (§2.2.10)", "FWPKG-2.2.10-1");
   }
   firmware = std::move(content);
@@ -520,6 +531,18 @@ struct Machine {
     if (p.max_firmware_size < 1 || p.max_firmware_size > (std::uint64_t{1} << 30))
       return make_error("max_firmware_size: 1..2^30 bytes");
     if (p.explore_versions > 4) return make_error("explore_versions: 0..4");
+    auto one_of = [](ErrorCode c, std::initializer_list<ErrorCode> ok) {
+      return std::find(ok.begin(), ok.end(), c) != ok.end();
+    };
+    using E = ErrorCode;
+    if (!one_of(p.codes.compressed_syntax, {E::badEncapContent, E::decompressFailure}))
+      return make_error("codes.compressed_syntax: badEncapContent or decompressFailure");
+    if (!one_of(p.codes.missing_decrypt_key_id, {E::badSignedAttrs, E::noDecryptKey}))
+      return make_error("codes.missing_decrypt_key_id: badSignedAttrs or noDecryptKey");
+    if (!one_of(p.codes.digest_mismatch, {E::badDigestAlgorithm, E::badSignerInfo}))
+      return make_error("codes.digest_mismatch: badDigestAlgorithm or badSignerInfo");
+    if (!one_of(p.codes.firmware_digest_mismatch, {E::badFirmware, E::decryptFailure, E::decompressFailure}))
+      return make_error("codes.firmware_digest_mismatch: badFirmware, decryptFailure or decompressFailure");
     return ok_status();
   }
 
@@ -611,8 +634,8 @@ inline Machine::R decide(const Profile& p, const State& s, ByteView bytes) {
   std::optional<PackageName> name;  // known once the signature verified
   std::optional<Bytes> anchor_id;
   try {
-    const SignedPackage pkg = read_signed_package(bytes);
-    const auto signer = verify_signature(p.algorithms, s.trust_anchors, pkg);
+    const SignedPackage pkg = read_signed_package(bytes, true, p.codes);
+    const auto signer = verify_signature(p.algorithms, s.trust_anchors, pkg, p.codes.digest_mismatch);
     anchor_id = s.trust_anchors[signer.anchor].key_id;
     name = pkg.attrs.name;
     if (pkg.attrs.content_type != pkg.econtent_type)
@@ -680,7 +703,7 @@ inline std::span<const Invariant<Machine>> Machine::invariants() {
 
 BOOST_HANA_ADAPT_STRUCT(lockref::fwpkg::Profile, name, algorithms, order, legacy_order, rollback_floor, stale_capacity,
                         max_installed, max_firmware_size, package_types, check_firmware_digest, receipts, error_reports,
-                        report_config, explore_versions);
+                        report_config, codes, explore_versions);
 BOOST_HANA_ADAPT_STRUCT(lockref::fwpkg::State, hw_type, serial, trust_anchors, communities, installed, stale_legacy, stale,
                         decrypt_keys, module_key);
 BOOST_HANA_ADAPT_STRUCT(lockref::fwpkg::Load, package);

@@ -224,7 +224,7 @@ struct SignerCheck {
 /// Finds the trust anchor and verifies the SignerInfo signature (order in the header comment).
 /// Throws Reject.
 inline SignerCheck verify_signature(const AlgorithmPolicy& pol, const std::vector<TrustAnchor>& anchors,
-                                    const SignedPackage& p) {
+                                    const SignedPackage& p, ErrorCode digest_mismatch = ErrorCode::badDigestAlgorithm) {
   const char* R_TA = "FWPKG-1.2.3-SIG";
   std::optional<std::size_t> found;
   for (std::size_t i = 0; i < anchors.size() && !found; ++i)
@@ -244,7 +244,7 @@ inline SignerCheck verify_signature(const AlgorithmPolicy& pol, const std::vecto
     reject(ErrorCode::badDigestAlgorithm, p.digest_algorithm.offset,
            "SignedData digest algorithm " + p.digest_algorithm.oid + " is unknown or not supported", R_ALG);
   if (p.signer_digest.oid != p.digest_algorithm.oid || !p.signer_digest.params_absent_or_null())
-    reject(ErrorCode::badDigestAlgorithm, p.signer_digest.offset,
+    reject(digest_mismatch, p.signer_digest.offset,
            "SignerInfo.digestAlgorithm " + p.signer_digest.oid +
                " differs from SignedData.digestAlgorithms (§2.1.2.1: MUST be the same; errata E-FWPKG-DIGEST-MISMATCH)",
            R_ALG);
