@@ -487,9 +487,17 @@ inline void constructed(Sink& s, std::uint8_t tag, const std::function<void(Sink
   e.MessageEnd();
 }
 inline void sequence(Sink& s, const std::function<void(Sink&)>& body) { constructed(s, SEQUENCE, body); }
+/// X.690 §11.6 order of two encodings (octet by octet; a prefix sorts first). A plain loop:
+/// GCC 12 -O3 misreads the memcmp inside std::vector's operator< (-Wstringop-overread).
+inline bool encoding_less(const Bytes& a, const Bytes& b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return a[i] < b[i];
+  return a.size() < b.size();
+}
 /// SET OF (or [n] IMPLICIT SET OF): the elements sorted by their encodings (X.690 §11.6).
 inline void set_of(Sink& s, std::vector<Bytes> elements, std::uint8_t tag = SET) {
-  std::sort(elements.begin(), elements.end());
+  std::sort(elements.begin(), elements.end(), encoding_less);
   constructed(s, tag, [&](Sink& e) {
     for (const auto& x : elements) put_raw(e, x);
   });

@@ -607,10 +607,13 @@ struct Machine {
   }
   static std::string label(const Profile&, const State& s) {
     std::string l;
-    for (const auto& i : s.installed) l += (l.empty() ? "" : "\n") + describe(i.name);
+    for (const auto& i : s.installed) {
+      if (!l.empty()) l += '\n';
+      l.append(describe(i.name));
+    }
     if (l.empty()) l = "(nothing installed)";
-    for (const auto& e : s.stale) l += "\nstale " + e.oid + " <= " + std::to_string(e.version);
-    for (const auto& e : s.stale_legacy) l += "\nstale legacy <= " + to_hex(e);
+    for (const auto& e : s.stale) l.append("\nstale ").append(e.oid).append(" <= ").append(std::to_string(e.version));
+    for (const auto& e : s.stale_legacy) l.append("\nstale legacy <= ").append(to_hex(e));
     return l;
   }
 };

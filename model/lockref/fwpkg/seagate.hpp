@@ -46,7 +46,8 @@ inline State drive_state(std::uint64_t security_version, std::optional<TrustAnch
   s.hw_type = std::string(hw_type);
   s.serial.reset();
   if (rom) s.trust_anchors.push_back(*rom);
-  s.installed.push_back(Installed{Preferred{std::string(firmware_id), security_version}, std::nullopt, {}});
+  s.installed.emplace_back();  // filled in place: GCC 12 -O3 misreads a moved-in variant (-Wmaybe-uninitialized)
+  s.installed.back().name = Preferred{std::string(firmware_id), security_version};
   if (security_version > 0) s.stale.push_back(StaleEntry{std::string(firmware_id), security_version - 1});
   return s;
 }
