@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "kmb_decode.hpp"
+#include "lockref/drive/drive.hpp"
 #include "lockref/lock/kmb/decode.hpp"
 #include "lockref/lock/kmb/kmb.hpp"
 #include "machine_tool.hpp"
@@ -151,38 +152,58 @@ Result<Profile> kmb_cli_profile(const Args& a, Profile p) {
   return p;
 }
 
-/// Exploration of the KMB is bounded: its state holds a DRBG, so every random draw is a new state.
-int kmb_explore(const Args& a) {
-  auto p = profile_from<Machine>(a, kmb_cli_profile);
+/// Exploration of the KMB (and the drive) is bounded: its state holds a DRBG, so every
+/// random draw is a new state. --max-states N bounds it.
+template <class M>
+int bounded_explore(const Args& a, const ProfileFn<M>& fn, std::uint64_t default_max) {
+  auto p = profile_from<M>(a, fn);
   if (!p) {
-    std::cerr << "lockref explore kmb: " << p.error().message << "\n";
+    std::cerr << "lockref explore " << M::name << ": " << p.error().message << "\n";
     return 2;
   }
-  auto max = a.get_uint("max-states", 200);
+  auto max = a.get_uint("max-states", default_max);
   if (!max) {
-    std::cerr << "lockref explore kmb: " << max.error().message << "\n";
+    std::cerr << "lockref explore " << M::name << ": " << max.error().message << "\n";
     return 2;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  auto ex = explore<Machine>(*p, *max);
+  auto ex = explore<M>(*p, *max);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "kmb (seed " << p->seed << ", bounded to " << *max << " states)\n"
+  std::cout << M::name << " (bounded to " << *max << " states; the DRBG makes the state space unbounded)\n"
             << "  states visited:   " << ex.states.size() << "\n"
             << "  events tried:     " << ex.transitions << " (" << ex.rejected << " rejected by a rule)\n"
             << "  state changes:    " << ex.edges.size() << "\n"
-            << "  invariants:       " << Machine::invariants().size() << " checked on every state\n";
+            << "  invariants:       " << M::invariants().size() << " checked on every state\n";
   ex.truncated = false;  // bounded by design; the bound is printed above
-  return finish_explore<Machine>(*p, ex, ms, "  time:             ");
+  return finish_explore<M>(*p, ex, ms, "  time:             ");
 }
 
 MachineTool kmb_tool() {
   auto t = make_machine_tool<Machine>("OCP L.O.C.K. 0.9 KMB mailbox: every command, MPK/MEK lifecycles, HPKE, resets (§4.6, §4.7.2)",
                                       "--seed N  the run's seed (TRNG, platform secrets); explore: --max-states N (default 200)",
                                       kmb_cli_profile);
-  t.explore = kmb_explore;
+  t.explore = [](const Args& a) { return bounded_explore<Machine>(a, kmb_cli_profile, 200); };
   return t;
 }
 LOCKREF_REGISTER(kmb_tool());
+
+Result<lockref::drive::Profile> drive_cli_profile(const Args& a, lockref::drive::Profile p) {
+  auto k = kmb_cli_profile(a, p.kmb);
+  if (!k) return k.error();
+  p.kmb = *k;
+  return p;
+}
+
+MachineTool drive_tool() {
+  auto t = make_machine_tool<lockref::drive::Machine>(
+      "a drive: OCP L.O.C.K. epoch rules + KMB + encryption engine, Table 60 items 4, 6-8 end to end",
+      "--seed N  the run's seed; explore: --max-states N (default 100)", drive_cli_profile);
+  t.explore = [](const Args& a) {
+    return bounded_explore<lockref::drive::Machine>(a, drive_cli_profile, 100);
+  };
+  return t;
+}
+LOCKREF_REGISTER(drive_tool());
 
 }  // namespace
 
