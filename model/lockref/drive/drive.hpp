@@ -53,15 +53,10 @@ struct Command {
   std::uint32_t cmd = 0;
   Bytes payload;
 };
-struct ColdReset {
-  static constexpr std::string_view tag = "cold_reset";
-};
-struct WarmReset {
-  static constexpr std::string_view tag = "warm_reset";
-};
-struct FirmwareUpdateReset {
-  static constexpr std::string_view tag = "firmware_update_reset";
-};
+// The three Caliptra resets are the KMB's events (§4.6.8); the drive adds MCU ROM's duty.
+using kmb::ColdReset;
+using kmb::FirmwareUpdateReset;
+using kmb::WarmReset;
 using Event = std::variant<Epoch, Command, ColdReset, WarmReset, FirmwareUpdateReset>;
 
 struct Output {
