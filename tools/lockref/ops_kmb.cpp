@@ -66,6 +66,12 @@ Result<Json> mailbox_op(const Json& j) {
       else if (k == "warm") e = WarmReset{};
       else if (k == "firmware_update") e = FirmwareUpdateReset{};
       else return make_error(where + ".reset: expected cold, warm or firmware_update");
+    } else if (r.contains("fault")) {
+      if (r.size() != 1 || !r["fault"].is_string()) return make_error(where + ": {\"fault\": \"engine\"|\"kmb\"}");
+      const auto k = r["fault"].get<std::string>();
+      if (k == "engine") e = EngineFatal{};
+      else if (k == "kmb") e = FatalError{};
+      else return make_error(where + ".fault: expected engine or kmb");
     } else {
       for (auto it = r.begin(); it != r.end(); ++it)
         if (it.key() != "cmd" && it.key() != "payload" && it.key() != "seal")
@@ -91,8 +97,13 @@ Result<Json> mailbox_op(const Json& j) {
       a["result_code"] = hex32(st.out.result_code);
       a["detail"] = st.out.detail;
     }
-    if (st.out.engine) a["engine"] = Json{{"command", std::string(enum_name(st.out.engine->request.command))},
-                                          {"result", st.out.engine->result}};
+    if (st.out.engine) {
+      // What reached the encryption engine: the command, its METD and (for loads) the MEK.
+      const auto& rq = st.out.engine->request;
+      a["engine"] = Json{{"command", std::string(enum_name(rq.command))}, {"result", st.out.engine->result}};
+      if (rq.command != lockref::engine::Command::zeroize) a["engine"]["metadata"] = to_hex(rq.metadata);
+      if (rq.command == lockref::engine::Command::load_mek) a["engine"]["mek"] = to_hex(rq.mek);
+    }
     out.push_back(a);
   }
   return Json{{"responses", out}};
@@ -100,7 +111,7 @@ Result<Json> mailbox_op(const Json& j) {
 
 LOCKREF_REGISTER(EvalOp{"kmb.mailbox",
                         "run KMB mailbox requests from a cold boot {requests:[{cmd:\"GALG\"|\"0x47414c47\", payload, seal?}|"
-                        "{reset:cold|warm|firmware_update}], seed?, profile?, epoch?} -> {responses:[{status, payload}]}",
+                        "{reset:cold|warm|firmware_update}|{fault:engine|kmb}], seed?, profile?, epoch?} -> {responses:[{status, payload}]}",
                         mailbox_op});
 
 /// kmb.decode: {cmd, payload, direction?: request|response} -> the table as JSON.

@@ -520,8 +520,8 @@ Machine::R Machine::run(const Profile& p, const State& s, const Mailbox& m) {
 inline Machine::R Machine::apply(const Profile& p, const State& s, const Mailbox& m) {
   const std::string_view name = command_name(p, m.cmd);
   if (s.fatal)
-    return {s, Output{p.fatal_code, "KMB-4.7.2.23-FATAL", code_value(p.fatal_code).value_or(0), std::string(name), {}, {},
-                      "KMB is in a fatal-error state until a cold reset"}};
+    return {s, Output{p.fatal_code, "KMB-4.7.2.23-FATAL", code_value(p.fatal_code).value_or(0), std::string(name),
+                      error_response(p), {}, "KMB is in a fatal-error state until a cold reset"}};
   std::optional<R> r;
   for_each_command([&](auto c) {
     using C = decltype(c);
