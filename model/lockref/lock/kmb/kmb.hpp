@@ -486,9 +486,14 @@ Machine::R Machine::run(const Profile& p, const State& s, const Mailbox& m) {
   if (auto* e = std::get_if<wire::DecodeError>(&d))
     return failed(e->code.empty() ? p.malformed_code : e->code, "KMB-4.7.2-DECODE",
                   std::string(Cmd::name) + " request (" + std::string(Cmd::tables) + "): " + e->describe(), s);
-  State before = s;
-  if (!rom_command && s.boot == Boot::rom) runtime_boot(p, before);
-  Handled h = dispatch<Cmd>(p, before, std::get<typename Cmd::Request>(d));
+  const State* cur = &s;  // copied only when runtime firmware boots now
+  State booted;
+  if (!rom_command && s.boot == Boot::rom) {
+    booted = s;
+    runtime_boot(p, booted);
+    cur = &booted;
+  }
+  Handled h = dispatch<Cmd>(p, *cur, std::get<typename Cmd::Request>(d));
   if (h.status != "ok") {
     // A refused command changes nothing, except what the handler says it consumed
     // (the MPK secret, a lazily generated VEK, the runtime boot).
