@@ -587,7 +587,7 @@ TEST_CASE("kmb property: every random byte string fed to the decoder yields a re
   fails("a KMB silent on malformed requests", every_byte_string_has_a_code<SilentOnGarbage>(), 200);
 }
 
-TEST_CASE("kmb property: load after generate programs the same MEK; a changed HEK, SEK, DPK, MPK set or order fails with LOCK_MEK_DECRYPT") {
+TEST_CASE("kmb property: load after generate programs the same MEK and a changed HEK, SEK, DPK, MPK set or order fails with LOCK_MEK_DECRYPT") {
   holds("load after generate", load_after_generate<Machine>(), 25);
   fails("a KMB that ignores the DPK", load_after_generate<IgnoresDpk>(), 100);
 }

@@ -326,7 +326,7 @@ TEST_CASE("kmb errata: what an MEK command consumes (Table 1: MPK secret zeroize
   CHECK_FALSE(k3.s.kv.mpk_secret.has_value());
 }
 
-TEST_CASE("kmb: load after generate programs the generated MEK; any input change fails") {
+TEST_CASE("kmb: load after generate programs the generated MEK and any input change fails") {
   Kmb k;
   k.boot();
   k.send(host::simple<INITIALIZE_MEK_SECRET>());

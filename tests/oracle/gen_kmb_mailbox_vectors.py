@@ -233,7 +233,12 @@ def main():
         vectors.append({"id": vid, "provenance": "model rev09 (kmb), seed 0x10CC; requests built by "
                         "tests/oracle/gen_kmb_mailbox_vectors.py; every response re-derived by tests/oracle/kmb_oracle.py",
                         "section": prov, "request": req, "expect": {"responses": ans["responses"]}})
-    doc = {"about": "OCP L.O.C.K. 0.9 KMB mailbox (seed 001 §4.7.2): request and response bytes for every command, "
+    doc = {"topic": "lock-rev09-mailbox",
+           "provenance": "Requests built by tests/oracle/gen_kmb_mailbox_vectors.py (the oracle's encoders and RFC 9180 "
+           "DHKEM(P-384) sealing); responses from the lockref model (kmb.mailbox, seed 0x10CC); every response "
+           "payload, MEK and certificate re-derived from the request bytes by the independent oracle "
+           "tests/oracle/kmb_oracle.py (python3-cryptography) in `oracle: test_kmb_mailbox`, which fails on any difference.",
+           "about": "OCP L.O.C.K. 0.9 KMB mailbox (seed 001 §4.7.2): request and response bytes for every command, "
            "for success and for each result code, from a KMB seeded with 0x10CC (P-384 HPKE profile). Replayed by "
            "`lockref vectors`; re-derived by the independent oracle (oracle: test_kmb_mailbox). Regenerate: "
            "python3 tests/oracle/gen_kmb_mailbox_vectors.py build/default/tools/lockref > vectors/lock-rev09-mailbox.json",
