@@ -4,6 +4,7 @@
 #include "lockref/fwpkg/machine.hpp"
 #include "lockref/fwpkg/print.hpp"
 #include "lockref/fwpkg/seagate.hpp"
+#include "fwpkg_decode.hpp"
 #include "machine_tool.hpp"
 
 // Requests are Hana-reflected structs decoded by core/json.hpp (unknown fields are errors);
@@ -156,5 +157,30 @@ LOCKREF_REGISTER(make_machine_tool<Machine>(
     ProfileFn<Machine>(fwpkg_profile)));
 
 }  // namespace
+
+/// A ContentInfo whose contentType is id-signedData, id-ct-firmwareLoadReceipt or
+/// id-ct-firmwareLoadError (the first value, read strictly).
+bool looks_cms(ByteView bytes) {
+  try {
+    der::Input in(bytes, 0, false);
+    der::Reader r(in);
+    auto ci = r.enter(der::SEQUENCE, "ContentInfo");
+    const auto t = ci.oid("contentType");
+    return t == oid::signed_data || t == oid::firmware_load_receipt || t == oid::firmware_load_error;
+  } catch (const der::Fault&) {
+    return false;
+  }
+}
+
+int decode_cms(ByteView bytes) {
+  auto d = describe_cms(bytes);
+  if (!d) {
+    std::cout << "error: " << d.error().message << "\n";
+    return 1;
+  }
+  std::cout << "(decoded as " << d->kind << ")\n" << d->text;
+  return d->text.find("!! ") == std::string::npos ? 0 : 1;
+}
+
 }  // namespace lockref::cli
 

@@ -8,6 +8,8 @@
 #include "lockref/kmip/ttlv.hpp"
 #include "lockref/tcg/json.hpp"
 #include "registry.hpp"
+#include "fwpkg_decode.hpp"
+#include "kmb_decode.hpp"
 #include "wire_print.hpp"
 
 namespace lockref::cli {
@@ -310,7 +312,8 @@ Result<Bytes> read_input(const Args& a) {
 
 int cmd_decode(const Args& a) {
   if (a.has("help")) {
-    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n";
+    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0|cms] [--file F | HEX...]\n"
+                 "       lockref decode --cmd GALG|0x47414c47 [--direction request|response] [--file F | HEX...]\n";
     return 0;
   }
   auto b = read_input(a);
@@ -318,7 +321,9 @@ int cmd_decode(const Args& a) {
     std::cerr << "lockref decode: " << b.error().message << "\n";
     return 2;
   }
+  if (a.has("cmd")) return decode_kmb(a, *b);  // KMB mailbox tables (ops_kmb.cpp)
   std::string as = a.get("as", "auto");
+  if (as == "cms" || (as == "auto" && looks_cms(*b))) return decode_cms(*b);  // RFC 4108 (ops_fwpkg.cpp)
   std::ostringstream os;
   Status st = ok_status();
   auto looks_ttlv = [](ByteView v) { return v.size() >= 8 && v[0] == 0x42 && v[3] >= 1 && v[3] <= 0x0B; };
@@ -339,7 +344,7 @@ int cmd_decode(const Args& a) {
   } else if (as == "tokens") st = print_tokens(os, *b, 0, 0);
   else if (as == "level0") st = print_level0(os, *b);
   else {
-    std::cerr << "lockref decode: --as must be auto, compacket, sp3, ttlv, tokens or level0\n";
+    std::cerr << "lockref decode: --as must be auto, compacket, sp3, ttlv, tokens, level0 or cms\n";
     return 2;
   }
   std::cout << os.str();
@@ -350,8 +355,8 @@ int cmd_decode(const Args& a) {
   return 0;
 }
 
-LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV or Level 0 payload",
-                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...] (stdin if neither)",
+LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV, Level 0 payload or RFC 4108 CMS",
+                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0|cms | --cmd KMBCMD [--direction D]] [--file F | HEX...] (stdin if neither)",
                          cmd_decode});
 
 }  // namespace
