@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -122,6 +123,13 @@ struct Block {
     ids.push_back(id);
   }
   std::size_t bytes() const { return arena.capacity() + (ends.capacity() + ids.capacity()) * 4 + sizeof(Block); }
+  /// Bytes add(enc) would allocate (a growing buffer doubles; the old one is freed after).
+  std::size_t growth_bytes(std::size_t enc_size) const {
+    std::size_t g = 0;
+    if (arena.size() + enc_size > arena.capacity()) g += std::max(2 * arena.capacity(), arena.size() + enc_size);
+    if (ids.size() == ids.capacity()) g += 2 * 4 * std::max<std::size_t>(2 * ids.capacity(), 1);
+    return g;
+  }
 };
 
 struct IdentityHash {
@@ -263,14 +271,17 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     std::uint32_t enc_begin, enc_end;    // in the chunk's arena (a candidate)
     std::uint32_t fail_begin, fail_end;  // failed invariant indices, in the chunk's fails
     std::uint32_t known;                 // id of an already visited target (keep_edges), else UINT32_MAX
-    std::string event, tag;              // keep_edges only
   };
   struct Chunk {
     std::string arena;
     std::vector<Succ> succ;
     std::vector<std::uint16_t> fails;
+    std::vector<std::pair<std::string, std::string>> edge_text;  // keep_edges: (event JSON, tag) per succ
     std::size_t transitions = 0, rejected = 0, changes = 0;
-    std::size_t bytes() const { return arena.capacity() + succ.capacity() * sizeof(Succ) + fails.capacity() * 2; }
+    std::size_t bytes() const {
+      return arena.capacity() + succ.capacity() * sizeof(Succ) + fails.capacity() * 2 +
+             edge_text.capacity() * sizeof(edge_text[0]);
+    }
   };
 
   std::vector<Block> frontier(1), next(1);
@@ -303,7 +314,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       return false;
     }
     if (o.max_memory) {
-      const std::size_t need = memory(0) + visited.growth_bytes(enc.size()) + enc.size() + 64 +
+      const std::size_t need = memory(0) + visited.growth_bytes(enc.size()) + next.back().growth_bytes(enc.size()) +
                                (ex.parent.size() % decltype(ex.parent)::page == 0 ? 2 * decltype(ex.parent)::page * 4 : 0);
       if (need > o.max_memory) {
         stop("--max-memory " + std::to_string(o.max_memory) + " bytes reached");
@@ -361,7 +372,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
         if (buf == enc) continue;
         ++out.changes;
         const std::uint64_t fp = fingerprint(buf);
-        Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX, {}, {}};
+        Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
         if (visited.contains(fp, buf)) {
           if (!o.keep_edges) continue;
           x.known = visited.id_of(fp, buf);
@@ -374,17 +385,14 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
             if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
           x.fail_end = static_cast<std::uint32_t>(out.fails.size());
         }
-        if (o.keep_edges) {
-          x.event = to_json(events[k]).dump();
-          x.tag = std::string(event_tag(events[k]));
-        }
-        out.succ.push_back(std::move(x));
+        if (o.keep_edges) out.edge_text.emplace_back(to_json(events[k]).dump(), std::string(event_tag(events[k])));
+        out.succ.push_back(x);
       }
     }
   };
 
   const unsigned threads = std::max(1u, o.threads);
-  constexpr std::size_t chunk_states = 256;
+  constexpr std::size_t chunk_states = 64;  // the unit of work stealing and of the memory check
   auto last_report = t0;
   auto report = [&](bool force) {
     if (!o.progress) return;
@@ -406,45 +414,65 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     for (std::size_t fb = 0; fb < frontier.size() && !ex.truncated; ++fb) {
       Block& blk = frontier[fb];
       const std::size_t n = blk.size();
-      const std::size_t nchunks = (n + chunk_states - 1) / chunk_states;
-      chunks.assign(nchunks, Chunk{});
-      // Phase 1: expand (parallel, read-only on `visited`).
-      std::atomic<std::size_t> next_chunk{0};
-      auto work = [&] {
-        for (std::size_t c; (c = next_chunk.fetch_add(1)) < nchunks;)
-          expand(blk, c * chunk_states, std::min(n, (c + 1) * chunk_states), chunks[c]);
-      };
-      if (threads > 1 && nchunks > 1) {
-        std::vector<std::thread> pool;
-        for (unsigned t = 1; t < std::min<std::size_t>(threads, nchunks); ++t) pool.emplace_back(work);
-        work();
-        for (auto& t : pool) t.join();
-      } else {
-        work();
-      }
-      std::size_t chunk_bytes = 0;
-      for (const auto& c : chunks) chunk_bytes += c.bytes();
-      peak = std::max(peak, memory(chunk_bytes));
-      // Phase 2: merge in frontier order, then event order (the serial algorithm's order).
-      for (auto& c : chunks) {
-        ex.transitions += c.transitions;
-        ex.rejected += c.rejected;
-        ex.changes += c.changes;
-        for (auto& x : c.succ) {
-          std::uint32_t to = x.known;
-          if (to == UINT32_MAX) {
-            const std::string_view enc(c.arena.data() + x.enc_begin, x.enc_end - x.enc_begin);
-            if (visited.contains(x.fp, enc)) {
-              if (!o.keep_edges) continue;
-              to = visited.id_of(x.fp, enc);
-            } else {
-              to = static_cast<std::uint32_t>(ex.state_count);
-              if (!admit(x.fp, enc, x.from, x.via, c.fails.data() + x.fail_begin, c.fails.data() + x.fail_end)) break;
+      // A block is expanded in rounds: phase 1 stops taking chunks once their buffers
+      // would pass what --max-memory leaves free (the first chunk always runs), phase 2
+      // merges the finished prefix, the next round goes on from there. Results do not
+      // depend on where rounds split a block: merging is in order either way.
+      for (std::size_t done_states = 0; done_states < n && !ex.truncated;) {
+        const std::size_t nchunks = (n - done_states + chunk_states - 1) / chunk_states;
+        chunks.assign(nchunks, Chunk{});
+        const std::size_t used = memory(0);
+        const std::size_t budget =
+            o.max_memory ? (o.max_memory > used ? o.max_memory - used : 0) : std::numeric_limits<std::size_t>::max();
+        // Phase 1: expand (parallel, read-only on `visited`).
+        std::atomic<std::size_t> next_chunk{0}, produced{0}, first_skipped{nchunks};
+        auto work = [&] {
+          for (std::size_t c; (c = next_chunk.fetch_add(1)) < nchunks;) {
+            if (c > 0 && produced.load() > budget) {
+              for (std::size_t f = first_skipped.load(); c < f && !first_skipped.compare_exchange_weak(f, c);) {
+              }
+              return;
             }
+            const std::size_t b = done_states + c * chunk_states;
+            expand(blk, b, std::min(n, b + chunk_states), chunks[c]);
+            produced.fetch_add(chunks[c].bytes());
           }
-          if (o.keep_edges) ex.edges.push_back({x.from, to, std::move(x.event), std::move(x.tag)});
+        };
+        if (threads > 1 && nchunks > 1) {
+          std::vector<std::thread> pool;
+          for (unsigned t = 1; t < std::min<std::size_t>(threads, nchunks); ++t) pool.emplace_back(work);
+          work();
+          for (auto& t : pool) t.join();
+        } else {
+          work();
         }
-        if (ex.truncated) break;
+        const std::size_t merged = first_skipped.load();
+        std::size_t chunk_bytes = 0;
+        for (const auto& c : chunks) chunk_bytes += c.bytes();
+        peak = std::max(peak, memory(chunk_bytes));
+        // Phase 2: merge in frontier order, then event order (the serial algorithm's order).
+        for (std::size_t ci = 0; ci < merged && !ex.truncated; ++ci) {
+          auto& c = chunks[ci];
+          ex.transitions += c.transitions;
+          ex.rejected += c.rejected;
+          ex.changes += c.changes;
+          for (std::size_t si = 0; si < c.succ.size(); ++si) {
+            const Succ& x = c.succ[si];
+            std::uint32_t to = x.known;
+            if (to == UINT32_MAX) {
+              const std::string_view enc(c.arena.data() + x.enc_begin, x.enc_end - x.enc_begin);
+              if (visited.contains(x.fp, enc)) {
+                if (!o.keep_edges) continue;
+                to = visited.id_of(x.fp, enc);
+              } else {
+                to = static_cast<std::uint32_t>(ex.state_count);
+                if (!admit(x.fp, enc, x.from, x.via, c.fails.data() + x.fail_begin, c.fails.data() + x.fail_end)) break;
+              }
+            }
+            if (o.keep_edges) ex.edges.push_back({x.from, to, std::move(c.edge_text[si].first), std::move(c.edge_text[si].second)});
+          }
+        }
+        done_states = std::min(n, done_states + merged * chunk_states);
       }
       chunks.clear();
       frontier_states -= n;
