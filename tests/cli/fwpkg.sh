@@ -51,7 +51,15 @@ run "decode: a package's CMS structure, recognised without --as" 0 'decoded as f
 run "decode: offsets as openssl asn1parse gives them" 0 '^    23        version = 1$' "$L" decode "$sample"
 run "decode: an error report" 0 'errorCode = 28 stalePackage' \
   "$L" decode "$(xxd -p "$SHARED/error_report.der" | tr -d '\n')"
-run "decode --as cms: not BER" 1 'error: not BER at offset' "$L" decode --as cms 3005020101
+run "decode --as cms: not BER" 1 'error: not BER, or beyond the reader.s limits, at offset 0: SEQUENCE length 5 exceeds the 3 octets available' "$L" decode --as cms 3005020101
+# 100 nested SEQUENCEs; the 65th starts at offset 164 (the 64 outer headers: 36 of 3 octets, 28 of 2)
+nest=$(python3 -c '
+s = b""
+for _ in range(100):
+    s = (b"\x30" + bytes([len(s)]) if len(s) < 128 else b"\x30\x81" + bytes([len(s)]) if len(s) < 256 else b"\x30\x82" + len(s).to_bytes(2, "big")) + s
+print(s.hex())')
+run "decode --as cms: nesting beyond 64 levels is refused with its offset, no crash" 1 \
+  'error: not BER, or beyond the reader.s limits, at offset 164: values nested deeper than 64 levels' "$L" decode --as cms "$nest"
 run "decode --as cms: a structure that stops matching is a finding" 1 '!! ' "$L" decode --as cms 300d06092a864886f70d010702a000
 run "eval fwpkg.decode: a receipt with RFC 4108 names" 0 '"kind":"load receipt".*FirmwarePackageLoadReceipt.*trustAnchorKeyID' \
   "$L" eval "{\"op\":\"fwpkg.decode\",\"der\":\"$receipt\"}"

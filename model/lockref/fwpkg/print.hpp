@@ -380,9 +380,11 @@ class Printer {
 }  // namespace print_detail
 
 /// The structure of a package, receipt or error report (a ContentInfo, or a bare receipt /
-/// error report SEQUENCE). Error: not one BER value at all.
+/// error report SEQUENCE). Error: not one BER value at all, or one beyond the reader's limits
+/// (high tag numbers, lengths over 4 octets, nesting over 64 levels: valid BER that CMS never needs).
 inline Result<Described> describe_cms(ByteView bytes) {
-  if (auto f = der::ber_check(bytes)) return make_error("not BER at offset " + std::to_string(f->offset) + ": " + f->message);
+  if (auto f = der::ber_check(bytes))
+    return make_error("not BER, or beyond the reader's limits, at offset " + std::to_string(f->offset) + ": " + f->message);
   print_detail::Printer p;
   der::Input in(bytes, 0, false);
   der::Reader r(in, "input");
