@@ -279,13 +279,13 @@ namespace {
 Result<Bytes> read_input(const Args& a) {
   std::string text;
   if (a.has("file")) {
-    std::ifstream f(a.get("file"), std::ios::binary);
-    if (!f) return make_error("cannot read " + a.get("file"));
+    std::ifstream f(a.text("file"), std::ios::binary);
+    if (!f) return make_error("cannot read " + a.text("file"));
     std::stringstream ss;
     ss << f.rdbuf();
     text = ss.str();
-  } else if (!a.positional.empty()) {
-    for (const auto& p : a.positional) text += p + " ";
+  } else if (!a.list("HEX").empty()) {
+    for (const auto& p : a.list("HEX")) text += p + " ";
   } else {
     std::stringstream ss;
     ss << std::cin.rdbuf();
@@ -309,16 +309,12 @@ Result<Bytes> read_input(const Args& a) {
 }
 
 int cmd_decode(const Args& a) {
-  if (a.has("help")) {
-    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n";
-    return 0;
-  }
   auto b = read_input(a);
   if (!b) {
     std::cerr << "lockref decode: " << b.error().message << "\n";
     return 2;
   }
-  std::string as = a.get("as", "auto");
+  std::string as = a.text("as");
   std::ostringstream os;
   Status st = ok_status();
   auto looks_ttlv = [](ByteView v) { return v.size() >= 8 && v[0] == 0x42 && v[3] >= 1 && v[3] <= 0x0B; };
@@ -351,7 +347,9 @@ int cmd_decode(const Args& a) {
 }
 
 LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV or Level 0 payload",
-                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...] (stdin if neither)",
+                         {opt::args("HEX", "the capture as hex (default: --file, else standard input)"),
+                          opt::text("file", "read the capture from FILE", "FILE"),
+                          opt::choice("as", "the format", {"auto", "compacket", "sp3", "ttlv", "tokens", "level0"}, "auto")},
                          cmd_decode});
 
 }  // namespace

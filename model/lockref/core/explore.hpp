@@ -3,6 +3,7 @@
 // state is checked against every invariant. Pure: returns data, prints nothing.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,8 +31,17 @@ struct Exploration {
   bool truncated = false;                 // max_states reached
 };
 
+/// What explore() reports to its progress hook (every 1024 states expanded).
+struct ExploreProgress {
+  std::size_t states = 0;       // states found so far
+  std::size_t expanded = 0;     // states whose events have all been tried
+  std::size_t transitions = 0;  // events tried
+};
+
+/// Stops (truncated = true) once max_states states are stored: never more.
 template <StateMachine M>
-Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'000'000) {
+Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'000'000,
+                       const std::function<void(const ExploreProgress&)>& progress = {}) {
   Exploration<M> ex;
   std::map<std::string, std::size_t> index;  // canonical JSON of state -> id
   auto key = [](const typename M::State& s) { return to_json(s).dump(); };
@@ -39,6 +49,10 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
     auto k = key(s);
     auto it = index.find(k);
     if (it != index.end()) return it->second;
+    if (ex.states.size() >= max_states) {
+      ex.truncated = true;
+      return static_cast<std::size_t>(-1);
+    }
     std::size_t id = ex.states.size();
     index.emplace(std::move(k), id);
     ex.states.push_back(s);
@@ -47,11 +61,8 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
     return id;
   };
   visit(M::initial(p));
-  for (std::size_t i = 0; i < ex.states.size(); ++i) {
-    if (ex.states.size() >= max_states) {
-      ex.truncated = true;
-      break;
-    }
+  for (std::size_t i = 0; i < ex.states.size() && !ex.truncated; ++i) {
+    if (progress && i % 1024 == 0) progress(ExploreProgress{ex.states.size(), i, ex.transitions});
     const auto s = ex.states[i];
     for (const auto& e : M::candidate_events(p, s)) {
       ++ex.transitions;
@@ -61,6 +72,7 @@ Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'
       // have effects the specification requires (a failed Authenticate counts a try).
       if (st.next == s) continue;
       std::size_t to = visit(st.next);
+      if (to == static_cast<std::size_t>(-1)) break;
       ex.edges.push_back({i, to, to_json(e).dump(), std::string(event_tag(e))});
     }
   }

@@ -231,4 +231,82 @@ Result<T> field(const Json& j, const char* key) {
   return r;
 }
 
+/// Parses JSON text without throwing: an Error "not valid JSON (byte N)" names where the
+/// text stops being JSON and never echoes it (it may not be printable).
+inline Result<Json> parse_json(std::string_view text) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    return make_error("not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+}
+
+/// The member names of a reflected struct, in declaration order.
+template <Reflected T>
+std::vector<std::string> member_names() {
+  std::vector<std::string> out;
+  boost::hana::for_each(boost::hana::accessors<T>(),
+                        [&](auto pair) { out.emplace_back(boost::hana::to<char const*>(boost::hana::first(pair))); });
+  return out;
+}
+
+/// Where two JSON values first differ: a path in the style of the decoders' errors
+/// ("credentials[0].tries", "" for the values themselves) and both sides at that path
+/// (nullopt: that side has no such key).
+struct JsonDifference {
+  std::string path;
+  std::optional<Json> left, right;
+};
+
+/// The first difference between `left` and `right`, walking objects in `right`'s key order
+/// (then keys only `left` has) and arrays by index; recursion is bounded by `right`'s depth.
+inline std::optional<JsonDifference> first_difference(const Json& left, const Json& right, const std::string& path = "") {
+  auto join = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
+  if (left.is_object() && right.is_object()) {
+    for (auto it = right.begin(); it != right.end(); ++it) {
+      auto l = left.find(it.key());
+      if (l == left.end()) return JsonDifference{join(it.key()), std::nullopt, it.value()};
+      if (auto d = first_difference(*l, it.value(), join(it.key()))) return d;
+    }
+    for (auto it = left.begin(); it != left.end(); ++it)
+      if (!right.contains(it.key())) return JsonDifference{join(it.key()), it.value(), std::nullopt};
+    return std::nullopt;
+  }
+  if (left.is_array() && right.is_array()) {
+    const std::size_t n = std::min(left.size(), right.size());
+    for (std::size_t i = 0; i < n; ++i)
+      if (auto d = first_difference(left[i], right[i], path + "[" + std::to_string(i) + "]")) return d;
+    if (left.size() != right.size())
+      return JsonDifference{path + (path.empty() ? "" : ".") + "length", Json(left.size()), Json(right.size())};
+    return std::nullopt;
+  }
+  if (left == right) return std::nullopt;
+  return JsonDifference{path, left, right};
+}
+
+/// The value at a path produced by first_difference, if `j` has it.
+inline std::optional<Json> json_at(const Json& j, const std::string& path) {
+  const Json* cur = &j;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.') ++i;
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string::npos || !cur->is_array()) return std::nullopt;
+      const std::size_t idx = std::stoul(path.substr(i + 1, close - i - 1));
+      if (idx >= cur->size()) return std::nullopt;
+      cur = &(*cur)[idx];
+      i = close + 1;
+      continue;
+    }
+    std::size_t end = path.find_first_of(".[", i);
+    if (end == std::string::npos) end = path.size();
+    const std::string key = path.substr(i, end - i);
+    if (!cur->is_object() || !cur->contains(key)) return std::nullopt;
+    cur = &(*cur)[key];
+    i = end;
+  }
+  return *cur;
+}
+
 }  // namespace lockref
