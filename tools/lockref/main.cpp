@@ -437,7 +437,7 @@ void bind(Bound& b, CLI::App* app, std::string command, std::vector<Option> opti
       c = app->add_flag("--" + o.name)->description(help_line(o))->disable_flag_override();
     } else if (o.kind == Option::Kind::positional) {
       c = o.many ? app->add_option(o.name, b.many[o.name], help_line(o)) : app->add_option(o.name, b.one[o.name], help_line(o));
-      c->required(o.required);
+      c->required(o.required)->type_name("");
     } else {
       c = app->add_option("--" + o.name, b.one[o.name], help_line(o));
       c->type_name(o.placeholder.empty() ? "TEXT" : o.placeholder);
