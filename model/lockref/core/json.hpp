@@ -231,9 +231,27 @@ Result<T> field(const Json& j, const char* key) {
   return r;
 }
 
-/// Parses JSON text without throwing: an Error "not valid JSON (byte N)" names where the
-/// text stops being JSON and never echoes it (it may not be printable).
-inline Result<Json> parse_json(std::string_view text) {
+/// Parses JSON text from outside without throwing: an Error "not valid JSON (byte N)"
+/// names where the text stops being JSON and never echoes it (it may not be printable).
+/// Nesting deeper than max_depth is refused before parsing: copying or printing a JSON
+/// value recurses once per level, so an unbounded depth would exhaust the stack.
+inline Result<Json> parse_json(std::string_view text, std::size_t max_depth = 256) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return make_error("nested deeper than " + std::to_string(max_depth) + " levels (byte " + std::to_string(i + 1) + ")");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
