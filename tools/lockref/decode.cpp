@@ -181,7 +181,7 @@ Result<Capture> read_capture(const Args& a) {
     ss << f.rdbuf();
     raw = ss.str();
   } else if (!a.list("HEX").empty()) {
-    for (const auto& p : a.list("HEX")) raw += p + "\n";
+    for (const auto& p : a.list("HEX")) raw += p + " ";
   } else {
     std::stringstream ss;
     ss << std::cin.rdbuf();

@@ -460,8 +460,6 @@ struct Cli {
   std::list<Bound> bound;
   CLI::App* explore = nullptr;
   CLI::App* corpus = nullptr;
-  CLI::App* help = nullptr;
-  std::vector<std::string> help_topic;
 
   Bound& add(CLI::App* parent, const std::string& name, const std::string& summary, std::vector<Option> options,
              std::function<int(const Args&)> run) {
@@ -534,8 +532,8 @@ struct Cli {
       std::cout << "lockref 0.1.0\n";
       return 0;
     });
-    help = root.add_subcommand("help", "this text; `lockref help COMMAND [MACHINE]` a command's options");
-    help->add_option("COMMAND", help_topic, "command (and machine)");
+    // Listed for --help only: run() turns `lockref help WORDS` into `lockref WORDS --help`.
+    root.add_subcommand("help", "this text; `lockref help COMMAND [MACHINE]` a command's options");
   }
 };
 
@@ -545,8 +543,11 @@ CLI::App* selected(CLI::App* app) {
   return app;
 }
 
-int usage_error(CLI::App* app, const std::string& msg) {
+int usage_error(CLI::App* app, std::string msg) {
   const std::string path = command_path(app);
+  // CLI11 says "verbose was given a disallowed flag override" for --verbose=x.
+  if (auto at = msg.find(" was given a disallowed flag override"); at != std::string::npos)
+    msg = "--" + msg.substr(0, at) + " takes no value";
   std::cerr << "lockref" << (path.empty() ? "" : " " + path) << ": " << msg << "\n"
             << "Run `lockref " << (path.empty() ? "" : path + " ") << "--help` for the options.\n";
   return 2;
@@ -558,36 +559,31 @@ int run(int argc, char** argv) {
     std::cerr << cli.root.help();
     return 2;
   }
+  // `lockref help WORDS...` is `lockref WORDS... --help`.
+  std::vector<std::string> words(argv, argv + argc);
+  if (words[1] == "help") {
+    words.erase(words.begin() + 1);
+    words.push_back("--help");
+  }
+  std::vector<char*> av;
+  for (auto& w : words) av.push_back(w.data());
   try {
-    cli.root.parse(argc, argv);
+    cli.root.parse(static_cast<int>(av.size()), av.data());
   } catch (const CLI::CallForHelp&) {
+    CLI::App* at = selected(&cli.root);
+    if (auto p = extras_problem(at); !p.empty()) return usage_error(at, p);
     std::cout << cli.root.help();
     return 0;
   } catch (const CLI::CallForVersion&) {
     std::cout << "lockref 0.1.0\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    return usage_error(selected(&cli.root), e.what());
+    // An unknown word explains a missing argument better than the missing argument does.
+    CLI::App* at = selected(&cli.root);
+    if (auto p = extras_problem(at); !p.empty()) return usage_error(at, p);
+    return usage_error(at, e.what());
   }
   CLI::App* sel = selected(&cli.root);
-  if (sel == cli.help) {
-    std::vector<std::string> words{"lockref"};
-    for (const auto& w : cli.help_topic) words.push_back(w);
-    words.push_back("--help");
-    std::vector<char*> av;
-    for (auto& w : words) av.push_back(w.data());
-    Cli again;
-    try {
-      again.root.parse(static_cast<int>(av.size()), av.data());
-    } catch (const CLI::CallForHelp&) {
-      if (auto p = extras_problem(selected(&again.root)); !p.empty()) return usage_error(selected(&again.root), p);
-      std::cout << again.root.help();
-      return 0;
-    } catch (const CLI::ParseError& e) {
-      return usage_error(selected(&again.root), e.what());
-    }
-    return 0;
-  }
   for (CLI::App* a = &cli.root;; a = a->get_subcommands().front()) {
     if (auto p = extras_problem(a); !p.empty()) {
       if (a == &cli.root) return usage_error(a, "unknown command \"" + a->remaining().front() + "\"");
