@@ -99,6 +99,25 @@ Json to_json(const T& v) {
 namespace detail {
 inline std::string json_kind(const Json& j) { return j.type_name(); }
 
+/// Whether an error message starts with a member of T (or of T's elements) as a path does
+/// ("total_slots: ...", "credentials[0].tries: ...").
+template <class T>
+bool starts_with_member(const std::string& m) {
+  if constexpr (is_vector<T>::value || is_optional<T>::value) {
+    return starts_with_member<typename T::value_type>(m);
+  } else if constexpr (boost::hana::Struct<T>::value) {
+    bool yes = false;
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
+      const std::string_view n = boost::hana::to<char const*>(boost::hana::first(pair));
+      yes |= m.size() > n.size() && m.compare(0, n.size(), n) == 0 &&
+             (m[n.size()] == ':' || m[n.size()] == '.' || m[n.size()] == '[');
+    });
+    return yes;
+  } else {
+    return false;
+  }
+}
+
 template <class T>
 Result<T> struct_from_json(const Json& j, T v) {
   if (!j.is_object()) return make_error("expected object, got " + json_kind(j));
@@ -121,8 +140,9 @@ Result<T> struct_from_json(const Json& j, T v) {
     if (f == j.end()) return;
     auto r = from_json<M>(*f);
     if (!r) {
+      // Paths read as paths: "hek_metadata.total_slots: ...", "slots[2]: ...".
       const auto& m = r.error().message;
-      err = Error{std::string(name) + (m.starts_with("[") ? "" : ": ") + m};
+      err = Error{std::string(name) + (m.starts_with("[") ? "" : detail::starts_with_member<M>(m) ? "." : ": ") + m};
       return;
     }
     member = std::move(r).value();
@@ -278,13 +298,18 @@ struct JsonDifference {
 
 /// The first difference between `left` and `right`, walking objects in `right`'s key order
 /// (then keys only `left` has) and arrays by index; recursion is bounded by `right`'s depth.
-inline std::optional<JsonDifference> first_difference(const Json& left, const Json& right, const std::string& path = "") {
+/// `left_subset`: objects on the left may leave keys out (a device reports what it has).
+inline std::optional<JsonDifference> first_difference(const Json& left, const Json& right, const std::string& path = "",
+                                                      bool left_subset = false) {
   auto join = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
   if (left.is_object() && right.is_object()) {
     for (auto it = right.begin(); it != right.end(); ++it) {
       auto l = left.find(it.key());
-      if (l == left.end()) return JsonDifference{join(it.key()), std::nullopt, it.value()};
-      if (auto d = first_difference(*l, it.value(), join(it.key()))) return d;
+      if (l == left.end()) {
+        if (left_subset) continue;
+        return JsonDifference{join(it.key()), std::nullopt, it.value()};
+      }
+      if (auto d = first_difference(*l, it.value(), join(it.key()), left_subset)) return d;
     }
     for (auto it = left.begin(); it != left.end(); ++it)
       if (!right.contains(it.key())) return JsonDifference{join(it.key()), it.value(), std::nullopt};
@@ -293,7 +318,7 @@ inline std::optional<JsonDifference> first_difference(const Json& left, const Js
   if (left.is_array() && right.is_array()) {
     const std::size_t n = std::min(left.size(), right.size());
     for (std::size_t i = 0; i < n; ++i)
-      if (auto d = first_difference(left[i], right[i], path + "[" + std::to_string(i) + "]")) return d;
+      if (auto d = first_difference(left[i], right[i], path + "[" + std::to_string(i) + "]", left_subset)) return d;
     if (left.size() != right.size())
       return JsonDifference{path + (path.empty() ? "" : ".") + "length", Json(left.size()), Json(right.size())};
     return std::nullopt;

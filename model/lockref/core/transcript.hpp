@@ -5,7 +5,8 @@
 //   {"machine":"epoch","step":1,"event":{"type":...},"expect":{"status":"ok"},"state":{...}}
 // "expect" is what the device answered, "state" what it reports afterwards; both may
 // hold any subset of the model's fields (a device exposes only some of them) and only
-// the keys present are compared. Bytes are lowercase hex.
+// the keys present are compared, at any depth (objects inside a field too; arrays are
+// compared element by element and must have the model's length). Bytes are lowercase hex.
 #pragma once
 #include <algorithm>
 #include <functional>
@@ -144,7 +145,7 @@ class TranscriptChecker {
       for (auto it = ex->begin(); it != ex->end(); ++it) {
         const auto m = out.find(it.key());
         if (m == out.end()) return diverge(JsonDifference{it.key(), it.value(), std::nullopt}, st.out.rule, nullptr);
-        if (auto diff = first_difference(it.value(), *m, it.key())) return diverge(*diff, st.out.rule, nullptr);
+        if (auto diff = first_difference(it.value(), *m, it.key(), true)) return diverge(*diff, st.out.rule, nullptr);
       }
     }
     if (auto sj = j.find("state"); sj != j.end()) {
@@ -164,7 +165,7 @@ class TranscriptChecker {
         const auto m = now.find(it.key());
         if (m != now.end() && *m == it.value()) continue;
         auto diff = m == now.end() ? std::optional<JsonDifference>(JsonDifference{"state." + it.key(), it.value(), std::nullopt})
-                                   : first_difference(it.value(), *m, "state." + it.key());
+                                   : first_difference(it.value(), *m, "state." + it.key(), true);
         if (!diff) continue;
         // A refused event must leave the state unchanged: its rule is the one violated.
         const std::string rule = st.out.is_ok() ? std::string(M::view_requirement(it.key())) : st.out.rule;
