@@ -72,6 +72,24 @@ def sane(p, what):
     return p
 
 
+def statused(args, what, stdout_has):
+    """Runs a command that must exit 0, 1 or 2: 2 with "lockref CMD:" on stderr, 0 and 1
+    with one of stdout_has[status] on stdout. Returns the process, or None after a failure."""
+    p = sane(run(args, timeout=60), what)
+    if p is None:
+        return None
+    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    if p.returncode not in (0, 1, 2):
+        fail(what, f"exit {p.returncode}")
+    elif p.returncode == 2 and not err.startswith(f"lockref {args[0]}:"):
+        fail(what, f"exit 2 without a message: {err[:200]!r}")
+    elif p.returncode in stdout_has and not any(w in out for w in stdout_has[p.returncode]):
+        fail(what, f"exit {p.returncode} without any of {stdout_has[p.returncode]} on stdout")
+    else:
+        return p
+    return None
+
+
 # ---- seeds -----------------------------------------------------------------------------------
 requests, captures = [], []
 vdir = os.path.join(SRC, "vectors")
@@ -248,19 +266,11 @@ def check_case(i):
     with open(path, "wb") as f:
         f.write(b"\n".join(ls) + b"\n")
     extra = rng.choice([[], [], ["--machine", "engine-regs"], ["--slots", "6"], ["--engine", "lenient"]])
-    p = sane(run(["check", path] + extra, timeout=60), f"check t{i}")
+    p = statused(["check", path] + extra, f"check t{i}", {0: ("conform",), 1: ("DIVERGENCE", "DEVIATION")})
     if p is None:
         return
-    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    if p.returncode not in (0, 1, 2):
-        fail(f"check t{i}", f"exit {p.returncode}")
-    elif p.returncode == 0 and "conform" not in out:
-        fail(f"check t{i}", "exit 0 without 'conform'")
-    elif p.returncode == 1 and "DIVERGENCE" not in out and "DEVIATION" not in out:
-        fail(f"check t{i}", "exit 1 without a divergence report")
-    elif p.returncode == 2 and not err.startswith("lockref check:"):
-        fail(f"check t{i}", f"exit 2 without a message: {err[:200]!r}")
-    elif broken and p.returncode != 2 and not extra and "DIVERGENCE" not in out and "DEVIATION" not in out:
+    out = p.stdout.decode("utf-8", "replace")
+    if broken and p.returncode != 2 and not extra and "DIVERGENCE" not in out and "DEVIATION" not in out:
         fail(f"check t{i}", f"a line is not a JSON object, but exit {p.returncode}")
     if i % 5 == 0:  # the verdict does not depend on options that do not define the model
         for flag in ("--verbose", "--quiet"):
@@ -320,17 +330,11 @@ def decode_case(i):
             f.write(data)
     if rng.random() < 0.2:
         args += ["--as", rng.choice(["compacket", "sp3", "ttlv", "tokens", "level0"])]
-    p = sane(run(args, timeout=60), f"decode c{i} {args[1:3]}")
+    p = statused(args, f"decode c{i} {args[1:3]}", {1: ("error:",)})
     if p is None:
         return
-    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    if p.returncode not in (0, 1, 2):
-        fail(f"decode c{i}", f"exit {p.returncode}")
-    elif p.returncode == 1 and "error:" not in out:
-        fail(f"decode c{i}", "exit 1 without an error line")
-    elif p.returncode == 2 and not err.startswith("lockref decode:"):
-        fail(f"decode c{i}", f"exit 2 without a message: {err[:200]!r}")
-    elif len(out) > 200 * len(b) + 10000:
+    out = p.stdout.decode("utf-8", "replace")
+    if len(out) > 200 * len(b) + 10000:
         fail(f"decode c{i}", f"{len(out)} bytes of output for {len(b)} bytes of input")
 
 
