@@ -157,7 +157,7 @@ done
 run "7: help explore epoch"                 0 '--slots N +HEK fuse slots'          "$L" help explore epoch
 run "7: check --help documents --quiet"   0 '--quiet  '    "$L" check --help
 run "7: check --help documents --verbose" 0 '--verbose  '  "$L" check --help
-run "7: decode --help documents --as"      0 '--as FORMAT'  "$L" decode --help
+run "7: decode --help documents --as"      0 '--as auto\|compacket\|'  "$L" decode --help
 run "7: decode --help documents --file"    0 '--file FILE'  "$L" decode --help
 run "7: vectors --check is no option"       2 'lockref vectors: unknown option --check' "$L" vectors --check
 run "7: vectors /nonexistent.json"          2 '/nonexistent.json: cannot read: no such file' "$L" vectors /nonexistent.json

@@ -194,7 +194,28 @@ Result<Capture> read_capture(const Args& a) {
   return parse_text(raw);
 }
 
+/// The format a format's own option selects ("" if none); an error if two formats are.
+Result<std::pair<std::string, std::string>> chosen_by_option(const Args& a) {
+  std::pair<std::string, std::string> got;
+  for (const auto& [n, f] : decode_formats())
+    for (const auto& o : f.options)
+      if (a.has(o.name) && got.first != n) {
+        if (!got.first.empty())
+          return make_error("--" + got.second + " (" + got.first + ") and --" + o.name + " (" + n + ") select two formats");
+        got = {n, o.name};
+      }
+  if (!got.first.empty() && a.text("as") != "auto" && a.text("as") != got.first)
+    return make_error("--as " + a.text("as") + " and --" + got.second + " (a " + got.first + " option) disagree");
+  return got;
+}
+
 int cmd_decode(const Args& a) {
+  auto by_option = chosen_by_option(a);
+  if (!by_option) {
+    std::cerr << "lockref decode: " << by_option.error().message << "\n";
+    return 2;
+  }
+  const std::string chosen = by_option->first, chosen_by = by_option->second;
   if (a.flag("list")) {
     for (const auto& [n, f] : decode_formats()) std::cout << n << std::string(n.size() < 12 ? 12 - n.size() : 1, ' ') << f.summary << "\n";
     return 0;
@@ -214,14 +235,11 @@ int cmd_decode(const Args& a) {
   }
   const ByteView b(c->bytes);
   std::string as = a.text("as");
-  if (as != "auto" && !decode_formats().count(as)) {
-    std::string names = "auto";
-    for (const auto& [n, f] : decode_formats()) names += ", " + n;
-    std::cerr << "lockref decode: --as: expected " << names << ", got \"" << as.substr(0, 40) << "\"\n";
-    return 2;
-  }
   std::cout << "input:  " << c->how << ", " << b.size() << " byte(s)\n";
-  if (as == "auto") {
+  if (!chosen.empty()) {
+    as = chosen;
+    std::cout << "format: " << as << " (--" << chosen_by << ")\n";
+  } else if (as == "auto") {
     std::vector<std::pair<Evidence, std::string>> ranked;
     for (const auto& [n, f] : decode_formats()) ranked.emplace_back(f.evidence(b), n);
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) { return x.first.score > y.first.score; });
@@ -242,7 +260,7 @@ int cmd_decode(const Args& a) {
   }
   const auto& f = decode_formats().at(as);
   std::ostringstream os;
-  const Status st = f.print(os, b);
+  const Status st = f.print(os, b, a);
   std::cout << os.str();
   if (!st) {
     std::cout << "error: " << st.error().message << "\n";
@@ -251,16 +269,30 @@ int cmd_decode(const Args& a) {
   return 0;
 }
 
-// --as is validated here, not declared as a choice: the formats register from other files,
-// in an order static initialisation does not fix.
+/// --as and every format's own options: asked for when the parser is built, after every
+/// file has registered its formats.
+std::vector<Option> format_options() {
+  std::vector<std::string> names{"auto"};
+  std::vector<Option> out;
+  for (const auto& [n, f] : decode_formats()) {
+    names.push_back(n);
+    for (const auto& o : f.options) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const Option& x) { return x.name == o.name; });
+      if (same == out.end()) out.push_back(o);
+      else same->help += "; " + n + ": " + o.help;
+    }
+  }
+  out.insert(out.begin(), opt::choice("as", "the format (auto: the strongest structural evidence; --list describes them)", names, "auto"));
+  return out;
+}
+
 LOCKREF_REGISTER(Command{
     "decode", "pretty-print a captured payload (ComPacket, Level 0, TTLV, tokens, ...)",
     {opt::args("HEX", "the capture as hex text or a dump (default: --file, else standard input)"),
      opt::text("file", "read the capture from FILE: binary, hex text, xxd, hexdump -C or an offset-column dump", "FILE"),
-     opt::text("as", "the format: auto (the strongest structural evidence) or one that --list shows", "FORMAT", "auto"),
      opt::flag("binary", "the file or standard input is raw bytes, even if it looks like text"),
      opt::flag("list", "list the formats")},
-    cmd_decode});
+    cmd_decode, format_options});
 
 }  // namespace
 }  // namespace lockref::cli

@@ -526,7 +526,9 @@ struct Cli {
     inv.app->footer("Exit status: 0 no problem, 1 a problem, 2 the catalogue cannot be read.");
     for (const auto& [n, c] : commands()) {
       const auto& cmd = c;
-      add(&root, n, c.summary, c.options, [&cmd](const Args& a) { return cmd.run(a); }).app->footer(kExitStatuses);
+      add(&root, n, c.summary, c.late_options ? merged(c.options, c.late_options()) : c.options,
+          [&cmd](const Args& a) { return cmd.run(a); })
+          .app->footer(kExitStatuses);
     }
     add(&root, "version", "print the version", {}, [](const Args&) {
       std::cout << "lockref 0.1.0\n";

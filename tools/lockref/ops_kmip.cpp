@@ -127,7 +127,7 @@ Evidence ttlv_evidence(ByteView b) {
   return e;
 }
 
-Status print_ttlv_format(std::ostream& os, ByteView b) {
+Status print_ttlv_format(std::ostream& os, ByteView b, const Args&) {
   auto t = print_ttlv(b, 0);
   if (!t) return t.error();
   os << *t;

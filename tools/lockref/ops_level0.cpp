@@ -262,6 +262,6 @@ Evidence level0_evidence(ByteView b) {
 }  // namespace
 
 LOCKREF_REGISTER(DecodeFormat{"level0", "(Namespace) Level 0 Discovery response with typed features (KPIO AN §3.3.2)",
-                              level0_evidence, print_level0});
+                              level0_evidence, [](std::ostream& os, ByteView b, const Args&) { return print_level0(os, b); }});
 
 }  // namespace lockref::cli

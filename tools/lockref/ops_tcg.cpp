@@ -356,12 +356,14 @@ Evidence tokens_evidence(ByteView b) {
 }
 
 LOCKREF_REGISTER(DecodeFormat{"compacket", "TCG ComPacket with Packets and Subpackets of tokens (SP 0x01/0x02, KPIO AN §3.3.1)",
-                              [](ByteView b) { return compacket_evidence(b, false); }, print_compacket});
+                              [](ByteView b) { return compacket_evidence(b, false); },
+                              [](std::ostream& os, ByteView b, const Args&) { return print_compacket(os, b); }});
 LOCKREF_REGISTER(DecodeFormat{"sp3", "ComPacket carrying KMIP TTLV (Security Protocol 0x03, KPIO AN §3.4)",
-                              [](ByteView b) { return compacket_evidence(b, true); }, print_sp3});
+                              [](ByteView b) { return compacket_evidence(b, true); },
+                              [](std::ostream& os, ByteView b, const Args&) { return print_sp3(os, b); }});
 LOCKREF_REGISTER(DecodeFormat{"tokens", "a bare TCG token stream (method calls, results, values; KPIO AN §3.3)",
                               tokens_evidence,
-                              [](std::ostream& os, ByteView b) { return print_tokens(os, b, 0, 0); }});
+                              [](std::ostream& os, ByteView b, const Args&) { return print_tokens(os, b, 0, 0); }});
 
 }  // namespace
 }  // namespace lockref::cli

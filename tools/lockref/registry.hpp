@@ -163,6 +163,9 @@ struct Command {
   std::string summary;
   std::vector<Option> options;
   std::function<int(const Args&)> run;
+  /// More options known only once every file has registered (decode: its formats' options
+  /// and the --as choices), asked for when the parser is built.
+  std::function<std::vector<Option>()> late_options = {};
 };
 
 /// How much some bytes look like one format, and why (`lockref decode` in auto mode).
@@ -176,17 +179,21 @@ struct Evidence {
 
 /// One capture format of `lockref decode`. To add one (a KMB mailbox request, a CMS
 /// package, ...), register it from your ops_<domain>.cpp:
-///   LOCKREF_REGISTER(DecodeFormat{"kmb-request", "OCP L.O.C.K. KMB mailbox request (Table ...)",
-///                                 kmb_request_evidence, print_kmb_request});
+///   LOCKREF_REGISTER(DecodeFormat{"kmb", "OCP L.O.C.K. KMB mailbox request or response (Tables ...)",
+///                                 kmb_evidence, print_kmb,
+///                                 {opt::text("cmd", "the mailbox command", "CMD")}});
 /// print writes a readable dump, one line per field with its byte offset, and returns the
 /// first problem (Error naming the byte offset) if the bytes are malformed: the command
 /// prints what it could and exits 1. It must cost time and memory linear in the input
-/// (bound any nesting, as tcg::max_depth does).
+/// (bound any nesting, as tcg::max_depth does). `options` become options of `lockref
+/// decode` (print reads them from Args); giving one selects the format, as --as would.
+/// Option names are shared by all formats: two formats declaring "cmd" get one --cmd.
 struct DecodeFormat {
   std::string name;     // --as NAME
-  std::string summary;  // one line for --help
+  std::string summary;  // one line for --help and --list
   std::function<Evidence(ByteView)> evidence;
-  std::function<Status(std::ostream&, ByteView)> print;
+  std::function<Status(std::ostream&, ByteView, const Args&)> print;
+  std::vector<Option> options = {};
 };
 
 std::map<std::string, EvalOp>& eval_ops();
