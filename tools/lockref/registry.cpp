@@ -79,6 +79,7 @@ std::string option_value_problem(const Option& o, const std::string& value) {
     if (std::find(o.choices.begin(), o.choices.end(), value) == o.choices.end())
       return "expected " + or_list(o.choices) + ", got " + shown(value);
   }
+  if (o.validate && o.kind != Option::Kind::flag) return o.validate(value);
   return "";
 }
 

@@ -68,6 +68,9 @@ struct Option {
   std::string placeholder;           // --help's value name ("N", "FILE"); derived if empty
   bool many = false;                 // positional: any number of words
   bool required = false;             // positional: at least one word
+  /// A domain's own check of a value ("" if fine, else why not), after the range/choices:
+  /// e.g. a KMB command given by name or code. A refused value is exit 2 naming the option.
+  std::function<std::string(const std::string&)> validate = {};
 };
 
 /// Checks a value against its declaration: "" if fine, else why not (without the option
