@@ -128,7 +128,10 @@ small=$(maxrss "$L" check "$T/s.jsonl"); large=$(maxrss "$L" check "$T/l.jsonl")
 [ $((large - small)) -lt 5000 ] && ok "6: check memory flat (${small} KB, ${large} KB)" || bad "6: check memory grows: ${small} -> ${large} KB"
 run "6: explore opal --firmware SE4SA530 --max-states 1000" 0 'reachable states: 1000 \(stopped at --max-states\)' \
   "$L" explore opal --firmware SE4SA530 --max-states 1000
-run "6: ... reports the truncation"         0 'TRUNCATED: stopped at --max-states 1000' "$L" explore opal --firmware SE4SA530 --max-states 1000
+run "6: ... reports the truncation"         0 'TRUNCATED: --max-states 1000 reached' "$L" explore opal --firmware SE4SA530 --max-states 1000
+# Without --max-states the search is bounded by memory (--max-memory; default half the machine's).
+run "6: explore opal --firmware SE4SA530 stops at --max-memory" 0 'TRUNCATED: --max-memory 33554432 bytes reached' \
+  bash -c "ulimit -v 4000000; exec timeout 300 '$L' explore opal --firmware SE4SA530 --max-memory 32M --threads 1"
 run "6: every machine honours --max-states" 0 'reachable states: +50 ' "$L" explore engine --max-states 50
 "$L" corpus epoch --count 3000 --out "$T/p.jsonl" 2> "$T/p.err"
 [ "$(cat "$T/p.err")" = "wrote 3000 steps to $T/p.jsonl" ] && ok "6: no progress line when stderr is not a terminal" || bad "6: stderr: $(head -c 200 "$T/p.err")"

@@ -25,9 +25,18 @@
 // --profile is given; then the options applied over the header's profile, and if that
 // differs from the header's profile the check stops with exit 2 naming the first field
 // that differs (the options never silently override a header, nor the reverse).
+//
+// `explore` takes the search options every machine shares (explore_common() in main.cpp):
+// --max-states, --max-memory, --threads, --states, --symmetry, --counterexample FILE and
+// --dot FILE; explore_options() turns them into the explorer's ExploreOptions and
+// finish_explore() prints the common tail of the report.
 #pragma once
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -94,35 +103,112 @@ Result<typename M::Profile> resolve_check_profile(const Args& a, const std::vect
   return p;
 }
 
-/// Explores with --max-states and a progress line on a terminal.
-template <lockref::StateMachine M>
-Exploration<M> explore_with_progress(const Args& a, const typename M::Profile& p) {
-  Progress prog("explore " + std::string(M::name));
-  return explore<M>(p, static_cast<std::size_t>(a.uint("max-states")), [&](const ExploreProgress& e) {
-    prog.update(e.states, "states, " + std::to_string(e.transitions) + " events tried");
-  });
+/// Half the machine's memory: the default --max-memory, so a search that outgrows the
+/// machine stops with a report instead of being killed.
+inline std::uint64_t default_max_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) / 2 : (4ull << 30);
 }
 
-/// The end of every explore report: time, the truncation, the first invariant violations
-/// (exit 1) or "all invariants hold" (exit 0). `time_label` keeps the caller's alignment.
+inline std::string human_bytes(double b) {
+  char buf[32];
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) b /= 1024, ++u;
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+  return buf;
+}
+
+/// The search options every `explore` shares, as declared in explore_common() (the values
+/// are already checked against their declarations): --max-states N (0: no bound),
+/// --max-memory SIZE (default half the machine's memory), --threads N (default: every
+/// core), --states fingerprints|full, --symmetry on|off (machines that declare one). A
+/// progress line on standard error when it is a terminal.
 template <lockref::StateMachine M>
-int finish_explore(const Args& a, const typename M::Profile& p, const Exploration<M>& ex, double ms,
-                   const char* time_label) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f ms", ms);
-  std::cout << time_label << buf << "\n";
+Result<ExploreOptions> explore_options(const Args& a) {
+  ExploreOptions o;
+  o.max_states = static_cast<std::size_t>(a.uint("max-states"));
+  o.max_memory = static_cast<std::size_t>(a.has("max-memory") ? size_bytes(a.text("max-memory")).value_or(0) : default_max_memory());
+  o.threads = a.has("threads") ? static_cast<unsigned>(a.uint("threads")) : std::max(1u, std::thread::hardware_concurrency());
+  o.full_states = a.text("states") == "full";
+  o.symmetry = a.text("symmetry") == "on" && HasSymmetry<M>;
+  if (isatty(STDERR_FILENO)) {
+    o.progress = [](const ExploreProgress& pr) {
+      char line[160];
+      std::snprintf(line, sizeof line, "\r  explore: %zu states  %.0f states/s  frontier %zu  level %zu  %s\033[K",
+                    pr.states, pr.seconds > 0 ? double(pr.states) / pr.seconds : 0.0, pr.frontier, pr.level,
+                    human_bytes(double(pr.memory)).c_str());
+      std::cerr << line << std::flush;
+    };
+  }
+  return o;
+}
+
+/// Writes the shortest counterexample to `path` as a transcript `lockref check` replays.
+template <lockref::StateMachine M>
+Status write_counterexample(const typename M::Profile& p, const Exploration<M>& ex, std::size_t id,
+                            const std::string& path) {
+  auto t = trace_to<M>(p, ex, id);
+  if (!t) return t.error();
+  std::ofstream f(path);
+  if (!f) return make_error("cannot write " + path);
+  f << transcript_header<M>(p).dump() << "\n";
+  for (std::size_t i = 0; i < t->events.size(); ++i)
+    f << transcript_step<M>(p, i + 1, t->events[i], M::step(p, t->states[i], t->events[i])).dump() << "\n";
+  if (!f) return make_error("cannot write " + path);
+  return ok_status();
+}
+
+/// The end of every explore report: depth, memory, time, a truncation report, the first
+/// invariant violations with a shortest counterexample (exit 1) or "all invariants hold"
+/// (exit 0). `label` pads a field name to the caller's column.
+template <lockref::StateMachine M>
+int finish_explore(const typename M::Profile& p, const Exploration<M>& ex, double ms, const Args& a,
+                   const ExploreOptions& o, std::size_t column) {
+  if (o.progress) std::cerr << "\r\033[K" << std::flush;
+  auto label = [&](const std::string& l) { return "  " + l + ":" + std::string(column >= l.size() ? column - l.size() + 1 : 1, ' '); };
+  char buf[200];
+  std::cout << label("depth") << ex.levels << " BFS levels\n";
+  if (ex.full_states) {
+    std::snprintf(buf, sizeof buf, "%s peak, %.1f bytes per state (whole states; no collision possible)",
+                  human_bytes(double(ex.memory_peak)).c_str(), ex.bytes_per_state());
+  } else {
+    std::snprintf(buf, sizeof buf, "%s peak, %.1f bytes per state (64-bit fingerprints; collision probability < %.1e)",
+                  human_bytes(double(ex.memory_peak)).c_str(), ex.bytes_per_state(),
+                  std::max(ex.collision_probability(), 1e-19));
+  }
+  std::cout << label("memory") << buf << "\n";
+  std::snprintf(buf, sizeof buf, "%.1f ms (%.0f states/s, %u thread%s)", ms, ms > 0 ? double(ex.size()) / ms * 1000 : 0.0,
+                o.threads, o.threads == 1 ? "" : "s");
+  std::cout << label("time") << buf << "\n";
   if (ex.truncated)
-    std::cout << "  TRUNCATED: stopped at --max-states " << a.uint("max-states") << "; states beyond it were not visited\n";
-  if (!ex.violations.empty()) {
-    std::cout << "INVARIANT VIOLATIONS: " << ex.violations.size() << "\n";
+    std::cout << "  TRUNCATED: " << ex.truncation << " at depth " << ex.levels << "; not every state was visited\n"
+              << "    (raise the bound, or give --max-memory/--max-states; invariants held on the states visited: "
+              << (ex.violation_count ? "no" : "yes") << ")\n";
+  if (ex.violation_count) {
+    std::cout << "INVARIANT VIOLATIONS: " << ex.violation_count << "\n";
     for (std::size_t i = 0; i < ex.violations.size() && i < 10; ++i) {
       const auto& v = ex.violations[i];
-      std::cout << "  " << v.invariant << " [" << v.requirement << "] fails in state "
-                << state_json<M>(p, ex.states[v.state]).dump() << "\n";
+      std::string state = "#" + std::to_string(v.state);
+      if (auto t = trace_to<M>(p, ex, v.state)) state = state_json<M>(p, t->states.back()).dump();
+      std::cout << "  " << v.invariant << " [" << v.requirement << "] fails in state " << state << "\n";
+    }
+    const auto first = ex.violations.front().state;
+    auto t = trace_to<M>(p, ex, first);
+    if (t) std::cout << "  shortest counterexample: " << t->events.size() << " steps";
+    if (a.has("counterexample")) {
+      if (auto w = write_counterexample<M>(p, ex, first, a.text("counterexample")); !w) {
+        std::cerr << "lockref explore: counterexample: " << w.error().message << "\n";
+        return 2;
+      }
+      std::cout << ", written to " << a.text("counterexample") << " (replay: lockref check " << a.text("counterexample")
+                << ")\n";
+    } else {
+      std::cout << " (write it as a transcript with --counterexample FILE)\n";
     }
     return 1;
   }
-  std::cout << (ex.truncated ? "all invariants hold in the " + std::to_string(ex.states.size()) +
+  std::cout << (ex.truncated ? "all invariants hold in the " + std::to_string(ex.size()) +
                                    " states visited (not every reachable state)\n"
                              : std::string("all invariants hold\n"));
   return 0;
@@ -134,24 +220,32 @@ bool write_dot(const Args& a, const std::string& option, const std::string& text
 template <lockref::StateMachine M>
 int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
-  if (!p) {
-    std::cerr << "lockref explore " << M::name << ": " << p.error().message << "\n";
+  auto o = explore_options<M>(a);
+  if (!p || !o) {
+    std::cerr << "lockref explore " << M::name << ": " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
+  o.value().keep_states = o.value().keep_edges = a.has("dot");
   const auto t0 = std::chrono::steady_clock::now();
-  auto ex = explore_with_progress<M>(a, *p);
+  auto ex = explore<M>(*p, *o);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << M::name << " " << to_json(*p).dump() << "\n"
-            << "  reachable states: " << ex.states.size() << (ex.truncated ? " (stopped at --max-states)" : "") << "\n"
+            << "  reachable states: " << ex.size()
+            << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string());
+  if constexpr (HasSymmetry<M>) {
+    if (ex.symmetric) std::cout << " (symmetry-reduced: " << M::symmetry_note(*p) << "; --symmetry off counts every state)";
+  }
+  std::cout << "\n"
             << "  events tried:     " << ex.transitions << " (" << ex.rejected << " rejected by a rule)\n"
-            << "  state changes:    " << ex.edges.size() << "\n"
+            << "  state changes:    " << ex.changes << "\n"
             << "  invariants:       " << M::invariants().size() << " checked on every state\n";
   if (a.has("dot")) {
     if (!write_dot(a, "dot", to_dot<M>(*p, ex, M::name))) return 2;
     std::cout << "  diagram:          " << a.text("dot") << " (Graphviz; render with: dot -Tsvg " << a.text("dot")
               << " -o " << M::name << ".svg)\n";
   }
-  return finish_explore<M>(a, *p, ex, ms, "  time:             ");
+  return finish_explore<M>(*p, ex, ms, a, *o, 16);
 }
 
 /// Where a corpus goes (--out FILE, else standard output) with its --seed and --count.

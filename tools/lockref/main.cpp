@@ -33,9 +33,22 @@ constexpr const char* kExitStatuses =
 // ---- the built-in commands' options -----------------------------------------------------
 
 std::vector<Option> explore_common() {
+  Option memory = opt::text("max-memory",
+                            "stop, with a truncation report, before the search's tables pass SIZE (4G, 512M, 1000000; "
+                            "default: half the machine's memory)",
+                            "SIZE");
+  memory.validate = size_problem;
   return {opt::text("dot", "write the state graph as Graphviz to FILE", "FILE"),
-          opt::number("max-states", "stop after this many states, with a truncation report", 1,
-                      std::numeric_limits<std::uint64_t>::max(), 200000)};
+          opt::number("max-states", "stop after this many states, with a truncation report (0: no bound)", 0,
+                      std::numeric_limits<std::uint64_t>::max(), 0),
+          memory,
+          opt::number("threads", "workers expanding the frontier (default: every core; same result for any count)", 1, 256),
+          opt::choice("states", "the visited set: 64-bit fingerprints, or whole states (no collision possible)",
+                      {"fingerprints", "full"}, "fingerprints"),
+          opt::choice("symmetry", "store one state per symmetry class (machines that declare one: Opal Users)", {"on", "off"},
+                      "on"),
+          opt::text("counterexample", "on a violation, write the shortest counterexample as a transcript to FILE",
+                    "FILE")};
 }
 std::vector<Option> corpus_common() {
   return {opt::number("seed", "seed of the random walk (the same seed gives the same corpus)", 0,

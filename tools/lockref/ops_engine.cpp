@@ -229,12 +229,15 @@ int explore_engine(const Args& a) {
   if (p) {
     if (auto v = ee::Machine::validate(*p); !v) p = v.error();
   }
-  if (!p) {
-    std::cerr << "lockref explore engine: " << p.error().message << "\n";
+  auto o = explore_options<ee::Machine>(a);
+  if (!p || !o) {
+    std::cerr << "lockref explore engine: " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
+  o.value().keep_states = true;  // the Figure 34 view is computed from every state
+  o.value().keep_edges = a.has("full-dot");
   const auto t0 = std::chrono::steady_clock::now();
-  auto ex = explore_with_progress<ee::Machine>(a, *p);
+  auto ex = explore<ee::Machine>(*p, *o);
   // Quotient by Figure 34's view; edges re-derived per event so they can be labelled.
   std::map<std::string, std::size_t> node;
   std::vector<std::string> names;
@@ -258,9 +261,11 @@ int explore_engine(const Args& a) {
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << "engine " << to_json(*p).dump() << "\n"
-            << "  reachable states:      " << ex.states.size() << " (key cache bounded to " << p->capacity << ")"
-            << (ex.truncated ? " (stopped at --max-states)" : "") << "\n"
+            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")"
+            << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string())
+            << "\n"
             << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"
             << "  distinct CTRL values:  " << ctrl_values.size() << "\n"
             << "  Figure 34 view:        " << names.size() << " nodes, " << edges.size() << " edges\n"
@@ -283,7 +288,7 @@ int explore_engine(const Args& a) {
               << a.text("dot") << " -o engine.svg)\n";
   }
   if (a.has("full-dot") && !write_dot(a, "full-dot", to_dot<ee::Machine>(*p, ex, "engine"))) return 2;
-  return finish_explore<ee::Machine>(a, *p, ex, ms, "  time:                  ");
+  return finish_explore<ee::Machine>(*p, ex, ms, a, *o, 21);
 }
 
 MachineTool engine_tool() {
@@ -306,8 +311,11 @@ MachineTool system_tool() {
   // --max-states and says so.
   auto opts = engine_options;
   opts.push_back(kmb_ctrl_option);
-  return make_machine_tool<ee::sys::System>("KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
-                                            opts, system_profile_opts);
+  auto t = make_machine_tool<ee::sys::System>("KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
+                                              opts, system_profile_opts);
+  t.explore_options = {opt::number("max-states", "stop after this many states, with a truncation report (0: no bound)", 0,
+                                   std::numeric_limits<std::uint64_t>::max(), 200000)};
+  return t;
 }
 LOCKREF_REGISTER(system_tool());
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,35 @@ std::string option_value_problem(const Option& o, const std::string& value) {
   }
   if (o.validate && o.kind != Option::Kind::flag) return o.validate(value);
   return "";
+}
+
+// A size such as 4G, 512M, 64k or 1000000 in bytes (K/M/G/T are powers of 1024; a trailing
+/// B or iB is allowed); nullopt if `s` is not one or is above 2^60 bytes.
+std::optional<std::uint64_t> size_bytes(const std::string& s) {
+  std::string t = s;
+  for (const char* suf : {"iB", "ib", "B", "b"})
+    if (t.size() > std::strlen(suf) && t.ends_with(suf)) {
+      t.resize(t.size() - std::strlen(suf));
+      break;
+    }
+  unsigned shift = 0;
+  switch (t.empty() ? '0' : t.back()) {
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    case 't': case 'T': shift = 40; break;
+    default: break;
+  }
+  if (shift) t.pop_back();
+  if (t.empty() || t.size() > 19 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const std::uint64_t v = std::stoull(t);
+  if (v > (std::uint64_t{1} << (60 - shift))) return std::nullopt;
+  return v << shift;
+}
+
+/// Why `s` is not a size size_bytes() accepts ("" if it is one), for --max-memory's check.
+std::string size_problem(const std::string& s) {
+  return size_bytes(s) ? std::string() : "expected a size such as 4G, 512M or 1000000, got \"" + s.substr(0, 60) + "\"";
 }
 
 namespace opt {
@@ -266,10 +296,19 @@ std::string shorten(const std::string& s, std::size_t n) {
 }  // namespace
 
 void print_divergence(std::ostream& os, const std::string& source, const Divergence& d, bool verbose) {
-  os << source << ":" << d.line << ": DIVERGENCE at step " << d.step << "\n"
-     << "  " << d.field << ": device " << shorten(d.device, 300) << ", model " << shorten(d.model, 300) << "\n";
-  if (!d.before_value.empty()) os << "  before the step: " << shorten(d.before_value, 300) << "\n";
-  os << "  event:  " << (verbose ? d.event : shorten(d.event, 200)) << "\n";
+  if (!d.invariant.empty()) {
+    // The device agreed with the model, but the state the model reached breaks an invariant
+    // (a counterexample from `lockref explore --counterexample`).
+    os << source << ":" << d.line << ": INVARIANT VIOLATED after step " << d.step << "\n"
+       << "  " << d.invariant << " does not hold\n"
+       << "  event:  " << (verbose ? d.event : shorten(d.event, 200)) << "\n"
+       << "  after:  " << (verbose ? d.after : shorten(d.after, 300)) << "\n";
+  } else {
+    os << source << ":" << d.line << ": DIVERGENCE at step " << d.step << "\n"
+       << "  " << d.field << ": device " << shorten(d.device, 300) << ", model " << shorten(d.model, 300) << "\n";
+    if (!d.before_value.empty()) os << "  before the step: " << shorten(d.before_value, 300) << "\n";
+    os << "  event:  " << (verbose ? d.event : shorten(d.event, 200)) << "\n";
+  }
   if (!d.rule.empty()) {
     os << "  violates " << d.rule;
     if (auto r = find_requirement(d.rule)) {

@@ -77,6 +77,12 @@ struct Option {
 /// name; the caller prefixes "--name: "). Numbers are plain decimal, 0..2^64-1.
 std::string option_value_problem(const Option& o, const std::string& value);
 
+/// A size such as 4G, 512M, 64k or 1000000 in bytes (K/M/G/T are powers of 1024; a trailing
+/// B or iB is allowed); nullopt if `s` is not one or is above 2^60 bytes.
+std::optional<std::uint64_t> size_bytes(const std::string& s);
+/// Why `s` is not a size size_bytes() accepts ("" if it is one): an Option::validate.
+std::string size_problem(const std::string& s);
+
 namespace opt {
 /// --NAME, no value.
 Option flag(std::string name, std::string help);

@@ -7,6 +7,9 @@
 // hold any subset of the model's fields (a device exposes only some of them) and only
 // the keys present are compared, at any depth (objects inside a field too; arrays are
 // compared element by element and must have the model's length). Bytes are lowercase hex.
+// After each step the machine's invariants are checked on the model's state, so a
+// counterexample written by `lockref explore --counterexample` replays to the requirement
+// it breaks.
 #pragma once
 #include <algorithm>
 #include <functional>
@@ -20,6 +23,23 @@
 
 namespace lockref {
 
+/// A transcript's header line: the machine and its profile.
+template <StateMachine M>
+Json transcript_header(const typename M::Profile& p) {
+  return Json{{"machine", std::string(M::name)}, {"profile", to_json(p)}};
+}
+
+/// One transcript line: step n, its event, the model's answer and the state after it.
+template <StateMachine M>
+Json transcript_step(const typename M::Profile& p, std::uint64_t n, const typename M::Event& e,
+                     const Step<typename M::State, typename M::Output>& st) {
+  return Json{{"machine", std::string(M::name)},
+              {"step", n},
+              {"event", to_json(e)},
+              {"expect", to_json(st.out)},
+              {"state", state_json<M>(p, st.next)}};
+}
+
 /// Generates a corpus one line at a time: a header line, then `count` steps of a seeded
 /// random walk that mixes accepted and rejected events (accepted ones are preferred 3:1, so
 /// walks get deep into the lifecycle). Each line goes to `emit(const Json&)` as soon as it
@@ -27,7 +47,9 @@ namespace lockref {
 /// the output failed). Returns whether every line was emitted.
 template <StateMachine M, class Emit>
 bool generate_corpus(const typename M::Profile& p, std::uint64_t seed, std::uint64_t count, Emit&& emit) {
-  if (!emit(Json{{"machine", std::string(M::name)}, {"profile", to_json(p)}, {"seed", seed}})) return false;
+  Json header = transcript_header<M>(p);
+  header["seed"] = seed;
+  if (!emit(std::move(header))) return false;
   SplitMix64 rng{seed};
   auto s = M::initial(p);
   std::vector<std::size_t> good, bad;
@@ -40,12 +62,7 @@ bool generate_corpus(const typename M::Profile& p, std::uint64_t seed, std::uint
     const auto& pool = (!good.empty() && (bad.empty() || rng.below(4) != 0)) ? good : bad;
     const auto& e = cands[pool[rng.below(pool.size())]];
     auto st = M::step(p, s, e);
-    if (!emit(Json{{"machine", std::string(M::name)},
-                   {"step", n},
-                   {"event", to_json(e)},
-                   {"expect", to_json(st.out)},
-                   {"state", state_json<M>(p, st.next)}}))
-      return false;
+    if (!emit(transcript_step<M>(p, n, e, st))) return false;
     s = std::move(st.next);
   }
   return true;
@@ -72,6 +89,11 @@ struct Divergence {
   std::string rule;          // requirement id violated
   std::string before;        // the model's whole state before the step (JSON)
   std::string before_value;  // the model's value at `field` before the step (JSON; "" if none)
+  /// Set when the device agrees with the model but the model's state after the step
+  /// breaks one of the machine's invariants (a counterexample from `lockref explore`):
+  /// the invariant's check name; `after` is that state.
+  std::string invariant;
+  std::string after;
 };
 
 struct CheckReport {
@@ -125,7 +147,7 @@ class TranscriptChecker {
     if (!ev) return make_error(at + ev.error().message);
     auto st = M::step(profile_, s_, *ev);
     ++rep_.steps;
-    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", "", "", ""};
+    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", "", "", "", "", ""};
     auto diverge = [&](const JsonDifference& diff, std::string rule, const Json* before) {
       auto show = [](const std::optional<Json>& v) { return v ? v->dump() : std::string("(absent)"); };
       d.field = diff.path;
@@ -172,6 +194,17 @@ class TranscriptChecker {
         const Json before = state_json<M>(profile_, s_);
         return diverge(*diff, rule, &before);
       }
+    }
+    // The device agreed; the model's own invariants must hold in the state it reached.
+    for (const auto& inv : M::invariants()) {
+      if (inv.holds(profile_, st.next)) continue;
+      d.field = "invariant";
+      d.invariant = std::string(inv.id);
+      d.rule = std::string(inv.requirement);
+      d.before = to_json(s_).dump();
+      d.after = state_json<M>(profile_, st.next).dump();
+      rep_.divergence = d;
+      return ok_status();
     }
     s_ = std::move(st.next);
     return ok_status();
