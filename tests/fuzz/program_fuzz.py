@@ -9,12 +9,13 @@ runs in the asan preset:
     another type, a huge or negative number, non-ASCII or non-hex text, deep nesting, a
     missing or unknown field) or byte-wise (flips, NUL, invalid UTF-8, truncation), a few
     thousand lines through a few long-lived `lockref eval` processes;
-  * transcripts: tools/examples/*.jsonl and corpora of epoch, opal and engine-regs, one
+  * transcripts: tools/examples/*.jsonl and corpora of epoch, opal, engine, engine-regs, kmb and drive, one
     mutation each (a line dropped, duplicated, broken, a value changed), through `lockref
     check`, some also with --verbose/--quiet (the verdict must not change);
-  * captures: every hex capture in the TCG, KMIP and Level 0 vectors, mutated (bytes,
-    length fields set to 0xFFFFFFFF, truncation, deep nesting), through `lockref decode` as
-    a binary file, hex text or an xxd / hexdump -C dump.
+  * captures: every hex capture in the TCG, KMIP and Level 0 vectors and every KMB mailbox
+    payload (decoded with its --cmd), mutated (bytes, length fields set to 0xFFFFFFFF,
+    truncation, deep nesting), through `lockref decode` as a binary file, hex text or an
+    xxd / hexdump -C dump.
 
 Asserts: no crash, no sanitizer report, no hang (a timeout per run); eval answers one JSON
 line {"ok": bool, ...} per request, {"ok": false} for every request that is not JSON, exit 1
@@ -91,7 +92,7 @@ def statused(args, what, stdout_has):
 
 
 # ---- seeds -----------------------------------------------------------------------------------
-requests, captures = [], []
+requests, captures, kmb_captures = [], [], []
 vdir = os.path.join(SRC, "vectors")
 for name in sorted(os.listdir(vdir)):
     if not name.endswith(".json"):
@@ -108,7 +109,14 @@ for name in sorted(os.listdir(vdir)):
                         captures.append(bytes.fromhex(h))
                     except ValueError:
                         pass
-assert requests and captures, "no seeds found under vectors/"
+            # KMB mailbox payloads carry no command code: decode takes it from --cmd.
+            for r in v["request"].get("requests", []) if v["request"].get("op") == "kmb.mailbox" else []:
+                if isinstance(r, dict) and isinstance(r.get("cmd"), str) and isinstance(r.get("payload"), str):
+                    try:
+                        kmb_captures.append((r["cmd"], bytes.fromhex(r["payload"])))
+                    except ValueError:
+                        pass
+assert requests and captures and kmb_captures, "no seeds found under vectors/"
 
 tmp = tempfile.mkdtemp(prefix="lockref-fuzz-")
 transcripts = []
@@ -118,7 +126,8 @@ for name in sorted(os.listdir(edir)):
         with open(os.path.join(edir, name), "rb") as f:
             transcripts.append(f.read())
 for args in (["epoch", "--slots", "6", "--count", "60"], ["opal", "--scope", "all", "--users", "1", "--count", "25"],
-             ["engine-regs", "--count", "80"], ["engine", "--count", "40"]):
+             ["engine-regs", "--count", "80"], ["engine", "--count", "40"], ["kmb", "--count", "30"],
+             ["drive", "--count", "30"]):
     p = sane(run(["corpus"] + args + ["--seed", "3"]), "corpus " + args[0])
     if p is not None and p.returncode == 0:
         transcripts.append(p.stdout)
@@ -300,7 +309,9 @@ def hexdump_c(b):
 
 
 def decode_case(i):
-    b = bytearray(rng.choice(captures))
+    kmb = rng.random() < 0.2
+    cmd, b = rng.choice(kmb_captures) if kmb else (None, rng.choice(captures))
+    b = bytearray(b)
     r = rng.random()
     if r < 0.5:
         b = bytearray(mutate_bytes(bytes(b)))
@@ -328,7 +339,10 @@ def decode_case(i):
     if data is not None:
         with open(path, "wb") as f:
             f.write(data)
-    if rng.random() < 0.2:
+    if kmb:  # a KMB mailbox request or response (its command from --cmd; a wrong one now and then)
+        args += ["--cmd", cmd if rng.random() < 0.8 else rng.choice(["GALG", "0x47414c47", "NOPE", "0xffffffff", "é"]),
+                 "--direction", rng.choice(["request", "response"])]
+    elif rng.random() < 0.2:
         args += ["--as", rng.choice(["compacket", "sp3", "ttlv", "tokens", "level0"])]
     p = statused(args, f"decode c{i} {args[1:3]}", {1: ("error:",)})
     if p is None:
