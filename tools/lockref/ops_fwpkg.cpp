@@ -1,10 +1,14 @@
 // lockref eval ops and machine registration for RFC 4108 firmware packages (seed 003 and the
-// whole RFC): fwpkg.evaluate, fwpkg.verify, fwpkg.decode, and `lockref explore|corpus|check
-// fwpkg` through the generic machine tool.
+// whole RFC): fwpkg.evaluate, fwpkg.verify, fwpkg.decode, `lockref explore|corpus|check
+// fwpkg` through the generic machine tool, and the `cms` format of `lockref decode`.
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+#include "lockref/fwpkg/cms_write.hpp"
 #include "lockref/fwpkg/machine.hpp"
 #include "lockref/fwpkg/print.hpp"
 #include "lockref/fwpkg/seagate.hpp"
-#include "fwpkg_decode.hpp"
 #include "machine_tool.hpp"
 
 // Requests are Hana-reflected structs decoded by core/json.hpp (unknown fields are errors);
@@ -137,50 +141,91 @@ LOCKREF_REGISTER(EvalOp{"fwpkg.decode",
                         "RFC 4108 package / receipt / error report structure {der} -> {kind, text}", decode_op});
 
 Result<Profile> fwpkg_profile(const Args& a, Profile p) {
-  if (a.has("versions")) {
-    auto v = a.get_uint("versions", 2);
-    if (!v) return v.error();
-    if (*v > 4) return make_error("--versions: 0..4");
-    p.explore_versions = static_cast<std::uint8_t>(*v);
-  }
-  if (a.has("order")) {
-    auto o = enum_from_name<DecisionOrder>(a.get("order"));
-    if (!o) return make_error("--order: rfc_text or cheap_first");
-    p.order = *o;
-  }
+  if (a.has("versions")) p.explore_versions = static_cast<std::uint8_t>(a.uint("versions"));
+  if (a.has("order")) p.order = *enum_from_name<DecisionOrder>(a.text("order"));  // a declared choice
   return p;
 }
 
 LOCKREF_REGISTER(make_machine_tool<Machine>(
     "RFC 4108 firmware-package loader (example module; packages built by lockref)",
-    "--versions N  example package versions 0..N (0..4, default 2); --order rfc_text|cheap_first",
-    ProfileFn<Machine>(fwpkg_profile)));
+    {opt::number("versions", "example package versions 0..N that explore and corpus build", 0, 4, 2),
+     opt::choice("order", "the decision order RFC 4108 leaves open (errata E-FWPKG-ORDER)",
+                 enum_name_list<DecisionOrder>(), "rfc_text")},
+    fwpkg_profile));
+
+// ---- lockref decode: RFC 4108 CMS -------------------------------------------------------
+
+/// The content types a firmware package (id-signedData), a load receipt or a load error
+/// report carries in its ContentInfo, as their DER TLVs.
+struct CmsType {
+  std::string_view oid, name;
+};
+constexpr std::array<CmsType, 3> cms_types{{{oid::signed_data, "id-signedData (a firmware package)"},
+                                            {oid::firmware_load_receipt, "id-ct-firmwareLoadReceipt"},
+                                            {oid::firmware_load_error, "id-ct-firmwareLoadError"}}};
+
+/// Structure only (the printer reads the rest): a SEQUENCE whose length fits the bytes, and
+/// a first element that is the OBJECT IDENTIFIER of one of those content types. A truncated
+/// package still counts as one, so its printer names the offset where it stops.
+Evidence cms_evidence(ByteView b) {
+  Evidence e;
+  if (b.size() < 2 || b[0] != 0x30) return e;
+  std::size_t at = 2;
+  std::optional<std::uint64_t> len;
+  if (b[1] < 0x80) {
+    len = b[1];
+  } else if (b[1] >= 0x81 && b[1] <= 0x84) {
+    const std::size_t n = b[1] & 0x7Fu;
+    if (b.size() < 2 + n) return e;
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | b[2 + i];
+    len = v;
+    at = 2 + n;
+  } else if (b[1] != 0x80) {
+    return e;  // 0x80 is BER's indefinite length: still recognisably a ContentInfo
+  }
+  for (const auto& t : cms_types) {
+    const Bytes tlv = oid_der(t.oid);
+    if (b.size() - at < tlv.size() || !std::equal(tlv.begin(), tlv.end(), b.begin() + static_cast<std::ptrdiff_t>(at)))
+      continue;
+    e.score = 60;
+    e.why = "a SEQUENCE starting with contentType " + std::string(t.name);
+    if (len && *len == b.size() - at) {
+      e.score += 30;
+      e.why += ", its length " + std::to_string(*len) + " = the bytes after its header";
+    } else if (len) {
+      e.why += ", but its length " + std::to_string(*len) + " is not the " + std::to_string(b.size() - at) +
+               " bytes after its header";
+    } else {
+      e.why += ", indefinite length (BER, not DER)";
+    }
+    return e;
+  }
+  return e;
+}
+
+/// The CMS structure with RFC 4108 names and offsets; the first place it stops matching
+/// RFC 4108 (marked "!!", printed on as plain ASN.1) or stops being BER is the error.
+Status print_cms(std::ostream& os, ByteView b, const Args&) {
+  auto d = describe_cms(b);
+  if (!d) return d.error();
+  os << "(" << d->kind << ")\n" << d->text;
+  if (const auto bad = d->text.find("!! "); bad != std::string::npos) {  // "<offset>  !! <why>" (print.hpp)
+    const auto bol = d->text.rfind('\n', bad);
+    const auto eol = d->text.find('\n', bad);
+    std::istringstream line(d->text.substr(bol == std::string::npos ? 0 : bol + 1));
+    std::size_t offset = 0;
+    line >> offset;
+    std::string why = d->text.substr(bad + 3, eol == std::string::npos ? std::string::npos : eol - bad - 3);
+    if (const auto tail = why.find(" (the rest as plain ASN.1)"); tail != std::string::npos) why.resize(tail);
+    return make_error("offset " + std::to_string(offset) + ": does not match RFC 4108: " + why);
+  }
+  return ok_status();
+}
+
+LOCKREF_REGISTER(DecodeFormat{"cms",
+                              "RFC 4108 CMS: a firmware package, load receipt or load error report (ContentInfo, DER)",
+                              cms_evidence, print_cms});
 
 }  // namespace
-
-/// A ContentInfo whose contentType is id-signedData, id-ct-firmwareLoadReceipt or
-/// id-ct-firmwareLoadError (the first value, read strictly).
-bool looks_cms(ByteView bytes) {
-  try {
-    der::Input in(bytes, 0, false);
-    der::Reader r(in);
-    auto ci = r.enter(der::SEQUENCE, "ContentInfo");
-    const auto t = ci.oid("contentType");
-    return t == oid::signed_data || t == oid::firmware_load_receipt || t == oid::firmware_load_error;
-  } catch (const der::Fault&) {
-    return false;
-  }
-}
-
-int decode_cms(ByteView bytes) {
-  auto d = describe_cms(bytes);
-  if (!d) {
-    std::cout << "error: " << d.error().message << "\n";
-    return 1;
-  }
-  std::cout << "(decoded as " << d->kind << ")\n" << d->text;
-  return d->text.find("!! ") == std::string::npos ? 0 : 1;
-}
-
 }  // namespace lockref::cli
-
