@@ -115,7 +115,7 @@ sed '3d' "$SRC/tests/cli/data/kmip-table41.xxd" > "$T/gap.xxd"
 run "5: a dump with a missing row"          2 'line 3: offset 0x30, but 0x20 bytes came before it' "$L" decode --file "$T/gap.xxd"
 run "5: not hex"                            2 'line 1, word 2: "zz" is not hex' "$L" decode 00 zz
 run "5: the choice is explained"            0 'format: compacket \(Reserved \(bytes 0-3\) zero, Length 108 fits' "$L" decode "$T5"
-run "5: an unknown --as"                    2 '--as: expected auto, compacket' "$L" decode --as pdf 00
+run "5: an unknown --as"                    2 '--as: expected auto, (cms, )?compacket' "$L" decode --as pdf 00
 
 # ---- 6. streaming, bounded exploration, progress ----------------------------------------------
 out=$(timeout 120 bash -c "'$L' corpus epoch --count 10000000 | head -n 3" 2>/dev/null); rc=$?
@@ -163,7 +163,7 @@ done
 run "7: help explore epoch"                 0 '--slots N +HEK fuse slots'          "$L" help explore epoch
 run "7: check --help documents --quiet"   0 '--quiet  '    "$L" check --help
 run "7: check --help documents --verbose" 0 '--verbose  '  "$L" check --help
-run "7: decode --help documents --as"      0 '--as auto\|compacket\|'  "$L" decode --help
+run "7: decode --help documents --as"      0 '--as auto\|(cms\|)?compacket\|'  "$L" decode --help
 run "7: decode --help documents --file"    0 '--file FILE'  "$L" decode --help
 run "7: vectors --check is no option"       2 'lockref vectors: unknown option --check' "$L" vectors --check
 run "7: vectors /nonexistent.json"          2 '/nonexistent.json: cannot read: no such file' "$L" vectors /nonexistent.json
