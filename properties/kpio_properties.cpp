@@ -41,7 +41,7 @@ std::vector<Event> alphabet(const Profile& p, const State& s) {
   auto v = M::candidate_events(p, s);
   const auto [m1, m2] = named_key("MEK-B");
   v.push_back(ImportMek{1, 1, m1, m2, 1, false, std::nullopt, Bytes(12, 1)});
-  for (int n : {1, 2}) v.push_back(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", n, std::nullopt});
+  for (std::uint64_t n : {1u, 2u}) v.push_back(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", Json(n), std::nullopt});
   v.push_back(SetColumn{"KeyEncryptionKey1", "LockOnReset", Json::array({0, 1, 3}), std::nullopt});
   v.push_back(SetColumn{"KeyEncryptionKey1", "AccessLockEnabled", false, std::nullopt});
   return v;
@@ -149,7 +149,11 @@ void no_plaintext_key_in_responses(const Profile& p) {
   // Gets of every row an Admin1 session can read, besides the walk's own events.
   auto get = [](std::uint64_t obj) {
     using tcg::Value;
-    return tcg::MethodCall{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of("Get")), {Value::of_list({})}, {0, 0, 0}};
+    // columns 3..7: every readable column of the rows below (the Key column 2 is refused)
+    return tcg::MethodCall{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of("Get")),
+                           {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)),
+                                            Value::of_name(Value::of_uint(4), Value::of_uint(7))})},
+                           {0, 0, 0}};
   };
   walk<M>(p, gen_picks(), [&](const State& s, const Event& e, const R& r) {
     std::vector<Bytes> secrets;

@@ -2,6 +2,7 @@
 // scenarios whose wire bytes are the §3.3/§3.4 vectors of the seed, and the errata.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <map>
 
 #include "external_vectors.hpp"
@@ -317,4 +318,189 @@ TEST_CASE("kpio: §3.2.19-§3.2.22 clear commands and reverts - Tables 30-39") {
   t.exchange(15, 6);
   t.exchange(38, 39);
   CHECK(t.s.sid.pin == t.p.msid);
+}
+
+// ---- the session layer's refusals ---------------------------------------------------------
+
+TEST_CASE("tcg session: StartSession refusals, read-only sessions, Tries, End of Session") {
+  Tper t = configured();
+  // a wrong Admin1 PIN: NOT_AUTHORIZED in the SyncSession status, Tries counted
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "ClearAllMEKsAllowed", true, std::string("not-the-pin")}).status == "NOT_AUTHORIZED");
+  CHECK(t.s.admin1.tries == 1);
+  CHECK_FALSE(t.s.sm.session.has_value());
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "ClearAllMEKsAllowed", true, std::nullopt}).is_ok());
+  CHECK(t.s.admin1.tries == 0);  // a success resets Tries (tcg/credential.hpp)
+  // one session at a time (Table 4 MaxSessions = 1)
+  t.exchange(5, 6);
+  auto second = t.send(1, table_bytes(5));
+  CHECK(second.status == "NO_SESSIONS_AVAILABLE");
+  t.exchange(8, 9);
+  // a read-only session may Get but not Set
+  using tcg::Value;
+  Json ro = tcg::item_to_json(tcg::MethodCall{tcg::uid_bytes(tcg::uid_of("SMUID")), tcg::uid_bytes(tcg::uid_of("StartSession")),
+      {Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(tcg::uid_of("KeyPerIOSP"))), Value::of_uint(0),
+       Value::of_name(Value::of_uint(0), Value::of_bytes(to_bytes("Admin1_password"))),
+       Value::of_name(Value::of_uint(3), Value::of_bytes(tcg::uid_bytes(tcg::uid_of("Admin1"))))}, {0, 0, 0}});
+  REQUIRE(t.step(Call{0, 0, ro}).is_ok());
+  auto set = t.send(1, table_bytes(22));
+  CHECK(set.status == "NOT_AUTHORIZED");
+  CHECK_FALSE(t.s.allocations[0].managed);
+  // a packet for another session is not answered
+  CHECK(t.step(Call{0x2002, 7, "end_of_session"}).status == "NO_SESSION");
+  t.exchange(8, 9);
+  // the Key Per I/O SP refuses sessions while Manufactured-Inactive
+  Tper fresh;
+  CHECK(fresh.send(1, table_bytes(5)).status == "SP_DISABLED");
+}
+
+TEST_CASE("tcg session: describe_item reads a captured call as a person does") {
+  auto items = tcg::decode_items(tcg::decode_compacket(table_bytes(22))->packets[0].subpackets[0].payload);
+  REQUIRE(items.ok());
+  CHECK(tcg::describe_item((*items)[0]) == "KeyTagAllocation1.Set[1 = [4 = 1]]");
+  auto sync = tcg::decode_items(tcg::decode_compacket(table_bytes(6))->packets[0].subpackets[0].payload);
+  CHECK(tcg::describe_item((*sync)[0]) == "SMUID.SyncSession[1, 4097]");
+}
+
+// ---- KMIP validation ----------------------------------------------------------------------
+
+TEST_CASE("kpio: KMIP requests are validated with the result reason a KMIP server returns") {
+  Tper t = configured();
+  const Bytes good = table_bytes(40);
+  auto req = *kmip::decode_prefix(tcg::decode_raw_compacket(good)->data);
+  auto send = [&](const kmip::Item& m) {
+    return t.send(3, tcg::encode_raw_compacket(0x0801, 0, *kmip::encode(m)));
+  };
+  auto edit = [&](auto f) {
+    kmip::Item m = req.first;
+    f(m);
+    return send(m);
+  };
+  auto header = [](kmip::Item& m) -> kmip::Item& { return m.children[0]; };
+  // "Protocol version required"
+  CHECK(edit([&](kmip::Item& m) { header(m).children.erase(header(m).children.begin()); }).kmip_result_reason ==
+        std::optional<std::string>("InvalidMessage"));
+  // protocol 1.4 is not the note's 2.1
+  CHECK(edit([&](kmip::Item& m) { header(m).children[0].children[0].num = 1; }).kmip_result_reason ==
+        std::optional<std::string>("UnsupportedProtocolVersion"));
+  // "BatchCount required" / BatchCount must count the items
+  CHECK(edit([&](kmip::Item& m) { header(m).children[1].num = 2; }).kmip_result_reason == std::optional<std::string>("InvalidMessage"));
+  // "BatchErrorContinuationOption shall not be present if BatchCount <= 1"
+  CHECK(edit([&](kmip::Item& m) { header(m).children.push_back(kmip::Item{0x42000E, kmip::ItemType::enumeration, 1, {}, {}}); })
+            .kmip_result_reason == std::optional<std::string>("InvalidMessage"));
+  // Operation other than Import
+  CHECK(edit([&](kmip::Item& m) { m.children[1].children[0].num = 0x01; }).kmip_result_reason ==
+        std::optional<std::string>("OperationNotSupported"));
+  // Table 62 without BatchOrderOption: "required if BatchCount > 1"
+  auto mek = *kmip::decode_prefix(tcg::decode_raw_compacket(table_bytes(61))->data);
+  kmip::Item m2 = mek.first;
+  auto& h2 = m2.children[0].children;
+  h2.erase(std::remove_if(h2.begin(), h2.end(), [](const kmip::Item& x) { return x.tag == 0x420010; }), h2.end());
+  CHECK(send(m2).kmip_result_reason == std::optional<std::string>("InvalidMessage"));
+  // Table 68 with TagLength 12: the tag is 16 bytes
+  auto gcm = *kmip::decode_prefix(tcg::decode_raw_compacket(table_bytes(67))->data);
+  std::function<void(kmip::Item&)> tl = [&](kmip::Item& x) {
+    if (x.tag == 0x4200CE) x.num = 12;
+    for (auto& c : x.children) tl(c);
+  };
+  tl(gcm.first);
+  CHECK(send(gcm.first).kmip_result_reason == std::optional<std::string>("InvalidField"));
+  // the unmodified message is accepted (the edits above changed nothing)
+  CHECK(send(req.first).status == "ok");
+}
+
+// ---- errata -------------------------------------------------------------------------------
+
+TEST_CASE("kpio errata: E-KPIO-CLEAR-POLARITY §3.2.19/§3.2.20 say FALSE enables the clear commands") {
+  // Tables 30 and 33 set ClearSingleMEKAllowed / ClearAllMEKsAllowed to TRUE to enable them; the
+  // prose says FALSE. Profile choice: TRUE enables. The other reading is the profile flag.
+  for (bool prose : {false, true}) {
+    Profile p = scenario_profile();
+    p.clear_enabled_when_allowed_true = !prose;
+    Tper t(p);
+    t.exchange(3, 4);
+    REQUIRE(t.step(TakeOwnership{}).is_ok());
+    REQUIRE(t.step(ActivateSp{}).is_ok());
+    REQUIRE(t.step(SetColumn{"KeyTagAllocation1", "Managed", true, std::nullopt}).is_ok());
+    REQUIRE(t.step(SetColumn{"KPIOPolicies", "ClearAllMEKsAllowed", true, std::nullopt}).is_ok());  // as Table 33
+    const auto o = t.step(ClearAllMeks{1});
+    CHECK(o.is_ok() == !prose);  // under the prose's reading, Table 33 would disable the command
+  }
+}
+
+TEST_CASE("kpio errata: E-KPIO-MEK-VOLATILE §4.3.1 'non-volatile media, such that a TCG Power Cycle ... clears'") {
+  Tper t = configured();
+  admin1_set(t, 22);
+  t.exchange(40, 42, 3);
+  admin1_set(t, 25);
+  t.exchange(61, 63, 3);
+  auto keep = t.s;
+  t.step(PowerCycle{});
+  CHECK(Machine::observe(t.p, t.s).key_cache == std::vector<std::string>{"NS2:factory"});  // Table 98's reading
+  Profile nv = t.p;
+  nv.power_cycle_clears_meks = false;  // the "non-volatile" reading
+  auto r = Machine::step(nv, keep, PowerCycle{});
+  CHECK(Machine::observe(nv, r.next).key_cache == std::vector<std::string>{"NS1:KT1", "NS2:factory"});
+}
+
+TEST_CASE("kpio errata: E-KPIO-KPIOSC the Activate scope is spelled KPIOSC, KPIOOSC, KPIOISC and KPIO SC") {
+  // One profile parameter, kpiosc, stands for all four spellings: Tables 72 (KPIOISC=1), 74
+  // (KPIOOSC=0) and §4.2.12 (KPIO SC = 1) describe the same two behaviours as §4.2.1/§4.2.13.
+  for (std::uint8_t sc : {0, 1}) {
+    Profile p = profile_section4(sc);
+    Tper t(p);
+    REQUIRE(t.step(ActivateSp{}).is_ok());
+    const auto rows = render_namespaces(p, t.s, {});
+    CHECK(rows[0].managed == (sc ? "TRUE" : "FALSE"));
+    CHECK(rows[0].cache.empty() == (sc == 1));
+    CHECK(t.step(SetColumn{"KeyTagAllocation1", "Managed", sc == 0, std::string("new_SID_password")}).is_ok() == (sc == 0));
+  }
+}
+
+TEST_CASE("kpio errata: E-KPIO-ADMIN1-PIN Table 5 opens an Admin1 session with a PIN §3.2.4 replaced") {
+  Tper t;
+  t.exchange(3, 4);
+  REQUIRE(t.step(TakeOwnership{}).is_ok());
+  REQUIRE(t.step(ActivateSp{}).is_ok());
+  t.exchange(20, 6);
+  t.exchange(21, 7);  // Admin1 := "new_Admin1_password"
+  t.exchange(8, 9);
+  // Table 5 (used by §3.3.7 ff.) presents "Admin1_password": refused.
+  CHECK(t.send(1, table_bytes(5)).status == "NOT_AUTHORIZED");
+}
+
+TEST_CASE("kpio errata: E-KPIO-KEYTAG-1 Tables 31 and 62 use KeyTag 1 on Table 1's one-tag TPer") {
+  Tper t;  // Table 1: one key tag per namespace, i.e. KT0 only
+  t.exchange(3, 4);
+  REQUIRE(t.step(TakeOwnership{}).is_ok());
+  REQUIRE(t.step(ActivateSp{}).is_ok());
+  REQUIRE(t.step(SetColumn{"C_PIN_Admin1", "PIN", "Admin1_password", std::nullopt}).is_ok());
+  admin1_set(t, 22);
+  t.exchange(40, 42, 3);
+  admin1_set(t, 25);
+  CHECK(t.send(3, table_bytes(61)).kmip_result_reason == std::optional<std::string>("IndexOutOfBounds"));
+}
+
+TEST_CASE("kpio errata: E-KPIO-REVERT-SWAP §3.2.21 and §3.2.22 describe each other's procedure") {
+  // §3.2.21 "Revert Key Per I/O SP" says it reverts the TPer and "Reverts the Admin SP";
+  // §3.2.22 "Revert TPer" reverts the Key Per I/O SP. The model follows the titles and the
+  // encodings they cite: Table 36 (KeyPerIOSP.Revert) keeps ownership, Table 38 (AdminSP.Revert) does not.
+  Tper t = configured();
+  t.exchange(15, 6);
+  t.exchange(36, 37);
+  CHECK(Machine::observe(t.p, t.s).owned);
+  t.exchange(15, 6);
+  t.exchange(38, 39);
+  CHECK_FALSE(Machine::observe(t.p, t.s).owned);
+}
+
+TEST_CASE("kpio errata: E-KPIO-PLAINTEXT-C §3.2.11 (c) does not say 'plaintext provisioning is supported'") {
+  for (bool needs : {true, false}) {
+    Profile p = scenario_profile();
+    p.plaintext_supported = false;
+    p.plaintext_empty_row_needs_support = needs;
+    Tper t(p);
+    REQUIRE(t.step(TakeOwnership{}).is_ok());
+    REQUIRE(t.step(ActivateSp{}).is_ok());
+    CHECK(t.send(3, table_bytes(40)).is_ok() == !needs);
+  }
 }

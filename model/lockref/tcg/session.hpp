@@ -449,6 +449,49 @@ struct SessionLayer {
   }
 };
 
+/// A method call as a person reads it: "SMUID.StartSession[1, KeyPerIOSP, 1, 0 = <bytes>,
+/// 3 = Admin1]", "KeyTagAllocation1.Set[1 = [4 = 1]]", "<- [ ] status SUCCESS", "EndOfSession".
+inline std::string describe_value(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::uint: return std::to_string(v.u);
+    case Value::Kind::sint: return std::to_string(v.s);
+    case Value::Kind::empty: return "empty";
+    case Value::Kind::bytes: {
+      if (auto u = uid_from_bytes(v.b))
+        if (auto n = uid_name(*u, UidKind::object)) return std::string(*n);
+      bool text = !v.b.empty();
+      for (auto c : v.b) text = text && c >= 0x20 && c < 0x7F;
+      return text ? "\"" + std::string(v.b.begin(), v.b.end()) + "\"" : "0x" + to_hex(v.b);
+    }
+    case Value::Kind::name: return describe_value(v.items[0]) + " = " + describe_value(v.items[1]);
+    case Value::Kind::list: {
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + describe_value(v.items[i]);
+      return s + "]";
+    }
+  }
+  return "?";
+}
+inline std::string describe_status(const StatusList& st) {
+  if (st.empty()) return "";
+  const auto n = method_status_name(st[0]);
+  return n ? (*n == "ok" ? std::string("SUCCESS") : std::string(*n)) : "0x" + std::to_string(st[0]);
+}
+inline std::string describe_item(const Item& it) {
+  if (std::holds_alternative<EndOfSession>(it)) return "EndOfSession";
+  if (const auto* r = std::get_if<MethodResult>(&it))
+    return "<- " + describe_value(Value::of_list(r->results)) + " status " + describe_status(r->status);
+  const auto& c = std::get<MethodCall>(it);
+  auto name = [](const Bytes& b, UidKind k) {
+    if (auto u = uid_from_bytes(b))
+      if (auto n = uid_name(*u, k)) return std::string(*n);
+    return "0x" + to_hex(b);
+  };
+  std::string args = describe_value(Value::of_list(c.args));
+  return name(c.invoking, UidKind::object) + "." + name(c.method, UidKind::method) + args +
+         (c.status == StatusList{0, 0, 0} ? "" : " status " + describe_status(c.status));
+}
+
 /// Does the session hold `authority` (Anybody always)?
 inline bool has_authority(const Session& s, std::uint64_t authority) {
   if (authority == uid_of("Anybody")) return true;
