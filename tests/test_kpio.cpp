@@ -445,14 +445,15 @@ TEST_CASE("kpio errata: E-KPIO-MEK-VOLATILE §4.3.1 'non-volatile media, such th
 TEST_CASE("kpio errata: E-KPIO-KPIOSC the Activate scope is spelled KPIOSC, KPIOOSC, KPIOISC and KPIO SC") {
   // One profile parameter, kpiosc, stands for all four spellings: Tables 72 (KPIOISC=1), 74
   // (KPIOOSC=0) and §4.2.12 (KPIO SC = 1) describe the same two behaviours as §4.2.1/§4.2.13.
-  for (std::uint8_t sc : {0, 1}) {
+  for (int scv : {0, 1}) {
+    const auto sc = static_cast<std::uint8_t>(scv);
     Profile p = profile_section4(sc);
     Tper t(p);
     REQUIRE(t.step(ActivateSp{}).is_ok());
     const auto rows = render_namespaces(p, t.s, {});
     CHECK(rows[0].managed == (sc ? "TRUE" : "FALSE"));
     CHECK(rows[0].cache.empty() == (sc == 1));
-    CHECK(t.step(SetColumn{"KeyTagAllocation1", "Managed", sc == 0, std::string("new_SID_password")}).is_ok() == (sc == 0));
+    CHECK(t.step(SetColumn{"KeyTagAllocation1", "Managed", sc == 0, std::nullopt}).is_ok() == (sc == 0));
   }
 }
 
