@@ -15,6 +15,7 @@ using R = Step<State, Output>;
 
 Profile small() {
   Profile p;
+  p.scope = Scope::all;  // every event of every scope
   p.max_key_tags_per_namespace = 2;
   p.default_key_tags = 2;
   p.total_key_tags = 4;
@@ -35,15 +36,12 @@ State configured(const Profile& p) {
   return s;
 }
 
-/// The walk alphabet: the machine's candidates plus key tag counts and MEKs in key tag 1.
+/// The walk alphabet: the machine's candidates of every scope, plus an MEK with other key material.
 template <class M>
 std::vector<Event> alphabet(const Profile& p, const State& s) {
   auto v = M::candidate_events(p, s);
   const auto [m1, m2] = named_key("MEK-B");
   v.push_back(ImportMek{1, 1, m1, m2, 1, false, std::nullopt, Bytes(12, 1)});
-  for (std::uint64_t n : {1u, 2u}) v.push_back(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", Json(n), std::nullopt});
-  v.push_back(SetColumn{"KeyEncryptionKey1", "LockOnReset", Json::array({0, 1, 3}), std::nullopt});
-  v.push_back(SetColumn{"KeyEncryptionKey1", "AccessLockEnabled", false, std::nullopt});
   return v;
 }
 

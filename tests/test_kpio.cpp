@@ -505,3 +505,172 @@ TEST_CASE("kpio errata: E-KPIO-PLAINTEXT-C §3.2.11 (c) does not say 'plaintext 
     CHECK(t.send(3, table_bytes(40)).is_ok() == !needs);
   }
 }
+
+// ---- column numbers and the session layer's TCG Core choices --------------------------------
+
+namespace {
+/// The [c = v] Values (Set) or the startColumn (Get) of the one method call in a seed table.
+std::uint64_t column_in_table(int table) {
+  auto cp = tcg::decode_compacket(table_bytes(table));
+  REQUIRE(cp.ok());
+  auto items = tcg::decode_items(cp->packets[0].subpackets[0].payload);
+  REQUIRE(items.ok());
+  const auto& call = std::get<tcg::MethodCall>((*items)[0]);
+  const auto& arg = call.args.at(0);
+  // Set: 1 = [c = v]; Get: [3 = startColumn, 4 = endColumn]
+  if (arg.kind == tcg::Value::Kind::name) return arg.items[1].items.at(0).items[0].u;
+  return arg.items.at(0).items[1].u;
+}
+tcg::MethodCall mcall(std::uint64_t obj, std::string_view method, std::vector<tcg::Value> args) {
+  return tcg::MethodCall{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}};
+}
+tcg::MethodCall start_session(std::uint64_t sp, std::optional<std::pair<std::string, std::uint64_t>> as = std::nullopt) {
+  using tcg::Value;
+  std::vector<Value> a{Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(sp)), Value::of_uint(1)};
+  if (as) {
+    a.push_back(Value::of_name(Value::of_uint(0), Value::of_bytes(to_bytes(as->first))));
+    a.push_back(Value::of_name(Value::of_uint(3), Value::of_bytes(tcg::uid_bytes(as->second))));
+  }
+  return mcall(tcg::uid_of("SMUID"), "StartSession", a);
+}
+tcg::MethodCall authenticate(std::uint64_t who, const std::string& proof) {
+  using tcg::Value;
+  return mcall(tcg::uid_of("ThisSP"), "Authenticate",
+               {Value::of_bytes(tcg::uid_bytes(who)), Value::of_name(Value::of_uint(0), Value::of_bytes(to_bytes(proof)))});
+}
+Output call(Tper& t, std::uint32_t tsn, std::uint32_t hsn, const tcg::Item& it) { return t.step(Call{tsn, hsn, tcg::item_to_json(it)}); }
+}  // namespace
+
+TEST_CASE("kpio: every column number the note encodes is the one the model uses") {
+  // (seed table, table, column) for each column a byte encoding of seed 002 names.
+  const std::vector<std::tuple<int, std::string_view, std::string_view>> seen{
+      {11, "C_PIN", "PIN"},
+      {16, "SP", "LifeCycle"},
+      {22, "KeyTagAllocation", "Managed"},
+      {23, "KPIOPolicies", "KeyInjectionInterfaceLocked"},
+      {24, "KeyEncryptionKey", "AccessLocked"},
+      {25, "KeyTagAllocation", "AllowedKeyEncryptionKeys"},
+      {26, "KPIOPolicies", "PlaintextKEKProgrammingEnabled"},
+      {27, "KeyEncryptionKey", "AllowedKeyEncryptionKeys"},
+      {28, "KPIOPolicies", "PKIProtectedKEKProgrammingEnabled"},
+      {29, "KeyEncryptionKey", "AllowedKeyEncryptionKeys"},
+      {30, "KPIOPolicies", "ClearSingleMEKAllowed"},
+      {33, "KPIOPolicies", "ClearAllMEKsAllowed"},
+      {48, "KeyEncryptionKey", "AllowedKeyEncryptionKeys"},
+      {53, "Certificates", "CertData"},
+      {65, "KPIOPolicies", "ReplayProtectionEnabled"},
+  };
+  for (const auto& [table, tab, col] : seen) {
+    CAPTURE(table);
+    CHECK(column_number(tab, col) == std::optional<std::uint64_t>(column_in_table(table)));
+  }
+  // Every model choice is marked so, and no two columns of a table share a number.
+  for (const auto& c : kpio_columns) {
+    CAPTURE(c.table);
+    CAPTURE(c.name);
+    const std::string src(c.source);
+    CHECK((src.find("KPIO AN Table") != std::string::npos || src.find("TCG Core") != std::string::npos ||
+           src.find("model choice, E-KPIO-COLUMNS") != std::string::npos));
+    for (const auto& d : kpio_columns)
+      if (&d != &c && d.table == c.table) CHECK(d.number != c.number);
+  }
+  // A Set naming a column number the model does not know is INVALID_PARAMETER.
+  Tper t = configured();
+  using tcg::Value;
+  REQUIRE(call(t, 0, 0, start_session(tcg::uid_of("KeyPerIOSP"), std::pair{std::string("Admin1_password"), tcg::uid_of("Admin1")})).is_ok());
+  auto o = call(t, 0x1001, 1,
+                mcall(tcg::uid_of("KPIOPolicies"), "Set",
+                      {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(9), Value::of_uint(1))}))}));
+  CHECK(o.status == "INVALID_PARAMETER");
+}
+
+TEST_CASE("kpio errata: E-TCG-START-REFUSED the form of the answer to a refused StartSession") {
+  // The note shows only SyncSession answering a StartSession that succeeded (Table 6). A refused
+  // one is answered, per profile, by SMUID.SyncSession[ ] carrying the status, or by an empty
+  // result list carrying it; host tools read the status list either way.
+  for (auto form : {tcg::StartRefusal::sync_session, tcg::StartRefusal::method_result}) {
+    Profile p = scenario_profile();
+    p.start_refusal = form;
+    Tper t(p);
+    const auto o = t.send(1, table_bytes(5));  // Table 5: a session to the inactive Key Per I/O SP
+    CHECK(o.status == "SP_DISABLED");
+    auto cp = tcg::decode_compacket(o.response);
+    REQUIRE(cp.ok());
+    auto items = tcg::decode_items(cp->packets.at(0).subpackets.at(0).payload);
+    REQUIRE(items.ok());
+    REQUIRE(items->size() == 1);
+    if (form == tcg::StartRefusal::sync_session) {
+      const auto* c = std::get_if<tcg::MethodCall>(&(*items)[0]);
+      REQUIRE(c);
+      CHECK(tcg::describe_item(*c) == "SMUID.SyncSession[] status SP_DISABLED");
+    } else {
+      const auto* r = std::get_if<tcg::MethodResult>(&(*items)[0]);
+      REQUIRE(r);
+      CHECK(r->results.empty());
+      CHECK(r->status == tcg::StatusList{0x05, 0, 0});  // SP_DISABLED (Core status table)
+    }
+  }
+}
+
+TEST_CASE("kpio errata: E-TCG-AUTHENTICATE-FALSE a wrong proof is FALSE with SUCCESS; TryLimit locks out") {
+  Profile p = scenario_profile();
+  p.try_limit = 2;
+  Tper t(p);
+  REQUIRE(t.step(TakeOwnership{}).is_ok());
+  REQUIRE(t.step(ActivateSp{}).is_ok());  // Admin1's PIN is the SID PIN, "new_SID_password"
+  const auto admin1 = tcg::uid_of("Admin1");
+  REQUIRE(call(t, 0, 0, start_session(tcg::uid_of("KeyPerIOSP"))).is_ok());  // anonymous (Anybody)
+  // Wrong proof: the method succeeds and answers FALSE; Tries counts it.
+  auto w = call(t, 0x1001, 1, authenticate(admin1, "nope"));
+  CHECK(w.status == "ok");
+  CHECK(w.rule == "TCG-AUTH-2");
+  CHECK(w.results == Json::array({Json(0)}));
+  CHECK(t.s.admin1.tries == 1);
+  CHECK_FALSE(tcg::has_authority(*t.s.sm.session, admin1));
+  // The right proof: TRUE, Tries back to 0, the session holds Admin1.
+  auto r = call(t, 0x1001, 1, authenticate(admin1, "new_SID_password"));
+  CHECK(r.results == Json::array({Json(1)}));
+  CHECK(t.s.admin1.tries == 0);
+  CHECK(tcg::has_authority(*t.s.sm.session, admin1));
+  // Two wrong proofs reach the TryLimit of 2; then even the right one is AUTHORITY_LOCKED_OUT
+  // and counts nothing, in Authenticate and in StartSession alike.
+  call(t, 0x1001, 1, authenticate(admin1, "nope"));
+  call(t, 0x1001, 1, authenticate(admin1, "nope"));
+  CHECK(t.s.admin1.tries == 2);
+  CHECK(call(t, 0x1001, 1, authenticate(admin1, "new_SID_password")).status == "AUTHORITY_LOCKED_OUT");
+  CHECK(t.s.admin1.tries == 2);
+  REQUIRE(call(t, 0x1001, 1, tcg::EndOfSession{}).is_ok());
+  CHECK(t.step(SetColumn{"KPIOPolicies", "ClearAllMEKsAllowed", true, std::nullopt}).status == "AUTHORITY_LOCKED_OUT");
+  // A wrong PIN at StartSession is NOT_AUTHORIZED (no session opens); with Persistence FALSE a
+  // power cycle clears Tries.
+  t.step(PowerCycle{});
+  CHECK(t.s.admin1.tries == 0);
+  CHECK(t.step(SetColumn{"KPIOPolicies", "ClearAllMEKsAllowed", true, std::string("nope")}).status == "NOT_AUTHORIZED");
+  CHECK(t.s.admin1.tries == 1);
+  CHECK_FALSE(t.s.sm.session.has_value());
+  // Persistence TRUE: the count survives the power cycle.
+  State s2 = t.s;
+  s2.admin1.persistent = true;
+  CHECK(Machine::step(p, s2, PowerCycle{}).next.admin1.tries == 1);
+}
+
+TEST_CASE("kpio errata: E-TCG-ACTIVATE-ACTIVE Activate of an SP that is already Manufactured") {
+  for (std::string choice : {"ok", "INVALID_PARAMETER"}) {
+    Profile p = scenario_profile();
+    p.activate_when_active = choice;
+    Tper t(p);
+    REQUIRE(t.step(TakeOwnership{}).is_ok());
+    REQUIRE(t.step(ActivateSp{}).is_ok());
+    REQUIRE(t.step(SetColumn{"KeyTagAllocation1", "Managed", true, std::nullopt}).is_ok());
+    const auto before = t.s;
+    const auto again = t.step(ActivateSp{});
+    CHECK(again.status == choice);
+    CHECK(again.rule == "TCG-SP-LIFECYCLE-2");
+    // Either way nothing of the SP is reset: Managed stays TRUE, Admin1 keeps its PIN.
+    CHECK(t.s.allocations == before.allocations);
+    CHECK(t.s.admin1 == before.admin1);
+  }
+  Profile bad;
+  bad.activate_when_active = "MAYBE";
+  CHECK_FALSE(Machine::validate(bad).ok());
+}

@@ -2,16 +2,19 @@
 // eval ops to read a bus capture as TCG method calls and KMIP messages (kpio.decode) and to
 // render a state as the §4 tables of seed 002 (kpio.tables).
 #include "lockref/kmip/json.hpp"
+#include "lockref/kpio/describe.hpp"
 #include "lockref/kpio/tables.hpp"
 #include "machine_tool.hpp"
+#include "wire_print.hpp"
 
 namespace lockref::cli {
 namespace {
 using namespace lockref::kpio;
 
-/// kpio.decode: one IF-SEND / IF-RECV payload of a capture as what it carries. Protocol 1:
-/// the ComPacket's packets with each item as a method call whose UIDs are named; protocol 3:
-/// the KMIP message (TTLV as JSON); protocol 2: the Clear Single / Clear All MEKs block.
+/// kpio.decode: one IF-SEND / IF-RECV payload of a capture as what it carries: "reads", the
+/// lines a person reads (kpio/describe.hpp), and the payload as data — protocol 1: the
+/// ComPacket's packets and items (tcg/json.hpp form); protocol 3: the KMIP message (TTLV as
+/// JSON); protocol 2: the Clear Single / Clear All MEKs block.
 Result<Json> decode_op(const Json& j) {
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "op" && it.key() != "protocol" && it.key() != "hex" && it.key() != "direction")
@@ -20,46 +23,103 @@ Result<Json> decode_op(const Json& j) {
   if (!proto) return proto.error();
   auto hex = field<Bytes>(j, "hex");
   if (!hex) return hex.error();
+  const std::string dir = j.value("direction", "send");
+  if (dir != "send" && dir != "recv") return make_error("direction: \"send\" (host to TPer) or \"recv\" (TPer to host)");
+  auto reads = describe_payload(*proto, dir == "send" ? Direction::send : Direction::recv, *hex);
+  if (!reads) return reads.error();
+  Json out{{"reads", *reads}};
   if (*proto == 1) {
     auto cp = tcg::decode_compacket(*hex);
-    if (!cp) return cp.error();
     Json packets = Json::array();
     for (const auto& pk : cp->packets) {
       Json items = Json::array();
       for (const auto& sp : pk.subpackets) {
-        auto its = tcg::decode_items(sp.payload);
-        if (!its) return its.error();
-        for (const auto& it : *its) items.push_back(Json{{"item", tcg::item_to_json(it)}, {"reads", tcg::describe_item(it)}});
+        const auto decoded = tcg::decode_items(sp.payload);  // decoded once by describe_payload already
+        for (const auto& it : *decoded) items.push_back(tcg::item_to_json(it));
       }
       packets.push_back(Json{{"tsn", pk.tsn}, {"hsn", pk.hsn}, {"items", items}});
     }
-    return Json{{"comid", cp->comid}, {"packets", packets}};
-  }
-  if (*proto == 3) {
+    out["comid"] = cp->comid;
+    out["packets"] = packets;
+  } else if (*proto == 3) {
     auto cp = tcg::decode_raw_compacket(*hex);
-    if (!cp) return cp.error();
-    auto t = kmip::decode_prefix(cp->data);
-    if (!t) return t.error();
-    return Json{{"comid", cp->comid}, {"kmip", kmip::item_to_json(t->first)}};
-  }
-  if (*proto == 2) {
-    const bool resp = j.value("direction", "request") == "response";
-    if (resp) {
-      auto r = tcg::sp02::decode_response(*hex);
-      if (!r) return r.error();
-      return Json{{"request_code", r->request_code}, {"comid", r->comid}, {"status", r->status}};
-    }
+    out["comid"] = cp->comid;
+    if (!cp->data.empty()) out["kmip"] = kmip::item_to_json(kmip::decode_prefix(cp->data)->first);
+  } else if (dir == "recv") {
+    auto r = tcg::sp02::decode_response(*hex);
+    out.update(Json{{"request_code", r->request_code}, {"comid", r->comid}, {"status", r->status}});
+  } else {
     auto r = tcg::sp02::decode_request(*hex);
-    if (!r) return r.error();
-    return Json{{"command", r->request_code == tcg::sp02::clear_single_mek ? "Clear Single MEK" : "Clear All MEKs"},
-                {"comid", r->comid}, {"key_tag", r->key_tag}};
+    out.update(Json{{"request_code", r->request_code}, {"comid", r->comid}, {"key_tag", r->key_tag}});
   }
-  return make_error("protocol: 1, 2 or 3");
+  return out;
 }
 LOCKREF_REGISTER(EvalOp{"kpio.decode",
-                        "a captured Key Per I/O payload {protocol: 1|2|3, hex, direction?} -> its method calls "
-                        "(named UIDs), KMIP message or SP 0x02 command",
+                        "a captured Key Per I/O payload {protocol: 1|2|3, hex, direction?: send|recv} -> reads (its method "
+                        "calls with named UIDs, KMIP Import or SP 0x02 command as a person reads them) and its fields",
                         decode_op});
+
+}  // namespace
+
+/// `lockref decode` of a capture (JSON Lines): every payload as method calls, KMIP Imports and
+/// Security Protocol 0x02 commands. A line is a kpio transcript line (header, or a step whose
+/// event is {"type":"send", protocol, bytes} and whose expect may hold the TPer's "response"),
+/// or a capture record {"protocol": 1|2|3, "direction": "send"|"recv", "hex": ...}.
+/// Returns 0, or 2 with the line and the problem on unusable input.
+int print_exchange(std::ostream& os, std::ostream& err, const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  std::size_t ln = 0;
+  auto fail = [&](const std::string& m) {
+    err << "lockref decode: line " << ln << ": " << m << "\n";
+    return 2;
+  };
+  auto show = [&](const std::string& what, std::uint8_t proto, Direction d, const Bytes& b) -> bool {
+    auto r = describe_payload(proto, d, b);
+    if (!r) return false;
+    os << what << (d == Direction::send ? "IF-SEND" : "IF-RECV") << " protocol " << int(proto) << "\n";
+    for (const auto& l : *r) os << "  " << l << "\n";
+    return true;
+  };
+  while (std::getline(in, line)) {
+    ++ln;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Json j = Json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    if (j.contains("hex")) {  // a capture record
+      auto proto = field<std::uint8_t>(j, "protocol");
+      auto hex = field<Bytes>(j, "hex");
+      if (!proto) return fail(proto.error().message);
+      if (!hex) return fail(hex.error().message);
+      const std::string d = j.value("direction", "send");
+      if (d != "send" && d != "recv") return fail("direction: \"send\" or \"recv\"");
+      const auto dir = d == "send" ? Direction::send : Direction::recv;
+      if (!show("", *proto, dir, *hex)) return fail(describe_payload(*proto, dir, *hex).error().message);
+      continue;
+    }
+    if (!j.contains("step")) continue;  // a transcript header
+    const std::string step = "step " + j["step"].dump() + ": ";
+    const Json& e = j.value("event", Json::object());
+    if (e.value("type", "") != "send") {
+      os << step << e.value("type", "?") << " (an abstract event, no capture bytes)\n";
+      continue;
+    }
+    auto ev = from_json<Send>(Json{{"protocol", e.value("protocol", Json(1))}, {"bytes", e.value("bytes", Json(""))},
+                                   {"nsid", e.value("nsid", Json(0))}});
+    if (!ev) return fail("event: " + ev.error().message);
+    if (!show(step, ev->protocol, Direction::send, ev->bytes))
+      return fail("event.bytes: " + describe_payload(ev->protocol, Direction::send, ev->bytes).error().message);
+    if (const auto& ex = j.value("expect", Json::object()); ex.contains("response") && ex["response"] != "") {
+      auto resp = from_json<Bytes>(ex["response"]);
+      if (!resp) return fail("expect.response: " + resp.error().message);
+      if (!show(step, ev->protocol, Direction::recv, *resp))
+        return fail("expect.response: " + describe_payload(ev->protocol, Direction::recv, *resp).error().message);
+    }
+  }
+  return 0;
+}
+
+namespace {
 
 /// kpio.tables: a state as the §4 tables (Namespace view and KeyEncryptionKey view).
 Result<Json> tables_op(const Json& j) {
@@ -94,8 +154,13 @@ Result<Profile> kpio_profile(const Args& a, Profile p) {
     return ok_status();
   };
   for (auto st : {num("kpiosc", p.kpiosc, 0, 1), num("namespaces", p.namespaces, 1, 64), num("keks", p.keks, 1, 64),
-                  num("key-tags", p.max_key_tags_per_namespace, 1, 64)})
+                  num("key-tags", p.max_key_tags_per_namespace, 1, 64), num("try-limit", p.try_limit, 0, 1000)})
     if (!st) return st.error();
+  if (a.has("scope")) {
+    auto sc = enum_from_name<Scope>(a.get("scope"));
+    if (!sc) return make_error("--scope " + a.get("scope") + ": expected " + enum_choices<Scope>());
+    p.scope = *sc;
+  }
   if (a.has("key-tags")) {
     p.default_key_tags = p.max_key_tags_per_namespace;
     p.total_key_tags = std::max<std::uint32_t>(p.total_key_tags, p.namespaces * p.max_key_tags_per_namespace);
@@ -107,7 +172,9 @@ Result<Profile> kpio_profile(const Args& a, Profile p) {
 
 LOCKREF_REGISTER(make_machine_tool<Machine>(
     "TCG Key Per I/O TPer (seed 002): KEK policies, key tags, KMIP key injection, key cache, resets",
-    "--kpiosc 0|1 (default 0), --namespaces N (default 2), --keks N (default 2), --key-tags N per namespace (default 1)",
+    "--scope lifecycle|policies|keks|meks|all (events explore and corpus offer; default meks), --kpiosc 0|1 (default 0), "
+    "--namespaces N (default 2), --keks N (default 2), --key-tags N per namespace (default 1), --try-limit N (C_PIN "
+    "TryLimit of SID and Admin1; default 0 = none)",
     kpio_profile));
 
 }  // namespace

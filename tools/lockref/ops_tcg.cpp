@@ -276,7 +276,7 @@ Status print_level0(std::ostream& os, ByteView b);
 
 namespace {
 
-Result<Bytes> read_input(const Args& a) {
+Result<std::string> read_text(const Args& a) {
   std::string text;
   if (a.has("file")) {
     std::ifstream f(a.get("file"), std::ios::binary);
@@ -291,6 +291,10 @@ Result<Bytes> read_input(const Args& a) {
     ss << std::cin.rdbuf();
     text = ss.str();
   }
+  return text;
+}
+
+Result<Bytes> hex_of(const std::string& text) {
   // Accept hexdump-style lines "0010  00 00 ...": a 4-digit first word followed by
   // 2-digit words is an offset column and is dropped; '#' starts a comment.
   std::string hex;
@@ -310,10 +314,19 @@ Result<Bytes> read_input(const Args& a) {
 
 int cmd_decode(const Args& a) {
   if (a.has("help")) {
-    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n";
+    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n"
+                 "       lockref decode --file capture.jsonl   a Key Per I/O capture or kpio transcript as method calls\n";
     return 0;
   }
-  auto b = read_input(a);
+  auto text = read_text(a);
+  if (!text) {
+    std::cerr << "lockref decode: " << text.error().message << "\n";
+    return 2;
+  }
+  // A capture of several payloads (JSON Lines) reads as method calls (ops_kpio.cpp).
+  if (const auto at = text->find_first_not_of(" \t\r\n"); at != std::string::npos && (*text)[at] == '{')
+    return print_exchange(std::cout, std::cerr, *text);
+  auto b = hex_of(*text);
   if (!b) {
     std::cerr << "lockref decode: " << b.error().message << "\n";
     return 2;
@@ -351,7 +364,8 @@ int cmd_decode(const Args& a) {
 }
 
 LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV or Level 0 payload",
-                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...] (stdin if neither)",
+                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...] (stdin if neither); a JSON Lines "
+                         "capture of Key Per I/O payloads reads as method calls",
                          cmd_decode});
 
 }  // namespace

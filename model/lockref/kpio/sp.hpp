@@ -10,7 +10,7 @@
 //
 // Abstractions (stated once):
 //   - Columns the note never encodes have model-chosen column numbers (kpio_columns below,
-//     marked "model choice"); the Key Per I/O SSC itself is not among the seeds.
+//     marked "model choice", errata E-KPIO-COLUMNS); the Key Per I/O SSC is not among the seeds.
 //   - The TPer's randomness (Get Nonce) is an explicit input of the event.
 //   - A factory MEK (§4.1 "Factory-MEKn") is a key cache entry with `factory` set.
 #pragma once
@@ -47,7 +47,15 @@ inline bool contains(const std::vector<tcg::Uid>& l, std::uint64_t uid) {
   return std::find(l.begin(), l.end(), tcg::to_uid(uid)) != l.end();
 }
 
-/// One column of a Key Per I/O SP or Admin SP table (number as on the wire).
+/// One column of a Key Per I/O SP or Admin SP table (number as on the wire). Sources, in
+/// order of authority: the byte encodings of seed 002 (checked against the seed's bytes by
+/// "kpio: every column number the note encodes is the one the model uses"); TCG Core 2.01
+/// §5.3.2.12 C_PIN (0 UID, 1 Name, 2 CommonName, 3 PIN, 4 CharSet, 5 TryLimit, 6 Tries,
+/// 7 Persistence; transcribed the same way by go-tcg-storage pkg/core/table/cpin.go); and, for
+/// the columns of the Key Per I/O SSC's own tables that the note never encodes, a model choice
+/// (the SSC is not among the seeds and lockref's reference search does not hold it; errata
+/// E-KPIO-COLUMNS). A capture that uses another number for those is answered
+/// INVALID_PARAMETER, which names the difference.
 struct ColumnDecl {
   std::string_view table;
   std::string_view name;
@@ -55,29 +63,29 @@ struct ColumnDecl {
   std::string_view source;
 };
 inline constexpr std::array kpio_columns{
-    ColumnDecl{"C_PIN", "PIN", 3, "KPIO AN Table 11 'PIN Column'"},
-    ColumnDecl{"C_PIN", "TryLimit", 5, "TCG Core C_PIN (model choice: not in seed 002)"},
-    ColumnDecl{"C_PIN", "Tries", 6, "TCG Core C_PIN (model choice: not in seed 002)"},
-    ColumnDecl{"C_PIN", "Persistence", 7, "TCG Core C_PIN (model choice: not in seed 002)"},
+    ColumnDecl{"C_PIN", "PIN", 3, "KPIO AN Table 11 'PIN Column'; TCG Core 2.01 §5.3.2.12"},
+    ColumnDecl{"C_PIN", "TryLimit", 5, "TCG Core 2.01 §5.3.2.12 (not in seed 002)"},
+    ColumnDecl{"C_PIN", "Tries", 6, "TCG Core 2.01 §5.3.2.12 (not in seed 002)"},
+    ColumnDecl{"C_PIN", "Persistence", 7, "TCG Core 2.01 §5.3.2.12 (not in seed 002)"},
     ColumnDecl{"SP", "LifeCycle", 6, "KPIO AN Table 16 'LifeCycle Column'"},
     ColumnDecl{"KPIOPolicies", "ClearSingleMEKAllowed", 1, "KPIO AN Table 30"},
     ColumnDecl{"KPIOPolicies", "ClearAllMEKsAllowed", 2, "KPIO AN Table 33"},
     ColumnDecl{"KPIOPolicies", "ReplayProtectionEnabled", 3, "KPIO AN Table 65"},
     ColumnDecl{"KPIOPolicies", "PKIProtectedKEKProgrammingEnabled", 4, "KPIO AN Table 28"},
     ColumnDecl{"KPIOPolicies", "PlaintextKEKProgrammingEnabled", 5, "KPIO AN Table 26"},
-    ColumnDecl{"KPIOPolicies", "KeyInjectionInterfaceLockEnabled", 6, "model choice: not in seed 002"},
+    ColumnDecl{"KPIOPolicies", "KeyInjectionInterfaceLockEnabled", 6, "model choice, E-KPIO-COLUMNS (the gap between Tables 26 and 23)"},
     ColumnDecl{"KPIOPolicies", "KeyInjectionInterfaceLocked", 7, "KPIO AN Table 23"},
-    ColumnDecl{"KeyEncryptionKey", "Key", 2, "model choice: not in seed 002 (never readable)"},
-    ColumnDecl{"KeyEncryptionKey", "AccessLockEnabled", 3, "model choice: not in seed 002"},
+    ColumnDecl{"KeyEncryptionKey", "Key", 2, "model choice, E-KPIO-COLUMNS (never readable or settable by a method)"},
+    ColumnDecl{"KeyEncryptionKey", "AccessLockEnabled", 3, "model choice, E-KPIO-COLUMNS"},
     ColumnDecl{"KeyEncryptionKey", "AccessLocked", 4, "KPIO AN Table 24"},
-    ColumnDecl{"KeyEncryptionKey", "LockOnReset", 5, "model choice: not in seed 002"},
+    ColumnDecl{"KeyEncryptionKey", "LockOnReset", 5, "model choice, E-KPIO-COLUMNS"},
     ColumnDecl{"KeyEncryptionKey", "AllowedKeyEncryptionKeys", 6, "KPIO AN Tables 27, 29, 48"},
-    ColumnDecl{"KeyTagAllocation", "NamespaceID", 1, "model choice: not in seed 002"},
+    ColumnDecl{"KeyTagAllocation", "NamespaceID", 1, "model choice, E-KPIO-COLUMNS"},
     ColumnDecl{"KeyTagAllocation", "Managed", 4, "KPIO AN Table 22"},
-    ColumnDecl{"KeyTagAllocation", "NumberOfKeyTags", 5, "model choice: not in seed 002"},
+    ColumnDecl{"KeyTagAllocation", "NumberOfKeyTags", 5, "model choice, E-KPIO-COLUMNS"},
     ColumnDecl{"KeyTagAllocation", "AllowedKeyEncryptionKeys", 6, "KPIO AN Table 25"},
-    ColumnDecl{"Certificates", "Name", 1, "TCG Core Certificates (model choice)"},
-    ColumnDecl{"Certificates", "CommonName", 2, "TCG Core Certificates (model choice)"},
+    ColumnDecl{"Certificates", "Name", 1, "TCG Core object-table columns 1 Name, 2 CommonName (§5.3.2.12 shows them for C_PIN); Table 54's pseudo-code names both"},
+    ColumnDecl{"Certificates", "CommonName", 2, "TCG Core object-table columns (as Name)"},
     ColumnDecl{"Certificates", "CertData", 3, "KPIO AN Table 53"},
     ColumnDecl{"Certificates", "CertSize", 4, "KPIO AN Table 53"},
 };
@@ -134,6 +142,9 @@ struct Machine {
     if (p.max_outstanding_nonces < 1) return make_error("max_outstanding_nonces: at least 1");
     if (p.msid.empty() || p.msid.size() > 32) return make_error("msid: 1..32 bytes");
     if (p.default_kmip_batch_items < 1) return make_error("default_kmip_batch_items: at least 1");
+    if (p.activate_when_active == "SUCCESS" ||
+        (p.activate_when_active != "ok" && !tcg::method_status_value(p.activate_when_active)))
+      return make_error("activate_when_active: \"ok\" or a TCG Core method status name (INVALID_PARAMETER, FAIL, ...)");
     return ok_status();
   }
 

@@ -10,8 +10,9 @@ namespace lockref::kpio {
 inline Bytes seed_certificate() { return *from_hex(seed_certificate_hex); }
 
 /// Table 4: the TPer's properties; the host properties it echoes are Table 4's list.
-inline tcg::SessionProfile Machine::Tper::session_profile(const Profile&) {
+inline tcg::SessionProfile Machine::Tper::session_profile(const Profile& p) {
   tcg::SessionProfile sp;
+  sp.start_refusal = p.start_refusal;
   sp.tper_properties = {{"MaxComPacketSize", 4096},  {"MaxResponseComPacketSize", 8192}, {"MaxPacketSize", 8172},
                         {"MaxIndTokenSize", 8136},   {"MaxPackets", 1},                  {"MaxSubPackets", 1},
                         {"MaxMethods", 1},           {"Protocol3MaxPayloadSize", 4096},  {"Protocol3MaxKmipBatchItems", 2},
@@ -103,8 +104,11 @@ inline tcg::SpAnswer Machine::Tper::invoke(const Profile& p, State& s, const tcg
       }
       if (!sid) return denied("KPIO-3.2.3-1");  // Activate / Revert by the SID authority
       if (inv.method == Method::activate) {
-        // Model choice (as the Opal SSC says of Activate): an active SP stays as it is.
-        if (!s.kpio_active) Machine::activate(p, s);
+        // E-TCG-ACTIVATE-ACTIVE: Activate of an SP already Manufactured (profile choice).
+        if (s.kpio_active)
+          return p.activate_when_active == "ok" ? ok("TCG-SP-LIFECYCLE-2")
+                                                : SpAnswer::refuse(p.activate_when_active, "TCG-SP-LIFECYCLE-2");
+        Machine::activate(p, s);
         return ok("KPIO-3.2.3-1");
       }
       if (inv.method == Method::revert) {
@@ -391,50 +395,87 @@ inline kmip::Item Machine::mek_request(const ImportMek& e, const Bytes& w1, cons
   return st(tag::request_message, {header(2), item(1, u1, u2, true, w1, t1), item(2, u2, u1, false, w2, t2)});
 }
 
-// ---- the bounded alphabet of explore / corpus ---------------------------------------------
+// ---- the bounded alphabet of explore / corpus / properties ---------------------------------
+// Profile::scope picks the events (kpio/state.hpp documents each scope); every scope starts
+// with taking ownership and activating the SP. Key material and nonces come from a fixed set
+// (named_key, two nonces), so every scope's reachable state space is finite.
 
 inline std::vector<Event> Machine::candidate_events(const Profile& p, const State& s) {
+  enum : unsigned { L = 1u << static_cast<unsigned>(Scope::lifecycle), P = 1u << static_cast<unsigned>(Scope::policies),
+                    K = 1u << static_cast<unsigned>(Scope::keks), M = 1u << static_cast<unsigned>(Scope::meks),
+                    ALL = L | P | K | M };
+  const unsigned want = p.scope == Scope::all ? ALL : 1u << static_cast<unsigned>(p.scope);
   std::vector<Event> out;
+  auto add = [&](unsigned in, Event e) {
+    if (in & want) out.push_back(std::move(e));
+  };
+  auto setc = [&](unsigned in, std::string o, std::string c, Json v, std::optional<std::string> pin = std::nullopt) {
+    add(in, SetColumn{std::move(o), std::move(c), std::move(v), std::move(pin)});
+  };
   const auto [ka, kb] = named_key("KEK-A");
   const auto [m1, m2] = named_key("MEK-A");
   const Bytes nonce_a(p.nonce_length, 0xA5), nonce_b(p.nonce_length, 0x5A);
-  out.push_back(TakeOwnership{});
-  out.push_back(ActivateSp{});
-  out.push_back(ActivateSp{std::string("wrong-pin")});
-  out.push_back(RevertSp{});
-  out.push_back(RevertTper{});
-  out.push_back(ExchangeProperties{2});
-  auto setc = [&](std::string o, std::string c, Json v) { out.push_back(SetColumn{std::move(o), std::move(c), std::move(v), std::nullopt}); };
-  for (const char* c : {"ClearSingleMEKAllowed", "ClearAllMEKsAllowed", "ReplayProtectionEnabled", "PlaintextKEKProgrammingEnabled",
-                        "KeyInjectionInterfaceLockEnabled", "KeyInjectionInterfaceLocked"})
-    for (bool b : {true, false}) setc("KPIOPolicies", c, b);
-  setc("KeyEncryptionKey1", "AccessLockEnabled", true);
-  setc("KeyEncryptionKey1", "AccessLocked", true);
-  setc("KeyEncryptionKey1", "AccessLocked", false);
-  setc("KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"NULLKeyEncryptionKey", "KeyEncryptionKey1"}));
-  setc("KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"PKIPublicKeyEncryptionKey", "KeyEncryptionKey1"}));
-  if (p.keks >= 2) setc("KeyEncryptionKey2", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1", "KeyEncryptionKey2"}));
-  setc("KeyTagAllocation1", "Managed", true);
-  setc("KeyTagAllocation1", "Managed", false);
-  setc("KeyTagAllocation1", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1"}));
-  out.push_back(ImportKek{1, ka, "kek-a", "plaintext", 0, std::nullopt, Bytes(12, 1), {}});
-  out.push_back(ImportKek{1, kb, "kek-b", "aes_kw", 1, std::nullopt, Bytes(12, 1), {}});
-  if (p.keks >= 2) {
-    out.push_back(ImportKek{2, kb, "kek-b", "aes_kw", 1, std::nullopt, Bytes(12, 1), {}});
-    out.push_back(ImportKek{2, ka, "kek-a2", "aes_gcm", 1, std::nullopt, Bytes(12, 1), {}});
+  const std::string wrong = "wrong-pin";
+
+  // ---- SP life cycle and credentials (§3.2.2-§3.2.4, §3.2.21, §3.2.22) ----
+  // A wrong PIN counts a Try (TCG Core C_PIN): every event that presents one is offered only
+  // while Tries is below the bound (taking ownership again presents the MSID as SID's PIN).
+  if (s.sid.pin == p.msid || s.sid.tries < p.max_failed_tries) add(ALL, TakeOwnership{});
+  add(ALL, ActivateSp{});
+  if (s.sid.tries < p.max_failed_tries) add(L, ActivateSp{wrong});
+  if (s.admin1.tries < p.max_failed_tries) setc(L, "KPIOPolicies", "ClearAllMEKsAllowed", true, wrong);
+  setc(L, "C_PIN_Admin1", "PIN", "Admin1_password");
+  add(L, RevertSp{});
+  add(L, RevertTper{});
+  add(L, ExchangeProperties{2});
+  // ---- KPIOPolicies (§3.2.6, §3.2.9, §3.2.14, §3.2.18-§3.2.20) ----
+  for (bool b : {true, false}) {
+    setc(b ? M : 0u, "KPIOPolicies", "ClearSingleMEKAllowed", b);
+    setc(b ? M : 0u, "KPIOPolicies", "ClearAllMEKsAllowed", b);
+    setc(P | K, "KPIOPolicies", "ReplayProtectionEnabled", b);
+    setc(P, "KPIOPolicies", "PlaintextKEKProgrammingEnabled", b);
+    setc(P, "KPIOPolicies", "PKIProtectedKEKProgrammingEnabled", b);
+    setc(P, "KPIOPolicies", "KeyInjectionInterfaceLockEnabled", b);
+    setc(P, "KPIOPolicies", "KeyInjectionInterfaceLocked", b);
   }
-  out.push_back(ImportKek{1, kb, "kek-b", "rsa_oaep", 0, std::nullopt, Bytes(12, 1), to_bytes("oaep-seed")});
-  out.push_back(ImportMek{1, 0, m1, m2, 1, false, std::nullopt, Bytes(12, 1)});
-  out.push_back(ImportMek{1, 0, m2, m1, 1, true, std::nullopt, Bytes(12, 1)});
-  out.push_back(ClearSingleMek{1, 0});
-  out.push_back(ClearAllMeks{1});
-  out.push_back(ClearAllMeks{0xFFFFFFFF});
-  out.push_back(GetNonce{nonce_a});
-  out.push_back(GetNonce{nonce_b});
-  out.push_back(PowerCycle{});
-  out.push_back(HardwareReset{});
-  out.push_back(TperReset{});
-  (void)s;
+  // ---- KeyEncryptionKey rows (§3.2.7, §3.2.10, §3.2.12, §3.2.13, §3.2.15, §4.3.4-§4.3.6) ----
+  setc(K | M, "KeyEncryptionKey1", "AccessLockEnabled", true);
+  setc(K, "KeyEncryptionKey1", "AccessLockEnabled", false);
+  setc(K | M, "KeyEncryptionKey1", "AccessLocked", true);
+  setc(K | M, "KeyEncryptionKey1", "AccessLocked", false);
+  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0, 1, 3}));
+  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0}));
+  setc(P | K, "KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"NULLKeyEncryptionKey", "KeyEncryptionKey1"}));
+  setc(P, "KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"PKIPublicKeyEncryptionKey", "KeyEncryptionKey1"}));
+  if (p.keks >= 2) setc(K, "KeyEncryptionKey2", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1", "KeyEncryptionKey2"}));
+  // ---- KeyTagAllocation of namespace 1 (§3.2.5, §3.2.8, §4.2.3-§4.2.6) ----
+  setc(L | M, "KeyTagAllocation1", "Managed", true);
+  setc(M, "KeyTagAllocation1", "Managed", false);
+  setc(L | M, "KeyTagAllocation1", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1"}));
+  if (p.max_key_tags_per_namespace >= 2)
+    for (std::uint64_t n : {1u, 2u}) setc(M, "KeyTagAllocation1", "NumberOfKeyTags", Json(n));
+  // ---- KMIP Import (§3.2.11-§3.2.13, §3.2.16-§3.2.18) ----
+  add(ALL, ImportKek{1, ka, "kek-a", "plaintext", 0, std::nullopt, Bytes(12, 1), {}});
+  add(K, ImportKek{1, kb, "kek-b", "aes_kw", 1, std::nullopt, Bytes(12, 1), {}});
+  add(P, ImportKek{1, kb, "kek-b", "aes_gcm", 1, std::nullopt, Bytes(12, 1), {}});
+  if (p.keks >= 2) {
+    add(K, ImportKek{2, kb, "kek-b", "aes_kw", 1, std::nullopt, Bytes(12, 1), {}});
+    add(K, ImportKek{2, ka, "kek-a2", "aes_gcm", 1, std::nullopt, Bytes(12, 1), {}});
+  }
+  add(P, ImportKek{1, kb, "kek-b", "rsa_oaep", 0, std::nullopt, Bytes(12, 1), to_bytes("oaep-seed")});
+  add(L | M, ImportMek{1, 0, m1, m2, 1, false, std::nullopt, Bytes(12, 1)});
+  add(M, ImportMek{1, 0, m2, m1, 1, true, std::nullopt, Bytes(12, 1)});
+  if (p.max_key_tags_per_namespace >= 2) add(M, ImportMek{1, 1, m1, m2, 1, false, std::nullopt, Bytes(12, 1)});
+  // ---- Security Protocol 0x02 (§3.2.19, §3.2.20, §3.4.7.6) ----
+  add(M, ClearSingleMek{1, 0});
+  add(M, ClearAllMeks{1});
+  add(M, ClearAllMeks{0xFFFFFFFF});
+  add(P | K | M, GetNonce{nonce_a});
+  add(K, GetNonce{nonce_b});
+  // ---- resets (§4.3) ----
+  add(ALL, PowerCycle{});
+  add(L | K | M, HardwareReset{});
+  add(L | K, TperReset{});
   return out;
 }
 

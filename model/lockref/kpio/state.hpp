@@ -25,6 +25,27 @@ constexpr auto enum_names(ResetType) {
 
 // ---- profile ---------------------------------------------------------------------------
 
+/// Which events candidate_events offers (exploration, corpora and the property walks only;
+/// step() accepts every event in every scope). Each scope is a bounded alphabet over one area
+/// of the note, so `lockref explore kpio --scope S` visits every reachable state in seconds;
+/// `all` is their union (large: use it for corpora and properties, not exhaustive exploration).
+///   lifecycle  ownership, Activate (right and wrong PIN), Admin1 PIN, Revert SP / TPer,
+///              Properties, the three resets, one KEK and one MEK to show what Revert removes
+///   policies   the KPIOPolicies columns that gate KEK injection (Key Injection Interface lock,
+///              plaintext, PKI, replay protection; both values), NULL / PKI in KEK1's
+///              AllowedKeyEncryptionKeys, plaintext / RSA-OAEP / AES-GCM-with-nonce KEK imports
+///   keks       KEK imports wrapped by a KEK (plaintext first, AES-KW into its own row and another
+///              row, AES-GCM with a nonce), AllowedKeyEncryptionKeys, the access lock and
+///              LockOnReset, replay protection, Get Nonce (two nonces), the three resets
+///   meks       Managed, NumberOfKeyTags, the namespace's AllowedKeyEncryptionKeys, MEK imports
+///              (AES-KW, AES-GCM), access lock, ClearSingle/ClearAllMEKsAllowed, Clear Single /
+///              Clear All (one namespace, FFFFFFFFh), power cycle, hardware reset
+enum class Scope : std::uint8_t { all, lifecycle, policies, keks, meks };
+constexpr auto enum_names(Scope) {
+  return std::array{EnumName{Scope::all, "all"}, EnumName{Scope::lifecycle, "lifecycle"},
+                    EnumName{Scope::policies, "policies"}, EnumName{Scope::keks, "keks"}, EnumName{Scope::meks, "meks"}};
+}
+
 /// Constants the note leaves to the TPer. Defaults: the Level 0 Discovery response of
 /// §3.3.2.1 Table 1 (2 KEKs, 2 key tags in total, 1 per namespace, AES-KW/GCM/RSA-OAEP,
 /// plaintext and PKI provisioning) with 2 namespaces; the §4 examples use profile_section4().
@@ -60,6 +81,17 @@ struct Profile {
   /// provisioning to be supported.
   bool plaintext_empty_row_needs_support = true;
   std::int64_t kmip_timestamp = 0;              // the responses' TimeStamp (every example: 0)
+  /// E-TCG-START-REFUSED: the form of the answer to a refused StartSession.
+  tcg::StartRefusal start_refusal = tcg::StartRefusal::sync_session;
+  /// E-TCG-ACTIVATE-ACTIVE: Activate of an SP already Manufactured. "ok": success, no effect
+  /// (nothing of the SP is reset); otherwise the Core status it fails with (lockref's Opal
+  /// model answers INVALID_PARAMETER).
+  std::string activate_when_active = "ok";
+  // ---- bounds for candidate_events only (exploration, corpora, properties) ----
+  Scope scope = Scope::meks;
+  /// Wrong-PIN events are offered while the credential's Tries is below this bound: with
+  /// TryLimit 0 ("no limit", TCG Core C_PIN) Tries would otherwise grow without end.
+  std::uint32_t max_failed_tries = 2;
   friend bool operator==(const Profile&, const Profile&) = default;
 };
 
@@ -280,7 +312,7 @@ BOOST_HANA_ADAPT_STRUCT(lockref::kpio::Profile, kpiosc, namespaces, keks, total_
                         default_key_tags, plaintext_supported, pki_supported, replay_supported, nonce_length,
                         max_outstanding_nonces, msid, try_limit, tries_persistent, default_kmip_batch_items,
                         clear_enabled_when_allowed_true, power_cycle_clears_meks, plaintext_empty_row_needs_support,
-                        kmip_timestamp);
+                        kmip_timestamp, start_refusal, activate_when_active, scope, max_failed_tries);
 BOOST_HANA_ADAPT_STRUCT(lockref::kpio::Kek, key_set, key, kmip_uid, access_lock_enabled, access_locked, lock_on_reset,
                         allowed);
 BOOST_HANA_ADAPT_STRUCT(lockref::kpio::Allocation, nsid, managed, number_of_key_tags, allowed);

@@ -90,12 +90,28 @@ struct SpDecl {
   std::string_view inactive_status = "SP_DISABLED";
 };
 
+/// How a TPer answers a StartSession it refuses. TCG Core describes SyncSession as the answer to
+/// a StartSession that opened a session; the Key Per I/O note shows only that form (Table 6).
+/// Host tools read the status list at the end of whatever comes back (sedutil
+/// DtaSession::sendCommand, go-tcg-storage MethodCall.Execute: "the last element should be the
+/// status code list"), so both forms below are seen in the field. Profile choice,
+/// errata E-TCG-START-REFUSED.
+enum class StartRefusal : std::uint8_t {
+  sync_session,  // SMUID.SyncSession[ ] with the status in its status list
+  method_result, // an empty result list [ ] with the status (the form of any failed method)
+};
+constexpr auto enum_names(StartRefusal) {
+  return std::array{EnumName{StartRefusal::sync_session, "sync_session"},
+                    EnumName{StartRefusal::method_result, "method_result"}};
+}
+
 /// Session manager constants of a TPer (its answer to Properties, its TSN policy).
 struct SessionProfile {
   std::vector<Property> tper_properties;               // Table 4 "Properties"
   std::vector<std::string> accepted_host_properties;   // Table 4 echoes these host properties
   std::uint32_t tsn = 0x1001;                          // §3.4.1 "The TPer always uses ... 0x00001001"
   std::uint32_t max_sessions = 1;                      // Table 4 MaxSessions
+  StartRefusal start_refusal = StartRefusal::sync_session;
 };
 
 enum class Method : std::uint8_t { get, set, activate, revert, revert_sp, gen_key, authenticate };
@@ -304,10 +320,11 @@ struct SessionLayer {
 
   /// StartSession[HostSessionID, SPID, Write, HostChallenge = 0, HostSigningAuthority = 3]
   /// (Core §5.2.3.1; Tables 5, 10, 13) -> SyncSession[HostSessionID, SPSessionID] (Table 6).
-  /// A refused StartSession is answered by SyncSession with no parameters and the status
-  /// (model choice: the note shows only the success form).
+  /// A refused StartSession is answered in the profile's StartRefusal form (E-TCG-START-REFUSED).
   static Out start_session(const Profile& p, const State& s, const MethodCall& c) {
     auto fail = [&](std::string status, std::string rule) {
+      if (T::session_profile(p).start_refusal == StartRefusal::method_result)
+        return refuse(s, 0, 0, std::move(status), std::move(rule), "StartSession");
       MethodCall r;
       r.invoking = uid_bytes(uid_of("SMUID"));
       r.method = uid_bytes(uid_of("SyncSession"));
@@ -419,8 +436,13 @@ struct SessionLayer {
     return o;
   }
 
-  /// ThisSP.Authenticate[Authority, Proof = 0] -> [Success] (Core §5.3.4.1.x). A wrong proof
-  /// answers FALSE with status SUCCESS; an authority at its TryLimit AUTHORITY_LOCKED_OUT.
+  /// ThisSP.Authenticate[Authority, Proof = 0] -> [Success] (TCG Core ThisSP.Authenticate,
+  /// "=> [ Success : boolean ]"). A wrong proof is not a failed method: the TPer answers FALSE
+  /// with status SUCCESS and counts a Try (C_PIN Tries); a proof at the TryLimit is
+  /// AUTHORITY_LOCKED_OUT and counts nothing. Host tools read it so: sedutil
+  /// DtaSession::authenticate ("Session Authenticate failed (response = false)" after a SUCCESS
+  /// status), go-tcg-storage table.ThisSP_Authenticate (ErrAuthenticationFailed when the result
+  /// is 0). Errata E-TCG-AUTHENTICATE-FALSE.
   static Out authenticate(const Profile&, const State& s, const Session& ses, const MethodCall& c) {
     const auto& a = c.args;
     if (uid_from_bytes(c.invoking) != uid_of("ThisSP") || a.empty() || a[0].kind != Value::Kind::bytes ||
@@ -442,8 +464,7 @@ struct SessionLayer {
       auto& auths = n.sm.session->authorities;
       if (std::find(auths.begin(), auths.end(), who) == auths.end()) auths.push_back(who);
     }
-    Out o{n, r == PinCheck::ok ? "ok" : "NOT_AUTHORIZED", r == PinCheck::ok ? "TCG-AUTH-5" : "TCG-AUTH-2", {}, ses.tsn,
-          ses.hsn, std::string("Authenticate")};
+    Out o{n, "ok", r == PinCheck::ok ? "TCG-AUTH-5" : "TCG-AUTH-2", {}, ses.tsn, ses.hsn, std::string("Authenticate")};
     o.response.push_back(MethodResult{{Value::of_uint(r == PinCheck::ok ? 1 : 0)}, StatusList{0, 0, 0}});
     return o;
   }
