@@ -6,6 +6,7 @@
 #include <map>
 
 #include "external_vectors.hpp"
+#include "lockref/kpio/discovery.hpp"
 #include "lockref/kpio/tables.hpp"
 #include "lockref/opal/drive.hpp"
 
@@ -673,4 +674,377 @@ TEST_CASE("kpio errata: E-TCG-ACTIVATE-ACTIVE Activate of an SP that is already 
   Profile bad;
   bad.activate_when_active = "MAYBE";
   CHECK_FALSE(Machine::validate(bad).ok());
+}
+
+TEST_CASE("kpio: §3.2.1.1 the TPer constants a host discovers from Table 1's Level 0 response") {
+  const Bytes t1 = *from_hex(vec("tcg-level0-seed002.json", "kpio-table1-parse")["request"]["hex"].get<std::string>());
+  auto p = profile_from_level0(Profile{}, t1);
+  REQUIRE_MESSAGE(p.ok(), p.error().message);
+  // Table 1: two KEKs, two key tags in total, one per namespace, a 16-byte Get Nonce nonce,
+  // plaintext and PKI provisioning, Key Per I/O Features 0x12 (scope: all namespaces; replay
+  // protection supported; E-KPIO-L0-BITS).
+  CHECK(p->keks == 2);
+  CHECK(p->total_key_tags == 2);
+  CHECK(p->max_key_tags_per_namespace == 1);
+  CHECK(p->nonce_length == 16);
+  CHECK(p->plaintext_supported);
+  CHECK(p->pki_supported);
+  CHECK(p->replay_supported);
+  CHECK(p->kpiosc == 1);
+  CHECK(Machine::validate(*p).ok());
+  // "A Key Per I/O SSC compliant Storage Device will return ... Key Per I/O SSC Feature
+  // Descriptor": an Opal drive's response (no 0x0305) is refused with the reason.
+  const Bytes opal = *from_hex(vec("tcg-level0-seed002.json", "real-drive-samsung-evo-860")["request"]["hex"].get<std::string>());
+  auto q = profile_from_level0(Profile{}, opal);
+  REQUIRE_FALSE(q.ok());
+  CHECK(q.error().message.find("0x0305") != std::string::npos);
+  // A response cut inside the descriptor is refused by the Level 0 parser with its offset.
+  auto r = profile_from_level0(Profile{}, ByteView(t1).first(100));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("offset") != std::string::npos);
+}
+
+TEST_CASE("tcg session: each rule of the session layer, at the wire, with the rule it names") {
+  using tcg::Value;
+  Tper t = configured();
+  const auto kpio_sp = tcg::uid_of("KeyPerIOSP");
+  const auto admin1 = std::pair{std::string("Admin1_password"), tcg::uid_of("Admin1")};
+  auto expect = [&](const Output& o, const char* status, const char* rule) {
+    CHECK(o.status == status);
+    CHECK(o.rule == rule);
+  };
+  // TCG-SESSION-4: StartSession parameters (HostSessionID 0, Write 2, an SP that does not exist,
+  // an optional parameter other than HostChallenge 0 / HostSigningAuthority 3).
+  auto bad_start = [&](std::vector<Value> a) { return call(t, 0, 0, mcall(tcg::uid_of("SMUID"), "StartSession", std::move(a))); };
+  expect(bad_start({Value::of_uint(0), Value::of_bytes(tcg::uid_bytes(kpio_sp)), Value::of_uint(1)}), "INVALID_PARAMETER", "TCG-SESSION-4");
+  expect(bad_start({Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(kpio_sp)), Value::of_uint(2)}), "INVALID_PARAMETER", "TCG-SESSION-4");
+  expect(bad_start({Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(0x0000020500000009ull)), Value::of_uint(1)}), "INVALID_PARAMETER",
+         "TCG-SESSION-4");
+  expect(bad_start({Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(kpio_sp)), Value::of_uint(1),
+                    Value::of_name(Value::of_uint(7), Value::of_uint(1))}),
+         "INVALID_PARAMETER", "TCG-SESSION-4");
+  // TCG-AUTH-1: a HostSigningAuthority without its HostChallenge.
+  expect(bad_start({Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(kpio_sp)), Value::of_uint(1),
+                    Value::of_name(Value::of_uint(3), Value::of_bytes(tcg::uid_bytes(admin1.second)))}),
+         "NOT_AUTHORIZED", "TCG-AUTH-1");
+  CHECK_FALSE(t.s.sm.session.has_value());  // none of these opened a session
+  // TCG-SESSION-3: the session manager takes only method calls to SMUID.
+  expect(call(t, 0, 0, tcg::MethodResult{{}, {0, 0, 0}}), "INVALID_PARAMETER", "TCG-SESSION-3");
+  expect(call(t, 0, 0, mcall(kpio_sp, "Get", {})), "INVALID_PARAMETER", "TCG-SESSION-3");
+  // TCG-SESSION-6: a session opens; TCG-SESSION-1: a packet for another session is not answered.
+  expect(call(t, 0, 0, start_session(kpio_sp, admin1)), "ok", "TCG-SESSION-6");
+  auto stray = call(t, 0x1001, 2, tcg::EndOfSession{});
+  expect(stray, "NO_SESSION", "TCG-SESSION-1");
+  CHECK(stray.response.empty());
+  CHECK(t.s.sm.session.has_value());
+  // TCG-SESSION-5: MaxSessions = 1.
+  expect(call(t, 0, 0, start_session(kpio_sp, admin1)), "NO_SESSIONS_AVAILABLE", "TCG-SESSION-5");
+  // TCG-METHOD-1: a method the object does not support; an unknown method UID.
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "GenKey", {})), "INVALID_PARAMETER", "TCG-METHOD-1");
+  expect(call(t, 0x1001, 1, tcg::MethodCall{tcg::uid_bytes(tcg::uid_of("KPIOPolicies")), tcg::uid_bytes(0x00000006000000FFull), {}, {0, 0, 0}}),
+         "INVALID_PARAMETER", "TCG-METHOD-1");
+  // TCG-METHOD-2: Get takes one Cellblock list of startRow 1 / endRow 2 / startColumn 3 / endColumn 4.
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "Get", {Value::of_list({Value::of_name(Value::of_uint(9), Value::of_uint(1))})})),
+         "INVALID_PARAMETER", "TCG-METHOD-2");
+  auto cols = call(t, 0x1001, 1,
+                   mcall(tcg::uid_of("KPIOPolicies"), "Get",
+                         {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(1)), Value::of_name(Value::of_uint(4), Value::of_uint(2))})}));
+  CHECK(cols.is_ok());
+  CHECK(cols.results == Json::array({Json::array({Json{{"name", 1}, {"value", 0}}, Json{{"name", 2}, {"value", 0}}})}));
+  // TCG-METHOD-3: Set needs Values (1 = ...).
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "Set", {})), "INVALID_PARAMETER", "TCG-METHOD-3");
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "Set", {Value::of_name(Value::of_uint(0), Value::of_uint(1))})),
+         "INVALID_PARAMETER", "TCG-METHOD-3");
+  // TCG-AUTH-4: Authenticate on ThisSP, naming an authority with a credential, with a proof.
+  expect(call(t, 0x1001, 1, mcall(kpio_sp, "Authenticate", {Value::of_bytes(tcg::uid_bytes(admin1.second))})), "INVALID_PARAMETER",
+         "TCG-AUTH-4");
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("ThisSP"), "Authenticate", {Value::of_bytes(tcg::uid_bytes(admin1.second))})),
+         "INVALID_PARAMETER", "TCG-AUTH-4");
+  expect(call(t, 0x1001, 1, authenticate(tcg::uid_of("SID"), "x")), "INVALID_PARAMETER", "TCG-AUTH-4");
+  // A refused method changed nothing; TCG-SESSION-2: End of Session is answered and closes.
+  auto eos = call(t, 0x1001, 1, tcg::EndOfSession{});
+  expect(eos, "ok", "TCG-SESSION-2");
+  CHECK(to_hex(eos.response) == "fa");
+  CHECK_FALSE(t.s.sm.session.has_value());
+  // TCG-SESSION-7: a read-only session (Write = 0) may Get but not Set.
+  REQUIRE(call(t, 0, 0, mcall(tcg::uid_of("SMUID"), "StartSession",
+                              {Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(kpio_sp)), Value::of_uint(0),
+                               Value::of_name(Value::of_uint(0), Value::of_bytes(to_bytes(admin1.first))),
+                               Value::of_name(Value::of_uint(3), Value::of_bytes(tcg::uid_bytes(admin1.second)))}))
+              .is_ok());
+  expect(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "Set",
+                                  {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(1), Value::of_uint(1))}))})),
+         "NOT_AUTHORIZED", "TCG-SESSION-7");
+  CHECK_FALSE(t.s.policies.clear_single_mek_allowed);
+  CHECK(call(t, 0x1001, 1, mcall(tcg::uid_of("KPIOPolicies"), "Get", {Value::of_list({})})).is_ok());
+  // TCG-SP-LIFECYCLE-1: a Manufactured-Inactive SP refuses StartSession (SP_DISABLED).
+  Tper fresh;
+  expect(call(fresh, 0, 0, start_session(kpio_sp, admin1)), "SP_DISABLED", "TCG-SP-LIFECYCLE-1");
+}
+
+namespace {
+/// The KMIP message of a seed Security Protocol 0x03 table.
+kmip::Item kmip_of(int table) { return kmip::decode_prefix(tcg::decode_raw_compacket(table_bytes(table))->data)->first; }
+Output send_kmip(Tper& t, const kmip::Item& m) { return t.send(3, tcg::encode_raw_compacket(0x0801, 0, *kmip::encode(m))); }
+/// Applies f to every item with tag `tg`, at any depth.
+void each(kmip::Item& m, std::uint32_t tg, const std::function<void(kmip::Item&)>& f) {
+  if (m.tag == tg) f(m);
+  for (auto& c : m.children) each(c, tg, f);
+}
+const kmip::Item* find(const kmip::Item& m, std::uint32_t tg) {
+  if (m.tag == tg) return &m;
+  for (const auto& c : m.children)
+    if (const auto* r = find(c, tg)) return r;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("kpio: the §3.2 preconditions one by one, each refused and then met") {
+  // §3.2.6 / §3.2.7: after activation the interface and every KEK are unlocked; §3.2.8: every
+  // namespace's AllowedKeyEncryptionKeys is empty; §3.2.11: every Key column is empty; §3.2.12:
+  // every KEK row allows its own UID.
+  Tper t = configured();
+  CHECK_FALSE(Machine::kii_locked(t.s));
+  for (std::uint32_t r = 1; r <= t.s.keks.size(); ++r) {
+    const auto& k = t.s.keks[r - 1];
+    CHECK_FALSE(Machine::kek_locked(k));
+    CHECK_FALSE(k.key_set);
+    CHECK(k.allowed == std::vector<tcg::Uid>{tcg::to_uid(kek_uid(r))});
+  }
+  for (const auto& a : t.s.allocations) CHECK(a.allowed.empty());
+
+  // §3.2.6: locked only when both columns are TRUE — (a) by setting both, (b) LockEnabled and a
+  // power cycle; Locked alone does not lock.
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "KeyInjectionInterfaceLocked", true, std::nullopt}).is_ok());
+  CHECK_FALSE(Machine::kii_locked(t.s));
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "KeyInjectionInterfaceLocked", false, std::nullopt}).is_ok());
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "KeyInjectionInterfaceLockEnabled", true, std::nullopt}).is_ok());
+  CHECK_FALSE(Machine::kii_locked(t.s));
+  t.step(PowerCycle{});
+  CHECK(Machine::kii_locked(t.s));  // (b)
+  CHECK(t.send(3, table_bytes(40)).rule == "KPIO-3.2.6-2");
+  admin1_set(t, 23);  // Table 23 unlocks it
+  t.exchange(40, 42, 3);
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "KeyInjectionInterfaceLockEnabled", false, std::nullopt}).is_ok());
+
+  // §3.2.13: KEK2 wrapped with KEK1 is refused until KEK1's UID is in KEK2's AllowedKeyEncryptionKeys.
+  CHECK(t.send(3, table_bytes(49)).rule == "KPIO-3.2.13-1");
+  admin1_set(t, 48);
+  // §3.2.7: (b) AccessLockEnabled and a power cycle lock KEK1 ("The KEK must first be
+  // transitioned to an access unlocked state"); AccessLocked alone does not.
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLocked", true, std::nullopt}).is_ok());
+  CHECK_FALSE(Machine::kek_locked(t.s.keks[0]));
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLocked", false, std::nullopt}).is_ok());
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLockEnabled", true, std::nullopt}).is_ok());
+  t.step(PowerCycle{});
+  t.exchange(3, 4);  // a power cycle resets the host properties (Protocol3MaxKmipBatchItems)
+  CHECK(Machine::kek_locked(t.s.keks[0]));
+  CHECK(t.send(3, table_bytes(49)).rule == "KPIO-3.2.7-1");
+  admin1_set(t, 24);
+  t.exchange(49, 51, 3);
+
+  // §3.2.17: "only KEKs can be used to wrap MEKs" — Table 61's MEK sent in plaintext, or wrapped
+  // with the PKI public key, is refused; the KEK must be associated with the namespace (§3.2.8)
+  // and access unlocked.
+  // §3.2.5: no MEK, and no KEK associated, before the namespace is managed.
+  CHECK(t.send(3, table_bytes(61)).rule == "KPIO-3.2.5-2");
+  t.exchange(5, 6);
+  CHECK(t.send(1, table_bytes(25)).rule == "KPIO-3.2.5-2");
+  t.exchange(8, 9);
+  admin1_set(t, 22);  // NS1 managed
+  auto plain_mek = kmip_of(61);
+  each(plain_mek, tag::key_block, [](kmip::Item& kb) {
+    kb.children = {kmip::Item{tag::key_format, kmip::ItemType::enumeration, 1, {}, {}},
+                   kmip::Item{tag::key_value, kmip::ItemType::structure, 0, {},
+                              {kmip::Item{tag::key_material, kmip::ItemType::byte_string, 0, Bytes(32, 0x11), {}}}}};
+  });
+  CHECK(send_kmip(t, plain_mek).rule == "KPIO-3.2.17-3");
+  auto rsa_mek = kmip_of(61);
+  each(rsa_mek, tag::enc_key_info, [](kmip::Item& eki) {
+    for (auto& c : eki.children)
+      if (c.tag == tag::unique_id) c.bytes = to_bytes("Certificate1");
+      else if (c.tag == tag::crypto_params)
+        c.children = {kmip::Item{tag::crypto_algorithm, kmip::ItemType::enumeration, 4, {}, {}},
+                      kmip::Item{tag::padding, kmip::ItemType::enumeration, 2, {}, {}}};
+  });
+  CHECK(send_kmip(t, rsa_mek).rule == "KPIO-3.2.17-3");
+  CHECK(t.send(3, table_bytes(61)).rule == "KPIO-3.2.17-1");  // KEK1 not yet associated with NS1
+  admin1_set(t, 25);
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLocked", true, std::nullopt}).is_ok());
+  CHECK(t.send(3, table_bytes(61)).rule == "KPIO-3.2.7-1");
+  admin1_set(t, 24);
+  t.exchange(61, 63, 3);
+  // §3.2.7 note / §3.2.17: locking KEK1 afterwards leaves the MEK in the cache.
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLocked", true, std::nullopt}).is_ok());
+  CHECK(Machine::observe(t.p, t.s).key_cache == std::vector<std::string>{"NS1:KT1", "NS2:factory"});
+
+  // §3.4.2.3: the KMIP Key UID is not discoverable through a table: a Get of the whole
+  // KeyEncryptionKey1 row (every readable column) does not hold it.
+  using tcg::Value;
+  REQUIRE(call(t, 0, 0, start_session(tcg::uid_of("KeyPerIOSP"), std::pair{std::string("Admin1_password"), tcg::uid_of("Admin1")})).is_ok());
+  auto row = call(t, 0x1001, 1,
+                  mcall(kek_uid(1), "Get",
+                        {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)), Value::of_name(Value::of_uint(4), Value::of_uint(6))})}));
+  REQUIRE(row.is_ok());
+  CHECK(row.results->dump().find(to_hex(to_bytes(t.s.keks[0].kmip_uid))) == std::string::npos);
+  call(t, 0x1001, 1, tcg::EndOfSession{});
+}
+
+TEST_CASE("kpio: §3.2.15/§3.2.16 a KEK under the public key needs (a) or (b), and names Certificate1") {
+  Profile p = scenario_profile();
+  Tper t(p);
+  REQUIRE(t.step(TakeOwnership{}).is_ok());
+  REQUIRE(t.step(ActivateSp{}).is_ok());
+  const auto [k, unused] = named_key("KEK-PKI");
+  const ImportKek rsa{1, k, "kek-pki", "rsa_oaep", 0, std::nullopt, Bytes(12, 1), to_bytes("oaep-seed")};
+  CHECK(t.step(rsa).rule == "KPIO-3.2.16-1");  // neither (a) nor (b)
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"PKIPublicKeyEncryptionKey", "KeyEncryptionKey1"}),
+                           std::nullopt})
+              .is_ok());  // (b), Table 29
+  auto ok = t.step(rsa);
+  CHECK(ok.status == "ok");
+  CHECK(t.s.keks[0].key == k);
+  // (a) alone, for row 2 (its AllowedKeyEncryptionKeys holds only its own UID).
+  ImportKek rsa2 = rsa;
+  rsa2.row = 2;
+  rsa2.kmip_uid = "kek-pki-2";
+  CHECK(t.step(rsa2).rule == "KPIO-3.2.16-1");
+  REQUIRE(t.step(SetColumn{"KPIOPolicies", "PKIProtectedKEKProgrammingEnabled", true, std::nullopt}).is_ok());
+  CHECK(t.step(rsa2).is_ok());
+  // §3.4.5.7: the public key is named by the Certificates row's Name, "Certificate1".
+  auto other = kmip_of(57);
+  each(other, tag::enc_key_info, [](kmip::Item& eki) {
+    for (auto& c : eki.children)
+      if (c.tag == tag::unique_id) c.bytes = to_bytes("Certificate2");
+  });
+  const auto o = send_kmip(t, other);
+  CHECK(o.kmip_result_reason == std::optional<std::string>("ItemNotFound"));
+  // PKI not supported by the TPer (Level 0): neither (a) nor (b) can be configured.
+  Profile np = p;
+  np.pki_supported = false;
+  Tper n(np);
+  REQUIRE(n.step(TakeOwnership{}).is_ok());
+  REQUIRE(n.step(ActivateSp{}).is_ok());
+  CHECK(n.step(SetColumn{"KPIOPolicies", "PKIProtectedKEKProgrammingEnabled", true, std::nullopt}).status == "INVALID_PARAMETER");
+  REQUIRE(n.step(SetColumn{"KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"PKIPublicKeyEncryptionKey", "KeyEncryptionKey1"}),
+                           std::nullopt})
+              .is_ok());
+  CHECK(n.step(rsa).rule == "KPIO-3.2.16-1");
+}
+
+TEST_CASE("kpio: §3.2.18 replay protection needs TPer support and persists across a power cycle") {
+  Tper t = configured();
+  admin1_set(t, 65);
+  t.step(PowerCycle{});
+  CHECK(t.s.policies.replay_protection_enabled);  // "persistent across a TCG Power Cycle"
+  CHECK(Machine::observe(t.p, t.s).replay_protection_enabled);
+  // Without replay protection support: no Get Nonce, and the column cannot be enabled.
+  Profile p = scenario_profile();
+  p.replay_supported = false;
+  Tper n(p);
+  REQUIRE(n.step(TakeOwnership{}).is_ok());
+  REQUIRE(n.step(ActivateSp{}).is_ok());
+  CHECK(n.step(GetNonce{Bytes(16, 1)}).status == "NOT_SUPPORTED");
+  CHECK(n.step(SetColumn{"KPIOPolicies", "ReplayProtectionEnabled", true, std::nullopt}).status == "INVALID_PARAMETER");
+}
+
+TEST_CASE("kpio: §3.2.21/§3.2.22 keys injected before a revert stay gone after a new Activate") {
+  for (bool tper : {false, true}) {
+    Tper t = configured();
+    admin1_set(t, 22);
+    t.exchange(40, 42, 3);
+    admin1_set(t, 25);
+    t.exchange(61, 63, 3);
+    REQUIRE(t.step(tper ? Event{RevertTper{}} : Event{RevertSp{}}).is_ok());
+    if (tper) REQUIRE(t.step(TakeOwnership{}).is_ok());
+    REQUIRE(t.step(ActivateSp{}).is_ok());
+    for (const auto& k : t.s.keks) CHECK_FALSE(k.key_set);
+    CHECK(Machine::observe(t.p, t.s).key_cache == std::vector<std::string>{"NS2:factory"});
+    // the KEK's KMIP UID no longer names a wrapping key
+    REQUIRE(t.step(SetColumn{"C_PIN_Admin1", "PIN", "Admin1_password", std::nullopt}).is_ok());
+    admin1_set(t, 48);
+    CHECK(t.send(3, table_bytes(49)).kmip_result_reason == std::optional<std::string>("ItemNotFound"));
+  }
+}
+
+TEST_CASE("kpio: KMIP responses echo the request's UniqueBatchItemID and UniqueIdentifier, with a TimeStamp") {
+  Tper t = configured();
+  auto m = kmip_of(40);
+  each(m, tag::batch_item_id, [](kmip::Item& i) { i.bytes = {0x7E}; });
+  each(m, tag::request_payload, [](kmip::Item& pl) {
+    for (auto& c : pl.children)
+      if (c.tag == tag::unique_id) c.bytes = to_bytes("host-chosen-uid");
+  });
+  auto o = send_kmip(t, m);
+  REQUIRE(o.status == "ok");
+  auto resp = kmip::decode_prefix(tcg::decode_raw_compacket(o.response)->data);
+  REQUIRE(resp.ok());
+  const auto& r = resp->first;
+  REQUIRE(find(r, tag::time_stamp));
+  CHECK(find(r, tag::batch_item_id)->bytes == Bytes{0x7E});
+  CHECK(find(*find(r, tag::response_payload), tag::unique_id)->bytes == to_bytes("host-chosen-uid"));
+  // "UniqueBatchItemID required if BatchCount > 1": Table 61 without it is InvalidMessage.
+  auto two = kmip_of(61);
+  for (auto& bi : two.children)
+    if (bi.tag == tag::batch_item)
+      std::erase_if(bi.children, [](const kmip::Item& c) { return c.tag == tag::batch_item_id; });
+  const auto no_ids = send_kmip(t, two);
+  CHECK(no_ids.kmip_result_reason == std::optional<std::string>("InvalidMessage"));
+  CHECK(no_ids.rule == "KPIO-KMIP-UBI");
+  // "BatchCount required"
+  auto nocount = kmip_of(40);
+  std::erase_if(nocount.children[0].children, [](const kmip::Item& c) { return c.tag == tag::batch_count; });
+  const auto no_count = send_kmip(t, nocount);
+  CHECK(no_count.kmip_result_reason == std::optional<std::string>("InvalidMessage"));
+  CHECK(no_count.rule == "KPIO-KMIP-BC");
+  // "Protocol version required"; "BatchErrorContinuationOption shall not be present if BatchCount <= 1";
+  // "BatchOrderOption is required if BatchCount > 1"; TagLength "Required for GCM".
+  auto nopv = kmip_of(40);
+  std::erase_if(nopv.children[0].children, [](const kmip::Item& c) { return c.tag == tag::protocol_version; });
+  CHECK(send_kmip(t, nopv).rule == "KPIO-KMIP-PV");
+  auto bec = kmip_of(40);
+  bec.children[0].children.push_back(kmip::Item{tag::batch_error_continuation, kmip::ItemType::enumeration, 1, {}, {}});
+  CHECK(send_kmip(t, bec).rule == "KPIO-KMIP-BEC");
+  auto boo = kmip_of(61);
+  std::erase_if(boo.children[0].children, [](const kmip::Item& c) { return c.tag == tag::batch_order; });
+  CHECK(send_kmip(t, boo).rule == "KPIO-KMIP-BOO");
+  auto gcm = kmip_of(67);
+  each(gcm, tag::crypto_params, [](kmip::Item& cp) { std::erase_if(cp.children, [](const kmip::Item& c) { return c.tag == tag::tag_length; }); });
+  const auto no_tl = send_kmip(t, gcm);
+  CHECK(no_tl.kmip_result_reason == std::optional<std::string>("MissingData"));
+  CHECK(no_tl.rule == "KPIO-KMIP-TAGLEN");
+}
+
+TEST_CASE("kpio: §4.2.5/§4.2.6/§4.3.4 NumberOfKeyTags bounds, LockOnReset, and unlocking by either column") {
+  Tper t = configured();  // 2 key tags per namespace supported, 4 in total
+  admin1_set(t, 22);
+  // §4.2.5: "no larger than Number of Key Tags Supported per Namespace".
+  auto over = t.step(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", 3u, std::nullopt});
+  CHECK(over.status == "INVALID_PARAMETER");
+  CHECK(over.rule == "KPIO-4.2.5-1");
+  // §4.2.6: a decrease that would drop an MEK is refused; one over empty slots is accepted.
+  t.exchange(40, 42, 3);
+  admin1_set(t, 25);
+  t.exchange(61, 63, 3);  // KeyTag 1
+  auto drop = t.step(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", 1u, std::nullopt});
+  CHECK(drop.rule == "KPIO-4.2.6-1");
+  CHECK(t.s.allocations[0].number_of_key_tags == 2);
+  t.send(2, table_bytes(31), 1);  // not allowed yet: the MEK stays
+  admin1_set(t, 30);
+  REQUIRE(t.send(2, table_bytes(31), 1).is_ok());  // Clear Single MEK, KeyTag 1
+  CHECK(t.step(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", 1u, std::nullopt}).is_ok());
+  // §4.3.4: LockOnReset must contain Power Cycle.
+  auto lor = t.step(SetColumn{"KeyEncryptionKey1", "LockOnReset", Json::array({1u, 3u}), std::nullopt});
+  CHECK(lor.rule == "KPIO-4.3.4-2");
+  CHECK(t.step(SetColumn{"KeyEncryptionKey1", "LockOnReset", Json::array({0u, 1u}), std::nullopt}).is_ok());
+  // §4.3.4: locked = AccessLocked and AccessLockEnabled both TRUE; either set to FALSE unlocks.
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLockEnabled", true, std::nullopt}).is_ok());
+  t.step(HardwareReset{});  // Hardware Reset is in LockOnReset now
+  CHECK(Machine::kek_locked(t.s.keks[0]));
+  REQUIRE(t.step(SetColumn{"KeyEncryptionKey1", "AccessLockEnabled", false, std::nullopt}).is_ok());
+  CHECK_FALSE(Machine::kek_locked(t.s.keks[0]));
+  CHECK(t.s.keks[0].access_locked);  // AccessLocked still TRUE, but the row is usable
+  REQUIRE(t.step(SetColumn{"KeyTagAllocation1", "NumberOfKeyTags", 2u, std::nullopt}).is_ok());  // an increase (§4.2.5)
+  t.exchange(3, 4);
+  t.exchange(61, 63, 3);
 }

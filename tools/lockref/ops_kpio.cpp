@@ -3,6 +3,7 @@
 // render a state as the §4 tables of seed 002 (kpio.tables).
 #include "lockref/kmip/json.hpp"
 #include "lockref/kpio/describe.hpp"
+#include "lockref/kpio/discovery.hpp"
 #include "lockref/kpio/tables.hpp"
 #include "machine_tool.hpp"
 #include "wire_print.hpp"
@@ -74,8 +75,9 @@ int print_exchange(std::ostream& os, std::ostream& err, const std::string& text)
     err << "lockref decode: line " << ln << ": " << m << "\n";
     return 2;
   };
-  auto show = [&](const std::string& what, std::uint8_t proto, Direction d, const Bytes& b) -> bool {
-    auto r = describe_payload(proto, d, b);
+  auto show = [&](const std::string& what, std::uint8_t proto, Direction d, const Bytes& b,
+                  std::optional<std::uint32_t> nsid = std::nullopt) -> bool {
+    auto r = describe_payload(proto, d, b, nsid);
     if (!r) return false;
     os << what << (d == Direction::send ? "IF-SEND" : "IF-RECV") << " protocol " << int(proto) << "\n";
     for (const auto& l : *r) os << "  " << l << "\n";
@@ -88,9 +90,10 @@ int print_exchange(std::ostream& os, std::ostream& err, const std::string& text)
     if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
     if (j.contains("hex")) {  // a capture record
       auto proto = field<std::uint8_t>(j, "protocol");
-      auto hex = field<Bytes>(j, "hex");
       if (!proto) return fail(proto.error().message);
-      if (!hex) return fail(hex.error().message);
+      if (!j["hex"].is_string()) return fail("hex: expected a string of hex digits");
+      auto hex = from_hex(j["hex"].get<std::string>());
+      if (!hex) return fail(hex.error().message);  // "hex: ... at offset N"
       const std::string d = j.value("direction", "send");
       if (d != "send" && d != "recv") return fail("direction: \"send\" or \"recv\"");
       const auto dir = d == "send" ? Direction::send : Direction::recv;
@@ -107,7 +110,7 @@ int print_exchange(std::ostream& os, std::ostream& err, const std::string& text)
     auto ev = from_json<Send>(Json{{"protocol", e.value("protocol", Json(1))}, {"bytes", e.value("bytes", Json(""))},
                                    {"nsid", e.value("nsid", Json(0))}});
     if (!ev) return fail("event: " + ev.error().message);
-    if (!show(step, ev->protocol, Direction::send, ev->bytes))
+    if (!show(step, ev->protocol, Direction::send, ev->bytes, ev->protocol == 2 ? std::optional(ev->nsid) : std::nullopt))
       return fail("event.bytes: " + describe_payload(ev->protocol, Direction::send, ev->bytes).error().message);
     if (const auto& ex = j.value("expect", Json::object()); ex.contains("response") && ex["response"] != "") {
       auto resp = from_json<Bytes>(ex["response"]);
@@ -145,6 +148,14 @@ Result<Json> tables_op(const Json& j) {
 LOCKREF_REGISTER(EvalOp{"kpio.tables", "a Key Per I/O state {profile?, state?} as the tables of seed 002 §4", tables_op});
 
 Result<Profile> kpio_profile(const Args& a, Profile p) {
+  // --level0 HEX: the device's own Level 0 Discovery response sets the TPer constants (§3.2.1.1).
+  if (a.has("level0")) {
+    auto b = from_hex(a.get("level0"));
+    if (!b) return make_error("--level0: " + b.error().message);
+    auto q = profile_from_level0(p, *b);
+    if (!q) return make_error("--level0: " + q.error().message);
+    p = *q;
+  }
   auto num = [&](const char* k, auto& dst, std::uint64_t lo, std::uint64_t hi) -> Status {
     if (!a.has(k)) return ok_status();
     auto n = a.get_uint(k, 0);
@@ -174,7 +185,7 @@ LOCKREF_REGISTER(make_machine_tool<Machine>(
     "TCG Key Per I/O TPer (seed 002): KEK policies, key tags, KMIP key injection, key cache, resets",
     "--scope lifecycle|policies|keks|meks|all (events explore and corpus offer; default meks), --kpiosc 0|1 (default 0), "
     "--namespaces N (default 2), --keks N (default 2), --key-tags N per namespace (default 1), --try-limit N (C_PIN "
-    "TryLimit of SID and Admin1; default 0 = none)",
+    "TryLimit of SID and Admin1; default 0 = none), --level0 HEX (the TPer constants from a Level 0 Discovery response)",
     kpio_profile));
 
 }  // namespace

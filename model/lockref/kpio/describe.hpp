@@ -3,6 +3,7 @@
 // of a Security Protocol 0x03 ComPacket and its outcome, the Security Protocol 0x02 command.
 // Pure: bytes in, lines out; malformed bytes give the codec's error (with its offset).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,7 +87,9 @@ inline std::vector<std::string> describe_kmip(const kmip::Item& m) {
 /// One payload of a capture: protocol 1 (method ComPacket), 2 (Clear Single / Clear All MEKs)
 /// or 3 (KMIP ComPacket). Lines start "->" (host to TPer) or "<-" (TPer to host); method
 /// calls name their session "[TSN:HSN]" (session manager calls have none).
-inline Result<std::vector<std::string>> describe_payload(std::uint8_t protocol, Direction dir, ByteView bytes) {
+/// `nsid`: the Namespace ID of the NVMe command that carried a protocol 2 payload, when known.
+inline Result<std::vector<std::string>> describe_payload(std::uint8_t protocol, Direction dir, ByteView bytes,
+                                                         std::optional<std::uint32_t> nsid = std::nullopt) {
   const std::string arrow = dir == Direction::send ? "-> " : "<- ";
   std::vector<std::string> out;
   switch (protocol) {
@@ -123,8 +126,9 @@ inline Result<std::vector<std::string>> describe_payload(std::uint8_t protocol, 
         out.push_back(arrow + (r->request_code == tcg::sp02::clear_single_mek
                                    ? "Clear Single MEK, key tag " + std::to_string(r->key_tag)
                                    : std::string("Clear All MEKs")) +
-                      " (ComID 0x" + to_hex(Bytes{static_cast<std::uint8_t>(r->comid >> 8), static_cast<std::uint8_t>(r->comid)}) +
-                      "; the NSID travels in the NVMe command)");
+                      (nsid ? ", NSID " + (*nsid == 0xFFFFFFFF ? std::string("FFFFFFFFh (all)") : std::to_string(*nsid))
+                            : std::string(" (the NSID travels in the NVMe command)")) +
+                      " (ComID 0x" + to_hex(Bytes{static_cast<std::uint8_t>(r->comid >> 8), static_cast<std::uint8_t>(r->comid)}) + ")");
         return out;
       }
       auto r = tcg::sp02::decode_response(bytes);

@@ -104,6 +104,7 @@ struct KmipFailure {
   KmipReason reason = KmipReason::none;
   std::string message;
   std::size_t item = 0;  // index of the batch item it concerns
+  std::string rule = "KPIO-KMIP-VALID-1";  // the requirement (XML annotation) it enforces
 };
 
 namespace detail {
@@ -127,31 +128,34 @@ inline bool is(const kmip::Item* i, kmip::ItemType t) { return i && i->type == t
 inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m, std::uint64_t max_batch_items) {
   using kmip::ItemType;
   using namespace detail;
-  auto fail = [](KmipReason r, std::string msg, std::size_t i = 0) { return KmipFailure{r, std::move(msg), i}; };
+  auto fail = [](KmipReason r, std::string msg, std::size_t i = 0, std::string rule = "KPIO-KMIP-VALID-1") {
+    return KmipFailure{r, std::move(msg), i, std::move(rule)};
+  };
   if (m.tag != tag::request_message || m.type != ItemType::structure)
     return fail(KmipReason::invalid_message, "not a RequestMessage");
   const auto* h = child(m, tag::request_header);
   if (!is(h, ItemType::structure)) return fail(KmipReason::invalid_message, "RequestHeader missing");
   const auto* pv = child(*h, tag::protocol_version);
-  if (!is(pv, ItemType::structure)) return fail(KmipReason::invalid_message, "ProtocolVersion missing (\"Protocol version required\")");
+  if (!is(pv, ItemType::structure)) return fail(KmipReason::invalid_message, "ProtocolVersion missing (\"Protocol version required\")", 0, "KPIO-KMIP-PV");
   const auto* maj = child(*pv, tag::pv_major);
   const auto* min = child(*pv, tag::pv_minor);
   if (!is(maj, ItemType::integer) || !is(min, ItemType::integer))
-    return fail(KmipReason::invalid_message, "ProtocolVersionMajor/Minor missing");
+    return fail(KmipReason::invalid_message, "ProtocolVersionMajor/Minor missing", 0, "KPIO-KMIP-PV");
   ImportRequest r{maj->num, min->num, {}};
   if (r.major != 2 || r.minor != 1)
     return fail(KmipReason::unsupported_protocol_version,
-                "protocol version " + std::to_string(r.major) + "." + std::to_string(r.minor) + " (the TPer speaks 2.1)");
+                "protocol version " + std::to_string(r.major) + "." + std::to_string(r.minor) + " (the TPer speaks 2.1)", 0,
+                "KPIO-KMIP-PV");
   const auto* bc = child(*h, tag::batch_count);
-  if (!is(bc, ItemType::integer)) return fail(KmipReason::invalid_message, "BatchCount missing (\"BatchCount required\")");
+  if (!is(bc, ItemType::integer)) return fail(KmipReason::invalid_message, "BatchCount missing (\"BatchCount required\")", 0, "KPIO-KMIP-BC");
   const auto n = count(m, tag::batch_item);
   if (bc->num < 1 || static_cast<std::size_t>(bc->num) != n)
     return fail(KmipReason::invalid_message,
-                "BatchCount " + std::to_string(bc->num) + " but " + std::to_string(n) + " BatchItem(s)");
+                "BatchCount " + std::to_string(bc->num) + " but " + std::to_string(n) + " BatchItem(s)", 0, "KPIO-KMIP-BC");
   if (bc->num <= 1 && child(*h, tag::batch_error_continuation))
-    return fail(KmipReason::invalid_message, "BatchErrorContinuationOption present with BatchCount <= 1");
+    return fail(KmipReason::invalid_message, "BatchErrorContinuationOption present with BatchCount <= 1", 0, "KPIO-KMIP-BEC");
   if (bc->num > 1 && !is(child(*h, tag::batch_order), ItemType::boolean))
-    return fail(KmipReason::invalid_message, "BatchOrderOption missing (\"required if BatchCount > 1\")");
+    return fail(KmipReason::invalid_message, "BatchOrderOption missing (\"required if BatchCount > 1\")", 0, "KPIO-KMIP-BOO");
   if (static_cast<std::uint64_t>(bc->num) > max_batch_items)
     return fail(KmipReason::invalid_message, "BatchCount " + std::to_string(bc->num) +
                                                  " above Protocol3MaxKmipBatchItems " + std::to_string(max_batch_items));
@@ -159,7 +163,9 @@ inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m
   for (const auto& bi : m.children) {
     if (bi.tag != tag::batch_item) continue;
     ImportItem it;
-    auto f = [&](KmipReason rr, std::string msg) { return fail(rr, "BatchItem " + std::to_string(idx + 1) + ": " + msg, idx); };
+    auto f = [&](KmipReason rr, std::string msg, std::string rule = "KPIO-KMIP-VALID-1") {
+      return fail(rr, "BatchItem " + std::to_string(idx + 1) + ": " + msg, idx, std::move(rule));
+    };
     const auto* op = child(bi, tag::operation);
     if (!is(op, ItemType::enumeration)) return f(KmipReason::invalid_message, "Operation missing");
     if (op->num != 0x2A) return f(KmipReason::operation_not_supported, "Operation " + std::to_string(op->num) + " (only Import)");
@@ -167,7 +173,7 @@ inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m
       if (id->type != ItemType::byte_string) return f(KmipReason::invalid_field, "UniqueBatchItemID is not a ByteString");
       it.batch_id = id->bytes;
     } else if (bc->num > 1) {
-      return f(KmipReason::invalid_message, "UniqueBatchItemID missing (\"required if BatchCount > 1\")");
+      return f(KmipReason::invalid_message, "UniqueBatchItemID missing (\"required if BatchCount > 1\")", "KPIO-KMIP-UBI");
     }
     const auto* pl = child(bi, tag::request_payload);
     if (!is(pl, ItemType::structure)) return f(KmipReason::missing_data, "RequestPayload missing");
@@ -262,10 +268,11 @@ inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m
           const auto* iv = child(*eki, tag::iv);
           const auto* aet = child(*pl, tag::ae_tag);
           if (!is(tl, ItemType::integer) || !is(iv, ItemType::byte_string) || !is(aet, ItemType::byte_string))
-            return f(KmipReason::missing_data, "GCM needs TagLength, IVCounterNonce and AuthenticatedEncryptionTag");
+            return f(KmipReason::missing_data, "GCM needs TagLength, IVCounterNonce and AuthenticatedEncryptionTag", "KPIO-KMIP-TAGLEN");
           if (tl->num != 16 || aet->bytes.size() != 16)
             return f(KmipReason::invalid_field, "TagLength " + std::to_string(tl->num) + " with a tag of " +
-                                                    std::to_string(aet->bytes.size()) + " bytes (Table 68: 16)");
+                                                    std::to_string(aet->bytes.size()) + " bytes (Table 68: 16)",
+                     "KPIO-KMIP-TAGLEN");
           it.iv = iv->bytes;
           it.ae_tag = aet->bytes;
         } else {
@@ -293,14 +300,14 @@ inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m
   for (const auto& it : r.items) meks += it.is_mek;
   if (meks) {
     if (meks != 2 || r.items.size() != 2)
-      return fail(KmipReason::invalid_message, "an XTS-AES-256 MEK is two DEK batch items alone in one request");
+      return fail(KmipReason::invalid_message, "an XTS-AES-256 MEK is two DEK batch items alone in one request", 0, "KPIO-3.4.6-1");
     const auto &a = r.items[0], &b = r.items[1];
     if (a.link_next != b.kmip_uid || b.link_previous != a.kmip_uid)
-      return fail(KmipReason::invalid_field, "the MEK halves do not link each other (NextLink / PreviousLink)", 1);
+      return fail(KmipReason::invalid_field, "the MEK halves do not link each other (NextLink / PreviousLink)", 1, "KPIO-3.4.6-1");
     if (a.nsid != b.nsid || a.key_tag != b.key_tag)
-      return fail(KmipReason::invalid_field, "the MEK halves name different NamespaceID / KeyTag", 1);
+      return fail(KmipReason::invalid_field, "the MEK halves name different NamespaceID / KeyTag", 1, "KPIO-3.4.6-1");
     if (a.method != b.method || a.wrapping_uid != b.wrapping_uid)
-      return fail(KmipReason::invalid_field, "the MEK halves are wrapped differently", 1);
+      return fail(KmipReason::invalid_field, "the MEK halves are wrapped differently", 1, "KPIO-3.4.6-1");
   }
   return r;
 }

@@ -515,7 +515,7 @@ struct Machine {
       return kmip_answer(p, s, import_response(failed_outcomes(req, f), p.kmip_timestamp),
                          std::string(reason_name(f.reason)), std::move(rule), 1u, std::string(reason_name(f.reason)));
     };
-    if (const auto* f = std::get_if<KmipFailure>(&parsed)) return failure(*f, "KPIO-KMIP-VALID-1");
+    if (const auto* f = std::get_if<KmipFailure>(&parsed)) return failure(*f, f->rule);
     const auto& rq = std::get<ImportRequest>(parsed);
     if (!s.kpio_active) return failure({KmipReason::permission_denied, "the Key Per I/O SP is not activated", 0}, "KPIO-3.2.3-2");
     // §3.2.6: "When the Key Injection Interface is in a locked state, MEKs and KEKs cannot be injected".
@@ -578,7 +578,7 @@ struct Machine {
     for (std::size_t idx = 0; idx < rq.items.size(); ++idx) {
       const auto& it = rq.items[idx];
       const auto row = kek_row_of(p, *it.row_uid);
-      if (!row) return deny(KmipReason::item_not_found, "no KeyEncryptionKey row has that UID", idx, "KPIO-3.4.2-1");
+      if (!row) return deny(KmipReason::item_not_found, "no KeyEncryptionKey row has that UID", idx, "KPIO-3.4.2-3");
       Kek& target = n.keks[*row - 1];
       const auto allowed = [&](std::uint64_t u) { return contains(target.allowed, u); };
       Bytes key;
@@ -593,7 +593,7 @@ struct Machine {
           const bool b = p.plaintext_supported && allowed(null_kek_uid);
           const bool c = !target.key_set && (p.plaintext_supported || !p.plaintext_empty_row_needs_support);
           if (!(a || b || c))
-            return deny(KmipReason::permission_denied, "plaintext KEK provisioning is not enabled for this row", idx, "KPIO-3.2.11-2");
+            return deny(KmipReason::permission_denied, "plaintext KEK provisioning is not enabled for this row", idx, "KPIO-3.2.11-1");
           key = it.key;
           break;
         }
@@ -630,7 +630,7 @@ struct Machine {
           break;
         }
       }
-      if (key.size() != 32) return deny(KmipReason::invalid_field, "a KEK is 32 bytes (AES-256)", idx, "KPIO-3.4.2-1");
+      if (key.size() != 32) return deny(KmipReason::invalid_field, "a KEK is 32 bytes (AES-256)", idx, "KPIO-3.4.2-3");
       target.key = std::move(key);
       target.key_set = true;
       target.kmip_uid = it.kmip_uid;

@@ -281,7 +281,7 @@ inline tcg::SpAnswer Machine::Tper::invoke(const Profile& p, State& s, const tcg
       } else if (c == 6) {
         auto l = as_uid_list(v);
         if (!l) return bad("KPIO-3.3-COLUMNS");
-        if (!a.managed) return bad("KPIO-3.2.8-1");
+        if (!a.managed) return bad("KPIO-3.2.5-2");  // "... and associated with a Namespace"
         for (auto u : *l)
           if (!Machine::kek_row_of(p, u)) return bad("KPIO-3.2.8-1");  // only KEK rows wrap MEKs
         a.allowed.clear();
@@ -427,7 +427,9 @@ inline std::vector<Event> Machine::candidate_events(const Profile& p, const Stat
   setc(L, "C_PIN_Admin1", "PIN", "Admin1_password");
   add(L, RevertSp{});
   add(L, RevertTper{});
-  add(L, ExchangeProperties{2});
+  // Table 3's host properties (Protocol3MaxKmipBatchItems 2: an MEK is two batch items); a
+  // reset forgets them (TCG Core: the host re-sends Properties after a reset).
+  add(L | M, ExchangeProperties{2});
   // ---- KPIOPolicies (§3.2.6, §3.2.9, §3.2.14, §3.2.18-§3.2.20) ----
   for (bool b : {true, false}) {
     setc(b ? M : 0u, "KPIOPolicies", "ClearSingleMEKAllowed", b);
@@ -443,8 +445,8 @@ inline std::vector<Event> Machine::candidate_events(const Profile& p, const Stat
   setc(K, "KeyEncryptionKey1", "AccessLockEnabled", false);
   setc(K | M, "KeyEncryptionKey1", "AccessLocked", true);
   setc(K | M, "KeyEncryptionKey1", "AccessLocked", false);
-  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0, 1, 3}));
-  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0}));
+  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0u, 1u, 3u}));
+  setc(K, "KeyEncryptionKey1", "LockOnReset", Json::array({0u}));
   setc(P | K, "KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"NULLKeyEncryptionKey", "KeyEncryptionKey1"}));
   setc(P, "KeyEncryptionKey1", "AllowedKeyEncryptionKeys", Json::array({"PKIPublicKeyEncryptionKey", "KeyEncryptionKey1"}));
   if (p.keks >= 2) setc(K, "KeyEncryptionKey2", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1", "KeyEncryptionKey2"}));
