@@ -7,12 +7,12 @@ source "$SRC/tests/cli/lib.bash"
 
 # ---- explore: every bounded scope, every state checked against every invariant -------------
 for scope in lifecycle policies keks meks; do
-  run "explore kpio --scope $scope" 0 "reachable states: [0-9]+.*" "$L" explore kpio --scope "$scope"
-  out=$("$L" explore kpio --scope "$scope" 2>&1)
-  grep -q "all invariants hold" <<<"$out" && ok "explore $scope: all invariants hold" || bad "explore $scope: $out"
-  grep -q '"scope":"'"$scope"'"' <<<"$out" && ok "explore $scope: the profile line names the scope" || bad "explore $scope: no scope in the profile line"
+  out=$("$L" explore kpio --scope "$scope" 2>&1); rc=$?
+  [ "$rc" = 0 ] && grep -q "all invariants hold" <<<"$out" && grep -Eq "reachable states: [0-9]+" <<<"$out" \
+    && grep -q '"scope":"'"$scope"'"' <<<"$out" && ok "explore kpio --scope $scope: every state, all invariants hold" \
+    || { bad "explore kpio --scope $scope (exit $rc)"; echo "$out" | head -20; }
 done
-run "explore kpio default scope is meks" 0 '"scope":"meks"' "$L" explore kpio
+run "the default scope is meks" 0 '"scope":"meks"' "$L" corpus kpio --count 1
 run "explore kpio --scope nonsense" 2 "expected all, lifecycle, policies, keks or meks" "$L" explore kpio --scope nonsense
 run "explore kpio --kpiosc 1 --scope lifecycle" 0 "all invariants hold" "$L" explore kpio --kpiosc 1 --scope lifecycle
 run "explore kpio --try-limit 1 --scope lifecycle (lockout reachable)" 0 "all invariants hold" "$L" explore kpio --try-limit 1 --scope lifecycle
@@ -20,11 +20,10 @@ run "explore kpio --dot" 0 "diagram: +$T/kpio.dot" "$L" explore kpio --scope lif
 grep -q "digraph" "$T/kpio.dot" && ok "the diagram is Graphviz" || bad "no digraph in $T/kpio.dot"
 
 # ---- corpus -> check round trip, every scope and several seeds --------------------------------
-for scope in lifecycle policies keks meks all; do
-  for seed in 1 7; do
-    "$L" corpus kpio --scope "$scope" --seed "$seed" --count 400 --out "$T/c-$scope-$seed.jsonl" 2>/dev/null
-    run "corpus $scope seed $seed -> check" 0 "400 steps conform to the kpio model" "$L" check "$T/c-$scope-$seed.jsonl"
-  done
+for cs in lifecycle:1 policies:1 keks:1 meks:1 all:1 all:7; do
+  scope=${cs%:*} seed=${cs#*:}
+  "$L" corpus kpio --scope "$scope" --seed "$seed" --count 400 --out "$T/c-$scope-$seed.jsonl" 2>/dev/null
+  run "corpus $scope seed $seed -> check" 0 "400 steps conform to the kpio model" "$L" check "$T/c-$scope-$seed.jsonl"
 done
 "$L" corpus kpio --scope all --seed 3 --count 50 > "$T/a.jsonl"
 "$L" corpus kpio --scope all --seed 3 --count 50 > "$T/b.jsonl"
@@ -86,6 +85,20 @@ printf '%s\n' '{"protocol":1,"direction":"recv","hex":"'"$(python3 -c "import js
 run "decode: a capture record" 0 "<- SMUID.SyncSession\[1, 4097\]" "$L" decode --file "$T/rec.jsonl"
 printf '%s\n' '{"protocol":1,"direction":"send","hex":"zz"}' > "$T/badrec.jsonl"
 run "decode: bad hex in a capture record" 2 "line 1: hex: invalid character 'z' at offset 0" "$L" decode --file "$T/badrec.jsonl"
+
+# ---- a transcript whose steps are TCG method calls (JSON), UIDs by name --------------------
+cat > "$T/calls.jsonl" <<'EOF2'
+{"machine":"kpio"}
+{"machine":"kpio","step":1,"event":{"type":"call","tsn":0,"hsn":0,"item":{"call":{"invoking":"SMUID","method":"StartSession","args":[1,{"uid":"AdminSP"},1]}}},"expect":{"status":"ok","methods":["StartSession"]},"state":{"session_open":true}}
+{"machine":"kpio","step":2,"event":{"type":"call","tsn":4097,"hsn":1,"item":{"call":{"invoking":"C_PIN_MSID","method":"Get","args":[[{"name":3,"value":3},{"name":4,"value":3}]]}}},"expect":{"status":"ok","results":[[{"name":3,"value":{"bytes":"4d5349445f70617373776f7264"}}]]}}
+{"machine":"kpio","step":3,"event":{"type":"call","tsn":4097,"hsn":1,"item":{"call":{"invoking":"C_PIN_SID","method":"Get","args":[[{"name":3,"value":3},{"name":4,"value":3}]]}}},"expect":{"status":"NOT_AUTHORIZED"}}
+{"machine":"kpio","step":4,"event":{"type":"call","tsn":4097,"hsn":1,"item":"end_of_session"},"expect":{"status":"ok","response":"fa"},"state":{"session_open":false}}
+EOF2
+run "check a transcript of method calls" 0 "4 steps conform to the kpio model" "$L" check "$T/calls.jsonl"
+sed 's/"value":{"bytes":"4d5349445f70617373776f7264"}/"value":{"bytes":"00"}/' "$T/calls.jsonl" > "$T/calls-bad.jsonl"
+run "decode reads method-call steps too" 0 '-> \[4097:1\] C_PIN_MSID\.Get\[\[3 = 3, 4 = 3\]\]' "$L" decode --file "$T/calls.jsonl"
+run "a device that answers another MSID diverges" 1 'results: device \[\[\{"name":3,"value":\{"bytes":"00"\}\}\]\]' "$L" check "$T/calls-bad.jsonl"
+run "... naming the requirement" 1 'violates KPIO-3\.2\.2-1' "$L" check "$T/calls-bad.jsonl"
 
 # ---- malformed transcripts: exit 2 with the line and the problem -----------------------------
 printf '%s\n' '{"machine":"kpio","step":1,"event":{"type":"send","protocol":1,"bytes":"0g"}}' > "$T/m1.jsonl"

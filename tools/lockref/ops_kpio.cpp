@@ -103,6 +103,14 @@ int print_exchange(std::ostream& os, std::ostream& err, const std::string& text)
     if (!j.contains("step")) continue;  // a transcript header
     const std::string step = "step " + j["step"].dump() + ": ";
     const Json& e = j.value("event", Json::object());
+    if (e.value("type", "") == "call") {  // a method call already decoded: read it the same way
+      auto it = tcg::item_from_json(e.value("item", Json()));
+      if (!it) return fail("event.item: " + it.error().message);
+      const auto tsn = e.value("tsn", 0u), hsn = e.value("hsn", 0u);
+      os << step << "method call\n  -> " << (tsn || hsn ? "[" + std::to_string(tsn) + ":" + std::to_string(hsn) + "] " : "")
+         << tcg::describe_item(*it) << "\n";
+      continue;
+    }
     if (e.value("type", "") != "send") {
       os << step << e.value("type", "?") << " (an abstract event, no capture bytes)\n";
       continue;

@@ -84,7 +84,7 @@ struct SpDecl {
   std::uint64_t uid = 0;
   std::string_view name;
   bool issued = true;
-  /// Manufactured-Inactive SPs refuse StartSession with `inactive_status` (Core §5.1.5;
+  /// Manufactured-Inactive SPs refuse StartSession with `inactive_status` (a Core §5.1.5 status;
   /// the Opal profiles name it, errata E-OPAL-INACTIVE-STATUS).
   bool active = true;
   std::string_view inactive_status = "SP_DISABLED";
@@ -140,7 +140,7 @@ inline std::string_view method_name(Method m) {
 }
 inline bool modifies(Method m) { return m != Method::get && m != Method::authenticate; }
 
-/// Get's Cellblock (Core §5.3.3.6: 0 Table, 1 startRow, 2 endRow, 3 startColumn, 4 endColumn).
+/// Get's Cellblock (Core Get: 0 Table, 1 startRow, 2 endRow, 3 startColumn, 4 endColumn; KPIO AN Tables 11, 16).
 struct CellBlock {
   std::optional<std::uint64_t> start_row, end_row, start_column, end_column;
 };
@@ -208,7 +208,7 @@ struct SessionLayer {
     if (tsn == 0 && hsn == 0) return session_manager(p, s, in);
     const auto& open = s.sm.session;
     if (!open || open->tsn != tsn || open->hsn != hsn) {
-      // Core §3.3.10.x: a packet for a session that does not exist is not answered.
+      // A packet for a session that is not open (TSN:HSN, Core §3.3.7) is not answered.
       Out o{s, "NO_SESSION", "TCG-SESSION-1", {}, tsn, hsn, std::nullopt};
       return o;
     }
@@ -319,7 +319,7 @@ struct SessionLayer {
   }
 
   /// StartSession[HostSessionID, SPID, Write, HostChallenge = 0, HostSigningAuthority = 3]
-  /// (Core §5.2.3.1; Tables 5, 10, 13) -> SyncSession[HostSessionID, SPSessionID] (Table 6).
+  /// (Core StartSession; Tables 5, 10, 13) -> SyncSession[HostSessionID, SPSessionID] (Table 6).
   /// A refused StartSession is answered in the profile's StartRefusal form (E-TCG-START-REFUSED).
   static Out start_session(const Profile& p, const State& s, const MethodCall& c) {
     auto fail = [&](std::string status, std::string rule) {
@@ -383,7 +383,7 @@ struct SessionLayer {
     const auto m = mu ? method_of(*mu) : std::nullopt;
     if (!obj || !m) return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-METHOD-1", "?");
     const std::string mname(method_name(*m));
-    // Core §5.3.x: a read-only session may not invoke a method that changes the SP.
+    // A read-only session (StartSession Write = 0) may not invoke a method that changes the SP.
     if (modifies(*m) && !ses.write) return refuse(s, ses.tsn, ses.hsn, "NOT_AUTHORIZED", "TCG-SESSION-7", mname);
     Invocation inv;
     inv.object = *obj;
@@ -404,7 +404,7 @@ struct SessionLayer {
         else return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-METHOD-2", mname);
       }
     } else if (*m == Method::set) {
-      // Set[Where = 0 (optional), Values = 1] (Core §5.3.3.7; Table 14 ff.)
+      // Set[Where = 0 (optional), Values = 1] (Core Set; KPIO AN Table 14 ff.)
       bool have_values = false;
       for (const auto& nv : c.args) {
         if (nv.kind != Value::Kind::name || !detail::as_uint(nv.items[0]) || *detail::as_uint(nv.items[0]) != 1)
