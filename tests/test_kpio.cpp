@@ -613,7 +613,7 @@ TEST_CASE("kpio errata: E-TCG-START-REFUSED the form of the answer to a refused 
   }
 }
 
-TEST_CASE("kpio errata: E-TCG-AUTHENTICATE-FALSE a wrong proof is FALSE with SUCCESS; TryLimit locks out") {
+TEST_CASE("kpio errata: E-TCG-AUTHENTICATE-FALSE a wrong proof is FALSE with SUCCESS, and TryLimit locks out") {
   Profile p = scenario_profile();
   p.try_limit = 2;
   Tper t(p);
