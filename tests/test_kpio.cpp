@@ -88,7 +88,7 @@ TEST_CASE("kpio: every state table of §4 (Tables 71-108) is reproduced exactly"
     const std::string id = v["id"];
     CAPTURE(id);
     const Profile p = profile_section4(v["kpiosc"].get<std::uint8_t>());
-    std::map<Bytes, std::string> names;
+    KeyNames names;
     State s;
     const bool kek_table = v["before"][0].contains("kek");
     if (kek_table) {
@@ -117,7 +117,7 @@ TEST_CASE("kpio: every state table of §4 (Tables 71-108) is reproduced exactly"
       s = r.next;
     }
     for (const auto& ej : v["ops"])
-      if (ej["type"] == "import_mek") names[named_key(ej["key"].get<std::string>()).first] = ej["key"];
+      if (ej["type"] == "import_mek") names[to_hex(named_key(ej["key"].get<std::string>()).first)] = ej["key"];
     if (kek_table) {
       auto after = from_json<std::vector<kpio::KekRow>>(v["after"]);
       REQUIRE(after.ok());
