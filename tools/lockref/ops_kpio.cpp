@@ -66,15 +66,12 @@ LOCKREF_REGISTER(EvalOp{"kpio.decode",
 /// Security Protocol 0x02 commands. A line is a kpio transcript line (header, or a step whose
 /// event is {"type":"send", protocol, bytes} and whose expect may hold the TPer's "response"),
 /// or a capture record {"protocol": 1|2|3, "direction": "send"|"recv", "hex": ...}.
-/// Returns 0, or 2 with the line and the problem on unusable input.
-int print_exchange(std::ostream& os, std::ostream& err, const std::string& text) {
+/// Returns the first problem as "line N: ..." (what came before it is printed).
+Status print_exchange(std::ostream& os, const std::string& text) {
   std::istringstream in(text);
   std::string line;
   std::size_t ln = 0;
-  auto fail = [&](const std::string& m) {
-    err << "lockref decode: line " << ln << ": " << m << "\n";
-    return 2;
-  };
+  auto fail = [&](const std::string& m) -> Status { return make_error("line " + std::to_string(ln) + ": " + m); };
   auto show = [&](const std::string& what, std::uint8_t proto, Direction d, const Bytes& b,
                   std::optional<std::uint32_t> nsid = std::nullopt) -> bool {
     auto r = describe_payload(proto, d, b, nsid);
@@ -127,7 +124,7 @@ int print_exchange(std::ostream& os, std::ostream& err, const std::string& text)
         return fail("expect.response: " + describe_payload(ev->protocol, Direction::recv, *resp).error().message);
     }
   }
-  return 0;
+  return ok_status();
 }
 
 namespace {
@@ -155,31 +152,55 @@ Result<Json> tables_op(const Json& j) {
 }
 LOCKREF_REGISTER(EvalOp{"kpio.tables", "a Key Per I/O state {profile?, state?} as the tables of seed 002 §4", tables_op});
 
+/// The decode format of a capture: JSON Lines whose first line is a JSON object (a capture
+/// record or a kpio transcript line). lockref decode passes such text through as it is.
+Evidence capture_evidence(ByteView b) {
+  Evidence e;
+  std::size_t at = 0;
+  while (at < b.size() && (b[at] == ' ' || b[at] == '\t' || b[at] == '\r' || b[at] == '\n')) ++at;
+  if (at == b.size() || b[at] != '{') {
+    e.why = "not JSON Lines (the first character is not '{')";
+    return e;
+  }
+  std::size_t end = at;
+  while (end < b.size() && b[end] != '\n') ++end;
+  const Json first = Json::parse(std::string(b.begin() + static_cast<std::ptrdiff_t>(at), b.begin() + static_cast<std::ptrdiff_t>(end)),
+                                 nullptr, false);
+  if (first.is_discarded() || !first.is_object()) {
+    e.score = 20;
+    e.why = "starts with '{' but its first line is not a JSON object";
+    return e;
+  }
+  e.score = 90;
+  e.why = "JSON Lines: the first line is a JSON object (a capture record or a kpio transcript line)";
+  return e;
+}
+LOCKREF_REGISTER(DecodeFormat{
+    "kpio-capture",
+    "a Key Per I/O capture or kpio transcript (JSON Lines of {protocol, direction, hex} or transcript steps): "
+    "every IF-SEND/IF-RECV payload as method calls, KMIP Imports and Security Protocol 0x02 commands",
+    capture_evidence,
+    [](std::ostream& os, ByteView b, const Args&) { return print_exchange(os, std::string(b.begin(), b.end())); }});
+
 Result<Profile> kpio_profile(const Args& a, Profile p) {
   // --level0 HEX: the device's own Level 0 Discovery response sets the TPer constants (§3.2.1.1).
   if (a.has("level0")) {
-    auto b = from_hex(a.get("level0"));
+    auto b = from_hex(a.text("level0"));
     if (!b) return make_error("--level0: " + b.error().message);
     auto q = profile_from_level0(p, *b);
     if (!q) return make_error("--level0: " + q.error().message);
     p = *q;
   }
-  auto num = [&](const char* k, auto& dst, std::uint64_t lo, std::uint64_t hi) -> Status {
-    if (!a.has(k)) return ok_status();
-    auto n = a.get_uint(k, 0);
-    if (!n) return n.error();
-    if (*n < lo || *n > hi) return make_error(std::string("--") + k + ": " + std::to_string(lo) + ".." + std::to_string(hi));
-    dst = static_cast<std::remove_reference_t<decltype(dst)>>(*n);
-    return ok_status();
+  // The program has checked each value against its declaration below (range, choices).
+  auto set = [&](const char* k, auto& dst) {
+    if (a.has(k)) dst = static_cast<std::remove_reference_t<decltype(dst)>>(a.uint(k));
   };
-  for (auto st : {num("kpiosc", p.kpiosc, 0, 1), num("namespaces", p.namespaces, 1, 64), num("keks", p.keks, 1, 64),
-                  num("key-tags", p.max_key_tags_per_namespace, 1, 64), num("try-limit", p.try_limit, 0, 1000)})
-    if (!st) return st.error();
-  if (a.has("scope")) {
-    auto sc = enum_from_name<Scope>(a.get("scope"));
-    if (!sc) return make_error("--scope " + a.get("scope") + ": expected " + enum_choices<Scope>());
-    p.scope = *sc;
-  }
+  set("kpiosc", p.kpiosc);
+  set("namespaces", p.namespaces);
+  set("keks", p.keks);
+  set("key-tags", p.max_key_tags_per_namespace);
+  set("try-limit", p.try_limit);
+  if (a.has("scope")) p.scope = *enum_from_name<Scope>(a.text("scope"));
   if (a.has("key-tags")) {
     p.default_key_tags = p.max_key_tags_per_namespace;
     p.total_key_tags = std::max<std::uint32_t>(p.total_key_tags, p.namespaces * p.max_key_tags_per_namespace);
@@ -191,9 +212,13 @@ Result<Profile> kpio_profile(const Args& a, Profile p) {
 
 LOCKREF_REGISTER(make_machine_tool<Machine>(
     "TCG Key Per I/O TPer (seed 002): KEK policies, key tags, KMIP key injection, key cache, resets",
-    "--scope lifecycle|policies|keks|meks|all (events explore and corpus offer; default meks), --kpiosc 0|1 (default 0), "
-    "--namespaces N (default 2), --keks N (default 2), --key-tags N per namespace (default 1), --try-limit N (C_PIN "
-    "TryLimit of SID and Admin1; default 0 = none), --level0 HEX (the TPer constants from a Level 0 Discovery response)",
+    {opt::choice("scope", "which events exploration and corpora offer (default meks)", enum_name_list<Scope>()),
+     opt::number("kpiosc", "the Activate scope: 1 every namespace managed, 0 per namespace (default 0)", 0, 1),
+     opt::number("namespaces", "namespaces of the TPer (default 2)", 1, 64),
+     opt::number("keks", "KeyEncryptionKey rows (default 2)", 1, 64),
+     opt::number("key-tags", "key tags per namespace (default 1)", 1, 64),
+     opt::number("try-limit", "C_PIN TryLimit of SID and Admin1 (default 0 = none)", 0, 1000),
+     opt::text("level0", "the TPer constants from the device's Level 0 Discovery response (§3.2.1.1)", "HEX")},
     kpio_profile));
 
 }  // namespace

@@ -18,8 +18,9 @@ inline Result<Bytes> hex_field(const Json& j, const char* k) {
 }
 
 /// A capture (JSON Lines of Key Per I/O payloads or a kpio transcript) as method calls, KMIP
-/// Imports and Security Protocol 0x02 commands (defined in ops_kpio.cpp). Exit status: 0, or 2.
-int print_exchange(std::ostream& os, std::ostream& err, const std::string& text);
+/// Imports and Security Protocol 0x02 commands (defined in ops_kpio.cpp): the first problem
+/// as "line N: ...".
+Status print_exchange(std::ostream& os, const std::string& text);
 
 /// A TTLV message, one item per line with tag names, types, lengths and values.
 Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset = 0);
