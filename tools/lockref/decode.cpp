@@ -4,7 +4,8 @@
 // Input: hex text (any spacing, 0x prefixes, commas, '#' comments), a binary file, or a
 // dump as `xxd`, `hexdump -C` or a listing with an offset column (the seeds' "0000 42 00
 // 78 ..."): the dump's offsets are checked against the bytes read, its ASCII column is
-// ignored. Format: --as NAME, or the format whose structural evidence is strongest; the
+// ignored; JSON Lines text (a capture of several payloads) is passed to the formats as it is.
+// Format: --as NAME, or the format whose structural evidence is strongest; the
 // choice and its reasons are printed. Exit: 0 decoded, 1 a malformed capture (the first
 // error with its byte offset) or bytes no format recognises, 2 unusable input.
 #include <algorithm>
@@ -191,6 +192,10 @@ Result<Capture> read_capture(const Args& a) {
   if (a.flag("binary") || (a.list("HEX").empty() && looks_binary(raw)))
     return Capture{Bytes(raw.begin(), raw.end()), a.flag("binary") ? "binary (--binary)" : "binary (not text)"};
   if (auto p = text_problem(raw); !p.empty()) return make_error("the hex text is not valid text (" + p + ")");
+  // JSON Lines (a capture of several payloads, e.g. ops_kpio.cpp's kpio-capture) is passed
+  // through as text: its format reads it.
+  if (const auto at = raw.find_first_not_of(" \t\r\n"); at != std::string::npos && raw[at] == '{')
+    return Capture{Bytes(raw.begin(), raw.end()), "JSON Lines text"};
   return parse_text(raw);
 }
 

@@ -1,5 +1,6 @@
 // Human-readable dumps of captured wire bytes (used by `lockref decode`).
 #pragma once
+#include <ostream>
 #include <string>
 
 #include "lockref/core/bytes.hpp"
@@ -15,6 +16,11 @@ inline Result<Bytes> hex_field(const Json& j, const char* k) {
   if (!b) return make_error(std::string(k) + ": " + b.error().message);
   return b;
 }
+
+/// A capture (JSON Lines of Key Per I/O payloads or a kpio transcript) as method calls, KMIP
+/// Imports and Security Protocol 0x02 commands (defined in ops_kpio.cpp): the first problem
+/// as "line N: ...".
+Status print_exchange(std::ostream& os, const std::string& text);
 
 /// A TTLV message, one item per line with tag names, types, lengths and values.
 Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset = 0);

@@ -7,6 +7,7 @@
 //  - std::vector<T>            -> array;  std::optional<T> -> value or absent/null
 //  - Hana-adapted structs      -> object, one key per member (BOOST_HANA_ADAPT_STRUCT)
 //  - std::variant<Tagged...>   -> object with "type": T::tag plus T's members
+//  - Json                      -> itself (free-form; its consumer validates it)
 // Decoding is strict: unknown keys, wrong types and out-of-range numbers are errors
 // naming the path ("event.slot: expected unsigned integer 0..65535").
 // Members absent from the JSON keep their default-initialised value, so structs with
@@ -55,7 +56,9 @@ template <class T> Result<T> from_json(const Json& j);
 
 template <class T>
 Json to_json(const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (std::is_same_v<T, Json>) {
+    return v;  // free-form JSON (e.g. a TCG method call in an event), kept as given
+  } else if constexpr (std::is_same_v<T, bool>) {
     return v;
   } else if constexpr (NamedEnum<T>) {
     return std::string(enum_name(v));
@@ -181,7 +184,9 @@ Result<V> variant_from_json(const Json& j, std::string_view tag) {
 
 template <class T>
 Result<T> from_json(const Json& j) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (std::is_same_v<T, Json>) {
+    return j;
+  } else if constexpr (std::is_same_v<T, bool>) {
     if (!j.is_boolean()) return make_error("expected boolean, got " + detail::json_kind(j));
     return j.get<bool>();
   } else if constexpr (NamedEnum<T>) {

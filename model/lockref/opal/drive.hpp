@@ -42,6 +42,7 @@
 #include "lockref/opal/cc_mode.hpp"
 #include "lockref/opal/state.hpp"
 #include "lockref/opal/tcg_core.hpp"
+#include "lockref/tcg/credential.hpp"
 
 namespace lockref::opal {
 
@@ -66,7 +67,7 @@ struct Machine {
     if (p.msid.size() != 32 || p.psid_pin.size() != 32) return make_error("msid and psid_pin are 32-byte values");
     if (p.msid == p.psid_pin) return make_error("msid and psid_pin must differ");
     for (const auto* s : {&p.inactive_sp_status, &p.invalid_value_status, &p.fw_locked_status})
-      if (!status_value(*s)) return make_error("status \"" + *s + "\" is not in tcg_core.hpp method_status_codes");
+      if (!status_value(*s)) return make_error("status \"" + *s + "\" is neither a TCG Core method status (tcg/method_status.hpp) nor in tcg_core.hpp opal_outcome_codes");
     return ok_status();
   }
 
@@ -353,7 +354,7 @@ struct Machine {
     return std::nullopt;
   }
   /// TCG Core C_PIN: at the limit when TryLimit is non-zero and Tries has reached it.
-  static bool locked_out(const Credential& c) { return c.try_limit != 0 && c.tries >= c.try_limit; }
+  static bool locked_out(const Credential& c) { return tcg::locked_out(c); }
 
  protected:
   static R done(const State& next, std::string_view rule) {
@@ -396,22 +397,19 @@ struct Machine {
       r.failure = refusal("NOT_AUTHORIZED", "OPAL-ACL-2");  // a disabled authority cannot authenticate
       return r;
     }
-    const bool at_limit = locked_out(c);
     // [TRY] "once the Try Limit is reached, the drive will lock out all further authentication
-    // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise).
-    if (at_limit && (p.refuse_correct_pin_at_limit || c.pin != pin)) {
-      r.failure = refusal("AUTHORITY_LOCKED_OUT", "OPAL-TRY-2");
-      return r;
+    // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise);
+    // "if a successful authentication is made at any time before the Try Limit is reached, the
+    // counter is reset to zero"; "a separate counter for each credential which keeps track of
+    // the number of unsuccessful authentication attempts". The rule is TCG Core's C_PIN rule,
+    // shared with every SP: tcg/credential.hpp.
+    switch (tcg::present_pin(c, pin, p.refuse_correct_pin_at_limit)) {
+      case tcg::PinCheck::ok: return r;
+      case tcg::PinCheck::locked_out:
+        r.failure = refusal("AUTHORITY_LOCKED_OUT", "OPAL-TRY-2");
+        return r;
+      case tcg::PinCheck::wrong: break;
     }
-    if (c.pin == pin) {
-      // [TRY] "if a successful authentication is made at any time before the Try Limit is
-      // reached, the counter is reset to zero."
-      c.tries = 0;
-      return r;
-    }
-    // [TRY] "a separate counter for each credential which keeps track of the number of
-    // unsuccessful authentication attempts"; "The Try Limit sets an upper bound to this counter."
-    if (c.tries < UINT32_MAX) ++c.tries;
     Output o = refusal("NOT_AUTHORIZED", "OPAL-TRY-1");
     o.try_counted = true;
     r.failure = o;
@@ -458,8 +456,7 @@ struct Machine {
     State n = s;
     // [SERVICES] Unblock PIN: "Resets password attempt counters." (POR); [TRY] "If the counter
     // does not persist through a power cycle, it will be reset to zero on power cycle".
-    for (auto& c : n.credentials)
-      if (!c.persistent) c.tries = 0;
+    for (auto& c : n.credentials) tcg::on_power_cycle(c);
     // Opal LockOnReset: a range with LockOnReset is locked again by a power cycle.
     for (auto& r : n.ranges)
       if (r.lock_on_reset) r.read_locked = r.write_locked = true;
@@ -582,9 +579,8 @@ struct Machine {
     if (!who_ok) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-TRY-5");
     State n = a.next;
     auto& c = n.credentials[*t];
-    c.try_limit = e.limit;
     // Model choice: a lower limit clamps Tries, so "Tries never exceeds TryLimit" holds.
-    if (c.try_limit != 0 && c.tries > c.try_limit) c.tries = c.try_limit;
+    tcg::set_try_limit(c, e.limit);
     n.reset_pending = true;
     return done(n, "OPAL-TRY-5");
   }

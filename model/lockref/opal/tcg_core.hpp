@@ -3,7 +3,7 @@
 // The guide names C_PIN credentials, Try Limit / Persistence and "TCG Opal" status, but
 // not the Core definitions themselves. They are public facts; each row records where it
 // was read:
-//   [CORE-5.1.5]   TCG Storage Architecture Core Specification 2.01 rev 1.00, §5.1.5
+//   [CORE-5.1.5]   (the table itself: tcg/method_status.hpp) TCG Storage Architecture Core Specification 2.01 rev 1.00, §5.1.5
 //                  "Method Status Codes". Values as transcribed in linux-nvme/nvme-cli
 //                  plugins/sed/sedopal_spec.h ("TCP Storage Architecture Core Specification
 //                  Version 2.01 section 5.1.5 Method Status Codes") and in the libnvme
@@ -26,35 +26,18 @@
 #include <optional>
 #include <string_view>
 
+#include "lockref/tcg/method_status.hpp"
+
 namespace lockref::opal {
 
-struct MethodStatus {
-  std::string_view name;  // Core mnemonic, used as Output::status ("ok" stands for SUCCESS)
-  std::uint8_t value;
-  std::string_view source;
-};
+/// Core method status codes [CORE-5.1.5] live in tcg/method_status.hpp (every SP shares
+/// them); these are the other outcomes lockref::opal names, in the same shape.
+using tcg::MethodStatus;
 
-/// [CORE-5.1.5] Method status codes (obsolete codes omitted).
-inline constexpr std::array<MethodStatus, 19> method_status_codes{{
-    {"SUCCESS", 0x00, "CORE-5.1.5"},
-    {"NOT_AUTHORIZED", 0x01, "CORE-5.1.5"},
-    {"SP_BUSY", 0x03, "CORE-5.1.5"},
-    {"SP_FAILED", 0x04, "CORE-5.1.5"},
-    {"SP_DISABLED", 0x05, "CORE-5.1.5"},
-    {"SP_FROZEN", 0x06, "CORE-5.1.5"},
-    {"NO_SESSIONS_AVAILABLE", 0x07, "CORE-5.1.5"},
-    {"UNIQUENESS_CONFLICT", 0x08, "CORE-5.1.5"},
-    {"INSUFFICIENT_SPACE", 0x09, "CORE-5.1.5"},
-    {"INSUFFICIENT_ROWS", 0x0A, "CORE-5.1.5"},
-    {"INVALID_PARAMETER", 0x0C, "CORE-5.1.5"},
-    {"TPER_MALFUNCTION", 0x0F, "CORE-5.1.5"},
-    {"TRANSACTION_FAILURE", 0x10, "CORE-5.1.5"},
-    {"RESPONSE_OVERFLOW", 0x11, "CORE-5.1.5"},
-    {"AUTHORITY_LOCKED_OUT", 0x12, "CORE-5.1.5"},
-    {"FAIL", 0x3F, "CORE-5.1.5"},
+inline constexpr std::array<MethodStatus, 3> opal_outcome_codes{{
     // Not Core method statuses: the NVMe firmware-download error the guide names
     // ([GUIDE-FW]: StatusType = 1h, StatusCode = 07h, "Invalid Firmware Image"), kept in
-    // the same table so every code lockref::opal emits is listed once. value = StatusCode.
+    // the same shape so every code lockref::opal emits is listed once. value = StatusCode.
     {"INVALID_FIRMWARE_IMAGE", 0x07, "GUIDE-FW StatusType 1h"},
     // Model-named outcome for a download attempted while the port is locked: the guide
     // says only "**FW Download Port has to be Unlocked" (errata E-OPAL-FW-LOCKED-CODE).
@@ -65,10 +48,11 @@ inline constexpr std::array<MethodStatus, 19> method_status_codes{{
     {"ACCESS_DENIED", 0x86, "model choice: NVMe SCT 2h SC 86h Access Denied"},
 }};
 
-/// The Core value of a status mnemonic, if it is one lockref::opal knows.
+/// The value of a status mnemonic lockref::opal knows: a Core method status, else one of
+/// opal_outcome_codes.
 constexpr std::optional<std::uint8_t> status_value(std::string_view name) {
-  if (name == "ok") return std::uint8_t{0x00};
-  for (const auto& s : method_status_codes)
+  if (auto v = tcg::method_status_value(name)) return v;
+  for (const auto& s : opal_outcome_codes)
     if (s.name == name) return s.value;
   return std::nullopt;
 }

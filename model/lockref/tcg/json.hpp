@@ -60,6 +60,9 @@ inline Result<Bytes> uid_from_json(const Json& j) {
 inline Result<Value> value_from_json(const Json& j, std::size_t depth = 0) {
   if (depth > 64) return make_error("nesting deeper than 64");
   if (j.is_number_unsigned()) return Value::of_uint(j.get<std::uint64_t>());
+  // A bare number means the same value however it was built: nlohmann keeps a non-negative
+  // integer made in C++ as signed, while parsing the same text gives unsigned.
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return Value::of_uint(j.get<std::uint64_t>());
   if (j.is_number_integer()) return Value::of_int(j.get<std::int64_t>());
   if (j.is_string()) {
     if (j.get<std::string>() == "empty") return Value::of_empty();

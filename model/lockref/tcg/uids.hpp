@@ -31,6 +31,14 @@ inline constexpr std::array named_uids{
     NamedUid{"Set", 0x0000000600000017ull, UidKind::method, "KPIO AN §3.3.4.5 Table 14"},
     NamedUid{"Revert", 0x0000000600000202ull, UidKind::method, "KPIO AN §3.3.17.2 Table 36"},
     NamedUid{"Activate", 0x0000000600000203ull, UidKind::method, "KPIO AN §3.3.5.3 Table 18"},
+    // Methods seed 002 does not encode; TCG Core 2.01 §6.3 "Assigned UIDs" as transcribed in
+    // linux block/sed-opal.c opalmethod[] (CloseSession: Core §5.2.3 SMUID methods).
+    NamedUid{"CloseSession", 0x000000000000FF06ull, UidKind::method, "TCG Core §5.2.3 (not in seed 002)"},
+    NamedUid{"GenKey", 0x0000000600000010ull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
+    NamedUid{"RevertSP", 0x0000000600000011ull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
+    NamedUid{"Authenticate", 0x000000060000001Cull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
+    NamedUid{"ThisSP", 0x0000000000000001ull, UidKind::object, "TCG Core §6.3 (not in seed 002)"},
+    NamedUid{"Anybody", 0x0000000900000001ull, UidKind::object, "TCG Core §6.3 (not in seed 002)"},
     // SPs
     NamedUid{"AdminSP", 0x0000020500000001ull, UidKind::object, "KPIO AN §3.3.4.1.1 Table 10"},
     NamedUid{"KeyPerIOSP", 0x0000020500000003ull, UidKind::object, "KPIO AN §3.3.3.1 Table 5"},
