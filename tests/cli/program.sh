@@ -141,6 +141,15 @@ run "6: every machine honours --max-states" 0 'reachable states: +50 ' "$L" expl
 if command -v script >/dev/null; then
   script -qec "'$L' corpus epoch --count 60000 --out '$T/p.jsonl'" /dev/null > "$T/tty.out"
   grep -q 'corpus epoch: [0-9]*/60000 ([0-9]*%) steps' "$T/tty.out" && ok "6: a progress line on a terminal" || bad "6: no progress on a terminal"
+  # check and explore show theirs too, and erase it before the report.
+  script -qec "'$L' check '$T/p.jsonl'" /dev/null > "$T/tty.out"
+  grep -aEq 'check .*p\.jsonl: [0-9]+/[0-9]+ \([0-9]+%\) bytes, line [0-9]+' "$T/tty.out" && grep -aq '60000 steps conform' "$T/tty.out" \
+    && ok "6: check: a progress line on a terminal" || bad "6: check: no progress on a terminal: $(head -c 300 "$T/tty.out")"
+  script -qec "'$L' explore opal --firmware SE4SA530 --max-states 10000 --threads 1" /dev/null > "$T/tty.out"
+  grep -aEq 'explore opal: [0-9]+ states .*frontier [0-9]+' "$T/tty.out" && grep -aq 'TRUNCATED: --max-states 10000' "$T/tty.out" \
+    && ok "6: explore: a progress line on a terminal" || bad "6: explore: no progress on a terminal: $(head -c 300 "$T/tty.out")"
+  "$L" explore opal --firmware SE4SA530 --max-states 10000 --threads 1 > /dev/null 2> "$T/p.err"
+  [ ! -s "$T/p.err" ] && ok "6: explore: nothing on stderr when it is not a terminal" || bad "6: explore stderr: $(head -c 200 "$T/p.err")"
 else
   echo "skip 6: progress on a terminal (no script(1))"
 fi

@@ -132,13 +132,14 @@ Result<ExploreOptions> explore_options(const Args& a) {
   o.threads = a.has("threads") ? static_cast<unsigned>(a.uint("threads")) : std::max(1u, std::thread::hardware_concurrency());
   o.full_states = a.text("states") == "full";
   o.symmetry = a.text("symmetry") == "on" && HasSymmetry<M>;
-  if (isatty(STDERR_FILENO)) {
-    o.progress = [](const ExploreProgress& pr) {
-      char line[160];
-      std::snprintf(line, sizeof line, "\r  explore: %zu states  %.0f states/s  frontier %zu  level %zu  %s\033[K",
-                    pr.states, pr.seconds > 0 ? double(pr.states) / pr.seconds : 0.0, pr.frontier, pr.level,
+  if (isatty(STDERR_FILENO)) {  // the program's one progress line (progress.hpp); nothing when not a terminal
+    auto line = std::make_shared<Progress>("explore " + std::string(M::name));
+    o.progress = [line](const ExploreProgress& pr) {
+      char detail[160];
+      std::snprintf(detail, sizeof detail, "states  %.0f states/s  frontier %zu  level %zu  %s",
+                    pr.seconds > 0 ? double(pr.states) / pr.seconds : 0.0, pr.frontier, pr.level,
                     human_bytes(double(pr.memory)).c_str());
-      std::cerr << line << std::flush;
+      line->update(pr.states, detail);
     };
   }
   return o;
