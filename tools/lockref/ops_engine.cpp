@@ -265,7 +265,9 @@ int explore_engine(const Args& a) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << "engine " << to_json(*p).dump() << "\n"
-            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")\n"
+            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity
+            << (ex.symmetric ? "; symmetry-reduced: " + ee::Machine::symmetry_note(*p) + "; --symmetry off counts every state" : "")
+            << ")\n"
             << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"
             << "  distinct CTRL values:  " << ctrl_values.size() << "\n"
             << "  Figure 34 view:        " << names.size() << " nodes, " << edges.size() << " edges\n"
