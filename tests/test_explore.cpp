@@ -234,6 +234,32 @@ TEST_CASE("explore: engine key-tag symmetry finds exactly the orbits of the full
   CHECK(c.cache[0].metadata.back() == 2);
 }
 
+/// A machine that declares events_independent_of_state must offer the same events in every
+/// reachable state (the explorer builds them once).
+template <class M>
+void check_fixed_events(const typename M::Profile& p) {
+  static_assert(lockref::HasFixedEvents<M>);
+  auto dump = [&](const typename M::State& s) {
+    std::string out;
+    for (const auto& e : M::candidate_events(p, s)) out += lockref::to_json(e).dump() + "\n";
+    return out;
+  };
+  const auto ex = lockref::explore<M>(p, opts(1, false, true));
+  const std::string first = dump(M::initial(p));
+  std::size_t differ = 0;
+  for (const auto& s : ex.states) differ += dump(s) != first;
+  CHECK(ex.states.size() > 10);
+  CHECK(differ == 0);
+}
+
+TEST_CASE("explore: epoch and engine offer the same events in every state, as they declare") {
+  check_fixed_events<lockref::lock::epoch::Machine>(lockref::lock::epoch::Profile{});
+  auto e = lockref::engine::strict();
+  e.capacity = 1;
+  check_fixed_events<lockref::engine::Machine>(e);
+  static_assert(!lockref::HasFixedEvents<lockref::opal::Machine>);
+}
+
 TEST_CASE("explore: --max-states and --max-memory stop cleanly with the reason") {
   auto e = lockref::engine::strict();
   e.capacity = 2;
