@@ -1,7 +1,7 @@
 // The explorer (core/explore.hpp) and the canonical encoding (core/encode.hpp):
 // encodings are injective and decode back; serial and parallel searches agree; the
-// fingerprint and whole-state sets agree; the symmetry reduction of the Opal machine
-// finds exactly the orbits of the full search; bounds stop cleanly; a shortest
+// fingerprint and whole-state sets agree; the symmetry reductions (Opal Users, engine
+// key tags) find exactly the orbits of the full search; bounds stop cleanly; a shortest
 // counterexample is found, replays, and `check` reports the requirement it breaks.
 #include <doctest/doctest.h>
 
@@ -170,32 +170,94 @@ TEST_CASE("explore: fingerprints and whole states find the same states") {
   CHECK(fp.collision_probability() < 1e-10);
 }
 
+/// A symmetry reduction must visit exactly one state per orbit of the full search: the
+/// set of canonical forms of the full search's states, with the same invariant verdicts;
+/// and every reduced state's counterexample path must replay on the real machine.
+template <class M>
+void check_orbits(const typename M::Profile& p) {
+  auto full_o = opts(2, false, true);
+  const auto full = lockref::explore<M>(p, full_o);
+  auto red_o = opts(2, false, true);
+  red_o.symmetry = true;
+  const auto red = lockref::explore<M>(p, red_o);
+  CHECK(red.symmetric);
+  CHECK_FALSE(full.truncated);
+  CHECK_FALSE(red.truncated);
+  std::set<std::string> orbits, reduced;
+  for (const auto& s : full.states) orbits.insert(encode(M::canonical(p, s)));
+  for (const auto& s : red.states) {
+    CHECK(M::canonical(p, s) == s);
+    reduced.insert(encode(s));
+  }
+  CHECK(red.state_count < full.state_count);
+  CHECK(orbits == reduced);
+  CHECK(red.violation_count == full.violation_count);
+  for (std::size_t id = 0; id < red.state_count; id += 97) {
+    auto t = lockref::trace_to<M>(p, red, id);
+    REQUIRE(t);
+    CHECK(M::canonical(p, t->states.back()) == red.states[id]);
+  }
+}
+
 TEST_CASE("explore: Opal symmetry reduction finds exactly the orbits of the full search") {
-  // Users 2..n interchangeable (drive.hpp canonical()). The reduced search must visit one
-  // state per orbit of the full search: the same set of canonical states, the same
-  // invariant verdicts.
+  // Users 2..n interchangeable (drive.hpp canonical()).
   for (auto [sc, users] : {std::pair{lockref::opal::Scope::credentials, 3}, std::pair{lockref::opal::Scope::locking, 4}}) {
     auto p = lockref::opal::generic();
     p.users = static_cast<std::uint8_t>(users);
     p.scope = sc;
     INFO(lockref::enum_name(sc));
-    auto full_o = opts(2, false, true);
-    const auto full = lockref::explore<lockref::opal::Machine>(p, full_o);
-    auto red_o = opts(2, false, true);
-    red_o.symmetry = true;
-    const auto red = lockref::explore<lockref::opal::Machine>(p, red_o);
-    CHECK(red.symmetric);
-    CHECK_FALSE(full.truncated);
-    std::set<std::string> orbits, reduced;
-    for (const auto& s : full.states) orbits.insert(encode(lockref::opal::Machine::canonical(p, s)));
-    for (const auto& s : red.states) {
-      CHECK(lockref::opal::Machine::canonical(p, s) == s);
-      reduced.insert(encode(s));
-    }
-    CHECK(red.state_count < full.state_count);
-    CHECK(orbits == reduced);
-    CHECK(red.violation_count == full.violation_count);
+    check_orbits<lockref::opal::Machine>(p);
   }
+}
+
+TEST_CASE("explore: engine key-tag symmetry finds exactly the orbits of the full search") {
+  // The METD key tags of candidate_events interchangeable (engine.hpp canonical()); both
+  // profiles, so replace-on-load and unload-of-absent are covered.
+  for (auto [p, cap] : {std::pair{lockref::engine::strict(), 1}, std::pair{lockref::engine::strict(), 2},
+                        std::pair{lockref::engine::lenient(), 2}}) {
+    p.capacity = static_cast<std::uint16_t>(cap);
+    INFO(p.name << " capacity " << cap);
+    check_orbits<lockref::engine::Machine>(p);
+  }
+  // A tag other than the samples (here the METD reset value, zero) is not renamed.
+  auto p = lockref::engine::strict();
+  p.capacity = 2;
+  auto s = lockref::engine::Machine::initial(p);
+  CHECK(lockref::engine::Machine::canonical(p, s) == s);
+  // Renaming: METD holding tag 3 with tag 1 cached reads as METD tag 1, tag 2 cached.
+  s.metd.back() = 3;
+  s.cache.push_back({});
+  s.cache.back().metadata.back() = 1;
+  const auto c = lockref::engine::Machine::canonical(p, s);
+  CHECK(c.metd.back() == 1);
+  REQUIRE(c.cache.size() == 1);
+  CHECK(c.cache[0].metadata.back() == 2);
+}
+
+/// A machine that declares events_independent_of_state must offer the same events in every
+/// reachable state (the explorer builds them once).
+template <class M>
+void check_fixed_events(const typename M::Profile& p) {
+  static_assert(lockref::HasFixedEvents<M>);
+  auto dump = [&](const typename M::State& s) {
+    std::string out;
+    for (const auto& e : M::candidate_events(p, s)) out += lockref::to_json(e).dump() + "\n";
+    return out;
+  };
+  const auto ex = lockref::explore<M>(p, opts(1, false, true));
+  const std::string first = dump(M::initial(p));
+  std::size_t differ = 0;
+  for (const auto& s : ex.states) differ += dump(s) != first;
+  CHECK(ex.states.size() > 10);
+  CHECK(differ == 0);
+}
+
+TEST_CASE("explore: epoch and engine offer the same events in every state, as they declare") {
+  check_fixed_events<lockref::lock::epoch::Machine>(lockref::lock::epoch::Profile{});
+  auto e = lockref::engine::strict();
+  e.capacity = 1;
+  check_fixed_events<lockref::engine::Machine>(e);
+  static_assert(!lockref::HasFixedEvents<lockref::opal::Machine>);
 }
 
 TEST_CASE("explore: --max-states and --max-memory stop cleanly with the reason") {

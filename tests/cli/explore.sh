@@ -8,16 +8,21 @@ source "$(dirname "$0")/lib.bash"
 
 run "max-states truncates"      0 "TRUNCATED: --max-states 500 reached"  "$L" explore engine --max-states 500
 run "max-states count"          0 "reachable states: +500 "              "$L" explore engine --max-states 500
-run "max-memory truncates"      0 "TRUNCATED: --max-memory 1048576 bytes reached" "$L" explore engine --capacity 3 --max-memory 1M
+run "max-memory truncates"      0 "TRUNCATED: --max-memory 1048576 bytes reached" "$L" explore engine --capacity 3 --symmetry off --max-memory 1M
 run "max-memory suffixes"       0 "all invariants hold$"                 "$L" explore epoch --max-memory 64MiB
 run "report: memory per state"  0 "bytes per state \(64-bit fingerprints; collision probability" "$L" explore epoch
 run "whole states"              0 "no collision possible"                "$L" explore engine --capacity 1 --states full
-run "threads 1"                 0 "reachable states: +1986 "             "$L" explore engine --capacity 1 --threads 1
+run "threads 1"                 0 "reachable states: +1986 "             "$L" explore engine --capacity 1 --threads 1 --symmetry off
 run "threads 2"                 0 "1 thread\)|2 threads\)"              "$L" explore engine --capacity 1 --threads 2
 # The same counts for any thread count and either state set.
 a=$("$L" explore engine --capacity 2 --threads 1 | grep -E "reachable|events tried|state changes|depth")
 b=$("$L" explore engine --capacity 2 --threads 2 --states full | grep -E "reachable|events tried|state changes|depth")
 [ "$a" = "$b" ] && ok "threads 1 = threads 2 with whole states" || bad "threads/states differ: $a / $b"
+# Symmetry: the engine's key tags are interchangeable (tests/test_explore.cpp checks the orbits).
+run "engine symmetry (default)" 0 "symmetry-reduced: the 3 key tags \(METD values\) interchangeable" "$L" explore engine
+full=$("$L" explore engine --symmetry off | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
+red=$("$L" explore engine | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
+[ -n "$full" ] && [ -n "$red" ] && [ "$red" -lt "$full" ] && ok "engine symmetry reduces $full to $red" || bad "engine symmetry: $full -> $red"
 # Symmetry: Users 2..4 of an Opal profile are interchangeable.
 run "symmetry on (default)"     0 "symmetry-reduced: Users 2..4 interchangeable" "$L" explore opal --users 4 --scope locking
 full=$("$L" explore opal --users 4 --scope locking --symmetry off | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')

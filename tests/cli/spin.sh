@@ -30,12 +30,12 @@ agree() {  # NAME MODEL "SPIN DEFINES" LOCKREF ARGS...
 
 agree "epoch n=4"            epoch.pml  "-DN=4"   explore epoch --slots 4
 agree "epoch n=16"           epoch.pml  "-DN=16"  explore epoch --slots 16
-agree "engine cache 1"       engine.pml "-DCAP=1" explore engine --capacity 1
-agree "engine cache 2"       engine.pml "-DCAP=2" explore engine --capacity 2
-agree "engine cache 3"       engine.pml "-DCAP=3" explore engine --capacity 3
+agree "engine cache 1"       engine.pml "-DCAP=1" explore engine --capacity 1 --symmetry off
+agree "engine cache 2"       engine.pml "-DCAP=2" explore engine --capacity 2 --symmetry off
+agree "engine cache 3"       engine.pml "-DCAP=3" explore engine --capacity 3 --symmetry off
 # Figure 34 draws fatal errors only out of its activity boxes; Table 9 lets RDY drop at
 # any time. Both readings reach the same states (lockref follows Table 9).
-agree "engine cache 2, Figure 34 fatal edges" engine.pml "-DCAP=2 -DFATAL_FIG34" explore engine --capacity 2
+agree "engine cache 2, Figure 34 fatal edges" engine.pml "-DCAP=2 -DFATAL_FIG34" explore engine --capacity 2 --symmetry off
 
 for m in "epoch.pml -DN=4 -DMUTANT_NO_RULE2" "engine.pml -DCAP=2 -DMUTANT_NO_XTS_CHECK"; do
   read -r s e <<<"$(pan $m)"

@@ -52,6 +52,17 @@ BENCHMARK(BM_ExploreEngine)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The key-tag symmetry (engine.hpp canonical()): orbits per second, and how far the
+// reduction takes the cache size (capacity 4 is the strict profile's own).
+void BM_ExploreEngineSymmetry(benchmark::State& st) {
+  auto p = lockref::engine::strict();
+  p.capacity = static_cast<std::uint16_t>(st.range(0));
+  auto o = threads(1);
+  o.symmetry = true;
+  run<lockref::engine::Machine>(st, p, o);
+}
+BENCHMARK(BM_ExploreEngineSymmetry)->Arg(2)->Arg(3)->Arg(4)->Arg(5)->ArgName("capacity")->Unit(benchmark::kMillisecond);
+
 void BM_ExploreEngineFullStates(benchmark::State& st) {
   auto p = lockref::engine::strict();
   p.capacity = 3;

@@ -263,7 +263,9 @@ int explore_engine(const Args& a) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << "engine " << to_json(*p).dump() << "\n"
-            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")"
+            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity
+            << (ex.symmetric ? "; symmetry-reduced: " + ee::Machine::symmetry_note(*p) + "; --symmetry off counts every state" : "")
+            << ")"
             << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string())
             << "\n"
             << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"

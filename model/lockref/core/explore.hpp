@@ -65,6 +65,12 @@ concept HasSymmetry = requires(const typename M::Profile& p, const typename M::S
   { M::symmetry_note(p) } -> std::convertible_to<std::string>;  // what is interchangeable, in words
 };
 
+/// A machine whose candidate_events() does not depend on the state declares
+/// `static constexpr bool events_independent_of_state = true;`: the explorer then builds
+/// the event list once instead of once per state.
+template <class M>
+concept HasFixedEvents = requires { requires M::events_independent_of_state; };
+
 struct ExploreProgress {
   std::size_t states = 0;       // distinct states found
   std::size_t frontier = 0;     // states waiting to be expanded
@@ -350,15 +356,21 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     admit(fingerprint(enc), enc, 0, 0, fails.data(), fails.data() + fails.size());
   }
 
+  // With HasFixedEvents, the one event list every state shares (read-only on every worker).
+  std::vector<typename M::Event> fixed_events;
+  if constexpr (HasFixedEvents<M>) fixed_events = M::candidate_events(p, M::initial(p));
+
   // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
   auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out) {
     std::string buf;
+    std::vector<typename M::Event> own_events;
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view enc = blk.at(i);
       auto decoded = decode<State>(enc);
       if (!decoded) throw std::logic_error("explore: a stored state does not decode: " + decoded.error().message);
       const State& s = *decoded;
-      const auto events = M::candidate_events(p, s);
+      if constexpr (!HasFixedEvents<M>) own_events = M::candidate_events(p, s);
+      const auto& events = HasFixedEvents<M> ? fixed_events : own_events;
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         auto st = M::step(p, s, events[k]);

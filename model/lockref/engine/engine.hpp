@@ -22,6 +22,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -291,6 +293,8 @@ struct Machine {
   /// an MEK with distinct AES-XTS halves and one with equal halves, CTRL writes of every
   /// defined command and two reserved ones, with and without EXE, DONE=1, and a write
   /// with every reserved bit set.
+  /// The same events in every state: the explorer builds them once (core/explore.hpp).
+  static constexpr bool events_independent_of_state = true;
   static std::vector<Event> candidate_events(const Profile& p, const State&) {
     std::vector<Event> out;
     // (emplace_back with in_place_type: GCC 12 reports a false maybe-uninitialized on
@@ -321,6 +325,44 @@ struct Machine {
     for (std::size_t i = 0; i < mek_size; ++i)
       b[i] = static_cast<std::uint8_t>(equal_halves ? (i % 32) + 1 : i + 1);
     return b;
+  }
+
+  /// Symmetry (core/explore.hpp): the key tags of candidate_events, sample_metd(0..capacity),
+  /// are interchangeable. Nothing in Table 11 or the profile depends on which metadata
+  /// value an entry has, only on whether two are equal, and candidate_events offers every
+  /// tag alike; so renaming the tags maps reachable states to reachable states, event for
+  /// event. The representative renames them in order of first use: the METD register's tag
+  /// first, then the cache entries' tags by their (AUX, MEK) contents (entries with equal
+  /// contents are interchangeable, so ties do not matter), and re-sorts the cache. Other
+  /// metadata values (zero, anything not a sample tag) are left alone.
+  static State canonical(const Profile& p, const State& s) {
+    const unsigned tags = std::min<unsigned>(p.capacity, 254) + 1u;  // sample_metd(k) has byte 19 = k + 1
+    auto tag_of = [&](const Metd& m) -> unsigned {
+      for (std::size_t i = 0; i + 1 < m.size(); ++i)
+        if (m[i]) return 0;
+      return m.back() >= 1 && m.back() <= tags ? m.back() : 0;
+    };
+    std::array<std::uint8_t, 256> rename{};  // old tag -> new tag (0: not yet named)
+    unsigned next = 1;
+    if (const unsigned t = tag_of(s.metd)) rename[t] = static_cast<std::uint8_t>(next++);
+    std::vector<const Entry*> unnamed;
+    for (const auto& e : s.cache)
+      if (const unsigned t = tag_of(e.metadata); t && !rename[t]) unnamed.push_back(&e);
+    std::sort(unnamed.begin(), unnamed.end(),
+              [](const Entry* a, const Entry* b) { return std::tie(a->aux, a->mek) < std::tie(b->aux, b->mek); });
+    for (const Entry* e : unnamed) rename[tag_of(e->metadata)] = static_cast<std::uint8_t>(next++);
+    bool same = true;
+    for (unsigned t = 1; t <= tags; ++t) same = same && (!rename[t] || rename[t] == t);
+    if (same) return s;
+    State out = s;
+    if (const unsigned t = tag_of(out.metd)) out.metd.back() = rename[t];
+    for (auto& e : out.cache)
+      if (const unsigned t = tag_of(e.metadata)) e.metadata.back() = rename[t];
+    std::sort(out.cache.begin(), out.cache.end(), [](const Entry& a, const Entry& b) { return a.metadata < b.metadata; });
+    return out;
+  }
+  static std::string symmetry_note(const Profile& p) {
+    return "the " + std::to_string(std::min<unsigned>(p.capacity, 254) + 1u) + " key tags (METD values) interchangeable";
   }
 
   static std::span<const Invariant<Machine>> invariants();
@@ -354,7 +396,7 @@ struct Machine {
 
  private:
   using R = Step<State, Output>;
-  static R ok(const State& n, std::string_view rule) { return {n, Output{"ok", std::string(rule), {}, {}}}; }
+  static R ok(State n, std::string_view rule) { return {std::move(n), Output{"ok", std::string(rule), {}, {}}}; }
   static R ignored(const State& s, std::string_view rule) {
     return {s, Output{"EE_WRITE_IGNORED", std::string(rule), {}, {}}};
   }
@@ -371,7 +413,7 @@ struct Machine {
     State n = s;
     std::uint8_t* dst = e.reg == Reg::mek ? n.mek.data() : e.reg == Reg::metd ? n.metd.data() : n.aux.data();
     std::copy(e.data.begin(), e.data.end(), dst + e.offset);
-    return ok(n, e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX");
+    return ok(std::move(n), e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX");
   }
 
   static R apply(const Profile& p, const State& s, const WriteCtrl& e) {
@@ -391,12 +433,12 @@ struct Machine {
       if (s.phase == Phase::done && p.ack_latency > 0) {
         n.phase = Phase::resetting;
         n.countdown = p.ack_latency;
-        return ok(n, "EE-T9-DONE-ACK");
+        return ok(std::move(n), "EE-T9-DONE-ACK");
       }
       n.ctrl = Ctrl{true, 0, 0, false, false};
       n.phase = Phase::ready;
       n.countdown = 0;
-      return ok(n, s.phase == Phase::executing ? "EE-VENDOR-DONE-WHILE-BUSY" : "EE-T9-DONE-ACK");
+      return ok(std::move(n), s.phase == Phase::executing ? "EE-VENDOR-DONE-WHILE-BUSY" : "EE-T9-DONE-ACK");
     }
     // Unexpected flows (§4.7.1.2.4: "left for vendors"); model choice for both profiles:
     // while busy, or while a completed status awaits KMB's DONE=1, CMD/EXE writes are ignored.
@@ -405,14 +447,14 @@ struct Machine {
     State n = s;
     // CMD is RW (Table 9). Figure 34 writes CMD and then EXE; §4.7.1.2.4 writes them together.
     n.ctrl.cmd = (w.exe && w.cmd == 0 && p.exe_write_keeps_cmd) ? s.ctrl.cmd : w.cmd;
-    if (!w.exe) return ok(n, "EE-FIG34-CMD");
+    if (!w.exe) return ok(std::move(n), "EE-FIG34-CMD");
     // Table 9 EXE: "When this bit is set from 0b to 1b by KMB, the encryption engine shall
     // execute the command specified in the CMD field." ... "While the EXE bit is 1b, the
     // encryption engine is busy."
     n.ctrl.exe = true;
     n.phase = Phase::executing;
     n.countdown = p.latency;
-    return ok(n, "EE-T9-EXE");
+    return ok(std::move(n), "EE-T9-EXE");
   }
 
   static R apply(const Profile&, const State& s, const ReadReg& e) {
@@ -432,12 +474,12 @@ struct Machine {
     if (s.phase != Phase::initializing && s.phase != Phase::executing && s.phase != Phase::resetting)
       return ok(s, "EE-FIG34");
     State n = s;
-    if (--n.countdown > 0) return ok(n, "EE-FIG34");
+    if (--n.countdown > 0) return ok(std::move(n), "EE-FIG34");
     switch (s.phase) {
       case Phase::initializing:  // Figure 34 "Encryption engine writes RDY=1"
         n.ctrl.rdy = true;
         n.phase = Phase::ready;
-        return ok(n, "EE-T9-RDY");
+        return ok(std::move(n), "EE-T9-RDY");
       case Phase::executing: {
         // Table 9 EXE: "Once the execution is complete, the encryption engine shall
         // simultaneously set this bit from 1b to 0b, set the DONE bit from 0b to 1b, and
@@ -448,12 +490,12 @@ struct Machine {
         n.ctrl.exe = false;
         n.ctrl.done = true;
         n.phase = Phase::done;
-        return ok(n, x.rule);
+        return ok(std::move(n), x.rule);
       }
       case Phase::resetting:  // Figure 34 "Encryption engine writes ERR=0, CMD=0, DONE=0, EXE=0"
         n.ctrl = Ctrl{true, 0, 0, false, false};
         n.phase = Phase::ready;
-        return ok(n, "EE-T9-DONE-ACK");
+        return ok(std::move(n), "EE-T9-DONE-ACK");
       default: break;
     }
     return ok(s, "EE-FIG34");  // unreachable
@@ -467,7 +509,7 @@ struct Machine {
     n.phase = Phase::fatal;
     n.countdown = 0;
     n.ctrl = Ctrl{false, 0, s.ctrl.cmd, false, false};
-    return ok(n, "EE-FIG34-FATAL");
+    return ok(std::move(n), "EE-FIG34-FATAL");
   }
 
   static R apply(const Profile& p, const State&, const PowerCycle&) {

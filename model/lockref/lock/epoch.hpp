@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -339,6 +340,8 @@ struct Machine {
     return std::visit([&](const auto& ev) { return apply(p, s, ev); }, e);
   }
 
+  /// The same events in every state: the explorer builds them once (core/explore.hpp).
+  static constexpr bool events_independent_of_state = true;
   static std::vector<Event> candidate_events(const Profile& p, const State&) {
     std::vector<Event> out;
     for (auto lc : {Lifecycle::unprovisioned, Lifecycle::manufacturing, Lifecycle::production})
@@ -399,7 +402,7 @@ struct Machine {
 
  private:
   using R = Step<State, Output>;
-  static R ok(const State& next, std::string_view rule) { return {next, Output{"ok", std::string(rule), {}}}; }
+  static R ok(State next, std::string_view rule) { return {std::move(next), Output{"ok", std::string(rule), {}}}; }
   static R reject(const State& s, std::string code, std::string_view rule) {
     return {s, Output{std::move(code), std::string(rule), {}}};
   }
@@ -421,7 +424,7 @@ struct Machine {
       return reject(s, p.sequence_error, "LOCK-FIG19-1");
     State n = s;
     n.lifecycle = e.to;
-    return ok(n, e.to == Lifecycle::production ? "LOCK-FIG19-1" : "LOCK-4.7.2.21-ONEWAY");
+    return ok(std::move(n), e.to == Lifecycle::production ? "LOCK-FIG19-1" : "LOCK-4.7.2.21-ONEWAY");
   }
 
   static R apply(const Profile& p, const State& s, const ProgramNextHek& e) {
@@ -435,7 +438,7 @@ struct Machine {
     if (e.slot && *e.slot != x) return reject(s, "LOCK_HEK_INVALID_SLOT", "LOCK-4.6.4.1-2");
     State n = s;
     n.slots[x] = e.interrupted ? Slot::corrupted : Slot::randomized;
-    return ok(n, e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.1-2");
+    return ok(std::move(n), e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.1-2");
   }
 
   static R apply(const Profile& p, const State& s, const ZeroizeCurrentHek& e) {
@@ -448,7 +451,7 @@ struct Machine {
     if (e.slot && *e.slot != x) return reject(s, "LOCK_HEK_INVALID_SLOT", "LOCK-4.6.4.2-3");
     State n = s;
     n.slots[x] = e.interrupted ? Slot::corrupted : Slot::zeroized;
-    return ok(n, e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.2-3");
+    return ok(std::move(n), e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.2-3");
   }
 
   static R apply(const Profile& p, const State& s, const EnablePermaHek& e) {
@@ -459,7 +462,7 @@ struct Machine {
     if (s.perma_hek == PermaHek::set) return reject(s, p.sequence_error, "LOCK-FIG19-4");
     State n = s;
     n.perma_hek = e.interrupted ? PermaHek::invalid : PermaHek::set;
-    return ok(n, e.interrupted || s.perma_hek == PermaHek::invalid ? "LOCK-FIG19-4" : "LOCK-4.7.2.21-PERMA");
+    return ok(std::move(n), e.interrupted || s.perma_hek == PermaHek::invalid ? "LOCK-FIG19-4" : "LOCK-4.7.2.21-PERMA");
   }
 
   static R apply(const Profile& p, const State& s, const ProgramSek&) {
@@ -469,14 +472,14 @@ struct Machine {
     if (s.sek == Sek::programmed) return reject(s, p.sequence_error, "LOCK-FIG19-5");
     State n = s;
     n.sek = Sek::programmed;
-    return ok(n, "LOCK-4.6.4.2-1");
+    return ok(std::move(n), "LOCK-4.6.4.2-1");
   }
 
   static R apply(const Profile&, const State& s, const ZeroizeSek&) {
     // A cryptographic erase is never refused (§4.6.4: zeroizing the SEK is a crypto-erase).
     State n = s;
     n.sek = Sek::zeroized;
-    return ok(n, "LOCK-4.6.4-2");
+    return ok(std::move(n), "LOCK-4.6.4-2");
   }
 
   static R apply(const Profile&, const State& s, const ColdReset&) {
