@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "coverage.hpp"
 #include "registry.hpp"
 #include "report.hpp"
 
@@ -15,7 +16,7 @@ using namespace lockref::cli;
 
 namespace {
 
-const std::set<std::string> kFlags = {"quiet", "list", "help", "verbose", "check", "all"};
+const std::set<std::string> kFlags = {"quiet", "list", "help", "verbose", "check", "all", "coverage"};
 
 Result<Args> parse_args(int argc, char** argv, int from) {
   Args a;
@@ -52,7 +53,9 @@ void usage(std::ostream& os) {
         "                                   exit 0 conforming, 1 divergence, 2 unusable input\n"
         "  eval [--list] [REQUEST]          answer JSON requests, one per line on stdin (or REQUEST)\n"
         "  vectors [--check] [FILE...]      replay the golden vectors in vectors/ through eval\n"
-        "  invariants                       print requirement -> checks; fail on an unchecked requirement\n";
+        "  invariants                       print requirement -> checks; fail on an unchecked requirement\n"
+        "  invariants --coverage [--verbose]\n"
+        "                                   coverage of the seeds' normative sentences (spec/normative/)\n";
   for (const auto& [n, c] : commands()) {
     std::string pad(n.size() < 33 ? 33 - n.size() : 1, ' ');
     os << "  " << n << pad << c.summary << "\n";
@@ -197,7 +200,7 @@ int cmd_invariants(const Args& a) {
     ++problems;
     std::cout << "  PROBLEM: " << s << "\n";
   };
-  const bool quiet = a.has("quiet");
+  const bool quiet = a.has("quiet") || a.has("coverage");
   for (const auto& r : (*cat)["requirements"]) {
     const std::string id = r.value("id", "");
     if (id.empty()) {
@@ -225,6 +228,7 @@ int cmd_invariants(const Args& a) {
       problem("property \"" + c + "\" (" + file + ") names no requirement");
   std::cout << ids.size() << " requirements, " << referenced.size() << " checks referenced, " << problems
             << " problem(s)\n";
+  if (a.has("coverage")) problems += coverage::report(*cat, checks, root, std::cout, a.has("verbose"));
   return problems ? 1 : 0;
 }
 
