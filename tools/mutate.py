@@ -30,7 +30,8 @@ How a mutant is built, without touching the tree or its build:
     overlay copy holds the one change, and each is built the same way on its own.
   - A schemata copy that does not compile (a mutant that is not valid C++, e.g. a type
     mismatch) loses the mutants on the offending lines, which are reported as not built.
-Mutants are chosen deterministically: every site is enumerated in file order, and a
+Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
+explorer's input alphabet, are left out): every site is enumerated in file order, and a
 random.Random(seed) sample of --per-domain mutants is taken per domain (folder under
 model/lockref/). Mutant ids are stable across unrelated edits: file, a digest of the
 mutated line's text, operator and position in the line.
@@ -319,11 +320,28 @@ def mutant_id(rel, text, off, op, new):
     return f"{rel}:{h}:{nth}:{op}:{new}"
 
 
+# Functions whose mutants are not counted: candidate_events is the explorer's input
+# alphabet (which events exploration and corpora try), not what the model answers.
+EXCLUDED_FUNCTIONS = ("candidate_events",)
+
+
+def excluded_spans(mask):
+    spans = []
+    for name in EXCLUDED_FUNCTIONS:
+        for m in re.finditer(r"\b" + name + r"\s*\([^;{]*\)\s*(const\s*)?\{", mask):
+            c = match_close(mask, m.end() - 1, "{", "}")
+            if c > 0:
+                spans.append((m.start(), c + 1))
+    return spans
+
+
 def enumerate_mutants(path):
     rel = os.path.relpath(path, os.path.join(MODEL, "lockref"))
     with open(path, encoding="utf-8") as f:
         text = f.read()
     found, mask = sites(text)
+    skip = excluded_spans(mask)
+    found = [x for x in found if not any(a <= x[1] < b for a, b in skip)]
     _, strings = mask_code(text)
     codes = sorted({m.group(1) for m in re.finditer(r'"([A-Z][A-Z0-9_]{3,})"', text)})
     rules = sorted({m.group(1) for m in re.finditer(r'"([A-Z]{2,}-[A-Za-z0-9.]+(?:-[A-Za-z0-9.]+)*)"', text)})
@@ -351,7 +369,7 @@ def enumerate_mutants(path):
     # constants of data (outside every runtime site): textual mutants
     for m in re.finditer(r"(?<![\w.])(0[xX][0-9A-Fa-f']+|\d[\d']*)([uUlL]*)(?![\w.'])", mask):
         off = m.start()
-        if any(s <= off < e for s, e in covered):
+        if any(s <= off < e for s, e in covered) or any(a <= off < b for a, b in skip):
             continue
         lit, suf = m.group(1), m.group(2)
         v = int(lit.replace("'", ""), 16 if lit[:2] in ("0x", "0X") else 10)
