@@ -27,7 +27,8 @@ How a mutant is built, without touching the tree or its build:
     build's own flags; both test binaries are relinked from the build's other objects.
     One build then serves every mutant of the header: each run sets LOCKREF_MUTANT.
   - Mutants of constant data (tables, defaults: not evaluable at run time) are textual: the
-    overlay copy holds the one change, and each is built the same way on its own.
+    overlay copy holds the one change, and each is built the same way on its own (so only
+    of headers that at most 8 translation units include, --textual-per-domain per domain).
   - A schemata copy that does not compile (a mutant that is not valid C++, e.g. a type
     mismatch) loses the mutants on the offending lines, which are reported as not built.
 Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
@@ -599,11 +600,16 @@ def all_mutants(files_glob=None):
     return texts, muts
 
 
-def select(muts, seed, per_domain, textual_per_domain, domains):
+TEXTUAL_MAX_INCLUDERS = 8  # a textual mutant is a build of its own: only of headers few units include
+
+
+def select(muts, seed, per_domain, textual_per_domain, domains, includers=None):
     rng = random.Random(seed)
     by_dom = {}
     for m in muts:
         if domains and m._domain not in domains:
+            continue
+        if m.mode == "textual" and includers and len(includers(m.file)) > TEXTUAL_MAX_INCLUDERS:
             continue
         by_dom.setdefault(m._domain, []).append(m)
     chosen = []
@@ -767,7 +773,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"), help="a configured and built build directory")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-domain", type=int, default=60, help="runtime mutants per domain (default 60)")
-    ap.add_argument("--textual-per-domain", type=int, default=4, help="data-constant mutants per domain (default 4)")
+    ap.add_argument("--textual-per-domain", type=int, default=2,
+                    help="data-constant mutants per domain (default 2; only of headers at most 8 units include)")
     ap.add_argument("--all", action="store_true", help="every mutant")
     ap.add_argument("--domains", help="comma-separated domains (folders of model/lockref)")
     ap.add_argument("--files", help="comma-separated globs of headers, relative to model/lockref")
@@ -818,8 +825,10 @@ def main():
         if missing:
             log(f"{len(missing)} id(s) match no mutant of the current source (stale?): " + ", ".join(sorted(missing)[:5]))
     else:
+        b = Build(args.build, None, args.jobs, log)
         chosen = select(muts, args.seed, None if args.all else args.per_domain,
-                        None if args.all else args.textual_per_domain, domains)
+                        None if args.all else args.textual_per_domain, domains,
+                        lambda f: b.includers([f]))
     if args.list:
         for m in chosen:
             print(f"{m.id}\t{m.file}:{m.line}\t{m.op}\t{m.old!r} -> {m.new!r}")
