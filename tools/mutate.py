@@ -41,7 +41,7 @@ spec/mutation/equivalent.json lists mutants shown equivalent (no test can tell t
 the original), each with the reason; they are reported apart and not counted as
 survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime mutants the full run
 with the same seed selects, from the header group the seed picks among the cheap ones (at
-most four translation units; --domains narrows the choice), builds them as one schemata
+most six translation units; --domains narrows the choice), builds them as one schemata
 build and exits 1 when one survives that is not listed as equivalent.
 """
 import argparse
@@ -513,8 +513,8 @@ class Build:
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             args[k + 1] = dst
             r = subprocess.run(["nice", "-n", "19"] + args, cwd=d, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise CompileError(r.stdout + r.stderr)
+            if r.returncode != 0:  # not the mutant's fault: the build directory is incomplete
+                raise SystemExit(f"mutate.py: linking {name} failed (is {self.dir} built?):\n" + r.stdout + r.stderr)
             bins[name] = dst
         return bins
 
@@ -638,7 +638,9 @@ def campaign(args, chosen, texts, build, equivalent, log):
         key = ("schemata", tuple(build.includers([m.file]))) if m.mode == "schemata" else ("textual", (m.id,))
         groups.setdefault(key, []).append(m)
     total, done = len(chosen), 0
-    for (mode, key), mus in groups.items():
+    # cheapest builds first (fewest translation units), so that results come early
+    order = sorted(groups.items(), key=lambda kv: (len(build.includers(sorted({m.file for m in kv[1]}))), kv[0]))
+    for (mode, key), mus in order:
         files = sorted({m.file for m in mus})
         tag = hashlib.sha1((mode + repr(key)).encode()).hexdigest()[:10]
         overlay = os.path.join(overlay_root, tag)
@@ -660,7 +662,9 @@ def campaign(args, chosen, texts, build, equivalent, log):
             try:
                 if not objs:
                     raise CompileError("no translation unit of the test binaries includes " + ", ".join(files))
-                replaced = build.compile(objs, overlay, tag)
+                # one unit first: a schemata copy that does not compile fails there, cheaply
+                replaced = build.compile(objs[:1], overlay, tag)
+                replaced.update(build.compile(objs[1:], overlay, tag))
                 bins = build.link(replaced, tag)
                 log(f"[{done}/{total}] built {', '.join(files)} ({mode}, {len(live)} mutant(s), "
                     f"{len(objs)} translation unit(s)) in {time.time() - t0:.0f} s")
@@ -758,7 +762,7 @@ def snapshot_run(args, log):
                     "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g0", "-DLOCKREF_BUILD_BENCHMARKS=OFF"],
                    check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["nice", "-n", "19", "cmake", "--build", bld, "-j", str(args.jobs), "--target", "lockref-tests",
-                    "lockref-properties"], check=True, stdout=subprocess.DEVNULL)
+                    "lockref-properties", "lockref"], check=True, stdout=subprocess.DEVNULL)
     argv = [a for a in sys.argv[1:]]
     i = argv.index("--snapshot")
     del argv[i:i + 2]
@@ -807,7 +811,7 @@ def main():
             if m.mode != "schemata" or m._domain == "core":
                 continue
             inc = tuple(build.includers([m.file]))
-            if 0 < len(inc) <= 4:
+            if 0 < len(inc) <= 6:
                 groups.setdefault(inc, []).append(m)
         keys = sorted((k for k in groups if len(groups[k]) >= args.sample), key=lambda k: (len(k), k)) or \
             [max(groups, key=lambda k: len(groups[k]))]
