@@ -37,6 +37,9 @@ TEST_CASE("kmip json: malformed items are refused with the reason") {
         "Operation: Enumeration value must be at most 2^32-1");
   CHECK(error_of(Json{{"tag", "Operation"}, {"type", "Enumeration"}, {"value", -1}}) ==
         "Operation: Enumeration value must be a name or an unsigned number");
+  const auto hex = error_of(Json{{"tag", "Operation"}, {"type", "ByteString"}, {"value", "0g"}});
+  CHECK(hex.rfind("Operation: ", 0) == 0);
+  CHECK(error_of(Json{{"tag", "Operation"}, {"type", "ByteString"}, {"value", "0a0b"}}).empty());
   // an unsigned number held as a signed JSON integer is still an unsigned number
   auto e0 = item_from_json(Json{{"tag", "Operation"}, {"type", "Enumeration"}, {"value", std::int64_t{0}}});
   REQUIRE(e0);
