@@ -33,3 +33,65 @@ TEST_CASE("sp02: Reserved bytes of a Clear Single MEK request start right after 
     CHECK(d.error().message.find("Reserved byte at offset " + std::to_string(off)) != std::string::npos);
   }
 }
+
+#include "lockref/tcg/json.hpp"
+
+namespace {
+std::string value_error(const Json& j) {
+  auto r = tcg::value_from_json(j);
+  return r ? std::string() : r.error().message;
+}
+}  // namespace
+
+TEST_CASE("tcg json: values nest 64 deep and no deeper") {
+  auto nested = [](std::size_t depth) {
+    Json j = 1;
+    for (std::size_t i = 0; i < depth; ++i) j = Json::array({j});
+    return j;
+  };
+  CHECK(tcg::value_from_json(nested(64)));
+  CHECK(value_error(nested(65)).find("nesting deeper than 64") != std::string::npos);
+}
+
+TEST_CASE("tcg json: integer widths, names, byte strings and statuses are checked") {
+  // {"uint"|"int": n, "width": w}: a short atom of exactly w data bytes (1..8), the value must fit
+  CHECK(value_error(Json::parse(R"({"uint":5,"width":0})")) == "width: expected 1..8 data bytes");
+  CHECK(value_error(Json::parse(R"({"uint":5,"width":9})")) == "width: expected 1..8 data bytes");
+  CHECK(value_error(Json::parse(R"({"uint":256,"width":1})")) == "width: the value does not fit 1 byte(s)");
+  CHECK(value_error(Json::parse(R"({"uint":255,"width":1})")).empty());
+  CHECK(value_error(Json{{"int", -129}, {"width", 1}}) == "width: the value does not fit 1 byte(s)");
+  CHECK(value_error(Json{{"int", -128}, {"width", 1}}).empty());
+  CHECK(value_error(Json::parse(R"({"uint":18446744073709551615,"width":8})")).empty());  // 8 bytes hold any value
+  CHECK(value_error(Json{{"int", -1}, {"width", 8}}).empty());
+  CHECK(value_error(Json::parse(R"({"uint":5,"x":1})")) == "unknown field \"x\"");
+  CHECK(value_error(Json{{"int", 5}, {"width", 2}}).empty());
+  // a name is exactly {"name": V, "value": V}
+  CHECK(value_error(Json{{"name", 1}, {"x", 2}}) == "a name is {\"name\": V, \"value\": V}");
+  CHECK(value_error(Json{{"name", 1}}) == "a name is {\"name\": V, \"value\": V}");
+  CHECK(value_error(Json{{"name", 1}, {"value", 2}}).empty());
+  // "continued" is a boolean
+  CHECK(value_error(Json{{"bytes", "00"}, {"continued", 1}}) == "continued: expected boolean");
+  auto cont = tcg::value_from_json(Json{{"bytes", "00"}, {"continued", true}});
+  REQUIRE(cont);
+  // an item's status is a list of numbers
+  const auto st = tcg::item_from_json(Json{{"result", Json::array()}, {"status", "x"}});
+  REQUIRE_FALSE(st);
+  CHECK(st.error().message.rfind("status: ", 0) == 0);
+  // a subpacket payload that is not a list of items
+  const auto cp = tcg::compacket_from_json(Json{{"packets", Json::array({Json{{"subpackets", Json::array({Json{{"payload", 7}}})}}})}});
+  REQUIRE_FALSE(cp);
+  CHECK(cp.error().message == "compacket.packets[0].subpackets[0].payload: expected an array of items");
+}
+
+#include "lockref/tcg/level0.hpp"
+
+TEST_CASE("level0: a descriptor header cut short by the Length is refused") {
+  // header (48 bytes, Length = 44 + 6) + one descriptor 0x0001 v1 length 0 + 2 stray bytes
+  Bytes b(48, 0);
+  b[3] = 44 + 6;
+  Bytes tail = {0x00, 0x01, 0x10, 0x00, 0xAB, 0xCD};
+  b.insert(b.end(), tail.begin(), tail.end());
+  const auto r = tcg::level0::parse(b);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "feature descriptor at offset 52: needs a 4-byte header, 2 byte(s) left within Length");
+}
