@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Command two of the README: set up, build and run every test via ctest, in the
-# default preset and again under ASan+UBSan (the asan preset).
-#   LOCKREF_DEEP=1 tools/test.sh     property tests with many more cases
-#   LOCKREF_PRESETS="default" tools/test.sh   only some presets
+# default preset and again under ASan+UBSan (the asan preset); then build the release
+# preset's program and benchmarks (GCC's -O3 warnings differ from -O1's, so a release
+# build that no longer compiles is caught here, not by a user).
+#   LOCKREF_DEEP=1 tools/test.sh                property tests with many more cases
+#   LOCKREF_PRESETS="default" tools/test.sh     only some presets (release: build only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
-presets=${LOCKREF_PRESETS:-"default asan"}
+presets=${LOCKREF_PRESETS:-"default asan release"}
 for preset in $presets; do
   echo "=== preset $preset: configure and build"
   cmake --preset "$preset" >/dev/null
+  if [ "$preset" = release ]; then
+    # The optimised program and the Google Benchmark programs; the test binaries are
+    # already built and run twice above.
+    cmake --build --preset release -j "$jobs" --target lockref lockref-benchmarks
+    continue
+  fi
   cmake --build --preset "$preset" -j "$jobs"
   echo "=== preset $preset: ctest"
   ctest --preset "$preset" -j "$jobs"

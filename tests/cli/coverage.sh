@@ -77,6 +77,15 @@ fresh; edit spec/requirements/lock.json \
 run "a requirement marked out of reach gives its reason" 0 "001:4\.7\.2\.6:5a4cdbdf  out of reach \(test reason\)" \
   env LOCKREF_ROOT="$T/root" "$L" invariants --coverage --verbose
 
+# "label: cell": a table's field name before the cell's text is the catalogue's annotation;
+# the cell must still be seed text.
+fresh; edit spec/requirements/kmb.json \
+  '[r.update(text="LOCK_NO_HANDLES: Too many extant handles exist.") for r in d["requirements"] if r["id"] == "KMB-4.7.2.23-NOHANDLES"]'
+run "a label before a table cell"  0 "0 coverage problem" cov
+fresh; edit spec/requirements/kmb.json \
+  '[r.update(text="LOCK_NO_HANDLES: Too few extant handles exist.") for r in d["requirements"] if r["id"] == "KMB-4.7.2.23-NOHANDLES"]'
+run "a label before a wrong cell"  1 'KMB-4\.7\.2\.23-NOHANDLES: quoted text not in the index .*Too few extant' cov
+
 fresh; rm "$T/root/spec/normative/003_d440909de6bfcb0d.status.json"
 run "a seed without a status file" 1 "003:1\.2:[0-9a-f]+ .* has no status" cov
 finish

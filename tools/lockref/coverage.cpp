@@ -150,6 +150,13 @@ std::vector<Piece> pieces(std::string_view text) {
         }
         piece.outside.push_back(cur);
       }
+      // "label: cell" (a table's field or row name, then the cell's text, e.g.
+      // "LOCK_NO_HANDLES: Too many extant handles exist"): the label is the catalogue's
+      // annotation like a parenthesised remark, the cell must be seed text.
+      if (piece.outside.empty()) {
+        const auto parts = split_outside_parens(p, {": "});
+        if (parts.size() > 1) piece.outside.push_back(parts.back());
+      }
       out.push_back(std::move(piece));
     }
   return out;

@@ -15,7 +15,9 @@
 //     (outside parentheses). Pieces of fewer than 3 words are not checked.
 //   - A piece must occur in the seed's normalised text (anywhere: prose, tables, figure
 //     text). A piece that does not is cut at its parentheses: the parts outside must
-//     occur; a parenthesised remark may be the catalogue's own annotation.
+//     occur; a parenthesised remark may be the catalogue's own annotation. A piece
+//     without parentheses of the form "label: cell" (a table's field or row name, then
+//     the text of its cell) may match by the text after its last ": " alone.
 //   - A piece found where the requirement's "section" points (e.g. "§4.6.4.2") covers
 //     those occurrences only; found only elsewhere, it covers every occurrence.
 //   - A normative sentence is covered when a found piece spans all of it, at least half of

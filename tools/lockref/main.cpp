@@ -209,6 +209,13 @@ int cmd_invariants(const Args& a) {
     }
     if (!ids.insert(id).second) problem(id + ": duplicate id");
     if (!quiet) std::cout << id << "  (" << r.value("source", "?") << " " << r.value("section", "?") << ")\n";
+    // A normative sentence the model cannot observe: listed with its reason, no check.
+    if (r.value("status", "") == "out_of_reach") {
+      if (r.value("reason", "").empty()) problem(id + ": out_of_reach without a \"reason\"");
+      if (r.contains("checks")) problem(id + ": out_of_reach but names checks");
+      if (!quiet) std::cout << "    (out of the model's reach: " << r.value("reason", "") << ")\n";
+      continue;
+    }
     const auto cs = r.value("checks", Json::array());
     if (!cs.is_array() || cs.empty()) problem(id + ": no check names this requirement");
     for (const auto& c : cs) {

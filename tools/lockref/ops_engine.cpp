@@ -229,12 +229,15 @@ int explore_engine(const Args& a) {
   if (p) {
     if (auto v = ee::Machine::validate(*p); !v) p = v.error();
   }
-  if (!p) {
-    std::cerr << "lockref explore engine: " << p.error().message << "\n";
+  auto o = explore_options<ee::Machine>(a);
+  if (!p || !o) {
+    std::cerr << "lockref explore engine: " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
+  o.value().keep_states = true;  // the Figure 34 view is computed from every state
+  o.value().keep_edges = a.has("full-dot");
   const auto t0 = std::chrono::steady_clock::now();
-  auto ex = explore<ee::Machine>(*p);
+  auto ex = explore<ee::Machine>(*p, *o);
   // Quotient by Figure 34's view; edges re-derived per event so they can be labelled.
   std::map<std::string, std::size_t> node;
   std::vector<std::string> names;
@@ -258,8 +261,9 @@ int explore_engine(const Args& a) {
     }
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << "engine " << to_json(*p).dump() << "\n"
-            << "  reachable states:      " << ex.states.size() << " (key cache bounded to " << p->capacity << ")\n"
+            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")\n"
             << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"
             << "  distinct CTRL values:  " << ctrl_values.size() << "\n"
             << "  Figure 34 view:        " << names.size() << " nodes, " << edges.size() << " edges\n"
@@ -292,7 +296,7 @@ int explore_engine(const Args& a) {
     }
     f << to_dot<ee::Machine>(*p, ex, "engine");
   }
-  return finish_explore<ee::Machine>(*p, ex, ms, "  time:                  ");
+  return finish_explore<ee::Machine>(*p, ex, ms, a, *o, 21);
 }
 
 MachineTool engine_tool() {
@@ -315,19 +319,28 @@ LOCKREF_REGISTER(make_machine_tool<ee::kmb::Driver>(
 /// --max-states (default 200000) and say so when the bound is hit.
 int explore_system(const Args& a) {
   auto p = profile_from<ee::sys::System>(a, ProfileFn<ee::sys::System>(system_profile_opts));
-  auto max = a.get_uint("max-states", 200000);
-  if (!p || !max) {
-    std::cerr << "lockref explore engine-system: " << (!p ? p.error().message : max.error().message) << "\n";
+  auto o = explore_options<ee::sys::System>(a);
+  if (!p || !o) {
+    std::cerr << "lockref explore engine-system: " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
-  auto ex = explore<ee::sys::System>(*p, static_cast<std::size_t>(*max));
-  std::cout << "engine-system\n  reachable states: " << ex.states.size() << (ex.truncated ? " (stopped at --max-states)" : "")
+  if (!a.has("max-states")) o.value().max_states = 200000;
+  o.value().keep_states = o.value().keep_edges = a.has("dot");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto ex = explore<ee::sys::System>(*p, *o);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (o->progress) std::cerr << "\r\033[K" << std::flush;
+  std::cout << "engine-system\n  reachable states: " << ex.size() << (ex.truncated ? " (stopped at --max-states)" : "")
             << "\n  events tried:     " << ex.transitions << " (" << ex.rejected << " refused)\n";
   if (a.has("dot")) {
     std::ofstream f(a.get("dot"));
+    if (!f) {
+      std::cerr << "lockref explore: cannot write " << a.get("dot") << "\n";
+      return 2;
+    }
     f << to_dot<ee::sys::System>(*p, ex, "engine-system");
   }
-  return 0;
+  return finish_explore<ee::sys::System>(*p, ex, ms, a, *o, 16);
 }
 
 MachineTool system_tool() {

@@ -8,6 +8,7 @@
 #include "lockref/kmip/ttlv.hpp"
 #include "lockref/tcg/json.hpp"
 #include "registry.hpp"
+#include "kmb_decode.hpp"
 #include "wire_print.hpp"
 
 namespace lockref::cli {
@@ -310,7 +311,8 @@ Result<Bytes> read_input(const Args& a) {
 
 int cmd_decode(const Args& a) {
   if (a.has("help")) {
-    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n";
+    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n"
+                 "       lockref decode --cmd GALG|0x47414c47 [--direction request|response] [--file F | HEX...]\n";
     return 0;
   }
   auto b = read_input(a);
@@ -318,6 +320,7 @@ int cmd_decode(const Args& a) {
     std::cerr << "lockref decode: " << b.error().message << "\n";
     return 2;
   }
+  if (a.has("cmd")) return decode_kmb(a, *b);  // KMB mailbox tables (ops_kmb.cpp)
   std::string as = a.get("as", "auto");
   std::ostringstream os;
   Status st = ok_status();
@@ -351,7 +354,7 @@ int cmd_decode(const Args& a) {
 }
 
 LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV or Level 0 payload",
-                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...] (stdin if neither)",
+                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0 | --cmd KMBCMD [--direction D]] [--file F | HEX...] (stdin if neither)",
                          cmd_decode});
 
 }  // namespace

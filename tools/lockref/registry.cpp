@@ -105,10 +105,18 @@ std::optional<Json> find_requirement(const std::string& id) {
 }
 
 void print_divergence(std::ostream& os, const std::string& source, const Divergence& d) {
-  os << source << ":" << d.line << ": DIVERGENCE at step " << d.step << "\n"
-     << "  before: " << d.before << "\n"
-     << "  event:  " << d.event << "\n"
-     << "  " << d.field << ": device " << d.device << ", model " << d.model << "\n";
+  if (!d.invariant.empty()) {
+    os << source << ":" << d.line << ": INVARIANT VIOLATED after step " << d.step << "\n"
+       << "  before: " << d.before << "\n"
+       << "  event:  " << d.event << "\n"
+       << "  after:  " << d.after << "\n"
+       << "  " << d.invariant << " does not hold\n";
+  } else {
+    os << source << ":" << d.line << ": DIVERGENCE at step " << d.step << "\n"
+       << "  before: " << d.before << "\n"
+       << "  event:  " << d.event << "\n"
+       << "  " << d.field << ": device " << d.device << ", model " << d.model << "\n";
+  }
   if (d.rule.empty()) return;
   os << "  violates " << d.rule;
   if (auto r = find_requirement(d.rule)) {

@@ -1,15 +1,203 @@
 // lockref core: exhaustive exploration of a machine's reachable states.
-// Breadth-first from the initial state over every candidate event; every reachable
-// state is checked against every invariant. Pure: returns data, prints nothing.
+//
+// Breadth-first from the initial state over every candidate event; every reachable state
+// is checked against every invariant. Pure: returns data, prints nothing (progress goes
+// to a caller-supplied callback).
+//
+// How states are stored (model-checker style, as TLC and SPIN do):
+//  - Each state is encoded canonically (core/encode.hpp, derived from the Hana
+//    reflection) and fingerprinted with XXH3-64. The visited set (Abseil's Swiss-table
+//    flat_hash_set) holds only the 64-bit fingerprints; with `full_states` it holds the
+//    whole encodings instead, so two states can never be confused.
+//  - Only the BFS frontier holds whole states (as encodings, decoded when expanded).
+//  - Each state has an id (its BFS discovery number); `parent[id]` and `via[id]` (the
+//    index of the event in candidate_events(parent)) form the BFS tree, from which
+//    trace_to() replays a shortest path to any state: a counterexample.
+//
+// Parallel: each frontier block is expanded by `threads` workers (read-only on the
+// visited set), then merged serially in frontier order and event order. The merge is
+// exactly the serial algorithm's order, so state ids, counts, violations, edges and
+// counterexamples are the same for every thread count.
+//
+// Bounds: `max_states` and `max_memory` stop the search cleanly (truncated, with the
+// reason) before the limit is passed; memory is the explorer's own accounting of its
+// tables, so a truncation point depends only on the input, not on the machine it runs on.
+//
+// Symmetry: a machine may declare `static State canonical(const Profile&, const State&)`
+// mapping a state to the representative of its orbit under a symmetry of the machine
+// (interchangeable users, key-cache slots). With `symmetry` on, the explorer stores
+// canonical states only; counts are then orbit counts. trace_to() still returns a path
+// of real (not canonicalised) states, valid for `lockref check`.
 #pragma once
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "lockref/core/encode.hpp"
 #include "lockref/core/machine.hpp"
 
 namespace lockref {
+
+/// XXH3-64 of an encoding: the state fingerprint.
+inline std::uint64_t fingerprint(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+
+/// A machine that declares a symmetry reduction (see the header comment).
+template <class M>
+concept HasSymmetry = requires(const typename M::Profile& p, const typename M::State& s) {
+  { M::canonical(p, s) } -> std::same_as<typename M::State>;
+  { M::symmetry_note(p) } -> std::convertible_to<std::string>;  // what is interchangeable, in words
+};
+
+struct ExploreProgress {
+  std::size_t states = 0;       // distinct states found
+  std::size_t frontier = 0;     // states waiting to be expanded
+  std::size_t level = 0;        // BFS depth being expanded
+  std::size_t transitions = 0;  // events tried
+  std::size_t memory = 0;       // bytes, the explorer's accounting
+  double seconds = 0;
+};
+
+struct ExploreOptions {
+  std::size_t max_states = 0;     // stop after this many distinct states (0: no limit)
+  std::size_t max_memory = 0;     // stop before the explorer's tables pass this many bytes (0: no limit)
+  unsigned threads = 1;           // workers expanding the frontier (same result for any count)
+  bool full_states = false;       // visited set of whole encodings: no fingerprint collision possible
+  bool symmetry = false;          // store canonical states only (M::canonical; ignored without it)
+  bool keep_states = false;       // Exploration::states holds every state, by id (diagrams, tests)
+  bool keep_edges = false;        // Exploration::edges holds every state change
+  std::size_t max_violations = 1000;  // violations kept (all are counted)
+  std::function<void(const ExploreProgress&)> progress;  // called about every progress_seconds
+  double progress_seconds = 0.5;
+};
+
+namespace explore_detail {
+/// An append-only array in fixed pages: no doubling peak, memory counted exactly.
+template <class T>
+class PagedArray {
+ public:
+  static constexpr std::size_t page = std::size_t{1} << 12;
+  void push_back(T v) {
+    if (size_ % page == 0) pages_.push_back(std::make_unique<T[]>(page));
+    pages_.back()[size_ % page] = v;
+    ++size_;
+  }
+  T operator[](std::size_t i) const { return pages_[i / page][i % page]; }
+  std::size_t size() const { return size_; }
+  std::size_t bytes() const { return pages_.size() * page * sizeof(T); }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> pages_;
+  std::size_t size_ = 0;
+};
+
+/// Frontier storage: encodings back to back, with their ids.
+struct Block {
+  std::string arena;
+  std::vector<std::uint32_t> ends;  // ends[i]: end offset of state i in arena
+  std::vector<std::uint32_t> ids;
+  std::size_t size() const { return ids.size(); }
+  std::string_view at(std::size_t i) const {
+    const std::size_t b = i ? ends[i - 1] : 0;
+    return std::string_view(arena).substr(b, ends[i] - b);
+  }
+  void add(std::string_view enc, std::uint32_t id) {
+    arena.append(enc);
+    ends.push_back(static_cast<std::uint32_t>(arena.size()));
+    ids.push_back(id);
+  }
+  std::size_t bytes() const { return arena.capacity() + (ends.capacity() + ids.capacity()) * 4 + sizeof(Block); }
+  /// Bytes add(enc) would allocate (a growing buffer doubles; the old one is freed after).
+  std::size_t growth_bytes(std::size_t enc_size) const {
+    std::size_t g = 0;
+    if (arena.size() + enc_size > arena.capacity()) g += std::max(2 * arena.capacity(), arena.size() + enc_size);
+    if (ids.size() == ids.capacity()) g += 2 * 4 * std::max<std::size_t>(2 * ids.capacity(), 1);
+    return g;
+  }
+};
+
+struct IdentityHash {
+  std::size_t operator()(std::uint64_t fp) const { return static_cast<std::size_t>(fp); }
+};
+struct EncodingHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return static_cast<std::size_t>(fingerprint(s)); }
+};
+struct EncodingEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
+/// The visited set: fingerprints or whole encodings, with ids only where edges need them.
+class Visited {
+ public:
+  Visited(bool full, bool ids) : full_(full), ids_(ids) {}
+  /// Is the state there? (read-only; safe from several threads while nobody inserts)
+  bool contains(std::uint64_t fp, std::string_view enc) const {
+    if (full_) return ids_ ? full_ids_.contains(enc) : full_set_.contains(enc);
+    return ids_ ? fp_ids_.contains(fp) : fp_set_.contains(fp);
+  }
+  /// Id of a state that is there (only with ids).
+  std::uint32_t id_of(std::uint64_t fp, std::string_view enc) const {
+    return full_ ? full_ids_.find(enc)->second : fp_ids_.find(fp)->second;
+  }
+  /// Inserts; true if it was new.
+  bool insert(std::uint64_t fp, std::string_view enc, std::uint32_t id) {
+    if (full_) {
+      const bool fresh = ids_ ? full_ids_.try_emplace(std::string(enc), id).second : full_set_.emplace(std::string(enc)).second;
+      if (fresh && enc.size() > 15) heap_ += (enc.size() + 1 + 15) / 16 * 16 + 16;  // std::string's heap block
+      return fresh;
+    }
+    return ids_ ? fp_ids_.try_emplace(fp, id).second : fp_set_.insert(fp).second;
+  }
+  std::size_t size() const {
+    return full_ ? (ids_ ? full_ids_.size() : full_set_.size()) : (ids_ ? fp_ids_.size() : fp_set_.size());
+  }
+  std::size_t capacity() const {
+    return full_ ? (ids_ ? full_ids_.capacity() : full_set_.capacity())
+                 : (ids_ ? fp_ids_.capacity() : fp_set_.capacity());
+  }
+  std::size_t slot_bytes() const {
+    return full_ ? (ids_ ? sizeof(std::pair<std::string, std::uint32_t>) : sizeof(std::string))
+                 : (ids_ ? sizeof(std::pair<std::uint64_t, std::uint32_t>) : sizeof(std::uint64_t));
+  }
+  std::size_t table_bytes(std::size_t cap) const { return cap ? cap * (slot_bytes() + 1) + 16 : 0; }
+  std::size_t bytes() const { return table_bytes(capacity()) + heap_; }
+  /// Bytes the next insertion would add (a rehash to twice the capacity keeps the old
+  /// table until it has moved: both count at the peak).
+  std::size_t growth_bytes(std::size_t enc_size) const {
+    const std::size_t cap = capacity();
+    const std::size_t growth = cap - cap / 8;
+    std::size_t add = full_ && enc_size > 15 ? enc_size + 32 : 0;
+    if (size() + 1 > growth) add += table_bytes(cap ? cap * 2 + 1 : 15);
+    return add;
+  }
+
+ private:
+  bool full_, ids_;
+  absl::flat_hash_set<std::uint64_t, IdentityHash> fp_set_;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t, IdentityHash> fp_ids_;
+  absl::flat_hash_set<std::string, EncodingHash, EncodingEq> full_set_;
+  absl::flat_hash_map<std::string, std::uint32_t, EncodingHash, EncodingEq> full_ids_;
+  std::size_t heap_ = 0;
+};
+}  // namespace explore_detail
 
 template <StateMachine M>
 struct Exploration {
@@ -19,56 +207,348 @@ struct Exploration {
     std::string tag;    // event tag, for diagram labels
   };
   struct Violation {
-    std::size_t state;
+    std::size_t state;  // id: BFS order, so the first violation is at the least depth
     std::string invariant, requirement;
   };
-  std::vector<typename M::State> states;  // states[0] is the initial state
-  std::vector<Edge> edges;                // events that change the state
-  std::vector<Violation> violations;
+  std::size_t state_count = 0;            // distinct states (orbits, with symmetry)
+  std::vector<typename M::State> states;  // with keep_states: states[id]; states[0] is the initial state
+  std::vector<Edge> edges;                // with keep_edges: events that change the state
+  std::vector<Violation> violations;      // the first max_violations, by state id
+  std::size_t violation_count = 0;        // all of them
   std::size_t transitions = 0;            // events tried
   std::size_t rejected = 0;               // events answered with an error
-  bool truncated = false;                 // max_states reached
+  std::size_t changes = 0;                // events that change the state (edges, counted always)
+  std::size_t levels = 0;                 // BFS levels expanded (the depth of the deepest state + 1)
+  bool truncated = false;                 // a bound stopped the search
+  std::string truncation;                 // which bound, in words
+  bool symmetric = false;                 // states are canonical representatives (M::canonical)
+  bool full_states = false;               // the visited set held whole encodings
+  std::size_t encoded_bytes = 0;          // sum of the states' encoding sizes
+  std::size_t memory_peak = 0;            // bytes at the peak, the explorer's accounting
+  std::size_t memory_final = 0;           // bytes of the visited set and the BFS tree at the end
+  // The BFS tree: state id -> the id it was first reached from, and the index of the
+  // event in candidate_events(parent). parent[0] == 0.
+  explore_detail::PagedArray<std::uint32_t> parent, via;
+
+  std::size_t size() const { return state_count; }
+  /// Bytes per stored state (visited set + BFS tree), at the end.
+  double bytes_per_state() const { return state_count ? double(memory_final) / double(state_count) : 0; }
+  /// Upper bound on the probability that two distinct states shared a fingerprint:
+  /// n(n-1)/2 pairs, each colliding with probability 2^-64.
+  double collision_probability() const {
+    if (full_states) return 0;
+    const double n = double(state_count);
+    return n * (n - 1) / 2 / 18446744073709551616.0;
+  }
 };
 
 template <StateMachine M>
-Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'000'000) {
-  Exploration<M> ex;
-  std::map<std::string, std::size_t> index;  // canonical JSON of state -> id
-  auto key = [](const typename M::State& s) { return to_json(s).dump(); };
-  auto visit = [&](const typename M::State& s) -> std::size_t {
-    auto k = key(s);
-    auto it = index.find(k);
-    if (it != index.end()) return it->second;
-    std::size_t id = ex.states.size();
-    index.emplace(std::move(k), id);
-    ex.states.push_back(s);
-    for (const auto& inv : M::invariants())
-      if (!inv.holds(p, s)) ex.violations.push_back({id, std::string(inv.id), std::string(inv.requirement)});
-    return id;
-  };
-  visit(M::initial(p));
-  for (std::size_t i = 0; i < ex.states.size(); ++i) {
-    if (ex.states.size() >= max_states) {
-      ex.truncated = true;
-      break;
+Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
+  using State = typename M::State;
+  using namespace explore_detail;
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool sym = [&] {
+    if constexpr (HasSymmetry<M>) return o.symmetry;
+    return false;
+  }();
+  auto canonical = [&](State s) -> State {
+    if constexpr (HasSymmetry<M>) {
+      if (sym) return M::canonical(p, s);
     }
-    const auto s = ex.states[i];
-    for (const auto& e : M::candidate_events(p, s)) {
-      ++ex.transitions;
-      auto st = M::step(p, s, e);
-      if (!st.out.is_ok()) ++ex.rejected;
-      // Follow every transition that changes the state, refused or not: some refusals
-      // have effects the specification requires (a failed Authenticate counts a try).
-      if (st.next == s) continue;
-      std::size_t to = visit(st.next);
-      ex.edges.push_back({i, to, to_json(e).dump(), std::string(event_tag(e))});
+    return s;
+  };
+  const auto invariants = M::invariants();
+
+  Exploration<M> ex;
+  ex.symmetric = sym;
+  ex.full_states = o.full_states;
+  Visited visited(o.full_states, o.keep_edges);
+
+  // One successor found while expanding a block (phase 1), merged in phase 2.
+  struct Succ {
+    std::uint64_t fp;
+    std::uint32_t from, via;
+    std::uint32_t enc_begin, enc_end;    // in the chunk's arena (a candidate)
+    std::uint32_t fail_begin, fail_end;  // failed invariant indices, in the chunk's fails
+    std::uint32_t known;                 // id of an already visited target (keep_edges), else UINT32_MAX
+  };
+  struct Chunk {
+    std::string arena;
+    std::vector<Succ> succ;
+    std::vector<std::uint16_t> fails;
+    std::vector<std::pair<std::string, std::string>> edge_text;  // keep_edges: (event JSON, tag) per succ
+    std::size_t transitions = 0, rejected = 0, changes = 0;
+    std::size_t bytes() const {
+      return arena.capacity() + succ.capacity() * sizeof(Succ) + fails.capacity() * 2 +
+             edge_text.capacity() * sizeof(edge_text[0]);
+    }
+  };
+
+  std::vector<Block> frontier(1), next(1);
+  std::size_t frontier_states = 0, next_states = 0;
+  std::size_t frontier_bytes = 0;  // current + next frontier blocks
+  std::size_t peak = 0;
+  auto tree_bytes = [&] { return ex.parent.bytes() + ex.via.bytes(); };
+  auto memory = [&](std::size_t extra) {
+    return visited.bytes() + tree_bytes() + frontier_bytes + extra + ex.states.size() * sizeof(State);
+  };
+  auto stop = [&](std::string why) {
+    if (!ex.truncated) {
+      ex.truncated = true;
+      ex.truncation = std::move(why);
+    }
+  };
+  auto record_violations = [&](std::uint32_t id, const std::uint16_t* b, const std::uint16_t* e) {
+    for (; b != e; ++b) {
+      ++ex.violation_count;
+      if (ex.violations.size() < o.max_violations)
+        ex.violations.push_back({id, std::string(invariants[*b].id), std::string(invariants[*b].requirement)});
+    }
+  };
+  constexpr std::size_t block_states = 8192;  // frontier block: the unit of merging and of progress
+  // Adds a new state (phase 2, and the initial state); false if a bound stops the search.
+  auto admit = [&](std::uint64_t fp, std::string_view enc, std::uint32_t from, std::uint32_t via_event,
+                   const std::uint16_t* fb, const std::uint16_t* fe) -> bool {
+    if (o.max_states && ex.state_count >= o.max_states) {
+      stop("--max-states " + std::to_string(o.max_states) + " reached");
+      return false;
+    }
+    if (o.max_memory) {
+      const std::size_t need = memory(0) + visited.growth_bytes(enc.size()) + next.back().growth_bytes(enc.size()) +
+                               (ex.parent.size() % decltype(ex.parent)::page == 0 ? 2 * decltype(ex.parent)::page * 4 : 0);
+      if (need > o.max_memory) {
+        stop("--max-memory " + std::to_string(o.max_memory) + " bytes reached");
+        return false;
+      }
+    }
+    const auto id = static_cast<std::uint32_t>(ex.state_count);
+    if (!visited.insert(fp, enc, id)) return true;  // callers insert only new states
+    ++ex.state_count;
+    ex.parent.push_back(from);
+    ex.via.push_back(via_event);
+    ex.encoded_bytes += enc.size();
+    if (next.back().size() >= block_states) next.emplace_back();
+    const std::size_t before = next.back().bytes();
+    next.back().add(enc, id);
+    frontier_bytes += next.back().bytes() - before;
+    ++next_states;
+    record_violations(id, fb, fe);
+    if (o.keep_states) {
+      auto s = decode<State>(enc);
+      ex.states.push_back(std::move(*s));
+    }
+    peak = std::max(peak, memory(0));
+    return true;
+  };
+
+  {  // the initial state
+    const State s0 = canonical(M::initial(p));
+    const std::string enc = encode(s0);
+    std::vector<std::uint16_t> fails;
+    for (std::size_t k = 0; k < invariants.size(); ++k)
+      if (!invariants[k].holds(p, s0)) fails.push_back(static_cast<std::uint16_t>(k));
+    admit(fingerprint(enc), enc, 0, 0, fails.data(), fails.data() + fails.size());
+  }
+
+  // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
+  auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out) {
+    std::string buf;
+    for (std::size_t i = b; i < e; ++i) {
+      const std::string_view enc = blk.at(i);
+      auto decoded = decode<State>(enc);
+      if (!decoded) throw std::logic_error("explore: a stored state does not decode: " + decoded.error().message);
+      const State& s = *decoded;
+      const auto events = M::candidate_events(p, s);
+      for (std::size_t k = 0; k < events.size(); ++k) {
+        ++out.transitions;
+        auto st = M::step(p, s, events[k]);
+        if (!st.out.is_ok()) ++out.rejected;
+        // Follow every transition that changes the state, refused or not: some refusals
+        // have effects the specification requires (a failed Authenticate counts a try).
+        if (!sym && st.next == s) continue;
+        const State next_state = canonical(std::move(st.next));
+        buf.clear();
+        encode_into(buf, next_state);
+        if (buf == enc) continue;
+        ++out.changes;
+        const std::uint64_t fp = fingerprint(buf);
+        Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
+        if (visited.contains(fp, buf)) {
+          if (!o.keep_edges) continue;
+          x.known = visited.id_of(fp, buf);
+        } else {
+          x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
+          out.arena.append(buf);
+          x.enc_end = static_cast<std::uint32_t>(out.arena.size());
+          x.fail_begin = static_cast<std::uint32_t>(out.fails.size());
+          for (std::size_t v = 0; v < invariants.size(); ++v)
+            if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
+          x.fail_end = static_cast<std::uint32_t>(out.fails.size());
+        }
+        if (o.keep_edges) out.edge_text.emplace_back(to_json(events[k]).dump(), std::string(event_tag(events[k])));
+        out.succ.push_back(x);
+      }
+    }
+  };
+
+  const unsigned threads = std::max(1u, o.threads);
+  constexpr std::size_t chunk_states = 64;  // the unit of work stealing and of the memory check
+  auto last_report = t0;
+  auto report = [&](bool force) {
+    if (!o.progress) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && std::chrono::duration<double>(now - last_report).count() < o.progress_seconds) return;
+    last_report = now;
+    o.progress(ExploreProgress{ex.state_count, frontier_states + next_states, ex.levels, ex.transitions, memory(0),
+                               std::chrono::duration<double>(now - t0).count()});
+  };
+
+  std::vector<Chunk> chunks;
+  while (!ex.truncated) {
+    std::swap(frontier, next);
+    frontier_states = next_states;
+    next.assign(1, Block{});
+    next_states = 0;
+    if (frontier_states == 0) break;
+    ++ex.levels;
+    for (std::size_t fb = 0; fb < frontier.size() && !ex.truncated; ++fb) {
+      Block& blk = frontier[fb];
+      const std::size_t n = blk.size();
+      // A block is expanded in rounds: phase 1 stops taking chunks once their buffers
+      // would pass what --max-memory leaves free (the first chunk always runs), phase 2
+      // merges the finished prefix, the next round goes on from there. Results do not
+      // depend on where rounds split a block: merging is in order either way.
+      for (std::size_t done_states = 0; done_states < n && !ex.truncated;) {
+        const std::size_t nchunks = (n - done_states + chunk_states - 1) / chunk_states;
+        chunks.assign(nchunks, Chunk{});
+        const std::size_t used = memory(0);
+        const std::size_t budget =
+            o.max_memory ? (o.max_memory > used ? o.max_memory - used : 0) : std::numeric_limits<std::size_t>::max();
+        // Phase 1: expand (parallel, read-only on `visited`).
+        std::atomic<std::size_t> next_chunk{0}, produced{0}, first_skipped{nchunks};
+        auto work = [&] {
+          for (std::size_t c; (c = next_chunk.fetch_add(1)) < nchunks;) {
+            if (c > 0 && produced.load() > budget) {
+              for (std::size_t f = first_skipped.load(); c < f && !first_skipped.compare_exchange_weak(f, c);) {
+              }
+              return;
+            }
+            const std::size_t b = done_states + c * chunk_states;
+            expand(blk, b, std::min(n, b + chunk_states), chunks[c]);
+            produced.fetch_add(chunks[c].bytes());
+          }
+        };
+        if (threads > 1 && nchunks > 1) {
+          std::vector<std::thread> pool;
+          for (unsigned t = 1; t < std::min<std::size_t>(threads, nchunks); ++t) pool.emplace_back(work);
+          work();
+          for (auto& t : pool) t.join();
+        } else {
+          work();
+        }
+        const std::size_t merged = first_skipped.load();
+        std::size_t chunk_bytes = 0;
+        for (const auto& c : chunks) chunk_bytes += c.bytes();
+        peak = std::max(peak, memory(chunk_bytes));
+        // Phase 2: merge in frontier order, then event order (the serial algorithm's order).
+        for (std::size_t ci = 0; ci < merged && !ex.truncated; ++ci) {
+          auto& c = chunks[ci];
+          ex.transitions += c.transitions;
+          ex.rejected += c.rejected;
+          ex.changes += c.changes;
+          for (std::size_t si = 0; si < c.succ.size(); ++si) {
+            const Succ& x = c.succ[si];
+            std::uint32_t to = x.known;
+            if (to == UINT32_MAX) {
+              const std::string_view enc(c.arena.data() + x.enc_begin, x.enc_end - x.enc_begin);
+              if (visited.contains(x.fp, enc)) {
+                if (!o.keep_edges) continue;
+                to = visited.id_of(x.fp, enc);
+              } else {
+                to = static_cast<std::uint32_t>(ex.state_count);
+                if (!admit(x.fp, enc, x.from, x.via, c.fails.data() + x.fail_begin, c.fails.data() + x.fail_end)) break;
+              }
+            }
+            if (o.keep_edges) ex.edges.push_back({x.from, to, std::move(c.edge_text[si].first), std::move(c.edge_text[si].second)});
+          }
+        }
+        done_states = std::min(n, done_states + merged * chunk_states);
+      }
+      chunks.clear();
+      frontier_states -= n;
+      frontier_bytes -= std::min(frontier_bytes, blk.bytes());
+      blk = Block{};
+      report(false);
     }
   }
+  ex.memory_peak = peak;
+  ex.memory_final = visited.bytes() + tree_bytes();
+  report(true);
   return ex;
 }
 
+/// The whole graph, every state and edge kept: for diagrams, tests and small machines.
+template <StateMachine M>
+Exploration<M> explore(const typename M::Profile& p, std::size_t max_states = 1'000'000) {
+  ExploreOptions o;
+  o.max_states = max_states;
+  o.keep_states = o.keep_edges = true;
+  return explore<M>(p, o);
+}
+
+/// A path from the initial state: events[i] takes states[i] to states[i + 1].
+template <StateMachine M>
+struct Trace {
+  std::vector<typename M::State> states;
+  std::vector<typename M::Event> events;
+};
+
+/// A shortest path from the initial state to state `id` of an exploration, replayed on
+/// the real machine (Exploration::parent/via give the BFS tree). With symmetry, each step
+/// takes the event of the real state whose successor has the recorded canonical form.
+template <StateMachine M>
+Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex, std::size_t id) {
+  using State = typename M::State;
+  if (id >= ex.state_count) return make_error("trace: no state " + std::to_string(id));
+  auto canonical = [&](const State& s) -> State {
+    if constexpr (HasSymmetry<M>) {
+      if (ex.symmetric) return M::canonical(p, s);
+    }
+    return s;
+  };
+  std::vector<std::uint32_t> chain;  // ids from the state back to the initial state
+  for (std::size_t i = id; i != 0; i = ex.parent[i]) {
+    chain.push_back(static_cast<std::uint32_t>(i));
+    if (chain.size() > ex.state_count) return make_error("trace: the BFS tree has a cycle");
+  }
+  std::reverse(chain.begin(), chain.end());
+  Trace<M> t;
+  State canon = canonical(M::initial(p));  // the recorded path, in canonical states
+  State real = M::initial(p);              // the same path on the real machine
+  t.states.push_back(real);
+  for (const auto i : chain) {
+    const auto events = M::candidate_events(p, canon);
+    const auto k = ex.via[i];
+    if (k >= events.size()) return make_error("trace: event index out of range (fingerprint collision?)");
+    canon = canonical(M::step(p, canon, events[k]).next);
+    const std::string want = encode(canon);
+    bool found = false;
+    for (const auto& e : M::candidate_events(p, real)) {
+      auto st = M::step(p, real, e);
+      if (encode(canonical(st.next)) != want) continue;
+      real = std::move(st.next);
+      t.events.push_back(e);
+      t.states.push_back(real);
+      found = true;
+      break;
+    }
+    if (!found) return make_error("trace: no event of the real state reaches the recorded successor");
+  }
+  return t;
+}
+
 /// Graphviz rendering: one node per state (M::label), one edge per distinct
-/// (from, to, event tag). Self-loops are not drawn.
+/// (from, to, event tag). Self-loops are not drawn. Needs keep_states and keep_edges.
 template <StateMachine M>
 std::string to_dot(const typename M::Profile& p, const Exploration<M>& ex, std::string_view title) {
   auto esc = [](std::string s) {

@@ -39,6 +39,9 @@ template <class T> struct is_variant : std::false_type {};
 template <class... T> struct is_variant<std::variant<T...>> : std::true_type {};
 template <class T> struct is_byte_array : std::false_type {};
 template <std::size_t N> struct is_byte_array<std::array<std::uint8_t, N>> : std::true_type {};
+template <class T> struct is_int_array : std::false_type {};
+template <class U, std::size_t N>
+struct is_int_array<std::array<U, N>> : std::bool_constant<std::is_integral_v<U> && !std::is_same_v<U, std::uint8_t>> {};
 }  // namespace detail
 
 template <class T>
@@ -62,7 +65,7 @@ Json to_json(const T& v) {
     return v;
   } else if constexpr (std::is_same_v<T, Bytes> || detail::is_byte_array<T>::value) {
     return to_hex(ByteView(v.data(), v.size()));
-  } else if constexpr (detail::is_vector<T>::value) {
+  } else if constexpr (detail::is_vector<T>::value || detail::is_int_array<T>::value) {
     Json a = Json::array();
     for (const auto& x : v) a.push_back(to_json(x));
     return a;
@@ -194,6 +197,17 @@ Result<T> from_json(const Json& j) {
   } else if constexpr (detail::is_byte_array<T>::value) {
     if (!j.is_string()) return make_error("expected hex string, got " + detail::json_kind(j));
     return from_hex_fixed<std::tuple_size_v<T>>(j.get<std::string>());
+  } else if constexpr (detail::is_int_array<T>::value) {
+    // u32[N] and the like (KMB mailbox reserved fields): a JSON array of exactly N numbers.
+    if (!j.is_array() || j.size() != std::tuple_size_v<T>)
+      return make_error("expected array of " + std::to_string(std::tuple_size_v<T>) + " integers");
+    T out{};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      auto r = from_json<typename T::value_type>(j[i]);
+      if (!r) return make_error("[" + std::to_string(i) + "]: " + r.error().message);
+      out[i] = *r;
+    }
+    return out;
   } else if constexpr (detail::is_vector<T>::value) {
     if (!j.is_array()) return make_error("expected array, got " + detail::json_kind(j));
     T out;

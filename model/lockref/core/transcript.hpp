@@ -5,7 +5,9 @@
 //   {"machine":"epoch","step":1,"event":{"type":...},"expect":{"status":"ok"},"state":{...}}
 // "expect" is what the device answered, "state" what it reports afterwards; both may
 // hold any subset of the model's fields (a device exposes only some of them) and only
-// the keys present are compared. Bytes are lowercase hex.
+// the keys present are compared. Bytes are lowercase hex. After each step the machine's
+// invariants are checked on the model's state, so a counterexample written by
+// `lockref explore --counterexample` replays to the requirement it breaks.
 #pragma once
 #include <optional>
 #include <string>
@@ -16,13 +18,31 @@
 
 namespace lockref {
 
+/// A transcript's header line: the machine and its profile.
+template <StateMachine M>
+Json transcript_header(const typename M::Profile& p) {
+  return Json{{"machine", std::string(M::name)}, {"profile", to_json(p)}};
+}
+
+/// One transcript line: step n, its event, the model's answer and the state after it.
+template <StateMachine M>
+Json transcript_step(const typename M::Profile& p, std::size_t n, const typename M::Event& e,
+                     const Step<typename M::State, typename M::Output>& st) {
+  return Json{{"machine", std::string(M::name)},
+              {"step", n},
+              {"event", to_json(e)},
+              {"expect", to_json(st.out)},
+              {"state", state_json<M>(p, st.next)}};
+}
+
 /// Writes a corpus: a header line, then `count` steps of a seeded random walk that
 /// mixes accepted and rejected events (accepted ones are preferred 3:1, so walks get
 /// deep into the lifecycle).
 template <StateMachine M>
 std::vector<Json> generate_corpus(const typename M::Profile& p, std::uint64_t seed, std::size_t count) {
   std::vector<Json> lines;
-  lines.push_back(Json{{"machine", std::string(M::name)}, {"profile", to_json(p)}, {"seed", seed}});
+  lines.push_back(transcript_header<M>(p));
+  lines.back()["seed"] = seed;
   SplitMix64 rng{seed};
   auto s = M::initial(p);
   for (std::size_t n = 1; n <= count; ++n) {
@@ -33,11 +53,7 @@ std::vector<Json> generate_corpus(const typename M::Profile& p, std::uint64_t se
     const auto& pool = (!good.empty() && (bad.empty() || rng.below(4) != 0)) ? good : bad;
     const auto& e = cands[pool[rng.below(pool.size())]];
     auto st = M::step(p, s, e);
-    lines.push_back(Json{{"machine", std::string(M::name)},
-                         {"step", n},
-                         {"event", to_json(e)},
-                         {"expect", to_json(st.out)},
-                         {"state", state_json<M>(p, st.next)}});
+    lines.push_back(transcript_step<M>(p, n, e, st));
     s = std::move(st.next);
   }
   return lines;
@@ -52,6 +68,11 @@ struct Divergence {
   std::string model;      // what the model says (JSON)
   std::string rule;       // requirement id violated
   std::string before;     // the model's state before the step (JSON)
+  /// Set when the device agrees with the model but the model's state after the step
+  /// breaks one of the machine's invariants (a counterexample from `lockref explore`):
+  /// the invariant's check name; `after` is that state.
+  std::string invariant;
+  std::string after;
 };
 
 struct CheckReport {
@@ -111,7 +132,7 @@ Result<CheckReport> check_transcript(const std::vector<std::string>& lines,
         return make_error(where(ln) + ": unknown field \"" + it.key() + "\"");
     auto st = M::step(profile, s, *ev);
     ++rep.steps;
-    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", "", to_json(s).dump()};
+    Divergence d{ln, static_cast<std::size_t>(*step), to_json(*ev).dump(), "", "", "", "", to_json(s).dump(), "", ""};
     const Json out = to_json(st.out);
     if (auto ex = j.find("expect"); ex != j.end()) {
       if (!ex->is_object()) return make_error(where(ln) + ": expect: expected object");
@@ -143,6 +164,16 @@ Result<CheckReport> check_transcript(const std::vector<std::string>& lines,
           return rep;
         }
       }
+    }
+    // The device agreed; the model's own invariants must hold in the state it reached.
+    for (const auto& inv : M::invariants()) {
+      if (inv.holds(profile, st.next)) continue;
+      d.field = "invariant";
+      d.invariant = std::string(inv.id);
+      d.rule = std::string(inv.requirement);
+      d.after = state_json<M>(profile, st.next).dump();
+      rep.divergence = d;
+      return rep;
     }
     s = std::move(st.next);
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lockref/core/bytes.hpp"
+#include "lockref/core/json.hpp"
 #include "lockref/core/result.hpp"
 #include "lockref/crypto/hash.hpp"
 
@@ -91,3 +92,6 @@ inline Result<DrbgOutput> drbg_generate(const HmacDrbg& state, std::size_t n, By
 }
 
 }  // namespace lockref::crypto
+
+// Reflected, so a machine holding a DRBG in its state prints and compares it (KMB, §4.6.6).
+BOOST_HANA_ADAPT_STRUCT(lockref::crypto::HmacDrbg, hash, key, v, reseed_counter);

@@ -7,12 +7,16 @@
 #include <cstdint>
 
 #include "lockref/core/bytes.hpp"
+#include "lockref/core/enum.hpp"
 #include "lockref/core/result.hpp"
 #include "lockref/crypto/detail.hpp"
 
 namespace lockref::crypto {
 
 enum class Hash : std::uint8_t { sha384, sha512 };
+constexpr auto enum_names(Hash) {
+  return std::array{EnumName{Hash::sha384, "sha384"}, EnumName{Hash::sha512, "sha512"}};
+}
 
 constexpr std::size_t digest_size(Hash h) { return h == Hash::sha384 ? 48 : 64; }
 

@@ -125,16 +125,19 @@ constexpr std::uint16_t decompress(std::uint16_t y, std::size_t d) {
 /// Algorithm 5 ByteEncode_d(F): 256 d-bit integers -> 32·d bytes, little-endian bit order
 /// (Alg 3 BitsToBytes folded in).
 inline void byte_encode(const Poly& f, std::size_t d, Bytes& out) {
-  const std::size_t start = out.size();
-  out.resize(start + 32 * d, 0);
+  // Encoded into a fixed buffer (d <= 12: at most 384 bytes), then appended in one insert:
+  // growing `out` with resize() and indexing it made GCC 12 at -O3 report a false
+  // -Warray-bounds on an empty vector (GCC PR 107852).
+  std::array<std::uint8_t, 32 * 12> buf{};
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t a = f[i];
     for (std::size_t j = 0; j < d; ++j) {
       const std::size_t bit = i * d + j;  // b[i·d + j] = a mod 2; a = (a - b)/2
-      out[start + bit / 8] = static_cast<std::uint8_t>(out[start + bit / 8] | ((a & 1u) << (bit % 8)));
+      buf[bit / 8] = static_cast<std::uint8_t>(buf[bit / 8] | ((a & 1u) << (bit % 8)));
       a >>= 1;
     }
   }
+  out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(32 * d));
 }
 /// Algorithm 6 ByteDecode_d(B): 32·d bytes -> 256 integers mod m, m = 2^d for d < 12,
 /// m = q for d = 12 (the reduction mod q is what the §7.2 modulus check detects).

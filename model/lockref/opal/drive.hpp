@@ -22,12 +22,14 @@
 //     model decides what the drive does with the verdict, not the verdict itself.
 //   - Single User Mode (SUDR, Reactivate) is not modelled: every range is non-SUDR.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -226,6 +228,64 @@ struct Machine {
 
   static std::span<const Invariant<Machine>> invariants();
 
+  // ---- symmetry (lockref explore --symmetry on; core/explore.hpp) ----
+  //
+  // Users 2..n are interchangeable: candidate_events drives User1 by name in every
+  // management event and every other User only through Authenticate (each with the same
+  // PINs), and step() tells Users apart only by their name and their user_access bit
+  // (bit k-1 for User k), never by their number otherwise; cc_report and the invariants
+  // range over all credentials alike. So permuting Users 2..n (their C_PIN rows and their
+  // user_access bits together) maps reachable states to reachable states, events to
+  // events and keeps every invariant's verdict: exploring one state per orbit finds the
+  // same invariant verdicts (tests/test_explore.cpp checks orbit counts against the full
+  // exploration). Admin SP Admins and Locking SP Admin2-4 need no reduction: no candidate
+  // event enables them, so they never change.
+
+  /// The orbit's representative: Users 2..n sorted by their C_PIN columns and their
+  /// user_access bits, names kept in place.
+  static State canonical(const Profile& p, const State& s) {
+    const std::size_t first = 2 + std::size_t{p.admin_sp_admins} + p.locking_admins + 1;  // User2
+    const std::size_t n = p.users >= 2 ? std::size_t{p.users} - 1 : 0;                     // Users 2..n
+    if (n < 2 || s.credentials.size() != first + n) return s;
+    struct Key {
+      const Credential* c;
+      std::uint32_t access;  // bit r: User may use range r
+      std::size_t user;      // 2..n
+    };
+    std::vector<Key> keys;
+    keys.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t user = k + 2;
+      std::uint32_t access = 0;
+      for (std::size_t r = 0; r < s.ranges.size() && r < 32; ++r)
+        access |= std::uint32_t{(s.ranges[r].user_access >> (user - 1)) & 1u} << r;
+      keys.push_back({&s.credentials[first + k], access, user});
+    }
+    auto tie = [](const Key& k) {
+      const Credential& c = *k.c;
+      return std::tie(c.pin, c.tries, c.try_limit, c.persistent, c.min_pin_length, c.enabled, c.set_pin_disabled, k.access);
+    };
+    bool sorted = true;
+    for (std::size_t k = 1; k < n && sorted; ++k) sorted = !(tie(keys[k]) < tie(keys[k - 1]));
+    if (sorted) return s;
+    std::stable_sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) { return tie(a) < tie(b); });
+    State out = s;
+    for (auto& r : out.ranges)  // clear the bits of Users 2..n, then set them from the sorted order
+      for (std::size_t user = 2; user <= n + 1; ++user) r.user_access = static_cast<std::uint16_t>(r.user_access & ~(1u << (user - 1)));
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t user = k + 2;
+      Credential c = *keys[k].c;
+      c.authority = s.credentials[first + k].authority;  // the name stays with the position
+      out.credentials[first + k] = std::move(c);
+      for (std::size_t r = 0; r < out.ranges.size() && r < 32; ++r)
+        if ((keys[k].access >> r) & 1u) out.ranges[r].user_access = static_cast<std::uint16_t>(out.ranges[r].user_access | (1u << (user - 1)));
+    }
+    return out;
+  }
+  static std::string symmetry_note(const Profile& p) {
+    return p.users >= 3 ? "Users 2.." + std::to_string(p.users) + " interchangeable" : "no interchangeable Users";
+  }
+
   static bool in_scope(Scope sc, const Event& e) {
     if (sc == Scope::all) return true;
     const bool common = std::holds_alternative<Authenticate>(e) || std::holds_alternative<PowerCycle>(e) ||
@@ -298,13 +358,14 @@ struct Machine {
     o.rule = std::string(rule);
     return {next, o};
   }
-  static R refuse(const State& s, const std::string& code, std::string_view rule) {
+  static Output refusal(const std::string& code, std::string_view rule) {
     Output o;
     o.status = code;
     o.rule = std::string(rule);
     o.status_code = status_value(code).value_or(0xFF);
-    return {s, o};
+    return o;
   }
+  static R refuse(const State& s, const std::string& code, std::string_view rule) { return {s, refusal(code, rule)}; }
 
   /// Authenticate `who` with `pin` ([TRY]; TCG Core C_PIN Tries/TryLimit). Returns the state
   /// with the C_PIN row updated, and a failure output if authentication did not succeed.
@@ -318,25 +379,25 @@ struct Machine {
     AuthResult r{s, std::nullopt, role_of(who), 0};
     const auto i = index_of(s, who);
     if (!i) {
-      r.failure = refuse(s, "INVALID_PARAMETER", "OPAL-ACL-1").out;  // no such authority
+      r.failure = refusal("INVALID_PARAMETER", "OPAL-ACL-1");  // no such authority
       return r;
     }
     r.index = *i;
     const auto sp = sp_of(r.role);
     if (sp == Sp::locking && !s.locking_sp_active) {
-      r.failure = refuse(s, p.inactive_sp_status, "OPAL-SP-1").out;
+      r.failure = refusal(p.inactive_sp_status, "OPAL-SP-1");
       return r;
     }
     auto& c = r.next.credentials[*i];
     if (!c.enabled) {
-      r.failure = refuse(s, "NOT_AUTHORIZED", "OPAL-ACL-2").out;  // a disabled authority cannot authenticate
+      r.failure = refusal("NOT_AUTHORIZED", "OPAL-ACL-2");  // a disabled authority cannot authenticate
       return r;
     }
     const bool at_limit = locked_out(c);
     // [TRY] "once the Try Limit is reached, the drive will lock out all further authentication
     // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise).
     if (at_limit && (p.refuse_correct_pin_at_limit || c.pin != pin)) {
-      r.failure = refuse(s, "AUTHORITY_LOCKED_OUT", "OPAL-TRY-2").out;
+      r.failure = refusal("AUTHORITY_LOCKED_OUT", "OPAL-TRY-2");
       return r;
     }
     if (c.pin == pin) {
@@ -348,7 +409,7 @@ struct Machine {
     // [TRY] "a separate counter for each credential which keeps track of the number of
     // unsuccessful authentication attempts"; "The Try Limit sets an upper bound to this counter."
     if (c.tries < UINT32_MAX) ++c.tries;
-    Output o = refuse(s, "NOT_AUTHORIZED", "OPAL-TRY-1").out;
+    Output o = refusal("NOT_AUTHORIZED", "OPAL-TRY-1");
     o.try_counted = true;
     r.failure = o;
     return r;
@@ -358,7 +419,7 @@ struct Machine {
   static AuthResult authorize(const Profile& p, const State& s, const Auth& as, Service svc) {
     auto r = authenticate(p, s, as.authority, as.pin);
     if (r.failure) return r;
-    if (!matrix_allows(svc, r.role)) r.failure = refuse(s, "NOT_AUTHORIZED", service_rule(svc)).out;
+    if (!matrix_allows(svc, r.role)) r.failure = refusal("NOT_AUTHORIZED", service_rule(svc));
     return r;
   }
   /// The refused outcome of a failed authorization: the C_PIN row keeps its new Tries.

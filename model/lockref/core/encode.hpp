@@ -1,0 +1,239 @@
+// lockref core: a compact canonical binary encoding of reflected values.
+//
+// The explorer (core/explore.hpp) stores states by this encoding: it fingerprints it,
+// keys its visited set on it (--full-states) and keeps the BFS frontier in it. One
+// generic codec, driven by the same Boost.Hana reflection as core/json.hpp, serves every
+// machine's State:
+//  - bool                       -> 1 byte (0 or 1)
+//  - enums, integers            -> LEB128 varint (signed: zigzag first)
+//  - std::string, Bytes         -> varint length, then the bytes
+//  - std::array<u8, N>          -> the N bytes;  std::array<T, N> -> N elements
+//  - std::vector<T>             -> varint count, then the elements
+//  - std::optional<T>           -> 0, or 1 then the value
+//  - std::variant<T...>         -> varint alternative index, then the alternative
+//  - Hana-adapted structs       -> the members in declaration order
+// Canonical: equal values encode to equal bytes and the encoding is injective per type
+// (every part is self-delimiting), so a set of encodings is a set of values.
+// decode<T>() inverts it; it is strict (every byte consumed, bools 0/1, no overlong
+// varints, integers in range) and never reads out of bounds.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "lockref/core/json.hpp"
+
+namespace lockref {
+
+namespace codec_detail {
+template <class T> struct is_std_array : std::false_type {};
+template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::true_type {};
+
+inline void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(static_cast<std::uint8_t>(v) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+template <class T>
+std::uint64_t zigzag(T v) {
+  const auto x = static_cast<std::int64_t>(v);
+  return (static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63);
+}
+}  // namespace codec_detail
+
+/// Appends the canonical encoding of v to out.
+template <class T>
+void encode_into(std::string& out, const T& v) {
+  using namespace codec_detail;
+  if constexpr (std::is_same_v<T, bool>) {
+    out.push_back(v ? '\1' : '\0');
+  } else if constexpr (std::is_enum_v<T>) {
+    encode_into(out, static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) put_varint(out, zigzag(v));
+    else put_varint(out, static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes>) {
+    put_varint(out, v.size());
+    out.append(reinterpret_cast<const char*>(v.data()), v.size());
+  } else if constexpr (detail::is_byte_array<T>::value) {
+    out.append(reinterpret_cast<const char*>(v.data()), v.size());
+  } else if constexpr (is_std_array<T>::value) {
+    for (const auto& x : v) encode_into(out, x);
+  } else if constexpr (detail::is_vector<T>::value) {
+    put_varint(out, v.size());
+    for (const auto& x : v) encode_into(out, x);
+  } else if constexpr (detail::is_optional<T>::value) {
+    out.push_back(v ? '\1' : '\0');
+    if (v) encode_into(out, *v);
+  } else if constexpr (detail::is_variant<T>::value) {
+    put_varint(out, v.index());
+    std::visit(
+        [&](const auto& alt) {
+          if constexpr (Reflected<std::decay_t<decltype(alt)>>) encode_into(out, alt);
+        },
+        v);
+  } else if constexpr (Reflected<T>) {
+    boost::hana::for_each(boost::hana::accessors<T>(),
+                          [&](auto pair) { encode_into(out, boost::hana::second(pair)(v)); });
+  } else {
+    static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
+  }
+}
+
+template <class T>
+std::string encode(const T& v) {
+  std::string s;
+  encode_into(s, v);
+  return s;
+}
+
+/// Reads an encoding back. Each read returns false on malformed input and leaves the
+/// position where the problem is.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  std::size_t offset() const { return pos_; }
+  bool at_end() const { return pos_ == in_.size(); }
+
+  bool varint(std::uint64_t& v) {
+    v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) return false;
+      const auto b = static_cast<std::uint8_t>(in_[pos_++]);
+      if (shift == 63 && b > 1) return false;          // more than 64 bits
+      v |= std::uint64_t{b & 0x7Fu} << shift;
+      if (!(b & 0x80)) return b != 0 || shift == 0;    // no overlong (trailing zero) groups
+    }
+    return false;
+  }
+  bool raw(char* dst, std::size_t n) {
+    if (n > in_.size() - pos_) return false;
+    for (std::size_t i = 0; i < n; ++i) dst[i] = in_[pos_ + i];
+    pos_ += n;
+    return true;
+  }
+  bool length(std::size_t& n, std::size_t min_element_bytes) {
+    std::uint64_t v;
+    if (!varint(v)) return false;
+    // Each element takes at least min_element_bytes: a count the input cannot hold is
+    // malformed, and memory stays linear in the input.
+    if (min_element_bytes && v > (in_.size() - pos_) / min_element_bytes) return false;
+    if (!min_element_bytes && v > (in_.size() - pos_) + 1024) return false;
+    n = static_cast<std::size_t>(v);
+    return true;
+  }
+
+  template <class T>
+  bool read(T& v) {
+    using namespace codec_detail;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (pos_ >= in_.size()) return false;
+      const char c = in_[pos_++];
+      if (c != '\0' && c != '\1') return false;
+      v = c == '\1';
+      return true;
+    } else if constexpr (std::is_enum_v<T>) {
+      std::underlying_type_t<T> u{};
+      if (!read(u)) return false;
+      v = static_cast<T>(u);
+      return true;
+    } else if constexpr (std::is_integral_v<T>) {
+      std::uint64_t x;
+      if (!varint(x)) return false;
+      if constexpr (std::is_signed_v<T>) {
+        const auto s = static_cast<std::int64_t>((x >> 1) ^ (~(x & 1) + 1));
+        if (s < std::numeric_limits<T>::min() || s > std::numeric_limits<T>::max()) return false;
+        v = static_cast<T>(s);
+      } else {
+        if (x > std::numeric_limits<T>::max()) return false;
+        v = static_cast<T>(x);
+      }
+      return true;
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes>) {
+      std::size_t n;
+      if (!length(n, 1)) return false;
+      v.resize(n);
+      return raw(reinterpret_cast<char*>(v.data()), n);
+    } else if constexpr (detail::is_byte_array<T>::value) {
+      return raw(reinterpret_cast<char*>(v.data()), v.size());
+    } else if constexpr (is_std_array<T>::value) {
+      for (auto& x : v)
+        if (!read(x)) return false;
+      return true;
+    } else if constexpr (detail::is_vector<T>::value) {
+      std::size_t n;
+      if (!length(n, 0)) return false;
+      v.clear();
+      v.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        typename T::value_type x{};
+        if (!read(x)) return false;
+        v.push_back(std::move(x));
+      }
+      return true;
+    } else if constexpr (detail::is_optional<T>::value) {
+      bool has;
+      if (!read(has)) return false;
+      if (!has) {
+        v.reset();
+        return true;
+      }
+      typename T::value_type x{};
+      if (!read(x)) return false;
+      v = std::move(x);
+      return true;
+    } else if constexpr (detail::is_variant<T>::value) {
+      std::uint64_t index;
+      if (!varint(index) || index >= std::variant_size_v<T>) return false;
+      return read_alternative<T>(v, static_cast<std::size_t>(index));
+    } else if constexpr (Reflected<T>) {
+      bool ok = true;
+      boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
+        if (ok) ok = read(boost::hana::second(pair)(v));
+      });
+      return ok;
+    } else {
+      static_assert(sizeof(T) == 0, "lockref::decode: type not supported");
+    }
+  }
+
+ private:
+  template <class V, std::size_t I = 0>
+  bool read_alternative(V& v, std::size_t index) {
+    if constexpr (I == std::variant_size_v<V>) {
+      return false;
+    } else {
+      if (index != I) return read_alternative<V, I + 1>(v, index);
+      std::variant_alternative_t<I, V> alt{};
+      if constexpr (Reflected<decltype(alt)>) {
+        if (!read(alt)) return false;
+      }
+      v = std::move(alt);
+      return true;
+    }
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+/// Decodes a whole encoding of T (every byte must be used).
+template <class T>
+Result<T> decode(std::string_view bytes) {
+  Decoder d(bytes);
+  T v{};
+  if (!d.read(v)) return make_error("encoding: malformed at offset " + std::to_string(d.offset()));
+  if (!d.at_end()) return make_error("encoding: " + std::to_string(bytes.size() - d.offset()) + " trailing byte(s)");
+  return v;
+}
+
+}  // namespace lockref

@@ -1,0 +1,271 @@
+// The explorer (core/explore.hpp) and the canonical encoding (core/encode.hpp):
+// encodings are injective and decode back; serial and parallel searches agree; the
+// fingerprint and whole-state sets agree; the symmetry reduction of the Opal machine
+// finds exactly the orbits of the full search; bounds stop cleanly; a shortest
+// counterexample is found, replays, and `check` reports the requirement it breaks.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "lockref/core/encode.hpp"
+#include "lockref/core/explore.hpp"
+#include "lockref/core/transcript.hpp"
+#include "lockref/engine/engine.hpp"
+#include "lockref/lock/epoch.hpp"
+#include "lockref/opal/drive.hpp"
+#include "machine_tool.hpp"
+
+using lockref::decode;
+using lockref::encode;
+using lockref::Exploration;
+using lockref::ExploreOptions;
+
+namespace {
+
+/// Every state of a full exploration encodes to distinct bytes that decode back to it.
+template <class M>
+void check_encoding(const Exploration<M>& ex) {
+  std::set<std::string> encs, jsons;
+  for (const auto& s : ex.states) {
+    const auto e = encode(s);
+    encs.insert(e);
+    jsons.insert(lockref::to_json(s).dump());
+    auto back = decode<typename M::State>(e);
+    REQUIRE(back);
+    CHECK(*back == s);
+  }
+  CHECK(encs.size() == ex.states.size());
+  CHECK(jsons.size() == ex.states.size());
+}
+
+/// Everything a search reports must not depend on how it ran.
+template <class M>
+void check_same(const Exploration<M>& a, const Exploration<M>& b) {
+  CHECK(a.state_count == b.state_count);
+  CHECK(a.transitions == b.transitions);
+  CHECK(a.rejected == b.rejected);
+  CHECK(a.changes == b.changes);
+  CHECK(a.levels == b.levels);
+  CHECK(a.violation_count == b.violation_count);
+  REQUIRE(a.violations.size() == b.violations.size());
+  for (std::size_t i = 0; i < a.violations.size(); ++i) {
+    CHECK(a.violations[i].state == b.violations[i].state);
+    CHECK(a.violations[i].invariant == b.violations[i].invariant);
+  }
+  REQUIRE(a.state_count == b.state_count);
+  for (std::size_t i = 0; i < a.state_count; ++i) {
+    CHECK(a.parent[i] == b.parent[i]);
+    CHECK(a.via[i] == b.via[i]);
+  }
+}
+
+ExploreOptions opts(unsigned threads, bool full = false, bool keep = false) {
+  ExploreOptions o;
+  o.threads = threads;
+  o.full_states = full;
+  o.keep_states = o.keep_edges = keep;
+  return o;
+}
+
+/// A mutant epoch machine that lets the HEK be zeroized while the SEK is programmed
+/// (breaking §4.6.4.2 rule 2): invariant:epoch.sek_implies_hek must catch it.
+struct ZeroizeWithSek : lockref::lock::epoch::Machine {
+  using Base = lockref::lock::epoch::Machine;
+  static constexpr std::string_view name = "epoch";
+  static lockref::Step<State, Output> step(const Profile& p, const State& s, const Event& e) {
+    if (std::holds_alternative<lockref::lock::epoch::ZeroizeCurrentHek>(e) && s.sek == lockref::lock::epoch::Sek::programmed) {
+      State z = s;
+      z.sek = lockref::lock::epoch::Sek::zeroized;
+      auto st = Base::step(p, z, e);
+      if (st.out.is_ok()) st.next.sek = s.sek;
+      return st;
+    }
+    return Base::step(p, s, e);
+  }
+  static std::span<const lockref::Invariant<ZeroizeWithSek>> invariants() {
+    static const auto list = [] {
+      std::vector<lockref::Invariant<ZeroizeWithSek>> v;
+      for (const auto& i : Base::invariants()) v.push_back({i.id, i.requirement, i.holds});
+      return v;
+    }();
+    return list;
+  }
+};
+static_assert(lockref::StateMachine<ZeroizeWithSek>);
+
+}  // namespace
+
+TEST_CASE("explore: the canonical encoding is injective and decodes back (epoch, engine, opal)") {
+  {
+    lockref::lock::epoch::Profile p;
+    p.slots = 16;
+    check_encoding(lockref::explore<lockref::lock::epoch::Machine>(p));
+  }
+  {
+    auto p = lockref::engine::strict();
+    p.capacity = 1;
+    check_encoding(lockref::explore<lockref::engine::Machine>(p));
+  }
+  {
+    auto p = lockref::opal::generic();
+    p.scope = lockref::opal::Scope::locking;
+    check_encoding(lockref::explore<lockref::opal::Machine>(p));
+  }
+}
+
+TEST_CASE("explore: the decoder rejects malformed encodings") {
+  using lockref::lock::epoch::State;
+  State s;
+  s.slots.assign(4, lockref::lock::epoch::Slot::randomized);
+  const std::string e = encode(s);
+  CHECK(decode<State>(e));
+  for (std::size_t n = 0; n < e.size(); ++n) CHECK_FALSE(decode<State>(e.substr(0, n)));  // every truncation
+  CHECK_FALSE(decode<State>(e + '\0'));                                                  // trailing byte
+  CHECK(decode<bool>(std::string(1, '\1')));
+  CHECK_FALSE(decode<bool>(std::string(1, '\2')));                        // a bool is 0 or 1
+  CHECK_FALSE(decode<std::uint8_t>(std::string("\x80\x02", 2)));          // 256: out of range
+  CHECK_FALSE(decode<std::uint32_t>(std::string("\x81\x00", 2)));         // overlong varint
+  CHECK(*decode<std::int32_t>(encode(std::int32_t{-5})) == -5);
+  CHECK_FALSE(decode<std::string>(std::string("\x7f" "ab", 3)));          // length past the end
+  CHECK_FALSE(decode<std::vector<std::uint64_t>>(std::string("\xff\xff\xff\xff\x0f", 5)));  // huge count
+}
+
+TEST_CASE("explore: serial and parallel searches agree (engine, opal)") {
+  auto e = lockref::engine::lenient();
+  e.capacity = 2;
+  const auto e1 = lockref::explore<lockref::engine::Machine>(e, opts(1));
+  CHECK(e1.state_count > 1000);
+  for (unsigned t : {2u, 3u}) check_same(e1, lockref::explore<lockref::engine::Machine>(e, opts(t)));
+  auto o = lockref::opal::generic();
+  o.users = 2;
+  const auto a = lockref::explore<lockref::opal::Machine>(o, opts(1));
+  check_same(a, lockref::explore<lockref::opal::Machine>(o, opts(2)));
+  // Edges and states kept for diagrams come out in the same order too.
+  const auto k1 = lockref::explore<lockref::engine::Machine>(e, opts(1, false, true));
+  const auto k2 = lockref::explore<lockref::engine::Machine>(e, opts(2, false, true));
+  REQUIRE(k1.edges.size() == k2.edges.size());
+  CHECK(k1.edges.size() == k1.changes);
+  for (std::size_t i = 0; i < k1.edges.size(); ++i) {
+    CHECK(k1.edges[i].from == k2.edges[i].from);
+    CHECK(k1.edges[i].to == k2.edges[i].to);
+    CHECK(k1.edges[i].event == k2.edges[i].event);
+  }
+  CHECK(k1.states == k2.states);
+}
+
+TEST_CASE("explore: fingerprints and whole states find the same states") {
+  auto e = lockref::engine::strict();
+  e.capacity = 2;
+  const auto fp = lockref::explore<lockref::engine::Machine>(e, opts(2, false));
+  const auto full = lockref::explore<lockref::engine::Machine>(e, opts(2, true));
+  check_same(fp, full);
+  CHECK(full.full_states);
+  CHECK(full.collision_probability() == 0);
+  CHECK(fp.collision_probability() > 0);
+  CHECK(fp.collision_probability() < 1e-10);
+}
+
+TEST_CASE("explore: Opal symmetry reduction finds exactly the orbits of the full search") {
+  // Users 2..n interchangeable (drive.hpp canonical()). The reduced search must visit one
+  // state per orbit of the full search: the same set of canonical states, the same
+  // invariant verdicts.
+  for (auto [sc, users] : {std::pair{lockref::opal::Scope::credentials, 3}, std::pair{lockref::opal::Scope::locking, 4}}) {
+    auto p = lockref::opal::generic();
+    p.users = static_cast<std::uint8_t>(users);
+    p.scope = sc;
+    INFO(lockref::enum_name(sc));
+    auto full_o = opts(2, false, true);
+    const auto full = lockref::explore<lockref::opal::Machine>(p, full_o);
+    auto red_o = opts(2, false, true);
+    red_o.symmetry = true;
+    const auto red = lockref::explore<lockref::opal::Machine>(p, red_o);
+    CHECK(red.symmetric);
+    CHECK_FALSE(full.truncated);
+    std::set<std::string> orbits, reduced;
+    for (const auto& s : full.states) orbits.insert(encode(lockref::opal::Machine::canonical(p, s)));
+    for (const auto& s : red.states) {
+      CHECK(lockref::opal::Machine::canonical(p, s) == s);
+      reduced.insert(encode(s));
+    }
+    CHECK(red.state_count < full.state_count);
+    CHECK(orbits == reduced);
+    CHECK(red.violation_count == full.violation_count);
+  }
+}
+
+TEST_CASE("explore: --max-states and --max-memory stop cleanly with the reason") {
+  auto e = lockref::engine::strict();
+  e.capacity = 2;
+  ExploreOptions o;
+  o.max_states = 100;
+  const auto a = lockref::explore<lockref::engine::Machine>(e, o);
+  CHECK(a.truncated);
+  CHECK(a.state_count == 100);
+  CHECK(a.truncation.find("max-states") != std::string::npos);
+  // The memory bound: tables and frontier stay under it; the expansion buffers of the
+  // chunks in flight may pass it by a little (one 64-state chunk per thread).
+  e.capacity = 3;  // 37326 states
+  for (unsigned t : {1u, 2u}) {
+    ExploreOptions m = opts(t);
+    m.max_memory = 1'000'000;
+    const auto b = lockref::explore<lockref::engine::Machine>(e, m);
+    CHECK(b.truncated);
+    CHECK(b.truncation.find("max-memory") != std::string::npos);
+    CHECK(b.memory_peak <= m.max_memory * 3 / 2);
+    CHECK(b.state_count > 1000);
+    CHECK(b.state_count < 37326);
+  }
+}
+
+TEST_CASE("explore: a shortest counterexample replays and check names the requirement") {
+  lockref::lock::epoch::Profile p;
+  // Shortest path by hand from Figure 19: enter production, PROGRAM_NEXT_HEK, program the
+  // SEK, ZEROIZE_CURRENT_HEK (the mutant allows it) -> HEK zeroized with SEK programmed.
+  const auto ex1 = lockref::explore<ZeroizeWithSek>(p, opts(1));
+  const auto ex2 = lockref::explore<ZeroizeWithSek>(p, opts(2));
+  REQUIRE(ex1.violation_count > 0);
+  check_same(ex1, ex2);
+  const auto& v = ex1.violations.front();
+  CHECK(v.invariant == "invariant:epoch.sek_implies_hek");
+  CHECK(v.requirement == "LOCK-4.6.4.2-1");
+  auto t = lockref::trace_to<ZeroizeWithSek>(p, ex1, v.state);
+  REQUIRE(t);
+  REQUIRE(t->events.size() == 4);
+  CHECK(lockref::event_tag(t->events[0]) == "advance_lifecycle");
+  CHECK(lockref::event_tag(t->events[1]) == "program_next_hek");
+  CHECK(lockref::event_tag(t->events[2]) == "program_sek");
+  CHECK(lockref::event_tag(t->events[3]) == "zeroize_current_hek");
+  // As a transcript: the mutant's own answers conform, and its invariant check reports
+  // the requirement at step 4.
+  std::vector<std::string> lines{lockref::transcript_header<ZeroizeWithSek>(p).dump()};
+  for (std::size_t i = 0; i < t->events.size(); ++i)
+    lines.push_back(
+        lockref::transcript_step<ZeroizeWithSek>(p, i + 1, t->events[i], ZeroizeWithSek::step(p, t->states[i], t->events[i]))
+            .dump());
+  auto rep = lockref::check_transcript<ZeroizeWithSek>(lines);
+  REQUIRE(rep);
+  REQUIRE(rep->divergence);
+  CHECK(rep->divergence->step == 4);
+  CHECK(rep->divergence->invariant == "invariant:epoch.sek_implies_hek");
+  CHECK(rep->divergence->rule == "LOCK-4.6.4.2-1");
+  // What `lockref explore --counterexample FILE` writes is that same transcript.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("lockref-counterexample-" + std::to_string(::getpid()) + ".jsonl")).string();
+  REQUIRE(lockref::cli::write_counterexample<ZeroizeWithSek>(p, ex1, v.state, path));
+  std::ifstream f(path);
+  std::vector<std::string> written;
+  for (std::string l; std::getline(f, l);) written.push_back(l);
+  std::remove(path.c_str());
+  CHECK(written == lines);
+  // The real machine refuses step 4 (rule 2): the same transcript diverges on its status.
+  auto real = lockref::check_transcript<lockref::lock::epoch::Machine>(lines);
+  REQUIRE(real);
+  REQUIRE(real->divergence);
+  CHECK(real->divergence->field == "status");
+  CHECK(real->divergence->rule == "LOCK-4.6.4.2-2");
+}
