@@ -95,3 +95,56 @@ TEST_CASE("level0: a descriptor header cut short by the Length is refused") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message == "feature descriptor at offset 52: needs a 4-byte header, 2 byte(s) left within Length");
 }
+
+#include "lockref/tcg/packet.hpp"
+#include "lockref/tcg/token.hpp"
+
+TEST_CASE("tcg tokens: Start and End Transaction are 0xFB and 0xFC (TCG Core 2.01 Table 04)") {
+  // Core spec Table 04, Token Types: F0 Start List ... FA End of Session, FB Start
+  // Transaction, FC End Transaction, FF Empty. The other tests never emit the transaction
+  // tokens, so a moved constant went unseen.
+  const auto e = tcg::encode_tokens({tcg::control(tcg::TokenType::start_transaction), tcg::control(tcg::TokenType::end_transaction),
+                                     tcg::control(tcg::TokenType::end_of_session)});
+  REQUIRE(e);
+  CHECK(to_hex(*e) == "fbfcfa");
+  const auto d = tcg::decode_tokens(*e);
+  REQUIRE(d);
+  REQUIRE(d->size() == 3);
+  CHECK((*d)[0].type == tcg::TokenType::start_transaction);
+  CHECK((*d)[1].type == tcg::TokenType::end_transaction);
+}
+
+TEST_CASE("tcg tokens: an integer is a tiny or short atom with 1 to 8 data bytes") {
+  auto value_of = [](const char* hex_bytes) {
+    const auto ts = tcg::decode_tokens(from_hex(hex_bytes).value());
+    REQUIRE(ts);
+    REQUIRE(ts->size() == 1);
+    return tcg::atom_value(ts->front());
+  };
+  // 0x80: a short atom, integer, unsigned, length 0 (Core §3.2.2.3.1.2): no value at all
+  auto none = value_of("80");
+  REQUIRE_FALSE(none);
+  CHECK(none.error().message == "integer atom with no data bytes");
+  // 0xC0 0x01 0x05: a medium atom holding the integer 5; lockref keeps integers short
+  auto medium = value_of("c00105");
+  REQUIRE_FALSE(medium);
+  CHECK(medium.error().message.find("medium or long atom") != std::string::npos);
+  // the short form of the same integer is accepted
+  auto shrt = value_of("8105");
+  REQUIRE(shrt);
+  CHECK(shrt->u == 5u);
+}
+
+TEST_CASE("tcg packet: a Packet header cut short after its Reserved field is refused") {
+  // ComPacket header (20 bytes, Length 16), then a Packet of 16 bytes: TSN, HSN, SeqNumber,
+  // Reserved (2) and AckType (2); AckType is there, Acknowledgement and Length are not
+  // (Core §3.2.3.2: the Packet header is 24 bytes).
+  Bytes b(20, 0);
+  b[19] = 16;
+  Bytes pkt(16, 0);
+  pkt[3] = 1;  // TSN 1
+  b.insert(b.end(), pkt.begin(), pkt.end());
+  const auto r = tcg::decode_compacket(b);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("Packet at offset 20") != std::string::npos);
+}

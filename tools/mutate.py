@@ -5,6 +5,8 @@
                             [--domains lock,engine] [--files GLOB] [--textual-per-domain 4]
                             [--jobs 1] [--json FILE] [--report FILE] [--list]
     python3 tools/mutate.py --sample 20 --build build/default       (the ctest sample)
+    python3 tools/mutate.py --budget 2100 --json run.json ...        (a bounded run: see below)
+    python3 tools/mutate.py --from-json run.json                     (its table, equivalents applied)
 
 A mutant is one small change to a header under model/: a relational operator negated or
 relaxed (== !=, < <=, > >=), && and || swapped, + and - swapped, an integer bound moved by
@@ -39,10 +41,16 @@ mutated line's text, operator and position in the line.
 
 spec/mutation/equivalent.json lists mutants shown equivalent (no test can tell them from
 the original), each with the reason; they are reported apart and not counted as
-survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime mutants the full run
-with the same seed selects, from the header group the seed picks among the cheap ones (at
-most six translation units; --domains narrows the choice), builds them as one schemata
+survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime mutants that
+--all would run, drawn with the seed from the cheapest header group (fewest translation
+units, at most six; --domains narrows the choice) that holds N, builds them as one schemata
 build and exits 1 when one survives that is not listed as equivalent.
+
+--budget SECONDS bounds a run on a busy machine: no header group is started after that
+much time, and the mutants of the groups not started are reported as "not run" (never as
+killed). The groups are then taken round-robin over the domains (the cheapest group of
+each domain, then the second cheapest, ...), so every domain gets a measured sample of its
+cheaper headers; the table's score counts only the mutants that ran.
 """
 import argparse
 import fnmatch
@@ -640,7 +648,22 @@ def campaign(args, chosen, texts, build, equivalent, log):
     total, done = len(chosen), 0
     # cheapest builds first (fewest translation units), so that results come early
     order = sorted(groups.items(), key=lambda kv: (len(build.includers(sorted({m.file for m in kv[1]}))), kv[0]))
+    if getattr(args, "budget", None):
+        # a bounded run measures every domain: the cheapest group of each domain, then the
+        # second cheapest of each, and so on (each domain's score then covers its cheaper headers)
+        rank, seen = {}, {}
+        for kv in order:
+            dom = kv[1][0]._domain
+            rank[kv[0]] = seen[dom] = seen.get(dom, -1) + 1
+        order = sorted(order, key=lambda kv: rank[kv[0]])  # stable: cost order within a rank
+    t_start = time.time()
     for (mode, key), mus in order:
+        if args.budget and time.time() - t_start > args.budget:
+            # a bounded run: the groups not started are reported, not silently dropped
+            for m in mus:
+                results.append(dict(m.to_json(), verdict="not run", detail=f"--budget {args.budget:.0f} s spent"))
+                done += 1
+            continue
         files = sorted({m.file for m in mus})
         tag = hashlib.sha1((mode + repr(key)).encode()).hexdigest()[:10]
         overlay = os.path.join(overlay_root, tag)
@@ -717,12 +740,12 @@ def summary(results):
     doms = {}
     for r in results:
         d = doms.setdefault(r["file"].split("/")[0], {"made": 0, "killed": 0, "timed out": 0, "survived": 0,
-                                                      "equivalent": 0, "not built": 0})
+                                                      "equivalent": 0, "not built": 0, "not run": 0})
         d["made"] += 1
         d[r["verdict"]] += 1
-    lines = ["| domain | made | killed | timed out | survived | equivalent | not built | score |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    tot = {k: 0 for k in ("made", "killed", "timed out", "survived", "equivalent", "not built")}
+    lines = ["| domain | made | killed | timed out | survived | equivalent | not built | not run | score |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    tot = {k: 0 for k in ("made", "killed", "timed out", "survived", "equivalent", "not built", "not run")}
     for dom in sorted(doms):
         d = doms[dom]
         for kk in tot:
@@ -735,12 +758,12 @@ def summary(results):
 def score(d):
     det = d["killed"] + d["timed out"]
     live = det + d["survived"]
-    return 100.0 * det / live if live else 100.0
+    return 100.0 * det / live if live else None  # nothing ran: no score
 
 
 def row(name, d):
     return (f"| {name} | {d['made']} | {d['killed']} | {d['timed out']} | {d['survived']} | {d['equivalent']} | "
-            f"{d['not built']} | {score(d):.1f} % |")
+            f"{d['not built']} | {d['not run']} | " + (f"{score(d):.1f} % |" if score(d) is not None else "n/a |"))
 
 
 def snapshot_run(args, log):
@@ -787,14 +810,29 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="per-mutant limit in seconds (at least 5x the baseline)")
     ap.add_argument("--json", help="write every result to this file")
     ap.add_argument("--report", help="write the per-domain table (markdown) to this file")
+    ap.add_argument("--budget", type=float, help="seconds: start no header group after this much time; the mutants "
+                                                 "of the groups not started are reported as not run")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     ap.add_argument("--ids", help="run only the mutants whose ids are listed in this file (one per line)")
     ap.add_argument("--snapshot", help="copy the tree to DIR/src, configure and build DIR/build (default preset "
                                        "flags), and run there: edits to the tree meanwhile do not disturb the run")
+    ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
+                                        "current spec/mutation/equivalent.json applied, and stop")
     args = ap.parse_args()
 
     log = lambda s: print(s, file=sys.stderr, flush=True)
+    if args.from_json:
+        with open(args.from_json) as f:
+            run = json.load(f)
+        equivalent = load_equivalent()
+        results = [dict(r, verdict="equivalent", detail=equivalent[r["id"]])
+                   if r["verdict"] == "survived" and r["id"] in equivalent else r for r in run["results"]]
+        print(summary(results)[0])
+        for r in results:
+            if r["verdict"] == "survived":
+                print(f"SURVIVED {r['id']}  {r['file']}:{r['line']}  {r['old']!r} -> {r['new']!r}")
+        return 0
     if args.snapshot:
         return snapshot_run(args, log)
     texts, muts = all_mutants(args.files)
@@ -802,10 +840,8 @@ def main():
     equivalent = load_equivalent()
     if args.sample:
         build = Build(args.build, None, args.jobs, log)
-        # the header groups whose includers are few; the seed picks one
-        # the sample is drawn from what the full run with this seed selects, so that a
-        # sampled mutant is one the full run's report accounts for
-        full = select(muts, args.seed, args.per_domain, 0, domains)
+        # the header groups whose includers are few; the cheapest that holds the sample
+        full = select(muts, args.seed, None, 0, domains)  # every runtime mutant of the domains (as --all)
         groups = {}
         for m in full:
             if m.mode != "schemata" or m._domain == "core":
@@ -813,10 +849,11 @@ def main():
             inc = tuple(build.includers([m.file]))
             if 0 < len(inc) <= 6:
                 groups.setdefault(inc, []).append(m)
+        # the cheapest group (fewest translation units to rebuild) that holds the sample
         keys = sorted((k for k in groups if len(groups[k]) >= args.sample), key=lambda k: (len(k), k)) or \
             [max(groups, key=lambda k: len(groups[k]))]
         rng = random.Random(args.seed)
-        key = keys[rng.randrange(len(keys))]
+        key = keys[0]
         pool = groups[key]
         chosen = sorted(rng.sample(pool, min(args.sample, len(pool))), key=lambda m: (m.file, m._off))
         log(f"mutation sample: seed {args.seed}, {len(chosen)} of {len(pool)} mutants of "

@@ -73,8 +73,8 @@ fresh; edit spec/normative/001_30ed4cd62c635f55.json \
 run "a sentence edited by hand"    1 "sentence 001:4\.6\.4\.2:09f5eac6 does not match its text" cov
 
 fresh; edit spec/requirements/lock.json \
-  'd["requirements"].append({"id": "X-OOR", "seed": "001_30ed4cd62c635f55.txt", "section": "§4.7.2.6", "status": "out_of_reach", "reason": "test reason", "text": "Each of the endorsement_algorithms, hpke_algorithms, and access_key_sizes fields shall be reported as a non-zero value.", "checks": ["epoch: profile slot count must be 4..16"]})'
-run "a requirement marked out of reach gives its reason" 0 "001:4\.7\.2\.6:5a4cdbdf  out of reach \(test reason\)" \
+  'd["requirements"].append({"id": "X-OOR", "seed": "004_87bb5aba1330c1f6.txt", "section": "§overview", "status": "out_of_reach", "reason": "test reason", "text": "The KMB will be the only entity that can read MEKs and program them into the SED\x27s cryptographic engine."})'
+run "a requirement marked out of reach gives its reason" 0 "004:overview:8b9a9cfb  out of reach \(test reason\)" \
   env LOCKREF_ROOT="$T/root" "$L" invariants --coverage --verbose
 
 # "label: cell": a table's field name before the cell's text is the catalogue's annotation;
