@@ -714,7 +714,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
         if not live or bins is None:
             continue
         if mode == "schemata":
-            v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=not args.sample)
+            v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=not (args.sample or args.unit_only))
             if v != "survived":
                 log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
                 for m in live:
@@ -724,7 +724,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
             baseline_time = secs if baseline_time is None else max(baseline_time, secs)
         limit = max(args.timeout, 5 * (baseline_time or 30))
         for m in live:
-            v, detail, secs = run_suites(bins, m.k, limit, cli=not args.sample)
+            v, detail, secs = run_suites(bins, m.k, limit, cli=not (args.sample or args.unit_only))
             done += 1
             eq = equivalent.get(m.id)
             if v == "survived" and eq:
@@ -817,6 +817,8 @@ def main():
     ap.add_argument("--ids", help="run only the mutants whose ids are listed in this file (one per line)")
     ap.add_argument("--snapshot", help="copy the tree to DIR/src, configure and build DIR/build (default preset "
                                        "flags), and run there: edits to the tree meanwhile do not disturb the run")
+    ap.add_argument("--unit-only", action="store_true", help="run only the unit, vector and property suites (as "
+                                                           "--sample does), not the command-line and oracle tests")
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
                                         "current spec/mutation/equivalent.json applied, and stop")
     args = ap.parse_args()
@@ -860,7 +862,9 @@ def main():
             f"{', '.join(sorted({m.file for m in pool}))} ({len(key)} translation units)")
     elif args.ids:
         with open(args.ids) as f:
-            want = {l.split()[0] for l in f if l.strip() and not l.startswith("#")}
+            # one id a line (ids may hold spaces, e.g. "negate-condition:!(*w < 8)"); a tab
+            # ends the id, so that --list output can be fed back
+            want = {l.rstrip("\n").split("\t")[0].strip() for l in f if l.strip() and not l.startswith("#")}
         chosen = [m for m in muts if m.id in want]
         missing = want - {m.id for m in chosen}
         if missing:
