@@ -100,3 +100,15 @@ TEST_CASE("lock keys: a profile whose salt checksum key is no AES key size deriv
   CHECK_FALSE(mpk_secret(p, mpks));
   CHECK(mpk_secret(p, {}));  // zero MPKs: the initial secret, no derivation (Figure 21)
 }
+
+TEST_CASE("hpke: LabeledExpand's L is two bytes, so 65535 fits and only HKDF's 255*Nh bound refuses it (RFC 9180 §4)") {
+  const Bytes prk = fill(1, 48), suite = to_bytes("HPKE-suite");
+  // I2OSP(L, 2) holds 65535; HKDF-SHA384 then refuses more than 255 * 48 = 12240 bytes
+  const auto at_max = hpke::labeled_expand(suite, prk, "x", {}, 65535);
+  REQUIRE_FALSE(at_max);
+  CHECK(at_max.error().message.find("255*HashLen") != std::string::npos);
+  const auto over = hpke::labeled_expand(suite, prk, "x", {}, 65536);
+  REQUIRE_FALSE(over);
+  CHECK(over.error().message.find("2 bytes") != std::string::npos);
+  CHECK(hpke::labeled_expand(suite, prk, "x", {}, 12240));
+}

@@ -53,7 +53,7 @@ run "check: unknown register"        2 'unknown value "STATUS"'           "$L" c
 printf '{"machine":"engine-regs","profile":{"capacity":0}}\n{"reg":"CTRL","op":"read","value":"0x0"}\n' > "$T/cap.jsonl"
 run "check: bad header profile"      2 'capacity: must be at least 1'     "$L" check "$T/cap.jsonl"
 printf 'garbage\n' > "$T/garbage.jsonl"
-run "check: not JSON"                2 'not a JSON object'                "$L" check "$T/garbage.jsonl" --machine engine-regs
+run "check: not JSON"                2 'garbage.jsonl: line 1: not valid JSON \(byte 1\)' "$L" check "$T/garbage.jsonl" --machine engine-regs
 
 run "eval ctrl_decode" 0 '^\{"ok":true,"rdy":true,"err":4,"cmd":1,"done":true,"exe":false,"reserved_bits":"0x00000000","err_class":"vendor_specific","command":"load_mek","kmb_result_code":"0x44430004"\}$' \
   bash -c "echo '{\"op\":\"engine.ctrl_decode\",\"value\":\"0x80040006\"}' | '$L' eval"
@@ -61,8 +61,8 @@ run "eval ctrl_encode" 0 '"value":"0x8000000e"' bash -c "echo '{\"op\":\"engine.
 run "eval engine.step" 0 '"ctrl_value":"0x80000000"' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"tick\"}}' | '$L' eval"
 run "eval kmb-driver.step next op" 0 '"op":\{"reg":"CTRL","op":"read"\}' bash -c "echo '{\"op\":\"kmb-driver.step\",\"event\":{\"type\":\"issue\",\"request\":{\"command\":\"zeroize\",\"cmd_timeout\":5}}}' | '$L' eval"
 run "eval engine.step lenient by name" 0 '"countdown":3' bash -c "echo '{\"op\":\"engine.step\",\"profile\":\"lenient\",\"state\":{\"phase\":\"ready\",\"ctrl\":{\"rdy\":true}},\"event\":{\"type\":\"write_ctrl\",\"value\":13}}' | '$L' eval"
-run "eval engine.step bad state" 0 'violates invariant:engine.rdy_iff_operational' bash -c "echo '{\"op\":\"engine.step\",\"state\":{\"phase\":\"ready\"},\"event\":{\"type\":\"tick\"}}' | '$L' eval"
-run "eval engine.step bad event" 0 '"ok":false.*unknown \\"warp' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"warp\"}}' | '$L' eval"
+run "eval engine.step bad state" 1 'violates invariant:engine.rdy_iff_operational' bash -c "echo '{\"op\":\"engine.step\",\"state\":{\"phase\":\"ready\"},\"event\":{\"type\":\"tick\"}}' | '$L' eval"
+run "eval engine.step bad event" 1 '"ok":false.*unknown \\"warp' bash -c "echo '{\"op\":\"engine.step\",\"event\":{\"type\":\"warp\"}}' | '$L' eval"
 run "invariants"                     0 ' 0 problem\(s\)'                  "$L" invariants --quiet
 run "vectors"                        0 'all agree'                        "$L" vectors
 finish

@@ -10,8 +10,8 @@ run "unknown command"                2 'unknown command "frobnicate"'      "$L" 
 run "explore 16 slots"               0 "reachable states: 72"              "$L" explore epoch --slots 16 --dot "$T/e16.dot"
 grep -q "HEK15 programmed" "$T/e16.dot" && grep -q "ENABLE\|enable_perma_hek" "$T/e16.dot" && ok "dot has Figure 19 states" || bad "dot content"
 run "explore 4 slots"                0 "reachable states: 24"              "$L" explore epoch --slots 4
-run "explore rejects 3 slots"        2 "4 <= n <= 16"                      "$L" explore epoch --slots 3
-run "explore rejects junk"           2 "expected a non-negative integer"   "$L" explore epoch --slots four
+run "explore rejects 3 slots"        2 '--slots: expected an integer in 4..16, got "3"' "$L" explore epoch --slots 3
+run "explore rejects junk"           2 '--slots: expected an integer in 4..16, got "four"' "$L" explore epoch --slots four
 run "explore unknown machine"        2 'unknown machine "nope"'            "$L" explore nope
 run "corpus"                         0 "wrote 300 steps"                   "$L" corpus epoch --seed 7 --count 300 --slots 5 --out "$T/c.jsonl"
 [ "$(wc -l < "$T/c.jsonl")" = 301 ] && ok "corpus has header + 300 lines" || bad "corpus line count"
@@ -34,7 +34,9 @@ open(sys.argv[2],"w").write("\n".join(out)+"\n")
 PY
 run "check finds flipped status"     1 "DIVERGENCE at step .*|violates LOCK-" "$L" check "$T/flip.jsonl"
 run "bundled example"                1 'violates LOCK-4.6.4.2-2'           "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
-run "divergence shows the state before" 1 'before: .*"sek":"SEK_PROGRAMMED"' "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
+[ "$("$L" check "$SRC/tools/examples/epoch-violation.jsonl" | sed -n 2p)" = '  status: device "ok", model "LOCK_EPOCH_SEQUENCE"' ] \
+  && ok "divergence names the field on the line after the verdict" || bad "divergence: second line is not the field"
+run "--verbose shows the state before" 1 'state before the step: .*"sek":"SEK_PROGRAMMED"' "$L" check --verbose "$SRC/tools/examples/epoch-violation.jsonl"
 run "bundled example quotes rule"    1 'only be zeroized once the SEK is zeroized' "$L" check "$SRC/tools/examples/epoch-violation.jsonl"
 run "check from stdin"               1 'DIVERGENCE at step 6'              bash -c "'$L' check - < '$SRC/tools/examples/epoch-violation.jsonl'"
 printf '{"machine":"epoch","step":1,"event":{"type":"program_sek"}}\nnot json\n' > "$T/badjson.jsonl"
@@ -49,16 +51,16 @@ printf '{"machine":"epoch","profile":{"slots":2}}\n{"machine":"epoch","step":1,"
 run "check: bad profile"             2 'profile: slots: 2'                 "$L" check "$T/prof.jsonl"
 run "check: missing file"            2 'cannot read'                       "$L" check "$T/none.jsonl"
 printf '' > "$T/empty.jsonl"
-run "check: empty"                   2 'names no "machine"|no steps'       "$L" check "$T/empty.jsonl"
+run "check: empty"                   2 'empty.jsonl: empty input: no lines' "$L" check "$T/empty.jsonl"
 run "eval hek_metadata" 0 '^\{"ok":true,"seed_state":"HEK_SEED_AVAIL_PROGRAMMED","active_slot":1,"total_slots":4,"hek_state":"HEK_AVAIL_PROGRAMMED","hek_erasures_remaining":3\}$' \
   bash -c "echo '{\"op\":\"lock.hek_metadata\",\"lifecycle\":\"production\",\"slots\":[\"zeroized\",\"randomized\",\"blank\",\"blank\"],\"perma_hek\":false}' | '$L' eval"
-run "eval bad JSON line"             0 '"ok":false,"error":"request is not valid JSON"' bash -c "echo '{oops' | '$L' eval"
+run "eval bad JSON line"             1 '"ok":false,"error":"request is not valid JSON \(byte 2\)"' bash -c "echo '{oops' | '$L' eval"
 run "eval epoch.step refuses rule 2" 0 '"status":"LOCK_EPOCH_SEQUENCE","rule":"LOCK-4.6.4.2-2"' \
   "$L" eval '{"op":"epoch.step","state":{"lifecycle":"production","slots":["randomized","blank","blank","blank"],"sek":"SEK_PROGRAMMED"},"event":{"type":"zeroize_current_hek"}}'
 run "eval epoch.step from initial"   0 '"status":"ok".*"lifecycle":"manufacturing"' "$L" eval '{"op":"epoch.step","event":{"type":"advance_lifecycle","to":"manufacturing"}}'
-run "eval epoch.step unreachable"    0 '"ok":false,"error":"state: slots\[1\] is randomized' \
+run "eval epoch.step unreachable"    1 '"ok":false,"error":"state: slots\[1\] is randomized' \
   "$L" eval '{"op":"epoch.step","state":{"lifecycle":"production","slots":["blank","randomized","blank","blank"]},"event":{"type":"cold_reset"}}'
-run "eval epoch.step slot count"     0 '"ok":false,"error":"state: slots: 5 slots, profile has 4"' \
+run "eval epoch.step slot count"     1 '"ok":false,"error":"state: slots: 5 slots, profile has 4"' \
   "$L" eval '{"op":"epoch.step","state":{"slots":["blank","blank","blank","blank","blank"]},"event":{"type":"cold_reset"}}'
 run "eval --list"                    0 'lock.hek_metadata'                 "$L" eval --list
 run "invariants"                     0 ' 0 problem\(s\)'                   "$L" invariants --quiet

@@ -27,9 +27,9 @@ red=$("$L" explore opal --users 4 --scope locking | sed -n 's/^ *reachable state
 run "no counterexample to write" 0 "all invariants hold"                 "$L" explore epoch --counterexample "$T/cex.jsonl"
 [ ! -e "$T/cex.jsonl" ] && ok "no file without a violation" || bad "counterexample file written without a violation"
 # Bad values are usage errors.
-run "bad --threads"             2 "--threads: 1..256"                    "$L" explore epoch --threads 0
+run "bad --threads"             2 "--threads: expected an integer in 1\.\.256"                    "$L" explore epoch --threads 0
 run "bad --max-memory"          2 "expected a size such as 4G"           "$L" explore epoch --max-memory lots
 run "bad --states"              2 "expected fingerprints or full"        "$L" explore epoch --states some
 run "bad --symmetry"            2 "expected on or off"                   "$L" explore epoch --symmetry maybe
-run "bad --max-states"          2 "expected a non-negative integer"      "$L" explore epoch --max-states -1
+run "bad --max-states"          2 "--max-states: expected an integer in 0\.\."      "$L" explore epoch --max-states -1
 finish

@@ -15,8 +15,8 @@ run "kmb.mailbox bad checksum" 0 '"status":"LOCK_BAD_CHECKSUM".*"result_code":"0
   "$L" eval '{"op":"kmb.mailbox","requests":[{"cmd":"GALG","payload":"00000000"}]}'
 run "kmb.mailbox second RHMT refused" 0 '"status":"ok".*"status":"LOCK_COMMAND_SEQUENCE"' \
   "$L" eval "{\"op\":\"kmb.mailbox\",\"requests\":[$rhmt,$rhmt]}"
-run "kmb.mailbox unknown field" 0 '"ok":false.*unknown field' "$L" eval '{"op":"kmb.mailbox","requests":[],"sed":1}'
-run "kmb.mailbox bad cmd" 0 '"ok":false.*not a §4.7.2 mnemonic' "$L" eval '{"op":"kmb.mailbox","requests":[{"cmd":"XXXX","payload":""}]}'
+run "kmb.mailbox unknown field" 1 '"ok":false.*unknown field' "$L" eval '{"op":"kmb.mailbox","requests":[],"sed":1}'
+run "kmb.mailbox bad cmd" 1 '"ok":false.*not a §4.7.2 mnemonic' "$L" eval '{"op":"kmb.mailbox","requests":[{"cmd":"XXXX","payload":""}]}'
 run "kmb.mailbox truncated request names field and offset" 0 'cmd_timeout at offset 8' \
   "$L" eval '{"op":"kmb.mailbox","requests":[{"cmd":"CLKC","payload":"0000000000000000","seal":true}]}'
 run "kmb.decode response" 0 '"command":"GET_ALGORITHMS".*"hpke_algorithms":7' \

@@ -130,9 +130,13 @@ def main():
                      "aad": aad.hex(), "ct": bytes(bad).hex(), "seq": seq})
         reqs.append({"op": "hpke.open", "suite": suite, "skR": sk_r.hex(), "enc": enc.hex(), "info": info.hex(),
                      "aad": aad.hex(), "ct": ct.hex(), "seq": seq + 1})
-    out = subprocess.run([lockref, "eval"], input="\n".join(json.dumps(r) for r in reqs) + "\n",
-                         capture_output=True, text=True, check=True).stdout.strip().split("\n")
-    answers = [json.loads(l) for l in out]
+    proc = subprocess.run([lockref, "eval"], input="\n".join(json.dumps(r) for r in reqs) + "\n",
+                          capture_output=True, text=True)
+    answers = [json.loads(l) for l in proc.stdout.strip().split("\n")]
+    # eval exits 1 when a request failed (the tampered ciphertexts must), 0 when none did
+    if proc.returncode != (1 if any(not a.get("ok") for a in answers) else 0):
+        print(f"FAIL: lockref eval exit status {proc.returncode}: {proc.stderr[-500:]}")
+        return 1
     failures = 0
 
     def check(cond, what):

@@ -1,10 +1,35 @@
 // Generic `explore`, `corpus` and `check` for any lockref::StateMachine.
-// explore takes --max-states, --max-memory, --threads, --states, --symmetry,
-// --counterexample FILE and --dot FILE (explore_options, finish_explore).
-// A domain registers its machine with:
-//   LOCKREF_REGISTER(lockref::cli::make_machine_tool<epoch::Machine>("summary", "options help", profile_fn));
-// where profile_fn(const Args&) -> Result<Profile> reads machine-specific options
-// (the generic --profile FILE|JSON is applied first).
+//
+// A domain registers its machine, from its tools/lockref/ops_<domain>.cpp, with
+//
+//   Result<epoch::Profile> epoch_profile(const Args& a, epoch::Profile p) {
+//     if (a.has("slots")) p.slots = static_cast<std::uint16_t>(a.uint("slots"));
+//     return p;
+//   }
+//   LOCKREF_REGISTER(make_machine_tool<epoch::Machine>(
+//       "OCP L.O.C.K. 0.9 HEK/SEK epoch keys",                              // summary
+//       {opt::number("slots", "HEK fuse slots (§4.6.4.1)", 4, 16, 4)},     // model options
+//       epoch_profile));                                                   // reads them
+//
+// The options declared there are the ones that define the model: `explore`, `corpus` and
+// `check` take them (and `--profile FILE|JSON`, applied first), each command's --help lists
+// them, and the program has already checked each value against its declaration (range,
+// choices) when profile_fn runs. profile_fn starts from the profile it is given — the
+// default, --profile, or (for `check`) the transcript header's — and changes only what
+// the options given say; it returns an Error only for what spans options. M::validate runs
+// after it. A machine may replace explore/corpus/check with its own functions (see
+// ops_engine.cpp) and add command-specific options (MachineTool::explore_options, ...).
+//
+// `check`'s rule for the profile (a verdict depends only on the transcript and the
+// options that define the model): the header's profile, unless a model option or
+// --profile is given; then the options applied over the header's profile, and if that
+// differs from the header's profile the check stops with exit 2 naming the first field
+// that differs (the options never silently override a header, nor the reverse).
+//
+// `explore` takes the search options every machine shares (explore_common() in main.cpp):
+// --max-states, --max-memory, --threads, --states, --symmetry, --counterexample FILE and
+// --dot FILE; explore_options() turns them into the explorer's ExploreOptions and
+// finish_explore() prints the common tail of the report.
 #pragma once
 #include <unistd.h>
 
@@ -20,6 +45,8 @@
 
 #include "lockref/core/explore.hpp"
 #include "lockref/core/transcript.hpp"
+#include "line_source.hpp"
+#include "progress.hpp"
 #include "registry.hpp"
 #include "report.hpp"
 
@@ -28,29 +55,24 @@ namespace lockref::cli {
 template <lockref::StateMachine M>
 using ProfileFn = std::function<Result<typename M::Profile>(const Args&, typename M::Profile)>;
 
-/// --profile takes inline JSON or a file holding JSON.
+/// The text of --profile: inline JSON (starts with '{') or the name of a file holding JSON.
+Result<Json> profile_option_json(const Args& a);
+
+/// --profile as M::Profile, or `def` when it is not given.
 template <lockref::StateMachine M>
-Result<typename M::Profile> base_profile(const Args& a) {
-  typename M::Profile p{};
-  if (!a.has("profile")) return p;
-  std::string text = a.get("profile");
-  if (!text.empty() && text[0] != '{') {
-    std::ifstream f(text);
-    if (!f) return make_error("--profile: cannot read file " + text);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
-  }
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) return make_error("--profile: not valid JSON");
-  auto r = from_json<typename M::Profile>(j);
+Result<typename M::Profile> base_profile(const Args& a, typename M::Profile def = {}) {
+  if (!a.has("profile")) return def;
+  auto j = profile_option_json(a);
+  if (!j) return j.error();
+  auto r = from_json<typename M::Profile>(*j);
   if (!r) return make_error("--profile: " + r.error().message);
   return r;
 }
 
+/// The profile the options define, starting from `start` (--profile replaces it when given).
 template <lockref::StateMachine M>
-Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn) {
-  auto p = base_profile<M>(a);
+Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn, typename M::Profile start = {}) {
+  auto p = base_profile<M>(a, std::move(start));
   if (!p) return p;
   auto q = fn ? fn(a, *p) : p;
   if (!q) return q;
@@ -58,29 +80,27 @@ Result<typename M::Profile> profile_from(const Args& a, const ProfileFn<M>& fn) 
   return q;
 }
 
-/// "4G", "512M", "64k", "1000000" (bytes; K/M/G/T are powers of 1024; a trailing B or iB
-/// is allowed).
-inline Result<std::uint64_t> parse_size(const std::string& opt, std::string s) {
-  auto bad = [&] { return make_error("--" + opt + ": expected a size such as 4G, 512M or 1000000, got \"" + s + "\""); };
-  std::string t = s;
-  for (const char* suf : {"iB", "ib", "B", "b"})
-    if (t.size() > std::strlen(suf) && t.ends_with(suf)) {
-      t.resize(t.size() - std::strlen(suf));
-      break;
-    }
-  std::uint64_t mult = 1;
-  if (!t.empty()) {
-    switch (t.back()) {
-      case 'k': case 'K': mult = 1ull << 10; break;
-      case 'm': case 'M': mult = 1ull << 20; break;
-      case 'g': case 'G': mult = 1ull << 30; break;
-      case 't': case 'T': mult = 1ull << 40; break;
-      default: break;
-    }
-    if (mult != 1) t.pop_back();
-  }
-  if (t.empty() || t.size() > 12 || t.find_first_not_of("0123456789") != std::string::npos) return bad();
-  return std::stoull(t) * mult;
+/// Whether any option that defines the model (the machine's options, --profile) was given.
+bool model_options_given(const Args& a, const std::vector<Option>& model_options);
+/// "--slots 8 --profile ..." as given, for messages.
+std::string given_text(const Args& a, const std::vector<Option>& model_options);
+
+/// Error naming the first field where the options' profile differs from the header's.
+Status options_agree_with_header(const Args& a, const std::vector<Option>& model_options, const Json& header,
+                                 const Json& options);
+
+/// `check`'s profile rule (see the top of this file) for a header profile and the options.
+template <lockref::StateMachine M>
+Result<typename M::Profile> resolve_check_profile(const Args& a, const std::vector<Option>& model_options,
+                                                  const ProfileFn<M>& fn,
+                                                  const std::optional<typename M::Profile>& header) {
+  if (!model_options_given(a, model_options)) return header.value_or(typename M::Profile{});
+  auto p = profile_from<M>(a, fn, header.value_or(typename M::Profile{}));
+  if (!p) return p;
+  if (header)
+    if (auto agree = options_agree_with_header(a, model_options, to_json(*header), to_json(*p)); !agree)
+      return agree.error();
+  return p;
 }
 
 /// Half the machine's memory: the default --max-memory, so a search that outgrows the
@@ -99,32 +119,19 @@ inline std::string human_bytes(double b) {
   return buf;
 }
 
-/// The options every `explore` shares. --max-states N, --max-memory SIZE (default half the
-/// machine's memory), --threads N (default: every core), --states fingerprints|full,
-/// --symmetry on|off (machines that declare one; default on).
+/// The search options every `explore` shares, as declared in explore_common() (the values
+/// are already checked against their declarations): --max-states N (0: no bound),
+/// --max-memory SIZE (default half the machine's memory), --threads N (default: every
+/// core), --states fingerprints|full, --symmetry on|off (machines that declare one). A
+/// progress line on standard error when it is a terminal.
 template <lockref::StateMachine M>
 Result<ExploreOptions> explore_options(const Args& a) {
   ExploreOptions o;
-  auto ms = a.get_uint("max-states", 0);
-  if (!ms) return ms.error();
-  o.max_states = static_cast<std::size_t>(*ms);
-  o.max_memory = default_max_memory();
-  if (a.has("max-memory")) {
-    auto m = parse_size("max-memory", a.get("max-memory"));
-    if (!m) return m.error();
-    o.max_memory = static_cast<std::size_t>(*m);
-  }
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  auto th = a.get_uint("threads", cores);
-  if (!th) return th.error();
-  if (*th < 1 || *th > 256) return make_error("--threads: 1..256");
-  o.threads = static_cast<unsigned>(*th);
-  const std::string st = a.get("states", "fingerprints");
-  if (st != "fingerprints" && st != "full") return make_error("--states: expected fingerprints or full, got \"" + st + "\"");
-  o.full_states = st == "full";
-  const std::string sy = a.get("symmetry", "on");
-  if (sy != "on" && sy != "off") return make_error("--symmetry: expected on or off, got \"" + sy + "\"");
-  o.symmetry = sy == "on" && HasSymmetry<M>;
+  o.max_states = static_cast<std::size_t>(a.uint("max-states"));
+  o.max_memory = static_cast<std::size_t>(a.has("max-memory") ? size_bytes(a.text("max-memory")).value_or(0) : default_max_memory());
+  o.threads = a.has("threads") ? static_cast<unsigned>(a.uint("threads")) : std::max(1u, std::thread::hardware_concurrency());
+  o.full_states = a.text("states") == "full";
+  o.symmetry = a.text("symmetry") == "on" && HasSymmetry<M>;
   if (isatty(STDERR_FILENO)) {
     o.progress = [](const ExploreProgress& pr) {
       char line[160];
@@ -190,20 +197,25 @@ int finish_explore(const typename M::Profile& p, const Exploration<M>& ex, doubl
     auto t = trace_to<M>(p, ex, first);
     if (t) std::cout << "  shortest counterexample: " << t->events.size() << " steps";
     if (a.has("counterexample")) {
-      if (auto w = write_counterexample<M>(p, ex, first, a.get("counterexample")); !w) {
+      if (auto w = write_counterexample<M>(p, ex, first, a.text("counterexample")); !w) {
         std::cerr << "lockref explore: counterexample: " << w.error().message << "\n";
         return 2;
       }
-      std::cout << ", written to " << a.get("counterexample") << " (replay: lockref check " << a.get("counterexample")
+      std::cout << ", written to " << a.text("counterexample") << " (replay: lockref check " << a.text("counterexample")
                 << ")\n";
     } else {
       std::cout << " (write it as a transcript with --counterexample FILE)\n";
     }
     return 1;
   }
-  std::cout << (ex.truncated ? "all invariants hold on the states visited\n" : "all invariants hold\n");
+  std::cout << (ex.truncated ? "all invariants hold in the " + std::to_string(ex.size()) +
+                                   " states visited (not every reachable state)\n"
+                             : std::string("all invariants hold\n"));
   return 0;
 }
+
+/// Writes `text` to --dot's file; false (after a message) if it cannot.
+bool write_dot(const Args& a, const std::string& option, const std::string& text);
 
 template <lockref::StateMachine M>
 int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
@@ -219,7 +231,8 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << M::name << " " << to_json(*p).dump() << "\n"
-            << "  reachable states: " << ex.size();
+            << "  reachable states: " << ex.size()
+            << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string());
   if constexpr (HasSymmetry<M>) {
     if (ex.symmetric) std::cout << " (symmetry-reduced: " << M::symmetry_note(*p) << "; --symmetry off counts every state)";
   }
@@ -228,91 +241,70 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
             << "  state changes:    " << ex.changes << "\n"
             << "  invariants:       " << M::invariants().size() << " checked on every state\n";
   if (a.has("dot")) {
-    std::ofstream f(a.get("dot"));
-    if (!f) {
-      std::cerr << "lockref explore: cannot write " << a.get("dot") << "\n";
-      return 2;
-    }
-    f << to_dot<M>(*p, ex, M::name);
-    std::cout << "  diagram:          " << a.get("dot") << " (Graphviz; render with: dot -Tsvg " << a.get("dot")
+    if (!write_dot(a, "dot", to_dot<M>(*p, ex, M::name))) return 2;
+    std::cout << "  diagram:          " << a.text("dot") << " (Graphviz; render with: dot -Tsvg " << a.text("dot")
               << " -o " << M::name << ".svg)\n";
   }
   return finish_explore<M>(*p, ex, ms, a, *o, 16);
 }
 
-/// The options every corpus command shares: --seed S, --count K (at most max_count) and
-/// --out FILE (default: standard output). Errors are printed; nullopt means exit 2.
+/// Where a corpus goes (--out FILE, else standard output) with its --seed and --count.
+/// Errors are printed; nullopt means exit 2.
 struct CorpusSink {
   std::uint64_t seed = 1, count = 100;
   std::unique_ptr<std::ofstream> file;
   std::ostream* out = &std::cout;
+  std::string name = "standard output";
 };
-inline std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who, std::uint64_t max_count) {
-  CorpusSink c;
-  auto seed = a.get_uint("seed", 1);
-  auto count = a.get_uint("count", 100);
-  for (const auto* e : {seed.ok() ? nullptr : &seed.error(), count.ok() ? nullptr : &count.error()})
-    if (e) {
-      std::cerr << "lockref corpus " << who << ": " << e->message << "\n";
-      return std::nullopt;
-    }
-  if (*count > max_count) {
-    std::cerr << "lockref corpus " << who << ": --count at most " << max_count << "\n";
-    return std::nullopt;
-  }
-  c.seed = *seed;
-  c.count = *count;
-  if (a.has("out")) {
-    c.file = std::make_unique<std::ofstream>(a.get("out"));
-    if (!*c.file) {
-      std::cerr << "lockref corpus " << who << ": cannot write " << a.get("out") << "\n";
-      return std::nullopt;
-    }
-    c.out = c.file.get();
-  }
-  return c;
-}
+std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who);
+/// After the corpus: the output must have been written completely (a full disk is exit 2).
+int corpus_done(const Args& a, CorpusSink& sink, const std::string& who, std::uint64_t steps);
 
 template <lockref::StateMachine M>
 int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
+  const std::string who = "corpus " + std::string(M::name);
   auto p = profile_from<M>(a, fn);
   if (!p) {
-    std::cerr << "lockref corpus " << M::name << ": " << p.error().message << "\n";
+    std::cerr << "lockref " << who << ": " << p.error().message << "\n";
     return 2;
   }
-  auto sink = corpus_sink(a, std::string(M::name), 10'000'000);
+  auto sink = corpus_sink(a, std::string(M::name));
   if (!sink) return 2;
-  for (const auto& line : generate_corpus<M>(*p, sink->seed, sink->count)) *sink->out << line.dump() << "\n";
-  if (a.has("out")) std::cerr << "wrote " << sink->count << " steps to " << a.get("out") << "\n";
-  return 0;
+  Progress prog(who, sink->count);
+  std::uint64_t n = 0;
+  generate_corpus<M>(*p, sink->seed, sink->count, [&](const Json& line) {
+    *sink->out << line.dump() << '\n';
+    prog.update(n++, "steps");
+    return static_cast<bool>(*sink->out);
+  });
+  prog.done();
+  return corpus_done(a, *sink, who, sink->count);
 }
 
+/// Reads the transcript line by line into `feed(line_number, text)` -> Status, with a
+/// progress line; stops early when `stop()` says so. Error: a line is unusable text.
+Status read_lines(LineSource& in, const std::function<Status(std::size_t, const std::string&)>& feed,
+                  const std::function<bool()>& stop);
+
+/// Prints a check's outcome: the conformance line, a divergence, or the unusable-input
+/// message; returns the exit status.
+int report_check(const Args& a, const std::string& source, const std::string& machine, const Result<CheckReport>& rep,
+                 const std::string& profile_note);
+
 template <lockref::StateMachine M>
-int check_cmd(const std::vector<std::string>& lines, const std::string& source, const Args& a, const ProfileFn<M>& fn) {
-  std::optional<typename M::Profile> forced;
-  if (a.has("profile") || !a.options.empty()) {
-    bool machine_opts = false;
-    for (const auto& [k, v] : a.options) machine_opts |= (k != "quiet" && k != "machine");
-    if (machine_opts) {
-      auto p = profile_from<M>(a, fn);
-      if (!p) {
-        std::cerr << "lockref check: " << p.error().message << "\n";
-        return 2;
-      }
-      forced = *p;
-    }
-  }
-  auto rep = check_transcript<M>(lines, forced);
-  if (!rep) {
-    std::cerr << "lockref check: " << source << ": unusable transcript: " << rep.error().message << "\n";
-    return 2;
-  }
-  if (!rep->divergence) {
-    std::cout << source << ": " << rep->steps << " steps conform to the " << M::name << " model\n";
-    return 0;
-  }
-  print_divergence(std::cout, source, *rep->divergence);
-  return 1;
+int check_cmd(LineSource& in, const Args& a, const std::vector<Option>& model_options, const ProfileFn<M>& fn) {
+  bool from_options = false, from_header = false;
+  TranscriptChecker<M> checker([&](const std::optional<typename M::Profile>& header) {
+    from_options = model_options_given(a, model_options);
+    from_header = header.has_value();
+    return resolve_check_profile<M>(a, model_options, fn, header);
+  });
+  auto st = read_lines(
+      in, [&](std::size_t ln, const std::string& text) { return checker.feed(ln, text); },
+      [&] { return checker.diverged(); });
+  const std::string note = from_options ? (from_header ? "options, agreeing with the header" : "options")
+                                        : (from_header ? "header" : "default");
+  return report_check(a, in.name(), std::string(M::name), st ? checker.finish() : Result<CheckReport>(st.error()), note);
 }
 
 /// "<machine>.step": what the model answers to one event in a given state, so a vendor's
@@ -347,17 +339,16 @@ Result<Json> step_op(const Json& j) {
   return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
 }
 
+/// A machine's explore, corpus, check and step, from its model options and profile_fn.
 template <lockref::StateMachine M>
-MachineTool make_machine_tool(std::string summary, std::string options_help, ProfileFn<M> fn = {}) {
+MachineTool make_machine_tool(std::string summary, std::vector<Option> options, ProfileFn<M> fn = {}) {
   MachineTool t;
   t.name = std::string(M::name);
   t.summary = std::move(summary);
-  t.options_help = std::move(options_help);
+  t.options = std::move(options);
   t.explore = [fn](const Args& a) { return explore_cmd<M>(a, fn); };
   t.corpus = [fn](const Args& a) { return corpus_cmd<M>(a, fn); };
-  t.check = [fn](const std::vector<std::string>& l, const std::string& s, const Args& a) {
-    return check_cmd<M>(l, s, a, fn);
-  };
+  t.check = [fn, opts = t.options](LineSource& in, const Args& a) { return check_cmd<M>(in, a, opts, fn); };
   for (const auto& inv : M::invariants()) t.invariants.emplace_back(inv.id, inv.requirement);
   t.step = step_op<M>;
   return t;

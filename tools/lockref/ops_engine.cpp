@@ -44,17 +44,8 @@ Result<ee::Profile> engine_profile_json(const Json& j) {
 }
 
 Result<ee::Profile> engine_profile_opts(const Args& a, ee::Profile p) {
-  if (a.has("engine")) {
-    auto n = ee::named_profile(a.get("engine"));
-    if (!n) return make_error("--engine " + a.get("engine") + ": expected strict or lenient");
-    p = *n;
-  }
-  if (a.has("capacity")) {
-    auto c = a.get_uint("capacity", p.capacity);
-    if (!c) return c.error();
-    if (*c < 1 || *c > 64) return make_error("--capacity: 1..64");
-    p.capacity = static_cast<std::uint16_t>(*c);
-  }
+  if (a.has("engine")) p = *ee::named_profile(a.text("engine"));
+  if (a.has("capacity")) p.capacity = static_cast<std::uint16_t>(a.uint("capacity"));
   return p;
 }
 
@@ -62,13 +53,19 @@ Result<ee::sys::Profile> system_profile_opts(const Args& a, ee::sys::Profile p) 
   auto e = engine_profile_opts(a, p.engine);
   if (!e) return e.error();
   p.engine = *e;
-  if (a.has("kmb-ctrl")) {
-    const auto v = a.get("kmb-ctrl");
-    if (v != "together" && v != "two-step") return make_error("--kmb-ctrl " + v + ": expected together or two-step");
-    p.kmb.two_step_ctrl = v == "two-step";
-  }
+  if (a.has("kmb-ctrl")) p.kmb.two_step_ctrl = a.text("kmb-ctrl") == "two-step";
   return p;
 }
+
+const std::vector<Option> engine_options{
+    opt::choice("engine", "engine profile (vendor choices of Tables 9-11)", {"strict", "lenient"}, "strict"),
+    opt::number("capacity", "key-cache entries (explore: default 2)", 1, 64)};
+const Option kmb_ctrl_option = opt::choice(
+    "kmb-ctrl", "KMB writes CMD with EXE, or CMD then CMD+EXE", {"together", "two-step"}, "together");
+const std::vector<Option> engine_explore_options{
+    opt::text("dot", "write the Figure 34 view (CTRL states) as Graphviz to FILE", "FILE"),
+    opt::text("full-dot", "write every reachable state as Graphviz to FILE", "FILE"),
+    opt::flag("verbose", "also list the distinct CTRL values")};
 
 // ---- eval ops -------------------------------------------------------------------------
 
@@ -223,9 +220,10 @@ std::string dot_escape(const std::string& s) {
 }
 
 int explore_engine(const Args& a) {
-  auto p0 = base_profile<ee::Machine>(a);
+  auto p0 = base_profile<ee::Machine>(a, ee::strict());
   Result<ee::Profile> p = p0 ? engine_profile_opts(a, *p0) : Result<ee::Profile>(p0.error());
-  if (p && !a.has("capacity")) p.value().capacity = 2;  // a bounded cache: "full" reachable, small state space
+  // A bounded cache ("full" reachable, small state space) unless --capacity or --profile says otherwise.
+  if (p && !a.has("capacity") && !a.has("profile")) p.value().capacity = 2;
   if (p) {
     if (auto v = ee::Machine::validate(*p); !v) p = v.error();
   }
@@ -263,49 +261,40 @@ int explore_engine(const Args& a) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o->progress) std::cerr << "\r\033[K" << std::flush;
   std::cout << "engine " << to_json(*p).dump() << "\n"
-            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")\n"
+            << "  reachable states:      " << ex.size() << " (key cache bounded to " << p->capacity << ")"
+            << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string())
+            << "\n"
             << "  events tried:          " << ex.transitions << " (" << ex.rejected << " ignored by a rule)\n"
             << "  distinct CTRL values:  " << ctrl_values.size() << "\n"
             << "  Figure 34 view:        " << names.size() << " nodes, " << edges.size() << " edges\n"
             << "  invariants:            " << ee::Machine::invariants().size() << " checked on every state\n";
-  if (a.has("verbose")) {
+  if (a.flag("verbose")) {
     std::cout << "  CTRL values:";
     for (const auto& v : ctrl_values) std::cout << " " << v;
     std::cout << "\n";
   }
   if (a.has("dot")) {
-    std::ofstream f(a.get("dot"));
-    if (!f) {
-      std::cerr << "lockref explore: cannot write " << a.get("dot") << "\n";
-      return 2;
-    }
+    std::ostringstream f;
     f << "digraph \"engine CTRL (compare 0.9 Figure 34)\" {\n  rankdir=TB;\n  node [shape=box, fontname=\"Courier\"];\n";
     for (std::size_t i = 0; i < names.size(); ++i)
       f << "  n" << i << " [label=\"" << dot_escape(names[i]) << "\"" << (i == 0 ? ", penwidth=2" : "") << "];\n";
     for (const auto& [from, to, lbl] : edges)
       f << "  n" << from << " -> n" << to << " [label=\"" << dot_escape(lbl) << "\", fontsize=9];\n";
     f << "}\n";
-    std::cout << "  diagram:               " << a.get("dot") << " (Figure 34 view; render with: dot -Tsvg "
-              << a.get("dot") << " -o engine.svg)\n";
+    if (!write_dot(a, "dot", f.str())) return 2;
+    std::cout << "  diagram:               " << a.text("dot") << " (Figure 34 view; render with: dot -Tsvg "
+              << a.text("dot") << " -o engine.svg)\n";
   }
-  if (a.has("full-dot")) {
-    std::ofstream f(a.get("full-dot"));
-    if (!f) {
-      std::cerr << "lockref explore: cannot write " << a.get("full-dot") << "\n";
-      return 2;
-    }
-    f << to_dot<ee::Machine>(*p, ex, "engine");
-  }
+  if (a.has("full-dot") && !write_dot(a, "full-dot", to_dot<ee::Machine>(*p, ex, "engine"))) return 2;
   return finish_explore<ee::Machine>(*p, ex, ms, a, *o, 21);
 }
 
 MachineTool engine_tool() {
   auto t = make_machine_tool<ee::Machine>(
       "OCP L.O.C.K. 0.9 encryption engine: CTRL register machine and key cache (§4.7.1, Figure 34)",
-      "--engine strict|lenient (default strict); --capacity N key-cache entries (explore default 2); "
-      "--dot FILE Figure 34 view; --full-dot FILE every reachable state",
-      engine_profile_opts);
+      engine_options, engine_profile_opts);
   t.explore = explore_engine;
+  t.explore_options = engine_explore_options;
   t.step = engine_step_op;
   return t;
 }
@@ -313,128 +302,102 @@ LOCKREF_REGISTER(engine_tool());
 
 LOCKREF_REGISTER(make_machine_tool<ee::kmb::Driver>(
     "OCP L.O.C.K. 0.9 KMB side of the engine interface: RDY check, writes, DONE wait, cmd_timeout (§4.7.1.2.4, §4.7.2.2)",
-    "(profile fields: two_step_ctrl, recheck_rdy)"));
-
-/// The composed state space is large (engine x driver x requests): explore it up to
-/// --max-states (default 200000) and say so when the bound is hit.
-int explore_system(const Args& a) {
-  auto p = profile_from<ee::sys::System>(a, ProfileFn<ee::sys::System>(system_profile_opts));
-  auto o = explore_options<ee::sys::System>(a);
-  if (!p || !o) {
-    std::cerr << "lockref explore engine-system: " << (!p ? p.error().message : o.error().message) << "\n";
-    return 2;
-  }
-  if (!a.has("max-states")) o.value().max_states = 200000;
-  o.value().keep_states = o.value().keep_edges = a.has("dot");
-  const auto t0 = std::chrono::steady_clock::now();
-  auto ex = explore<ee::sys::System>(*p, *o);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (o->progress) std::cerr << "\r\033[K" << std::flush;
-  std::cout << "engine-system\n  reachable states: " << ex.size() << (ex.truncated ? " (stopped at --max-states)" : "")
-            << "\n  events tried:     " << ex.transitions << " (" << ex.rejected << " refused)\n";
-  if (a.has("dot")) {
-    std::ofstream f(a.get("dot"));
-    if (!f) {
-      std::cerr << "lockref explore: cannot write " << a.get("dot") << "\n";
-      return 2;
-    }
-    f << to_dot<ee::sys::System>(*p, ex, "engine-system");
-  }
-  return finish_explore<ee::sys::System>(*p, ex, ms, a, *o, 16);
-}
+    {}));
 
 MachineTool system_tool() {
-  auto t = make_machine_tool<ee::sys::System>(
-      "KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
-      "--engine strict|lenient; --capacity N; --kmb-ctrl together|two-step (CMD with EXE, or CMD then CMD+EXE); explore: --max-states N",
-      system_profile_opts);
-  t.explore = explore_system;
+  // The composed state space is large (engine x driver x requests): explore stops at
+  // --max-states and says so.
+  auto opts = engine_options;
+  opts.push_back(kmb_ctrl_option);
+  auto t = make_machine_tool<ee::sys::System>("KMB driver and encryption engine composed at the SFRs (0.9 Figure 35)",
+                                              opts, system_profile_opts);
+  t.explore_options = {opt::number("max-states", "stop after this many states, with a truncation report (0: no bound)", 0,
+                                   std::numeric_limits<std::uint64_t>::max(), 200000)};
   return t;
 }
 LOCKREF_REGISTER(system_tool());
 
 // ---- engine-regs: register-level transcripts -------------------------------------------
 
-int regs_check_cmd(const std::vector<std::string>& text, const std::string& source, const Args& a) {
+/// `lockref check` of a register transcript, one line at a time. The profile follows the
+/// generic rule (machine_tool.hpp): the header's, unless --engine, --capacity or --profile
+/// is given; both given and different is unusable (exit 2).
+int regs_check_cmd(LineSource& in, const Args& a) {
+  const std::string source = in.name();
+  auto unusable = [&](const std::string& msg) {
+    std::cerr << "lockref check: " << source << ": " << msg << "\n";
+    return 2;
+  };
+  std::optional<ee::Profile> header;
   ee::Profile p = ee::strict();
-  bool forced = false;
-  if (a.has("engine") || a.has("capacity") || a.has("profile")) {
-    if (a.has("profile")) {
-      auto b = base_profile<ee::Machine>(a);
-      if (!b) {
-        std::cerr << "lockref check: " << b.error().message << "\n";
-        return 2;
-      }
-      p = *b;
-    }
-    auto q = engine_profile_opts(a, p);
-    if (!q) {
-      std::cerr << "lockref check: " << q.error().message << "\n";
-      return 2;
-    }
-    p = *q;
-    forced = true;
-  }
-  std::vector<std::pair<std::size_t, Json>> lines;
-  bool started = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i].find_first_not_of(" \t\r") == std::string::npos) continue;
-    Json j = Json::parse(text[i], nullptr, false);
-    const auto where = source + ":" + std::to_string(i + 1);
-    if (j.is_discarded() || !j.is_object()) {
-      std::cerr << "lockref check: " << where << ": unusable transcript: not a JSON object\n";
-      return 2;
-    }
-    if (j.contains("machine")) {
-      if (started || j["machine"] != "engine-regs") {
-        std::cerr << "lockref check: " << where << ": unusable transcript: a header {\"machine\":\"engine-regs\"} "
-                  << "may only come first\n";
-        return 2;
-      }
-      for (auto it = j.begin(); it != j.end(); ++it)
-        if (it.key() != "machine" && it.key() != "profile" && it.key() != "seed") {
-          std::cerr << "lockref check: " << where << ": unusable transcript: unknown header field \"" << it.key() << "\"\n";
-          return 2;
+  std::optional<ee::sys::AccessChecker<>> checker;
+  bool header_seen = false;
+  std::string note;
+  auto st = read_lines(
+      in,
+      [&](std::size_t ln, const std::string& text) -> Status {
+        if (text.find_first_not_of(" \t\r") == std::string::npos) return ok_status();
+        const std::string at = "line " + std::to_string(ln) + ": ";
+        auto parsed = parse_json(text);
+        if (!parsed) return make_error(at + parsed.error().message);
+        const Json& j = *parsed;
+        if (!j.is_object()) return make_error(at + "expected a JSON object, got " + std::string(j.type_name()));
+        if (j.contains("machine")) {
+          if (checker || header_seen || j["machine"] != "engine-regs")
+            return make_error(at + "a header {\"machine\":\"engine-regs\"} may only come first");
+          header_seen = true;
+          for (auto it = j.begin(); it != j.end(); ++it)
+            if (it.key() != "machine" && it.key() != "profile" && it.key() != "seed")
+              return make_error(at + "unknown header field \"" + it.key() + "\"");
+          if (auto pj = j.find("profile"); pj != j.end()) {
+            auto r = engine_profile_json(*pj);
+            if (!r) return make_error(at + "profile: " + r.error().message);
+            header = *r;
+          }
+          return ok_status();
         }
-      if (auto pj = j.find("profile"); pj != j.end() && !forced) {
-        auto r = engine_profile_json(*pj);
-        if (!r) {
-          std::cerr << "lockref check: " << where << ": unusable transcript: profile: " << r.error().message << "\n";
-          return 2;
+        if (!checker) {
+          if (model_options_given(a, engine_options)) {
+            auto q = profile_from<ee::Machine>(a, engine_profile_opts, header.value_or(ee::strict()));
+            if (!q) return q.error();
+            if (header)
+              if (auto agree = options_agree_with_header(a, engine_options, to_json(*header), to_json(*q)); !agree)
+                return agree;
+            p = *q;
+            note = header ? "options, agreeing with the header" : "options";
+          } else {
+            p = header.value_or(ee::strict());
+            note = header ? "header" : "default";
+          }
+          checker.emplace(p);
         }
-        p = *r;
-      }
-      started = true;
-      continue;
-    }
-    started = true;
-    lines.emplace_back(i + 1, j);
-  }
-  if (lines.empty()) {
-    std::cerr << "lockref check: " << source << ": unusable transcript: no register accesses\n";
-    return 2;
-  }
-  auto r = regs_check_json(p, lines);
-  if (!r) {
-    std::cerr << "lockref check: " << source << ": unusable transcript: " << r.error().message << "\n";
-    return 2;
-  }
-  const Json& j = *r;
-  if (j["conforms"].get<bool>()) {
-    std::cout << source << ": " << j["accesses"].get<std::size_t>() << " register accesses conform to the engine model ("
-              << p.name << " profile)";
-    if (j["inferred_fatal"].get<std::size_t>()) std::cout << "; RDY dropped: fatal error assumed (Table 9 RDY)";
+        auto acc = ee::sys::parse_access(j);
+        if (!acc) return make_error(at + acc.error().message);
+        checker->feed(ln, j, *acc);
+        return ok_status();
+      },
+      [&] { return checker && checker->rep.deviation.has_value(); });
+  if (!st) return unusable(st.error().message);
+  if (!checker || (checker->rep.accesses == 0 && !checker->rep.deviation)) return unusable("no register accesses");
+  const auto& rep = checker->rep;
+  const bool quiet = a.flag("quiet");
+  if (!rep.deviation) {
+    if (quiet) return 0;
+    std::cout << source << ": " << rep.accesses << " register accesses conform to the engine model (" << p.name
+              << " profile; profile: " << note << ")";
+    if (rep.inferred_fatal) std::cout << "; RDY dropped: fatal error assumed (Table 9 RDY)";
     std::cout << "\n";
     return 0;
   }
-  const Json& d = j["deviation"];
-  std::cout << source << ":" << d["line"].get<std::size_t>() << ": DEVIATION (" << p.name << " profile)\n"
-            << "  access:   " << d["access"].get<std::string>() << "\n"
-            << "  device:   " << d["device"].get<std::string>() << "\n"
-            << "  model:    " << d["expected"].get<std::string>() << "\n"
-            << "  " << d["why"].get<std::string>() << "\n"
-            << "  violates " << d["rule"].get<std::string>();
-  if (auto req = find_requirement(d["rule"].get<std::string>()))
+  if (quiet) return 1;
+  const auto& d = *rep.deviation;
+  std::cout << source << ":" << d.line << ": DEVIATION (" << p.name << " profile)\n"
+            << "  access:   " << d.access << "\n"
+            << "  device:   " << d.device << "\n"
+            << "  model:    " << d.expected << "\n"
+            << "  " << d.why << "\n"
+            << "  violates " << d.rule;
+  if (auto req = find_requirement(d.rule))
     std::cout << " (" << req->value("source", "") << " " << req->value("section", "") << ")\n    \""
               << req->value("text", "") << "\"";
   std::cout << "\n";
@@ -443,20 +406,26 @@ int regs_check_cmd(const std::vector<std::string>& text, const std::string& sour
 
 /// A register transcript from a seeded random walk of the composed system.
 int regs_corpus_cmd(const Args& a) {
-  auto p = system_profile_opts(a, ee::sys::Profile{});
+  ee::sys::Profile sp;
+  auto base = base_profile<ee::Machine>(a, sp.engine);
+  auto p = base ? (sp.engine = *base, system_profile_opts(a, sp)) : Result<ee::sys::Profile>(base.error());
+  if (p)
+    if (auto v = ee::sys::System::validate(*p); !v) p = make_error("profile: " + v.error().message);
   if (!p) {
     std::cerr << "lockref corpus engine-regs: " << p.error().message << "\n";
     return 2;
   }
-  auto sink = corpus_sink(a, "engine-regs", 1'000'000);
+  auto sink = corpus_sink(a, "engine-regs");
   if (!sink) return 2;
+  Progress prog("corpus engine-regs", sink->count);
   std::ostream* out = sink->out;
   const std::uint64_t seed = sink->seed, count = sink->count;
   *out << Json{{"machine", "engine-regs"}, {"profile", to_json(p->engine)}, {"seed", seed}}.dump() << "\n";
   SplitMix64 rng{seed};
   auto s = ee::sys::System::initial(*p);
-  std::size_t written = 0;
-  while (written < count) {
+  std::uint64_t written = 0;
+  while (written < count && *out) {
+    prog.update(written, "lines");
     auto cands = ee::sys::System::candidate_events(*p, s);
     // Mostly KMB steps and engine ticks; now and then a new command, a clock tick, a fault.
     const auto r = rng.below(100);
@@ -477,17 +446,18 @@ int regs_corpus_cmd(const Args& a) {
     }
     s = st.next;
   }
-  return 0;
+  prog.done();
+  return corpus_done(a, *sink, "corpus engine-regs", count);
 }
 
 MachineTool regs_tool() {
   MachineTool t;
   t.name = "engine-regs";
   t.summary = "register-level transcripts of the engine SFRs ({\"reg\":\"CTRL\",\"op\":\"write\",\"value\":\"0x00000005\"})";
-  t.options_help =
-      "--engine strict|lenient or the header's \"profile\" (a name, or an object with optional \"base\"); "
-      "--capacity N; corpus: register accesses of a seeded walk of KMB + engine";
+  t.options = engine_options;  // or the header's "profile": a name, or an object with optional "base"
   t.explore = explore_engine;
+  t.explore_options = engine_explore_options;
+  t.corpus_options = {kmb_ctrl_option};
   t.corpus = regs_corpus_cmd;
   t.check = regs_check_cmd;
   return t;

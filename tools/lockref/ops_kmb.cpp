@@ -3,7 +3,6 @@
 #include <chrono>
 #include <iostream>
 
-#include "kmb_decode.hpp"
 #include "lockref/drive/drive.hpp"
 #include "lockref/lock/kmb/decode.hpp"
 #include "lockref/lock/kmb/kmb.hpp"
@@ -155,25 +154,31 @@ LOCKREF_REGISTER(EvalOp{"kmb.alias_certificate",
                         alias_op});
 
 Result<Profile> kmb_cli_profile(const Args& a, Profile p) {
-  if (a.has("seed")) {
-    auto n = a.get_uint("seed", 1);
-    if (!n) return n.error();
-    p.seed = *n;
-  }
+  if (a.has("seed")) p.seed = a.uint("seed");
   return p;
+}
+
+const std::vector<Option> kmb_options{
+    opt::number("seed", "the run's seed (TRNG, platform secrets)", 0, std::numeric_limits<std::uint64_t>::max())};
+/// corpus: one --seed seeds both the random walk and the run (as the profile's seed).
+const std::vector<Option> kmb_corpus_options{
+    opt::number("seed", "seed of the random walk and of the run (TRNG, platform secrets)", 0,
+                std::numeric_limits<std::uint64_t>::max(), 1)};
+std::vector<Option> kmb_explore_options(std::uint64_t default_max) {
+  return {opt::number("max-states", "states to visit: the DRBG makes the state space unbounded", 1,
+                      std::numeric_limits<std::uint64_t>::max(), default_max)};
 }
 
 /// Exploration of the KMB (and the drive) is bounded: its state holds a DRBG, so every
 /// random draw is a new state. --max-states N bounds it.
 template <class M>
-int bounded_explore(const Args& a, const ProfileFn<M>& fn, std::uint64_t default_max) {
+int bounded_explore(const Args& a, const ProfileFn<M>& fn) {
   auto p = profile_from<M>(a, fn);
   auto o = explore_options<M>(a);
   if (!p || !o) {
     std::cerr << "lockref explore " << M::name << ": " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
-  if (!a.has("max-states")) o.value().max_states = static_cast<std::size_t>(default_max);
   const auto t0 = std::chrono::steady_clock::now();
   auto ex = explore<M>(*p, *o);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -183,15 +188,17 @@ int bounded_explore(const Args& a, const ProfileFn<M>& fn, std::uint64_t default
             << "  events tried:     " << ex.transitions << " (" << ex.rejected << " rejected by a rule)\n"
             << "  state changes:    " << ex.changes << "\n"
             << "  invariants:       " << M::invariants().size() << " checked on every state\n";
-  ex.truncated = false;  // bounded by design; the bound is printed above
+  // Bounded by design (the bound is printed above); a --max-memory stop is still reported.
+  if (ex.truncation.starts_with("--max-states")) ex.truncated = false;
   return finish_explore<M>(*p, ex, ms, a, *o, 16);
 }
 
 MachineTool kmb_tool() {
   auto t = make_machine_tool<Machine>("OCP L.O.C.K. 0.9 KMB mailbox: every command, MPK/MEK lifecycles, HPKE, resets (§4.6, §4.7.2)",
-                                      "--seed N  the run's seed (TRNG, platform secrets); explore: --max-states N (default 200)",
-                                      kmb_cli_profile);
-  t.explore = [](const Args& a) { return bounded_explore<Machine>(a, kmb_cli_profile, 200); };
+                                      kmb_options, kmb_cli_profile);
+  t.explore = [](const Args& a) { return bounded_explore<Machine>(a, kmb_cli_profile); };
+  t.explore_options = kmb_explore_options(200);
+  t.corpus_options = kmb_corpus_options;
   return t;
 }
 LOCKREF_REGISTER(kmb_tool());
@@ -206,41 +213,49 @@ Result<lockref::drive::Profile> drive_cli_profile(const Args& a, lockref::drive:
 MachineTool drive_tool() {
   auto t = make_machine_tool<lockref::drive::Machine>(
       "a drive: OCP L.O.C.K. epoch rules + KMB + encryption engine, Table 60 items 4, 6-8 end to end",
-      "--seed N  the run's seed; explore: --max-states N (default 100)", drive_cli_profile);
-  t.explore = [](const Args& a) {
-    return bounded_explore<lockref::drive::Machine>(a, drive_cli_profile, 100);
-  };
+      kmb_options, drive_cli_profile);
+  t.explore = [](const Args& a) { return bounded_explore<lockref::drive::Machine>(a, drive_cli_profile); };
+  t.explore_options = kmb_explore_options(100);
+  t.corpus_options = kmb_corpus_options;
   return t;
 }
 LOCKREF_REGISTER(drive_tool());
 
 }  // namespace
 
+namespace {
+
 /// `lockref decode --cmd X [--direction request|response]`: the mailbox table of command X.
-int decode_kmb(const Args& a, ByteView bytes) {
-  auto c = parse_command(a.get("cmd"));
-  if (!c) {
-    std::cerr << "lockref decode: --" << c.error().message << "\n";
-    return 2;
-  }
-  const std::string dir = a.get("direction", "request");
-  if (dir != "request" && dir != "response") {
-    std::cerr << "lockref decode: --direction must be request or response\n";
-    return 2;
-  }
+/// A mailbox payload carries no command code, so this format has no evidence of its own:
+/// --cmd selects it.
+Status print_kmb(std::ostream& os, ByteView bytes, const Args& a) {
+  if (!a.has("cmd")) return make_error("a mailbox payload does not name its command: give --cmd");
+  auto c = parse_command(a.text("cmd"));
+  if (!c) return c.error();  // not reached: --cmd is validated when parsed
+  const std::string dir = a.text("direction");
   auto d = decode_mailbox(*c, dir == "request" ? Direction::request : Direction::response, bytes);
-  if (!d) {
-    std::cerr << "lockref decode: " << d.error().message << "\n";
-    return 2;
-  }
-  std::cout << d->command << " " << dir << " (" << d->table << "), " << bytes.size() << " bytes, chksum "
-            << (d->checksum_ok ? "ok" : "WRONG") << "\n"
-            << d->pretty;
-  if (d->error) {
-    std::cout << "error: " << d->error->describe() << (d->error->code.empty() ? "" : " [" + d->error->code + "]") << "\n";
-    return 1;
-  }
-  return d->checksum_ok ? 0 : 1;
+  if (!d) return d.error();
+  os << d->command << " " << dir << " (" << d->table << "), " << bytes.size() << " bytes, chksum "
+     << (d->checksum_ok ? "ok" : "WRONG") << "\n"
+     << d->pretty;
+  if (d->error) return make_error(d->error->describe() + (d->error->code.empty() ? "" : " [" + d->error->code + "]"));
+  if (!d->checksum_ok) return make_error("chksum (offset 0) does not match the payload (Caliptra rule, E-KMB-CHECKSUM)");
+  return ok_status();
 }
 
+Option cmd_option() {
+  Option o = opt::text("cmd", "the KMB mailbox command, by name or code (GALG, GET_ALGORITHMS, 0x47414c47)", "CMD");
+  o.validate = [](const std::string& v) {
+    auto c = parse_command(v);
+    return c ? std::string() : c.error().message;
+  };
+  return o;
+}
+
+LOCKREF_REGISTER(DecodeFormat{
+    "kmb", "an OCP L.O.C.K. 0.9 KMB mailbox request or response (§4.7.2 tables); needs --cmd",
+    [](ByteView) { return Evidence{0, "a mailbox payload does not name its command: give --cmd"}; }, print_kmb,
+    {cmd_option(), opt::choice("direction", "the mailbox direction (with --cmd)", {"request", "response"}, "request")}});
+
+}  // namespace
 }  // namespace lockref::cli

@@ -103,4 +103,39 @@ Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset) {
   return os.str();
 }
 
+namespace {
+/// A KMIP TTLV message (KMIP 2.1 §9.1): tag 0x42xxxx, a known type, Length.
+Evidence ttlv_evidence(ByteView b) {
+  Evidence e;
+  if (b.size() < 8 || b[0] != 0x42) {
+    e.why = b.size() < 8 ? "shorter than one TTLV header" : "byte 0 is not 0x42 (a KMIP tag)";
+    return e;
+  }
+  if (b[3] < 0x01 || b[3] > 0x0B) {
+    e.why = "tag 0x42..., but byte 3 is no TTLV type";
+    return e;
+  }
+  e.score = 40;
+  e.why = "tag 0x" + to_hex(b.subspan(0, 3)) + ", type " + std::string(item_type_name(static_cast<ItemType>(b[3])));
+  const std::uint64_t len = (std::uint64_t{b[4]} << 24) | (std::uint64_t{b[5]} << 16) | (std::uint64_t{b[6]} << 8) | b[7];
+  if (len + 8 <= b.size()) {
+    e.score += 30;
+    e.why += ", Length " + std::to_string(len) + " fits the size";
+  } else {
+    e.why += ", but Length " + std::to_string(len) + " exceeds the " + std::to_string(b.size() - 8) + " bytes after it";
+  }
+  return e;
+}
+
+Status print_ttlv_format(std::ostream& os, ByteView b, const Args&) {
+  auto t = print_ttlv(b, 0);
+  if (!t) return t.error();
+  os << *t;
+  return ok_status();
+}
+}  // namespace
+
+LOCKREF_REGISTER(DecodeFormat{"ttlv", "a KMIP TTLV message with tag and enumeration names (KPIO AN §3.4, Tables 40-70)",
+                              ttlv_evidence, print_ttlv_format});
+
 }  // namespace lockref::cli

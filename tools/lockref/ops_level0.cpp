@@ -225,4 +225,43 @@ Status print_level0(std::ostream& os, ByteView b) {
   return ok_status();
 }
 
+namespace {
+/// Level 0 Discovery response header (KPIO AN §3.3.2 Table 1): Length of Parameter
+/// Data(4) Revision(4) Reserved(8) Vendor(32), then feature descriptors, the first one the
+/// TPer feature 0x0001.
+Evidence level0_evidence(ByteView b) {
+  Evidence e;
+  if (b.size() < 8) {
+    e.why = "shorter than the Length and Revision fields";
+    return e;
+  }
+  const std::uint64_t len = (std::uint64_t{b[0]} << 24) | (std::uint64_t{b[1]} << 16) | (std::uint64_t{b[2]} << 8) | b[3];
+  const std::uint64_t rev = (std::uint64_t{b[4]} << 24) | (std::uint64_t{b[5]} << 16) | (std::uint64_t{b[6]} << 8) | b[7];
+  std::vector<std::string> why;
+  if (len >= header_size - 4 && len + 4 <= b.size()) {
+    e.score += 40;
+    why.push_back("Length of Parameter Data " + std::to_string(len) + " fits the size");
+  } else if (len >= header_size - 4 && len < (1u << 24)) {
+    e.score += 10;
+    why.push_back("Length of Parameter Data " + std::to_string(len) + " (the response needs " + std::to_string(len + 4) +
+                  " bytes, " + std::to_string(b.size()) + " given)");
+  }
+  if (rev >= 1 && rev <= 0xFF) {
+    e.score += 20;
+    why.push_back("Revision " + std::to_string(rev));
+  }
+  if (b.size() >= header_size + 2 && b[header_size] == 0x00 && b[header_size + 1] == 0x01) {
+    e.score += 30;
+    why.push_back("the TPer feature 0x0001 at offset 48");
+  }
+  if (e.score < 30) e.score = 0;  // a length or a revision alone proves nothing
+  for (std::size_t i = 0; i < why.size(); ++i) e.why += (i ? ", " : "") + why[i];
+  if (e.why.empty()) e.why = "no Length/Revision/TPer feature pattern";
+  return e;
+}
+}  // namespace
+
+LOCKREF_REGISTER(DecodeFormat{"level0", "(Namespace) Level 0 Discovery response with typed features (KPIO AN §3.3.2)",
+                              level0_evidence, [](std::ostream& os, ByteView b, const Args&) { return print_level0(os, b); }});
+
 }  // namespace lockref::cli

@@ -45,19 +45,13 @@ LOCKREF_REGISTER(EvalOp{"lock.hek_metadata",
                         hek_metadata_op});
 
 Result<Profile> epoch_profile(const Args& a, Profile p) {
-  if (a.has("slots")) {
-    auto n = a.get_uint("slots", 4);
-    if (!n) return n.error();
-    if (*n < min_slots || *n > max_slots)
-      return make_error("--slots " + a.get("slots") + ": §4.6.4.1 requires 4 <= n <= 16");
-    p.slots = static_cast<std::uint16_t>(*n);
-  }
+  if (a.has("slots")) p.slots = static_cast<std::uint16_t>(a.uint("slots"));
   return p;
 }
 
 LOCKREF_REGISTER(make_machine_tool<lockref::lock::epoch::Machine>(
     "OCP L.O.C.K. 0.9 HEK/SEK epoch-key lifecycle (§4.6.4, Figure 19)",
-    "--slots N  HEK fuse slots, 4..16 (default 4)", epoch_profile));
+    {opt::number("slots", "HEK fuse slots; §4.6.4.1 requires 4 <= n <= 16", min_slots, max_slots, 4)}, epoch_profile));
 
 }  // namespace
 }  // namespace lockref::cli

@@ -176,33 +176,23 @@ LOCKREF_REGISTER(EvalOp{"opal.firmware_signature",
                         firmware_signature_op});
 
 Result<Profile> opal_profile(const Args& a, Profile p) {
-  if (a.has("firmware")) {
-    auto named = profile_named(a.get("firmware"));
-    if (!named) return make_error("--firmware " + a.get("firmware") + ": expected SE4SA530, SGEBHG02 or generic");
-    p = *named;
-  }
-  if (a.has("scope")) {
-    auto sc = enum_from_name<Scope>(a.get("scope"));
-    if (!sc) return make_error("--scope " + a.get("scope") + ": expected " + enum_choices<Scope>());
-    p.scope = *sc;
-  }
-  auto count = [&](const char* k, std::uint8_t& dst, std::uint64_t hi) -> Status {
-    if (!a.has(k)) return ok_status();
-    auto n = a.get_uint(k, 0);
-    if (!n) return n.error();
-    if (*n > hi) return make_error(std::string("--") + k + ": at most " + std::to_string(hi));
-    dst = static_cast<std::uint8_t>(*n);
-    return ok_status();
-  };
-  for (auto st : {count("users", p.users, 9), count("ranges", p.ranges, 9), count("admins", p.locking_admins, 4)})
-    if (!st) return st.error();
+  if (a.has("firmware")) p = *profile_named(a.text("firmware"));
+  if (a.has("scope")) p.scope = *enum_from_name<Scope>(a.text("scope"));
+  if (a.has("users")) p.users = static_cast<std::uint8_t>(a.uint("users"));
+  if (a.has("ranges")) p.ranges = static_cast<std::uint8_t>(a.uint("ranges"));
+  if (a.has("admins")) p.locking_admins = static_cast<std::uint8_t>(a.uint("admins"));
   return p;
 }
 
 LOCKREF_REGISTER(make_machine_tool<lockref::opal::Machine>(
     "TCG Opal per the Seagate CC guide: try limits, PIN policy, SP lifecycle, ranges, FW port, CC mode",
-    "--firmware SE4SA530|SGEBHG02|generic (default generic), --scope credentials|locking|firmware|all "
-    "(default credentials), --users N, --ranges N, --admins N", opal_profile));
+    {opt::choice("firmware", "a Seagate profile (all 4+4 Admins, 9 Users, 9 ranges), or generic",
+                 {"SE4SA530", "SGEBHG02", "generic"}, "generic"),
+     opt::choice("scope", "which events exploration and corpora offer", enum_name_list<Scope>(), "credentials"),
+     opt::number("users", "Locking SP Users to model", 0, 9),
+     opt::number("ranges", "locking ranges besides Global", 0, 9),
+     opt::number("admins", "Locking SP Admins to model", 0, 4)},
+    opal_profile));
 
 }  // namespace
 }  // namespace lockref::cli

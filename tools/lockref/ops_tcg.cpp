@@ -1,14 +1,11 @@
 // lockref eval ops for TCG Storage wire formats (KPIO AN §3.3) and `lockref decode`.
 #include <cstdio>
 #include <optional>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <ostream>
 
 #include "lockref/kmip/ttlv.hpp"
 #include "lockref/tcg/json.hpp"
 #include "registry.hpp"
-#include "kmb_decode.hpp"
 #include "wire_print.hpp"
 
 namespace lockref::cli {
@@ -164,20 +161,39 @@ std::string describe_atom(const Token& t) {
   return s;
 }
 
+/// A decoder's message without its own relative "offset N: " (the caller names the absolute one).
+std::string without_offset(const std::string& m) {
+  if (m.rfind("offset ", 0) != 0) return m;
+  const auto colon = m.find(": ");
+  return colon == std::string::npos ? m : m.substr(colon + 2);
+}
+
+/// One line per token, indented by list depth. Lists nest at most tcg::max_depth deep (as
+/// `eval tcg.decode`), so time and output are linear in the payload.
 Status print_tokens(std::ostream& os, ByteView payload, std::size_t base, int indent) {
   Reader r(payload, "payload");
-  int depth = 0;
+  std::size_t depth = 0;
   while (!r.empty()) {
     const std::size_t at = r.offset();
     auto t = read_token(r);
-    if (!t) return make_error("offset " + std::to_string(base + at) + ": " + t.error().message);
-    if (t->type == TokenType::end_list || t->type == TokenType::end_name) depth = std::max(0, depth - 1);
+    if (!t) return make_error("offset " + std::to_string(base + at) + ": " + without_offset(t.error().message));
+    const bool closes = t->type == TokenType::end_list || t->type == TokenType::end_name;
+    if (closes && depth == 0)
+      return make_error("offset " + std::to_string(base + at) + ": " + std::string(token_type_name(t->type)) +
+                        " with no list or name open");
+    if (closes) --depth;
     std::string bytes = to_hex(payload.subspan(at, std::min<std::size_t>(r.offset() - at, 10)));
     if (r.offset() - at > 10) bytes += "..";
-    os << off(base + at) << std::string(static_cast<std::size_t>(indent + depth * 2), ' ')
+    os << off(base + at) << std::string(static_cast<std::size_t>(indent) + depth * 2, ' ')
        << (t->type == TokenType::atom ? describe_atom(*t) : std::string(token_type_name(t->type))) << "   [" << bytes << "]\n";
-    if (t->type == TokenType::start_list || t->type == TokenType::start_name) ++depth;
+    if (t->type == TokenType::start_list || t->type == TokenType::start_name)
+      if (++depth > tcg::detail::max_depth)
+        return make_error("offset " + std::to_string(base + at) + ": lists nested deeper than " +
+                          std::to_string(tcg::detail::max_depth) + " (the bound every lockref TCG decoder keeps)");
   }
+  if (depth)
+    return make_error("offset " + std::to_string(base + payload.size()) + ": the payload ends with " + std::to_string(depth) +
+                      " list(s) or name(s) still open");
   return ok_status();
 }
 
@@ -270,92 +286,84 @@ Status print_sp3(std::ostream& os, ByteView b) {
   return ok_status();
 }
 
-}  // namespace
+// ---- decode formats (lockref decode; evidence judges structure, the printers decode) ----
 
-/// Defined in ops_level0.cpp.
-Status print_level0(std::ostream& os, ByteView b);
-
-namespace {
-
-Result<Bytes> read_input(const Args& a) {
-  std::string text;
-  if (a.has("file")) {
-    std::ifstream f(a.get("file"), std::ios::binary);
-    if (!f) return make_error("cannot read " + a.get("file"));
-    std::stringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
-  } else if (!a.positional.empty()) {
-    for (const auto& p : a.positional) text += p + " ";
+/// The ComPacket header (KPIO AN §3.3.1): Reserved(4) ComID(2) ComIDExtension(2)
+/// OutstandingData(4) MinTransfer(4) Length(4). `payload_ttlv`: SP 0x03 (TTLV after it).
+Evidence compacket_evidence(ByteView b, bool payload_ttlv) {
+  Evidence e;
+  if (b.size() < 4 || b[0] || b[1] || b[2] || b[3]) {
+    e.why = "bytes 0-3 (Reserved) are not zero";
+    return e;
+  }
+  e.score = 30;
+  e.why = "Reserved (bytes 0-3) zero";
+  if (b.size() < compacket_header_size) {
+    e.why += ", but shorter than the 20-byte header";
+    return e;
+  }
+  const std::uint64_t len = (std::uint64_t{b[16]} << 24) | (std::uint64_t{b[17]} << 16) | (std::uint64_t{b[18]} << 8) | b[19];
+  if (len <= b.size() - compacket_header_size) {
+    e.score += 30;
+    e.why += ", Length " + std::to_string(len) + " fits the " + std::to_string(b.size() - compacket_header_size) +
+             " bytes after the header";
   } else {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    text = ss.str();
+    e.why += ", but Length " + std::to_string(len) + " exceeds the " + std::to_string(b.size() - compacket_header_size) +
+             " bytes after the header";
   }
-  // Accept hexdump-style lines "0010  00 00 ...": a 4-digit first word followed by
-  // 2-digit words is an offset column and is dropped; '#' starts a comment.
-  std::string hex;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (auto h = line.find('#'); h != std::string::npos) line.resize(h);
-    std::istringstream ws(line);
-    std::vector<std::string> words;
-    for (std::string w; ws >> w;) words.push_back(w);
-    std::size_t from = 0;
-    if (words.size() >= 2 && words[0].size() == 4 && words[1].size() == 2) from = 1;
-    for (std::size_t i = from; i < words.size(); ++i) hex += words[i];
+  const bool ttlv_next = b.size() >= compacket_header_size + 8 && b[20] == 0x42 && b[23] >= 0x01 && b[23] <= 0x0B;
+  if (payload_ttlv) {
+    if (ttlv_next) {
+      e.score += 25;
+      e.why += ", a TTLV item (tag 0x42....) follows the header (Security Protocol 0x03)";
+    } else {
+      e.score = std::min(e.score, 25);
+      e.why += ", no TTLV item after the header";
+    }
+  } else if (ttlv_next) {
+    e.score -= 20;
+    e.why += ", but a TTLV item follows the header (SP 0x03, not Packets)";
+  } else if (len >= packet_header_size && b.size() >= compacket_header_size + packet_header_size &&
+             b[32] == 0 && b[33] == 0) {
+    e.score += 20;
+    e.why += ", a Packet header follows (Reserved bytes 32-33 zero)";
   }
-  return from_hex(hex);
+  return e;
 }
 
-int cmd_decode(const Args& a) {
-  if (a.has("help")) {
-    std::cout << "usage: lockref decode [--as auto|compacket|sp3|ttlv|tokens|level0] [--file F | HEX...]\n"
-                 "       lockref decode --cmd GALG|0x47414c47 [--direction request|response] [--file F | HEX...]\n";
-    return 0;
+/// A bare token stream: weak evidence (any byte below 0x80 is an atom), strongest when it
+/// starts as a method call, a list or End of Session and every token is well-framed.
+Evidence tokens_evidence(ByteView b) {
+  Evidence e;
+  if (b.empty()) return e;
+  const std::uint8_t x = b[0];
+  if (x == 0xF8 || x == 0xF0 || x == 0xF2 || x == 0xFA || x == 0xFB) {
+    e.score = 20;
+    e.why = "starts with a control token (" + std::string(x == 0xF8 ? "Call" : x == 0xF0 ? "Start List" : x == 0xF2 ? "Start Name" : x == 0xFA ? "End of Session" : "Start Transaction") + ")";
+  } else {
+    e.score = 5;
+    e.why = "any bytes frame as atoms";
   }
-  auto b = read_input(a);
-  if (!b) {
-    std::cerr << "lockref decode: " << b.error().message << "\n";
-    return 2;
-  }
-  if (a.has("cmd")) return decode_kmb(a, *b);  // KMB mailbox tables (ops_kmb.cpp)
-  std::string as = a.get("as", "auto");
-  std::ostringstream os;
-  Status st = ok_status();
-  auto looks_ttlv = [](ByteView v) { return v.size() >= 8 && v[0] == 0x42 && v[3] >= 1 && v[3] <= 0x0B; };
-  if (as == "auto") {
-    if (looks_ttlv(*b)) as = "ttlv";
-    else if (b->size() > compacket_header_size && looks_ttlv(ByteView(*b).subspan(compacket_header_size))) as = "sp3";
-    else if (decode_compacket(*b)) as = "compacket";
-    else if (std::ostringstream tmp; print_level0(tmp, *b)) as = "level0";
-    else as = "tokens";
-    os << "(decoded as " << as << ")\n";
-  }
-  if (as == "compacket") st = print_compacket(os, *b);
-  else if (as == "sp3") st = print_sp3(os, *b);
-  else if (as == "ttlv") {
-    auto t = print_ttlv(*b, 0);
-    if (t) os << *t;
-    else st = t.error();
-  } else if (as == "tokens") st = print_tokens(os, *b, 0, 0);
-  else if (as == "level0") st = print_level0(os, *b);
-  else {
-    std::cerr << "lockref decode: --as must be auto, compacket, sp3, ttlv, tokens or level0\n";
-    return 2;
-  }
-  std::cout << os.str();
-  if (!st) {
-    std::cout << "error: " << st.error().message << "\n";
-    return 1;
-  }
-  return 0;
+  Reader r(b, "tokens");
+  while (!r.empty())
+    if (!read_token(r)) {
+      e.why += "; a token at offset " + std::to_string(r.offset()) + " is malformed";
+      return e;
+    }
+  e.score += 10;
+  e.why += "; every token is well-framed";
+  return e;
 }
 
-LOCKREF_REGISTER(Command{"decode", "pretty-print a captured ComPacket, TTLV or Level 0 payload",
-                         "decode [--as auto|compacket|sp3|ttlv|tokens|level0 | --cmd KMBCMD [--direction D]] [--file F | HEX...] (stdin if neither)",
-                         cmd_decode});
+LOCKREF_REGISTER(DecodeFormat{"compacket", "TCG ComPacket with Packets and Subpackets of tokens (SP 0x01/0x02, KPIO AN §3.3.1)",
+                              [](ByteView b) { return compacket_evidence(b, false); },
+                              [](std::ostream& os, ByteView b, const Args&) { return print_compacket(os, b); }});
+LOCKREF_REGISTER(DecodeFormat{"sp3", "ComPacket carrying KMIP TTLV (Security Protocol 0x03, KPIO AN §3.4)",
+                              [](ByteView b) { return compacket_evidence(b, true); },
+                              [](std::ostream& os, ByteView b, const Args&) { return print_sp3(os, b); }});
+LOCKREF_REGISTER(DecodeFormat{"tokens", "a bare TCG token stream (method calls, results, values; KPIO AN §3.3)",
+                              tokens_evidence,
+                              [](std::ostream& os, ByteView b, const Args&) { return print_tokens(os, b, 0, 0); }});
 
 }  // namespace
 }  // namespace lockref::cli

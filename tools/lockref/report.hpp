@@ -13,6 +13,8 @@ namespace lockref::cli {
 const Result<Json>& requirements();
 /// The requirement with this id, if the catalogue has it.
 std::optional<Json> find_requirement(const std::string& id);
-void print_divergence(std::ostream& os, const std::string& source, const Divergence& d);
+/// A divergence: the differing field by path first, then the context (the value before
+/// the step, the event, the requirement); `verbose` adds the whole state before the step.
+void print_divergence(std::ostream& os, const std::string& source, const Divergence& d, bool verbose = false);
 
 }  // namespace lockref::cli

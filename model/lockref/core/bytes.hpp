@@ -47,7 +47,15 @@ inline Result<Bytes> from_hex(std::string_view s) {
       continue;
     }
     int v = nibble(c);
-    if (v < 0) return make_error("hex: invalid character '" + std::string(1, c) + "' at offset " + std::to_string(i));
+    if (v < 0) {
+      // Name the character without copying it: a byte of a multi-byte UTF-8 character on
+      // its own is not text, and a message must always be printable JSON.
+      const auto u = static_cast<unsigned char>(c);
+      static constexpr char digits[] = "0123456789abcdef";
+      const std::string what = u >= 0x20 && u < 0x7F ? "invalid character '" + std::string(1, c) + "'"
+                                                     : std::string("non-hex byte 0x") + digits[u >> 4] + digits[u & 0xF];
+      return make_error("hex: " + what + " at offset " + std::to_string(i));
+    }
     if (hi < 0) {
       hi = v;
     } else {

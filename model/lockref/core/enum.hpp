@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace lockref {
 
@@ -39,6 +40,14 @@ constexpr std::optional<E> enum_from_name(std::string_view s) {
   for (const auto& n : enum_names(E{}))
     if (n.name == s) return n.value;
   return std::nullopt;
+}
+
+/// The accepted names, in declaration order (command-line choices).
+template <NamedEnum E>
+std::vector<std::string> enum_name_list() {
+  std::vector<std::string> out;
+  for (const auto& n : enum_names(E{})) out.emplace_back(n.name);
+  return out;
 }
 
 /// "a, b or c": the accepted names, for error messages.

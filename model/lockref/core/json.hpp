@@ -102,6 +102,25 @@ Json to_json(const T& v) {
 namespace detail {
 inline std::string json_kind(const Json& j) { return j.type_name(); }
 
+/// Whether an error message starts with a member of T (or of T's elements) as a path does
+/// ("total_slots: ...", "credentials[0].tries: ...").
+template <class T>
+bool starts_with_member(const std::string& m) {
+  if constexpr (is_vector<T>::value || is_optional<T>::value) {
+    return starts_with_member<typename T::value_type>(m);
+  } else if constexpr (boost::hana::Struct<T>::value) {
+    bool yes = false;
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
+      const std::string_view n = boost::hana::to<char const*>(boost::hana::first(pair));
+      yes |= m.size() > n.size() && m.compare(0, n.size(), n) == 0 &&
+             (m[n.size()] == ':' || m[n.size()] == '.' || m[n.size()] == '[');
+    });
+    return yes;
+  } else {
+    return false;
+  }
+}
+
 template <class T>
 Result<T> struct_from_json(const Json& j, T v) {
   if (!j.is_object()) return make_error("expected object, got " + json_kind(j));
@@ -124,8 +143,9 @@ Result<T> struct_from_json(const Json& j, T v) {
     if (f == j.end()) return;
     auto r = from_json<M>(*f);
     if (!r) {
+      // Paths read as paths: "hek_metadata.total_slots: ...", "slots[2]: ...".
       const auto& m = r.error().message;
-      err = Error{std::string(name) + (m.starts_with("[") ? "" : ": ") + m};
+      err = Error{std::string(name) + (m.starts_with("[") ? "" : detail::starts_with_member<M>(m) ? "." : ": ") + m};
       return;
     }
     member = std::move(r).value();
@@ -243,6 +263,107 @@ Result<T> field(const Json& j, const char* key) {
   auto r = from_json<T>(*f);
   if (!r) return make_error(std::string(key) + ": " + r.error().message);
   return r;
+}
+
+/// Parses JSON text from outside without throwing: an Error "not valid JSON (byte N)"
+/// names where the text stops being JSON and never echoes it (it may not be printable).
+/// Nesting deeper than max_depth is refused before parsing: copying or printing a JSON
+/// value recurses once per level, so an unbounded depth would exhaust the stack.
+inline Result<Json> parse_json(std::string_view text, std::size_t max_depth = 256) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return make_error("nested deeper than " + std::to_string(max_depth) + " levels (byte " + std::to_string(i + 1) + ")");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    return make_error("not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+}
+
+/// The member names of a reflected struct, in declaration order.
+template <Reflected T>
+std::vector<std::string> member_names() {
+  std::vector<std::string> out;
+  boost::hana::for_each(boost::hana::accessors<T>(),
+                        [&](auto pair) { out.emplace_back(boost::hana::to<char const*>(boost::hana::first(pair))); });
+  return out;
+}
+
+/// Where two JSON values first differ: a path in the style of the decoders' errors
+/// ("credentials[0].tries", "" for the values themselves) and both sides at that path
+/// (nullopt: that side has no such key).
+struct JsonDifference {
+  std::string path;
+  std::optional<Json> left, right;
+};
+
+/// The first difference between `left` and `right`, walking objects in `right`'s key order
+/// (then keys only `left` has) and arrays by index; recursion is bounded by `right`'s depth.
+/// `left_subset`: objects on the left may leave keys out (a device reports what it has).
+inline std::optional<JsonDifference> first_difference(const Json& left, const Json& right, const std::string& path = "",
+                                                      bool left_subset = false) {
+  auto join = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
+  if (left.is_object() && right.is_object()) {
+    for (auto it = right.begin(); it != right.end(); ++it) {
+      auto l = left.find(it.key());
+      if (l == left.end()) {
+        if (left_subset) continue;
+        return JsonDifference{join(it.key()), std::nullopt, it.value()};
+      }
+      if (auto d = first_difference(*l, it.value(), join(it.key()), left_subset)) return d;
+    }
+    for (auto it = left.begin(); it != left.end(); ++it)
+      if (!right.contains(it.key())) return JsonDifference{join(it.key()), it.value(), std::nullopt};
+    return std::nullopt;
+  }
+  if (left.is_array() && right.is_array()) {
+    const std::size_t n = std::min(left.size(), right.size());
+    for (std::size_t i = 0; i < n; ++i)
+      if (auto d = first_difference(left[i], right[i], path + "[" + std::to_string(i) + "]", left_subset)) return d;
+    if (left.size() != right.size())
+      return JsonDifference{path + (path.empty() ? "" : ".") + "length", Json(left.size()), Json(right.size())};
+    return std::nullopt;
+  }
+  if (left == right) return std::nullopt;
+  return JsonDifference{path, left, right};
+}
+
+/// The value at a path produced by first_difference, if `j` has it.
+inline std::optional<Json> json_at(const Json& j, const std::string& path) {
+  const Json* cur = &j;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.') ++i;
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string::npos || !cur->is_array()) return std::nullopt;
+      const std::size_t idx = std::stoul(path.substr(i + 1, close - i - 1));
+      if (idx >= cur->size()) return std::nullopt;
+      cur = &(*cur)[idx];
+      i = close + 1;
+      continue;
+    }
+    std::size_t end = path.find_first_of(".[", i);
+    if (end == std::string::npos) end = path.size();
+    const std::string key = path.substr(i, end - i);
+    if (!cur->is_object() || !cur->contains(key)) return std::nullopt;
+    cur = &(*cur)[key];
+    i = end;
+  }
+  return *cur;
 }
 
 }  // namespace lockref

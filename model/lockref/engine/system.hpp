@@ -356,15 +356,20 @@ inline std::pair<std::string, std::string> diagnose_ctrl(std::uint32_t v, const 
   return {"EE-FIG34", "CTRL differs"};
 }
 
+/// Checks a register transcript one access at a time, keeping only the set of engine
+/// states consistent with what was seen so far (memory does not grow with the transcript).
 template <class EE = engine::Machine>
-RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::pair<std::size_t, Json>>& lines,
-                              const std::vector<std::variant<RegAccess, std::string>>& parsed) {
-  RegCheckReport rep;
-  std::vector<engine::State> cand{EE::initial(p)};
-  for (std::size_t i = 0; i < parsed.size(); ++i) {
-    const auto ln = lines[i].first;
-    const std::string text = lines[i].second.dump();
-    if (const auto* ev = std::get_if<std::string>(&parsed[i])) {
+class AccessChecker {
+ public:
+  explicit AccessChecker(const engine::Profile& p) : p_(p), cand_{EE::initial(p)} {}
+  /// One parsed line (`ln`: its line number, `line`: its JSON, for the report). Ignored
+  /// once a deviation was found.
+  void feed(std::size_t ln, const Json& line, const std::variant<RegAccess, std::string>& parsed) {
+    if (rep.deviation) return;
+    const auto& p = p_;
+    auto& cand = cand_;
+    const std::string text = line.dump();
+    if (const auto* ev = std::get_if<std::string>(&parsed)) {
       if (*ev == "power_cycle") {
         cand = {EE::initial(p)};
       } else {
@@ -372,9 +377,9 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
         const engine::Event e = *ev == "tick" ? engine::Event{Tick{}} : engine::Event{FatalError{}};
         for (auto& s : cand) s = EE::step(p, s, e).next;
       }
-      continue;
+      return;
     }
-    const auto& a = std::get<RegAccess>(parsed[i]);
+    const auto& a = std::get<RegAccess>(parsed);
     ++rep.accesses;
     if (a.op == kmb::Dir::write) {
       cand = tick_closure<EE>(p, cand, true);
@@ -386,11 +391,11 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
           rep.deviation = RegDeviation{ln, text, "write of " + std::to_string(a.data ? a.data->size() : 0) + " bytes at offset " + std::to_string(a.offset),
                                        std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
                                        "EE-T5-MAP", "the access does not fit the register (Table 5)"};
-          return rep;
+          return;
         }
         s = r.next;
       }
-      continue;
+      return;
     }
     // A read: keep the states whose answer matches.
     auto without_fatal = tick_closure<EE>(p, cand, false);
@@ -412,7 +417,7 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
       rep.deviation = RegDeviation{ln, text, "read of " + std::to_string(a.data ? a.data->size() : 0) + " bytes at offset " + std::to_string(a.offset),
                                    std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
                                    "EE-T5-MAP", "the access does not fit the register (Table 5)"};
-      return rep;
+      return;
     }
     std::vector<engine::State> keep;
     bool plain = false;
@@ -422,7 +427,7 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
     if (!keep.empty()) {
       if (!plain) ++rep.inferred_fatal;
       cand = std::move(keep);
-      continue;
+      return;
     }
     RegDeviation d{ln, text, "", "", "", ""};
     if (a.reg == Reg::ctrl) {
@@ -441,9 +446,20 @@ RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::p
                                 : "the register must read back what KMB wrote (RW)";
     }
     rep.deviation = d;
-    return rep;
   }
-  return rep;
+  RegCheckReport rep;
+
+ private:
+  engine::Profile p_;
+  std::vector<engine::State> cand_;
+};
+
+template <class EE = engine::Machine>
+RegCheckReport check_accesses(const engine::Profile& p, const std::vector<std::pair<std::size_t, Json>>& lines,
+                              const std::vector<std::variant<RegAccess, std::string>>& parsed) {
+  AccessChecker<EE> c(p);
+  for (std::size_t i = 0; i < parsed.size() && !c.rep.deviation; ++i) c.feed(lines[i].first, lines[i].second, parsed[i]);
+  return c.rep;
 }
 
 /// Parses one register-transcript line: a RegAccess or an event name.
