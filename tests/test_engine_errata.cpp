@@ -269,3 +269,27 @@ TEST_CASE("errata: E-EE-FATAL-CACHE does a fatal error empty the key cache?") {
   CHECK(ee_run(p, {FatalError{}}, loaded).cache.empty());
   CHECK(ee_run(p, {PowerCycle{}}, loaded).cache.empty());  // Table 60 item 4, either way
 }
+
+TEST_CASE("errata: E-EE-T9-DONE-WITH-EXE a write of CMD, DONE and EXE together is an acknowledgement") {
+  // Table 9 DONE: "A write by KMB of the value 1b to this bit shall cause the encryption
+  // engine to: set the DONE bit to 0b, set the EXE bit to 0b, set the ERR field to 0000b, and
+  // set the CMD bit to 0000b." Table 9 EXE: "When this bit is set from 0b to 1b by KMB, the
+  // encryption engine shall execute the command specified in the CMD field." One CTRL write
+  // with CMD=1h, DONE=1 and EXE=1 (0x00000007) meets both "shall"s; they cannot both hold.
+  // lockref: DONE wins in both profiles: CTRL reads RDY only, nothing executes.
+  for (const auto& p : {strict(), lenient()}) {
+    INFO(p.name);
+    const Metd m = metd_of(4);
+    auto s = ee_run(p, {wr(Reg::metd, Bytes(m.begin(), m.end())), wr(Reg::mek, key_bytes())}, ee_ready(p));
+    const auto st = engine::Machine::step(p, s, wc(0x00000007));
+    CHECK(st.out.status == "ok");
+    CHECK(st.out.rule == "EE-T9-DONE-ACK");
+    CHECK(encode(st.next.ctrl) == 0x80000000u);  // RDY=1; ERR, CMD, DONE, EXE all 0
+    s = ee_run(p, {Tick{}, Tick{}, Tick{}, Tick{}}, st.next);
+    CHECK(encode(s.ctrl) == 0x80000000u);  // no completion ever appears
+    CHECK(s.cache.empty());                // and no MEK was loaded
+    // the same write without DONE (0x00000005) loads the MEK
+    s = ee_run(p, {wc(0x00000005), Tick{}, Tick{}, Tick{}}, s);
+    CHECK(s.cache.size() == 1);
+  }
+}

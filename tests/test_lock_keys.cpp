@@ -37,6 +37,19 @@ TEST_CASE("errata: E-LOCK-KDF-COUNTER the SP 800-108 counter is 32-bit big-endia
   // no context: no 0x00 separator; empty context: separator kept
   CHECK(sp800_108(p, key, label) == crypto::hmac_sha512(key, concat({from_hex("00000001").value(), label})));
   CHECK(sp800_108(p, key, label, ByteView{}) != sp800_108(p, key, label));
+  // The real departure from SP 800-108r1 §4.1: its fixed input data ends with [L]_2, the
+  // length of the derived keying material; 0.9's formula has none, and lockref follows 0.9.
+  // Known answer: python3-cryptography's KBKDFHMAC(SHA512, CounterMode, length=64, rlen=4,
+  // llen=4, BeforeFixed, label="derived_mek", context=ctx) for this key, i.e.
+  // HMAC512(K, 00000001 || label || 00 || context || 00000200).
+  const Bytes sp800_108_with_l = from_hex(
+                                     "6411b17b3d7931088935c4fdc453be987b8ad81582d5372e891e739e225755f0"
+                                     "d46b98c91f403448751cb9c078f5e3f9f729b31657a99d1685e8d55f848a6b6b")
+                                     .value();
+  CHECK(crypto::hmac_sha512(key, concat({from_hex("00000001").value(), label, Bytes{0}, ctx, from_hex("00000200").value()})) ==
+        sp800_108_with_l);
+  CHECK(sp800_108(p, key, label, ByteView(ctx)) != sp800_108_with_l);
+  CHECK(sp800_108(literal, key, label, ByteView(ctx)) != sp800_108_with_l);
 }
 
 TEST_CASE("errata: E-LOCK-SALT-FIT a salt is truncated to its first 256 bits or zero-padded") {

@@ -674,3 +674,30 @@ TEST_CASE("errata: E-OPAL-FW-PSS-PARAMS the guide names no PSS hash or salt leng
   CHECK_FALSE(firmware_signature_ok(key, image, sig, FwHash::sha256).value());
   CHECK_FALSE(firmware_signature_ok(key, image, sig).value());  // lockref's default: SHA-256
 }
+
+TEST_CASE("errata: E-OPAL-FW-POR a power on reset locks the firmware port only with LockOnReset") {
+  // Firmware Access Control, step 8: "At this point the firmware download port is unlocked.
+  // It can be locked by either performing a power on reset or by resetting the _PortLocking
+  // Object PortLocked Column to TRUE." Setup step 8 ("Set firmware download port to lock on
+  // reset") is what makes a power cycle lock the port; the sentence alone says it always does.
+  Drive d(seagate_se4sa530());
+  REQUIRE_FALSE(d.s.fw_port_lock_on_reset);
+  REQUIRE_FALSE(d.s.fw_port_locked);  // "Seagate drives all ship with the ... port in the unlocked state"
+  d.run(PowerCycle{});
+  CHECK_FALSE(d.s.fw_port_locked);  // lockref's reading: without LockOnReset it stays unlocked
+  CHECK(d.run(FirmwareDownload{true, 2}).status == "ok");
+  // the sentence read on its own (profile fw_port_power_cycle_always_locks)
+  auto q = seagate_se4sa530();
+  q.fw_port_power_cycle_always_locks = true;
+  Drive e(q);
+  e.run(PowerCycle{});
+  CHECK(e.s.fw_port_locked);
+  CHECK(e.run(FirmwareDownload{true, 2}).status == q.fw_locked_status);
+  // both readings agree once setup step 8 has set LockOnReset, as in CC mode
+  for (Drive* x : {&d, &e}) {
+    REQUIRE(x->run(SetFwPort{Auth{"SID", x->p.msid}, false, true}).status == "ok");
+    CHECK_FALSE(x->s.fw_port_locked);
+    x->run(PowerCycle{});
+    CHECK(x->s.fw_port_locked);
+  }
+}

@@ -330,6 +330,9 @@ Result<Json> step_op(const Json& j) {
     if constexpr (requires { M::validate_state(p, s); }) {
       if (auto v = M::validate_state(p, s); !v) return make_error("state: " + v.error().message);
     }
+    // Whatever a machine's own validate_state checks, a given state must satisfy every
+    // invariant the machine declares: the model never answers for a state it cannot reach.
+    if (auto v = check_invariants<M>(p, s); !v) return make_error("state: " + v.error().message);
   }
   auto e = field<typename M::Event>(j, "event");
   if (!e) return e.error();

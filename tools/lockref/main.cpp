@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "coverage.hpp"
 #include "line_source.hpp"
 #include "progress.hpp"
 #include "registry.hpp"
@@ -272,7 +273,7 @@ int cmd_invariants(const Args& a) {
     ++problems;
     std::cout << "  PROBLEM: " << s << "\n";
   };
-  const bool quiet = a.flag("quiet");
+  const bool quiet = a.flag("quiet") || a.flag("coverage");
   for (const auto& r : (*cat)["requirements"]) {
     const std::string id = r.value("id", "");
     if (id.empty()) {
@@ -307,6 +308,7 @@ int cmd_invariants(const Args& a) {
       problem("property \"" + c + "\" (" + file + ") names no requirement");
   std::cout << ids.size() << " requirements, " << referenced.size() << " checks referenced, " << problems
             << " problem(s)\n";
+  if (a.flag("coverage")) problems += coverage::report(*cat, checks, root, std::cout, a.flag("verbose"));
   return problems ? 1 : 0;
 }
 
@@ -542,7 +544,12 @@ struct Cli {
                     {opt::args("FILE", "vector files (default: every vectors/*.json)")}, cmd_vectors);
     vec.app->footer("Exit status: 0 every vector agrees, 1 a mismatch, 2 a file is missing or not a vector file.");
     auto& inv = add(&root, "invariants", "print requirement -> checks; fail on an unchecked requirement",
-                    {opt::flag("quiet", "print only the problems and the summary")}, cmd_invariants);
+                    {opt::flag("quiet", "print only the problems and the summary"),
+                     opt::flag("coverage", "also report how the requirements cover the seeds' normative sentences "
+                                           "(spec/normative/): per seed and section; fail on a sentence without a "
+                                           "status, a quote that is not seed text, a stale id"),
+                     opt::flag("verbose", "with --coverage: list every sentence with its status")},
+                    cmd_invariants);
     inv.app->footer("Exit status: 0 no problem, 1 a problem, 2 the catalogue cannot be read.");
     for (const auto& [n, c] : commands()) {
       const auto& cmd = c;

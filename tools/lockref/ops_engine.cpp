@@ -130,9 +130,7 @@ Result<Json> single_step(const Json& j, ProfileFromJson pf) {
   }
   // A state given by the caller must be one the machine can reach in spirit: every
   // invariant holds (sorted unique key cache, CTRL consistent with the phase, ...).
-  for (const auto& inv : M::invariants())
-    if (!inv.holds(p, s))
-      return make_error("state violates " + std::string(inv.id) + " (" + std::string(inv.requirement) + ")");
+  if (auto v = check_invariants<M>(p, s); !v) return make_error("state " + v.error().message);
   auto e = field<typename M::Event>(j, "event");
   if (!e) return e.error();
   auto st = M::step(p, s, *e);

@@ -76,6 +76,15 @@ concept StateMachine = requires(const typename M::Profile& p, const typename M::
   { s == s } -> std::convertible_to<bool>;
 };
 
+/// A state against every invariant M declares: the first one it breaks, as
+/// "violates <check> (<requirement>)". validate_state and `<machine>.step` use it.
+template <class M>
+Status check_invariants(const typename M::Profile& p, const typename M::State& s) {
+  for (const auto& i : M::invariants())
+    if (!i.holds(p, s)) return make_error("violates " + std::string(i.id) + " (" + std::string(i.requirement) + ")");
+  return ok_status();
+}
+
 /// The event's tag ("program_next_hek").
 template <class Variant>
 std::string_view event_tag(const Variant& e) {

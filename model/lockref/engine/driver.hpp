@@ -188,11 +188,7 @@ struct Driver {
   }
   static State initial(const Profile&) { return State{}; }
   /// A state given from outside (eval, a harness) must satisfy every invariant.
-  static Status validate_state(const Profile& p, const State& s) {
-    for (const auto& i : invariants())
-      if (!i.holds(p, s)) return make_error("violates " + std::string(i.id) + " (" + std::string(i.requirement) + ")");
-    return ok_status();
-  }
+  static Status validate_state(const Profile& p, const State& s) { return check_invariants<Driver>(p, s); }
   static View observe(const Profile&, const State& s) { return View{s.phase != Phase::idle}; }
 
   /// The bus operation the driver performs next in `s`, if any.

@@ -274,11 +274,7 @@ struct Machine {
   }
 
   /// A state given from outside (eval, a harness) must satisfy every invariant.
-  static Status validate_state(const Profile& p, const State& s) {
-    for (const auto& i : invariants())
-      if (!i.holds(p, s)) return make_error("violates " + std::string(i.id) + " (" + std::string(i.requirement) + ")");
-    return ok_status();
-  }
+  static Status validate_state(const Profile& p, const State& s) { return check_invariants<Machine>(p, s); }
 
   static View observe(const Profile&, const State& s) {
     return View{ctrl_hex(encode(s.ctrl)), static_cast<std::uint16_t>(s.cache.size())};

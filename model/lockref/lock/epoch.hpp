@@ -289,6 +289,21 @@ inline HekState table4(Lifecycle lc, const std::vector<Slot>& slots, PermaHek pe
 
 inline bool is_available(HekState h) { return h == HekState::avail_programmed || h == HekState::avail_unerasable; }
 
+/// The 256-bit value MCU ROM writes to the HEK seed fuse register at cold reset (Figure 18,
+/// Table 60 item 6), from which Caliptra ROM derives the HEK. Table 4's "HEK seed value":
+/// slot x's seed when Caliptra is in Production and the current slot is randomized;
+/// otherwise all-zeroes: "If the HEK seed is not randomized, MCU ROM shall populate the HEK
+/// seed fuse register with all-zeroes" (Figure 18), which is also Table 4's 0x0000... for
+/// Unprovisioned/Manufacturing ("[Any]" fuses) and for perma-HEK. The fuse image of State
+/// keeps slot states, not values: `seeds[x]` is the value slot x was randomized with.
+using HekSeed = std::array<std::uint8_t, 32>;
+inline HekSeed hek_seed_register(const State& s, const std::vector<HekSeed>& seeds) {
+  const auto m = table15(s.slots, s.perma_hek);
+  if (s.lifecycle == Lifecycle::production && m.seed_state == SeedState::programmed && m.active_slot < seeds.size())
+    return seeds[m.active_slot];
+  return HekSeed{};
+}
+
 inline View view_of(const State& s) {
   View v;
   v.hek_metadata = table15(s.slots, s.perma_hek);
@@ -320,12 +335,13 @@ struct Machine {
     return ok_status();
   }
 
-  /// A state supplied from outside must have the profile's slot count and a reachable
-  /// fuse image.
+  /// A state supplied from outside must have the profile's slot count, a reachable fuse
+  /// image and satisfy every invariant (e.g. no SEK programmed over a zeroized HEK).
   static Status validate_state(const Profile& p, const State& s) {
     if (s.slots.size() != p.slots)
       return make_error("slots: " + std::to_string(s.slots.size()) + " slots, profile has " + std::to_string(p.slots));
-    return validate_fuses(s.slots, s.perma_hek);
+    if (auto v = validate_fuses(s.slots, s.perma_hek); !v) return v;
+    return check_invariants<Machine>(p, s);
   }
 
   static State initial(const Profile& p) {

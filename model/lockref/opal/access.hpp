@@ -89,7 +89,7 @@ inline constexpr std::array<AclRow, 17> access_matrix{{
     {Service::enable_admin_sp_admin, "Enable/Disable Admin SP Admin(s)", bit(Role::sid), "Drive Owner",
      "TCG Set Method", "Authenticated Services", "OPAL-ACL-ENABLE"},
     {Service::enable_locking_authority, "Enable/Disable LockingSP Admin(s), non-SUDR User(s)",
-     bit(Role::locking_admin), "LockingSP Admin1-4", "TCG Set Method", "Authenticated Services", "OPAL-ACL-ENABLE"},
+     bit(Role::locking_admin), "LockingSP Admin1-4", "TCG Set Method", "Authenticated Services", "OPAL-ACL-2"},
     {Service::set_range_attributes, "Set Range Attributes for non-SUDR", bit(Role::locking_admin),
      "LockingSP Admin1-4", "TCG Set Method", "Authenticated Services", "OPAL-RANGE-1"},
     {Service::lock_unlock_range, "Lock / Unlock User Data Range for Read and/or Write",

@@ -104,9 +104,7 @@ struct Machine {
           return make_error("ranges[" + std::to_string(i) + "] overlaps ranges[" + std::to_string(j) + "]");
       }
     }
-    for (const auto& inv : invariants())
-      if (!inv.holds(p, s)) return make_error("violates " + std::string(inv.id));
-    return ok_status();
+    return check_invariants<Machine>(p, s);
   }
 
   static Credential fresh(const Profile& p, std::string name, CredClass c) {
@@ -452,7 +450,7 @@ struct Machine {
     return done(a.next, "OPAL-TRY-3");
   }
 
-  static R apply(const Profile&, const State& s, const PowerCycle&) {
+  static R apply(const Profile& p, const State& s, const PowerCycle&) {
     State n = s;
     // [SERVICES] Unblock PIN: "Resets password attempt counters." (POR); [TRY] "If the counter
     // does not persist through a power cycle, it will be reset to zero on power cycle".
@@ -460,8 +458,9 @@ struct Machine {
     // Opal LockOnReset: a range with LockOnReset is locked again by a power cycle.
     for (auto& r : n.ranges)
       if (r.lock_on_reset) r.read_locked = r.write_locked = true;
-    // [FW] "It can be locked by either performing a power on reset" (with LockOnReset set, [SETUP] step 8).
-    if (n.fw_port_lock_on_reset) n.fw_port_locked = true;
+    // [FW] "It can be locked by either performing a power on reset" (with LockOnReset set, [SETUP]
+    // step 8, unless the profile reads the sentence on its own: E-OPAL-FW-POR).
+    if (n.fw_port_lock_on_reset || p.fw_port_power_cycle_always_locks) n.fw_port_locked = true;
     n.reset_pending = false;
     return done(n, "OPAL-TRY-4");
   }

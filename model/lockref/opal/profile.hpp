@@ -122,6 +122,11 @@ struct Profile {
   bool cc_pin_length_strictly_greater = false;
   std::uint8_t cc_min_pin_length = 8;
   CcIndicatorRule cc_indicator_rule = CcIndicatorRule::security_rules;
+  /// E-OPAL-FW-POR: "It can be locked by either performing a power on reset or by resetting
+  /// the _PortLocking Object PortLocked Column to TRUE." false: a power cycle locks the port
+  /// only when its LockOnReset holds Power Cycle (setup step 8, the TCG port model); true: a
+  /// power cycle always locks it, as the sentence reads on its own.
+  bool fw_port_power_cycle_always_locks = false;
   // ---- status codes the guide leaves open (model choices) ----
   /// Sessions to the Locking SP before Activate. Model choice (TCG Opal: Manufactured-Inactive SP).
   std::string inactive_sp_status = "INVALID_PARAMETER";
@@ -198,5 +203,5 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Profile, firmware, sid, psid, admin_sp_ad
                         admin_sp_admins, locking_admins, users, ranges, msid, psid_pin, default_min_pin_length,
                         min_pin_length_floor, max_pin_length, refuse_correct_pin_at_limit, users_enabled_on_activate,
                         try_limit_set_like_pin, cc_pin_length_strictly_greater, cc_min_pin_length,
-                        cc_indicator_rule, inactive_sp_status, invalid_value_status, fw_locked_status,
+                        cc_indicator_rule, fw_port_power_cycle_always_locks, inactive_sp_status, invalid_value_status, fw_locked_status,
                         max_security_version, max_key_generation, scope);

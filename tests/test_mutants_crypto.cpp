@@ -1,0 +1,114 @@
+// Failure paths of the HPKE layer and the L.O.C.K. key hierarchy that the known-answer tests
+// never take (they only feed valid keys): written to kill the mutants tools/mutate.py found
+// surviving (spec/mutation/report.md). Each refusal is what the construction demands: an
+// encapsulation to a public key that is not a curve point has no shared secret (RFC 9180
+// §7.1.4, SP 800-56A partial public-key validation); a hybrid private key is a 32-byte seed
+// (draft-ietf-hpke-pq, 0.9 Table 3's 0x0A25); a Locked MPK opens only with its access key
+// (0.9 §4.6.2.2, Figure 13); the MDK is a 256-bit AES key (Figure 22).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "lockref/crypto/hpke.hpp"
+#include "lockref/lock/keys.hpp"
+
+using namespace lockref;
+namespace hpke = lockref::crypto::hpke;
+
+namespace {
+Bytes fill(std::uint8_t start, std::size_t n) {
+  Bytes b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(start + i);
+  return b;
+}
+template <class R>
+std::string error_of(const R& r) {
+  return r ? std::string() : r.error().message;
+}
+}  // namespace
+
+TEST_CASE("hpke: SetupBaseS to a public key that is not a curve point fails, for the classical and the hybrid KEM") {
+  // 0x04 || 96 zero bytes: the uncompressed encoding of (0, 0), not on P-384.
+  Bytes not_a_point(97, 0x00);
+  not_a_point[0] = 0x04;
+  const hpke::Suite dh{hpke::kem_dhkem_p384, 2, 2}, hy{hpke::kem_lock_hybrid, 2, 2};
+  auto s = hpke::setup_base_s(dh, not_a_point, to_bytes("info"), fill(1, 48));
+  CHECK_FALSE(s);
+  CHECK_FALSE(error_of(s).empty());
+  // the hybrid public key is ek_PQ (1568) || a P-384 point (97): one byte short is refused
+  auto h = hpke::setup_base_s(hy, fill(7, 1664), to_bytes("info"), fill(1, 80));
+  CHECK_FALSE(h);
+  CHECK(error_of(h).find("1665") != std::string::npos);
+  // and a valid key of the hybrid KEM with a P-384 half that is not a point fails too
+  auto kp = hpke::derive_key_pair(hpke::kem_lock_hybrid, fill(3, 32));
+  REQUIRE(kp);
+  Bytes broken = kp->pk;
+  std::copy(not_a_point.begin(), not_a_point.end(), broken.end() - 97);
+  CHECK_FALSE(hpke::setup_base_s(hy, broken, to_bytes("info"), fill(1, 80)));
+  CHECK(hpke::setup_base_s(hy, kp->pk, to_bytes("info"), fill(1, 80)));
+}
+
+TEST_CASE("hpke: a hybrid private key is a 32-byte seed; Decap with any other length fails") {
+  auto kp = hpke::derive_key_pair(hpke::kem_lock_hybrid, fill(3, 32));
+  REQUIRE(kp);
+  CHECK(kp->sk.size() == 32);
+  auto e = hpke::encap(hpke::kem_lock_hybrid, kp->pk, fill(9, 80));
+  REQUIRE(e);
+  CHECK(hpke::decap(hpke::kem_lock_hybrid, e->enc, kp->sk).value() == e->shared_secret);
+  for (std::size_t n : {std::size_t{0}, std::size_t{31}, std::size_t{33}, std::size_t{64}}) {
+    Bytes sk = fill(3, n);
+    auto d = hpke::decap(hpke::kem_lock_hybrid, e->enc, sk);
+    CHECK_MESSAGE(!d, n);
+    CHECK(error_of(d).find("32-byte seed") != std::string::npos);
+    CHECK_FALSE(hpke::setup_base_r({hpke::kem_lock_hybrid, 2, 2}, e->enc, sk, to_bytes("info")));
+  }
+}
+
+TEST_CASE("lock keys: enabling or rotating a Locked MPK with the wrong access key releases nothing (Figures 13, 14)") {
+  using namespace lockref::lock;
+  const auto p = rev09::profile();
+  const Bytes hek = fill(0x10, 64), sek = fill(0x20, 32), ak = fill(0xC0, 32), wrong = fill(0xC1, 32), mpk = fill(0x50, 32);
+  auto locked = lock_mpk(p, hek, sek, ak, mpk, fill(1, 12), fill(2, 12), to_bytes("meta"));
+  REQUIRE(locked);
+  CHECK(enable_mpk(p, hek, sek, ak, *locked, fill(0x77, 64), fill(3, 12), fill(4, 12)));
+  CHECK_FALSE(enable_mpk(p, hek, sek, wrong, *locked, fill(0x77, 64), fill(3, 12), fill(4, 12)));
+  CHECK(rotate_mpk_access_key(p, hek, sek, ak, wrong, *locked, fill(3, 12), fill(4, 12)));
+  CHECK_FALSE(rotate_mpk_access_key(p, hek, sek, wrong, ak, *locked, fill(3, 12), fill(4, 12)));
+  // a wrong SEK (another epoch) is as good as a wrong access key
+  CHECK_FALSE(enable_mpk(p, hek, fill(0x21, 32), ak, *locked, fill(0x77, 64), fill(3, 12), fill(4, 12)));
+}
+
+TEST_CASE("lock keys: the MDK of Figure 22 is a 256-bit AES key; a shorter one wraps no MEK") {
+  using namespace lockref::lock;
+  const auto p = rev09::profile();
+  const Bytes secret = fill(0x40, 64), mek = fill(0x60, 64);
+  CHECK(wrap_mek(p, fill(0x30, 32), secret, mek, fill(1, 12), fill(2, 12), {}));
+  CHECK(wrap_mek(p, fill(0x30, 64), secret, mek, fill(1, 12), fill(2, 12), {}));  // E-LOCK-AES-KEY-FROM-512
+  for (std::size_t n : {std::size_t{0}, std::size_t{16}, std::size_t{31}}) {
+    auto w = wrap_mek(p, fill(0x30, n), secret, mek, fill(1, 12), fill(2, 12), {});
+    CHECK_MESSAGE(!w, n);
+    CHECK(error_of(w).find("32 bytes") != std::string::npos);
+  }
+}
+
+TEST_CASE("lock keys: a profile whose salt checksum key is no AES key size derives no MPK secret") {
+  using namespace lockref::lock;
+  auto p = rev09::profile();
+  const std::vector<Bytes> mpks = {fill(0x50, 32)};
+  CHECK(mpk_secret(p, mpks));
+  p.salt_checksum_key_bytes = 20;  // Figure 3 keys AES with it: 16, 24 or 32 bytes only
+  CHECK_FALSE(mpk_secret(p, mpks));
+  CHECK(mpk_secret(p, {}));  // zero MPKs: the initial secret, no derivation (Figure 21)
+}
+
+TEST_CASE("hpke: LabeledExpand's L is two bytes, so 65535 fits and only HKDF's 255*Nh bound refuses it (RFC 9180 §4)") {
+  const Bytes prk = fill(1, 48), suite = to_bytes("HPKE-suite");
+  // I2OSP(L, 2) holds 65535; HKDF-SHA384 then refuses more than 255 * 48 = 12240 bytes
+  const auto at_max = hpke::labeled_expand(suite, prk, "x", {}, 65535);
+  REQUIRE_FALSE(at_max);
+  CHECK(at_max.error().message.find("255*HashLen") != std::string::npos);
+  const auto over = hpke::labeled_expand(suite, prk, "x", {}, 65536);
+  REQUIRE_FALSE(over);
+  CHECK(over.error().message.find("2 bytes") != std::string::npos);
+  CHECK(hpke::labeled_expand(suite, prk, "x", {}, 12240));
+}

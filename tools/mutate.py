@@ -1,0 +1,913 @@
+#!/usr/bin/env python3
+"""Mutation testing of the model: how many deliberately broken models do the tests catch?
+
+    python3 tools/mutate.py [--build build/default] [--seed 1] [--per-domain 60 | --all]
+                            [--domains lock,engine] [--files GLOB] [--textual-per-domain 4]
+                            [--jobs 1] [--json FILE] [--report FILE] [--list]
+    python3 tools/mutate.py --sample 20 --build build/default       (the ctest sample)
+    python3 tools/mutate.py --budget 2100 --json run.json ...        (a bounded run: see below)
+    python3 tools/mutate.py --from-json run.json                     (its table, equivalents applied)
+
+A mutant is one small change to a header under model/: a relational operator negated or
+relaxed (== !=, < <=, > >=), && and || swapped, + and - swapped, an integer bound moved by
+one, true/false flipped, a whole condition negated (swapped branches) or made false (a
+dropped guard), a statement dropped, a result code or a requirement id replaced by another
+one of the same file, a constant of a data table changed. The unit, vector and property
+suites (the lockref-tests and lockref-properties binaries) run against each mutant; one
+that passes them meets the command-line and oracle tests next (tests/cli/*.sh but the npm
+interop, libFuzzer and coverage ones, tests/oracle/test_*.py) against the mutant `lockref`
+(not in --sample). A mutant is killed when a test fails, survives when all pass, and times
+out when they run past the limit (an infinite loop is a detection too).
+
+How a mutant is built, without touching the tree or its build:
+  - Mutants of runtime code (conditions, return expressions, statements) are compiled as
+    mutant schemata: a copy of the header in a scratch overlay directory carries every
+    selected mutant of that header, each behind a switch read from $LOCKREF_MUTANT
+    (`(lockref_mutant(7) ? (a <= b) : (a < b))`); with the switch unset the copy behaves
+    as the original. Only the translation units that include the header (from the build's
+    dependency files) are recompiled, with the overlay first on the include path and the
+    build's own flags; both test binaries are relinked from the build's other objects.
+    One build then serves every mutant of the header: each run sets LOCKREF_MUTANT.
+  - Mutants of constant data (tables, defaults: not evaluable at run time) are textual: the
+    overlay copy holds the one change, and each is built the same way on its own (so only
+    of headers that at most 8 translation units include, --textual-per-domain per domain).
+  - A schemata copy that does not compile (a mutant that is not valid C++, e.g. a type
+    mismatch) loses the mutants on the offending lines, which are reported as not built.
+Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
+explorer's input alphabet, are left out): every site is enumerated in file order, and a
+random.Random(seed) sample of --per-domain mutants is taken per domain (folder under
+model/lockref/). Mutant ids are stable across unrelated edits: file, a digest of the
+mutated line's text, operator and position in the line.
+
+spec/mutation/equivalent.json lists mutants shown equivalent (no test can tell them from
+the original), each with the reason; they are reported apart and not counted as
+survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime mutants that
+--all would run, drawn with the seed from the cheapest header group (fewest translation
+units, at most six; --domains narrows the choice) that holds N, builds them as one schemata
+build and exits 1 when one survives that is not listed as equivalent.
+
+--budget SECONDS bounds a run on a busy machine: no header group is started after that
+much time, and the mutants of the groups not started are reported as "not run" (never as
+killed). The groups are then taken round-robin over the domains (the cheapest group of
+each domain, then the second cheapest, ...), so every domain gets a measured sample of its
+cheaper headers; the table's score counts only the mutants that ran.
+"""
+import argparse
+import fnmatch
+import glob
+import hashlib
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MODEL = os.path.join(ROOT, "model")
+
+SCHEMATA_HEADER = """// Written by tools/mutate.py: the switch of the mutant schemata.
+#pragma once
+#include <cstdlib>
+#include <type_traits>
+namespace lockref_mutation {
+inline int selected() {
+  static const int k = [] { const char* e = std::getenv("LOCKREF_MUTANT"); return e ? std::atoi(e) : -1; }();
+  return k;
+}
+constexpr bool on(int k) {
+  if (std::is_constant_evaluated()) return false;
+  return selected() == k;
+}
+}  // namespace lockref_mutation
+"""
+
+KEYWORDS = {"return", "if", "for", "while", "switch", "case", "default", "break", "continue", "goto", "using",
+            "typedef", "static_assert", "throw", "delete", "new", "auto", "const", "static", "inline", "constexpr",
+            "template", "typename", "struct", "class", "enum", "namespace", "friend", "public", "private",
+            "protected", "else", "do", "try", "catch", "co_return", "co_await", "requires", "concept", "explicit",
+            "operator", "virtual", "override", "mutable", "volatile", "extern", "consteval", "constinit", "sizeof"}
+
+
+# ---- reading C++ well enough ------------------------------------------------------------
+
+def mask_code(text):
+    """The text with comments, the contents of string and character literals and
+    preprocessor lines blanked out (same length, newlines kept), and the string
+    literals found: [(start, end)] including the quotes."""
+    out = list(text)
+    strings = []
+    i, n = 0, len(text)
+    line_start = True
+    while i < n:
+        c = text[i]
+        if line_start and c == "#":
+            j = i
+            while j < n and text[j] != "\n":
+                if text[j] == "\\" and j + 1 < n and text[j + 1] == "\n":
+                    j += 1
+                j += 1
+            for k in range(i, j):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j
+            continue
+        if c in " \t":
+            i += 1
+            continue
+        line_start = c == "\n"
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+            continue
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j
+            continue
+        if c == 'R' and text.startswith('R"', i):
+            m = re.match(r'R"([^(]*)\(', text[i:])
+            if m:
+                end = text.find(")" + m.group(1) + '"', i)
+                end = n if end < 0 else end + len(m.group(1)) + 2
+                for k in range(i + 1, end - 1):
+                    if out[k] != "\n":
+                        out[k] = " "
+                strings.append((i + 1, end))
+                i = end
+                continue
+        if c in "\"'":
+            if c == "'" and i > 0 and (text[i - 1].isalnum()):  # digit separator 1'000
+                i += 1
+                continue
+            j = i + 1
+            while j < n and text[j] != c:
+                if text[j] == "\\":
+                    j += 1
+                j += 1
+            for k in range(i + 1, min(j, n)):
+                out[k] = " "
+            if c == '"':
+                strings.append((i, j + 1))
+            i = j + 1
+            continue
+        i += 1
+    return "".join(out), strings
+
+
+def match_close(mask, i, open_="(", close=")"):
+    depth = 0
+    for j in range(i, len(mask)):
+        if mask[j] == open_:
+            depth += 1
+        elif mask[j] == close:
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def statement_end(mask, i):
+    """Index of the ';' that ends the statement starting at i (depth 0), or -1."""
+    depth = 0
+    for j in range(i, len(mask)):
+        ch = mask[j]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return -1
+        elif ch == ";" and depth == 0:
+            return j
+    return -1
+
+
+# ---- mutation operators --------------------------------------------------------------------
+
+RELATIONAL = {"==": ["!="], "!=": ["=="], "<": ["<="], "<=": ["<"], ">": [">="], ">=": [">"]}
+
+
+def sub_mutants(text, mask, base, in_condition, codes, rules):
+    """Operator-level mutants inside [base, base+len(text)): (offset, old, new, op).
+    Nothing inside make_error(...): the words of an error message are not behaviour."""
+    out = []
+    for m in re.finditer(r"\bmake_error\s*\(", mask):
+        c = match_close(mask, m.end() - 1)
+        if c > 0:
+            mask = mask[:m.end()] + " " * (c - m.end()) + mask[c:]
+            text = text[:m.end()] + " " * (c - m.end()) + text[c:]
+    for m in re.finditer(r"(?<=\s)(==|!=|<=|>=|<|>)(?=\s)", mask):
+        for new in RELATIONAL[m.group(1)]:
+            out.append((m.start(), m.group(1), new, "relational"))
+    for m in re.finditer(r"(?<=\s)(&&|\|\|)(?=\s)", mask):
+        out.append((m.start(), m.group(1), "||" if m.group(1) == "&&" else "&&", "logical"))
+    if '"' not in text:  # + in an expression with a string literal builds a string
+        for m in re.finditer(r"(?<=\s)([+-])(?=\s)", mask):
+            out.append((m.start(), m.group(1), "-" if m.group(1) == "+" else "+", "arithmetic"))
+    for m in re.finditer(r"(?<![\w.])(0[xX][0-9A-Fa-f']+|\d[\d']*)([uUlL]*)(?![\w.])", mask):
+        lit, suf = m.group(1), m.group(2)
+        v = int(lit.replace("'", ""), 16 if lit[:2] in ("0x", "0X") else 10)
+        fmt = (lambda x: hex(x)) if lit[:2] in ("0x", "0X") else str
+        out.append((m.start(), lit + suf, fmt(v + 1) + suf, "constant+1"))
+        if in_condition and v > 0:
+            out.append((m.start(), lit + suf, fmt(v - 1) + suf, "constant-1"))
+    for m in re.finditer(r"\b(true|false)\b", mask):
+        out.append((m.start(), m.group(1), "false" if m.group(1) == "true" else "true", "boolean"))
+    # result codes and requirement ids (string literals)
+    for m in re.finditer(r'"([A-Z][A-Z0-9_]{3,})"', text):
+        other = next_other(codes, m.group(1))
+        if other and mask[m.start()] == '"':
+            out.append((m.start(), m.group(0), '"' + other + '"', "result-code"))
+    for m in re.finditer(r'"([A-Z]{2,}-[A-Za-z0-9.]+(?:-[A-Za-z0-9.]+)*)"', text):
+        other = next_other(rules, m.group(1))
+        if other and mask[m.start()] == '"':
+            out.append((m.start(), m.group(0), '"' + other + '"', "rule-id"))
+    return [(base + o, old, new, op) for o, old, new, op in out]
+
+
+def next_other(pool, x):
+    if len(pool) < 2:
+        return None
+    i = pool.index(x) if x in pool else -1
+    return pool[(i + 1) % len(pool)] if pool[(i + 1) % len(pool)] != x else None
+
+
+def sites(text):
+    """Runtime sites of a header: ('cond'|'return'|'stmt', start, end) spans (end
+    exclusive; a statement span includes its ';'), innermost only."""
+    mask, _ = mask_code(text)
+    found = []
+    for m in re.finditer(r"\b(if|while)\s*(constexpr\s*)?\(", mask):
+        if m.group(2):
+            continue
+        o = m.end() - 1
+        c = match_close(mask, o)
+        if c < 0:
+            continue
+        cond = mask[o + 1:c]
+        if ";" in cond or re.search(r"(?<![=!<>])=(?![=])", cond) or re.match(r"\s*(const\s+)?auto\b", cond):
+            continue
+        found.append(("cond", o + 1, c))
+    for m in re.finditer(r"\breturn\b", mask):
+        e = statement_end(mask, m.end())
+        if e < 0 or not mask[m.end():e].strip():
+            continue
+        found.append(("return", m.start(), e + 1))
+    for m in re.finditer(r"(?<=[;{}])\s*([A-Za-z_][\w.\->\[\]:]*)\s*(\(|=|\+=|-=|\|=|&=|\^=|<<=|>>=|\+\+|--)", mask):
+        head = m.group(1)
+        first = re.match(r"[A-Za-z_]\w*", head).group(0)
+        if first in KEYWORDS or first[0].isupper() and "::" not in head and "." not in head:
+            continue  # a keyword, or a declaration/construction of a type
+        s = m.start(1)
+        e = statement_end(mask, s)
+        if e < 0:
+            continue
+        body = mask[s:e]
+        if "{" in body and "}" in body and "[" in body and "](" in body.replace(" ", ""):
+            continue  # a lambda
+        # only inside a function body: brace depth > 0 and not directly in a struct
+        found.append(("stmt", s, e + 1))
+    found.sort(key=lambda x: (x[1], -x[2]))
+    inner = []
+    for k, s in enumerate(found):
+        if any(o is not s and s[1] <= o[1] and o[2] <= s[2] and (o[1], o[2]) != (s[1], s[2]) for o in found):
+            continue  # keep the innermost sites only
+        if any(o is not s and (o[1], o[2]) == (s[1], s[2]) and found.index(o) < k for o in found):
+            continue
+        inner.append(s)
+    return inner, mask
+
+
+def function_body(mask, pos):
+    """Is pos inside a function body (crudely: brace depth of a block preceded by ')' or
+    'const'/'noexcept')? Statements at class or namespace scope are declarations."""
+    depth_stack = []
+    i = 0
+    for m in re.finditer(r"[{}]", mask[:pos]):
+        if m.group(0) == "{":
+            prev = mask[:m.start()].rstrip()
+            is_fn = bool(re.search(r"(\)|\bconst|\bnoexcept|\bmutable|->\s*[\w:<>]+|\belse|\bdo|\btry)$", prev))
+            depth_stack.append(is_fn or (depth_stack and depth_stack[-1]))
+        else:
+            if depth_stack:
+                depth_stack.pop()
+    return bool(depth_stack and depth_stack[-1])
+
+
+class Mutant:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def to_json(self):
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+
+def line_of(text, off):
+    return text.count("\n", 0, off) + 1
+
+
+def mutant_id(rel, text, off, op, new):
+    ls = text.rfind("\n", 0, off) + 1
+    le = text.find("\n", off)
+    line = text[ls:le if le >= 0 else len(text)]
+    h = hashlib.sha1(line.strip().encode()).hexdigest()[:8]
+    col = off - ls
+    # position among mutable tokens of the line, not the column: stable under re-indentation
+    nth = len(re.findall(r"\S+", line[:col]))
+    return f"{rel}:{h}:{nth}:{op}:{new}"
+
+
+# Functions whose mutants are not counted: candidate_events is the explorer's input
+# alphabet (which events exploration and corpora try), not what the model answers.
+EXCLUDED_FUNCTIONS = ("candidate_events",)
+
+
+def excluded_spans(mask):
+    spans = []
+    for name in EXCLUDED_FUNCTIONS:
+        for m in re.finditer(r"\b" + name + r"\s*\([^;{]*\)\s*(const\s*)?\{", mask):
+            c = match_close(mask, m.end() - 1, "{", "}")
+            if c > 0:
+                spans.append((m.start(), c + 1))
+    return spans
+
+
+def enumerate_mutants(path):
+    rel = os.path.relpath(path, os.path.join(MODEL, "lockref"))
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    found, mask = sites(text)
+    skip = excluded_spans(mask)
+    found = [x for x in found if not any(a <= x[1] < b for a, b in skip)]
+    _, strings = mask_code(text)
+    codes = sorted({m.group(1) for m in re.finditer(r'"([A-Z][A-Z0-9_]{3,})"', text)})
+    rules = sorted({m.group(1) for m in re.finditer(r'"([A-Z]{2,}-[A-Za-z0-9.]+(?:-[A-Za-z0-9.]+)*)"', text)})
+    mutants = []
+    covered = []
+    for kind, s, e in found:
+        if kind == "stmt" and not function_body(mask, s):
+            continue
+        covered.append((s, e))
+        span_text, span_mask = text[s:e], mask[s:e]
+        if kind == "cond":
+            subs = sub_mutants(span_text, span_mask, s, True, codes, rules)
+            subs.append((s, span_text, "!(" + span_text.strip() + ")", "negate-condition"))
+            if not re.match(r"\s*while\b", mask[max(0, s - 8):s].strip()[-5:] or ""):
+                subs.append((s, span_text, "false", "drop-guard"))
+        elif kind == "return":
+            subs = sub_mutants(span_text, span_mask, s, False, codes, rules)
+        else:
+            subs = sub_mutants(span_text, span_mask, s, False, codes, rules)
+            subs.append((s, span_text, "", "drop-statement"))
+        for off, old, new, op in subs:
+            mutants.append(Mutant(id=mutant_id(rel, text, off, op, new), file=rel, line=line_of(text, off),
+                                  op=op, old=old, new=new, mode="schemata", site=kind,
+                                  _span=(s, e), _off=off, _domain=rel.split("/")[0]))
+    # constants of data (outside every runtime site): textual mutants
+    for m in re.finditer(r"(?<![\w.])(0[xX][0-9A-Fa-f']+|\d[\d']*)([uUlL]*)(?![\w.'])", mask):
+        off = m.start()
+        if any(s <= off < e for s, e in covered) or any(a <= off < b for a, b in skip):
+            continue
+        lit, suf = m.group(1), m.group(2)
+        v = int(lit.replace("'", ""), 16 if lit[:2] in ("0x", "0X") else 10)
+        new = (hex(v + 1) if lit[:2] in ("0x", "0X") else str(v + 1)) + suf
+        mutants.append(Mutant(id=mutant_id(rel, text, off, "data-constant", new), file=rel, line=line_of(text, off),
+                              op="data-constant", old=lit + suf, new=new, mode="textual", site="data",
+                              _span=(off, off + len(lit + suf)), _off=off, _domain=rel.split("/")[0]))
+    # ids must be unique: a repeated line gets an occurrence suffix
+    seen = {}
+    for mu in mutants:
+        n = seen.get(mu.id, 0)
+        seen[mu.id] = n + 1
+        if n:
+            mu.id += f"#{n}"
+    return text, mutants
+
+
+def schemata_text(text, mutants):
+    """The header with every mutant behind its switch. Mutants carry .k (switch number)."""
+    by_span = {}
+    for mu in mutants:
+        by_span.setdefault(mu._span, []).append(mu)
+    edits = []  # (start, end, replacement)
+    for (s, e), mus in by_span.items():
+        orig = text[s:e]
+        variants = []
+        for mu in mus:
+            if mu.op in ("negate-condition", "drop-guard"):
+                v = mu.new
+            elif mu.op == "drop-statement":
+                v = ""
+            else:
+                o = mu._off - s
+                v = orig[:o] + mu.new + orig[o + len(mu.old):]
+            variants.append((mu.k, v))
+        kind = mus[0].site
+        if kind == "cond":  # the condition may be an optional or a pointer: compare as bool
+            rep = "".join(f"lockref_mutation::on({k}) ? static_cast<bool>({v}) : " for k, v in variants) + \
+                f"static_cast<bool>({orig})"
+            edits.append((s, e, "(" + rep + ")"))
+        elif kind == "return":
+            body = orig[len("return"):-1]
+            rep = "{ " + " ".join(f"if (lockref_mutation::on({k})) return {v[len('return'):-1].strip()};"
+                                  for k, v in variants) + f" return{body}; }}"
+            edits.append((s, e, rep))
+        else:
+            rep = "{ " + " ".join(f"if (lockref_mutation::on({k})) {{ {v} }} else" for k, v in variants) + f" {{ {orig} }} }}"
+            edits.append((s, e, rep))
+    edits.sort(reverse=True)
+    out = text
+    for s, e, rep in edits:
+        out = out[:s] + rep.replace("\n", " ") + out[e:]
+    # (the switch comes in with -include, so that every line keeps its number)
+    return out
+
+
+def textual_text(text, mu):
+    s = mu._off
+    return text[:s] + mu.new + text[s + len(mu.old):]
+
+
+# ---- building against an existing build directory ---------------------------------------------
+
+class Build:
+    def __init__(self, build_dir, scratch, jobs, log):
+        self.dir = os.path.abspath(build_dir)
+        self.scratch = scratch
+        self.jobs = jobs
+        self.log = log
+        with open(os.path.join(self.dir, "compile_commands.json")) as f:
+            self.commands = {os.path.realpath(c["file"]): c for c in json.load(f)}
+        self.targets = {}
+        for name, sub in (("lockref-tests", "tests"), ("lockref-properties", "properties"), ("lockref", "tools")):
+            d = os.path.join(self.dir, sub)
+            with open(os.path.join(d, "CMakeFiles", name + ".dir", "link.txt")) as f:
+                self.targets[name] = (d, f.read().strip())
+        # objects of each target, and the headers each translation unit includes
+        self.includes = {}  # object path -> set of model headers (relative to model/lockref)
+        for c in self.commands.values():
+            args = shlex.split(c["command"])
+            obj = os.path.normpath(os.path.join(c["directory"], args[args.index("-o") + 1]))
+            dep = obj + ".d"
+            if not os.path.exists(dep):
+                continue
+            with open(dep) as f:
+                deps = f.read()
+            hs = set(re.findall(r"model/lockref/(\S+\.hpp)", deps))
+            self.includes[obj] = (c, hs)
+        self.linked = set()
+        for d, line in self.targets.values():
+            for tok in shlex.split(line):
+                if tok.endswith(".o"):
+                    self.linked.add(os.path.normpath(os.path.join(d, tok)))
+
+    def includers(self, headers):
+        return sorted(o for o, (c, hs) in self.includes.items() if hs & set(headers) and o in self.linked)
+
+    def compile(self, objs, overlay, tag):
+        """Compiles the translation units of `objs` with the overlay first on the include
+        path; returns {object: scratch object} or raises with the compiler's messages."""
+        procs, out = [], {}
+        errors = []
+        pending = list(objs)
+        running = []
+        while pending or running:
+            while pending and len(running) < self.jobs:
+                o = pending.pop(0)
+                c, _ = self.includes[o]
+                args = shlex.split(c["command"])
+                k = args.index("-o")
+                dst = os.path.join(self.scratch, "obj", tag, hashlib.sha1(o.encode()).hexdigest()[:12] + ".o")
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                args[k + 1] = dst
+                first_i = next(i for i, a in enumerate(args) if a.startswith("-I"))
+                args[first_i:first_i] = ["-I" + overlay, "-include", os.path.join(overlay, "lockref_mutation.hpp")]
+                args += ["-Wno-error", "-w"]
+                p = subprocess.Popen(["nice", "-n", "19"] + args, cwd=c["directory"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+                running.append((o, dst, p))
+            o, dst, p = running.pop(0)
+            msg, _ = p.communicate()
+            if p.returncode != 0:
+                errors.append(msg)
+            else:
+                out[o] = dst
+        if errors:
+            raise CompileError("\n".join(errors))
+        return out
+
+    def link(self, replaced, tag):
+        bins = {}
+        for name, (d, line) in self.targets.items():
+            args = shlex.split(line)
+            for i, a in enumerate(args):
+                p = os.path.normpath(os.path.join(d, a)) if a.endswith(".o") else None
+                if p and p in replaced:
+                    args[i] = replaced[p]
+            k = args.index("-o")
+            dst = os.path.join(self.scratch, "bin", tag, name)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            args[k + 1] = dst
+            r = subprocess.run(["nice", "-n", "19"] + args, cwd=d, capture_output=True, text=True)
+            if r.returncode != 0:  # not the mutant's fault: the build directory is incomplete
+                raise SystemExit(f"mutate.py: linking {name} failed (is {self.dir} built?):\n" + r.stdout + r.stderr)
+            bins[name] = dst
+        return bins
+
+    def original_bins(self):
+        return {name: os.path.join(d, name) for name, (d, _) in self.targets.items()}
+
+
+class CompileError(Exception):
+    pass
+
+
+# The command-line and oracle tests a survivor of the unit and property suites meets next
+# (the npm interop and the libFuzzer runs are left out: they need node and clang and take
+# minutes; the coverage test does not run the model).
+SECOND_TIER_SKIP = {"hpke_interop", "wire_fuzz", "coverage"}
+
+
+def second_tier():
+    cli = sorted(p for p in glob.glob(os.path.join(ROOT, "tests", "cli", "*.sh"))
+                 if os.path.basename(p)[:-3] not in SECOND_TIER_SKIP)
+    oracle = sorted(glob.glob(os.path.join(ROOT, "tests", "oracle", "test_*.py")))
+    return [["bash", p] for p in cli] + [[sys.executable, p] for p in oracle]
+
+
+def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False):
+    """Runs the unit/vector suite, then the property suite, then (cli) the command-line
+    and oracle tests against the mutant `lockref`. Returns (verdict, detail, seconds)."""
+    env = dict(os.environ)
+    env["RC_PARAMS"] = "seed=4300 noshrink=1 verbose_progress=0 verbose_shrinking=0"
+    env["LOCKREF_MUTANT"] = str(mutant_k)
+    env.pop("LOCKREF_DEEP", None)
+    env.update(env_extra or {})
+    t0 = time.time()
+    for name in ("lockref-tests", "lockref-properties"):
+        left = timeout - (time.time() - t0)
+        if left <= 0:
+            return "timed out", name, time.time() - t0
+        try:
+            r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"],
+                               capture_output=True, text=True, timeout=left, env=env, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            return "timed out", name, time.time() - t0
+        if r.returncode != 0:
+            m = re.search(r"TEST CASE:\s+(.*)", r.stdout)
+            why = m.group(1).strip() if m else ("exit %d" % r.returncode)
+            return "killed", f"{name}: {why}", time.time() - t0
+    if cli:
+        env["LOCKREF_ROOT"] = ROOT
+        for cmd in second_tier():
+            left = timeout - (time.time() - t0)
+            name = os.path.basename(cmd[1])
+            try:
+                r = subprocess.run(["nice", "-n", "19"] + cmd + [bins["lockref"], ROOT], capture_output=True,
+                                   text=True, timeout=max(left, 1), env=env, cwd=ROOT)
+            except subprocess.TimeoutExpired:
+                return "timed out", name, time.time() - t0
+            if r.returncode != 0:
+                m = re.search(r"^FAIL - (.*)$", r.stdout, re.M)
+                return "killed", f"{name}: {m.group(1) if m else 'exit %d' % r.returncode}", time.time() - t0
+    return "survived", "", time.time() - t0
+
+
+# ---- the campaign -------------------------------------------------------------------------------
+
+def load_equivalent():
+    p = os.path.join(ROOT, "spec", "mutation", "equivalent.json")
+    if not os.path.exists(p):
+        return {}
+    with open(p) as f:
+        return {e["id"]: e["why"] for e in json.load(f)["equivalent"]}
+
+
+def all_mutants(files_glob=None):
+    hdrs = sorted(glob.glob(os.path.join(MODEL, "lockref", "**", "*.hpp"), recursive=True))
+    texts, muts = {}, []
+    for h in hdrs:
+        rel = os.path.relpath(h, os.path.join(MODEL, "lockref"))
+        if files_glob and not any(fnmatch.fnmatch(rel, g) for g in files_glob.split(",")):
+            continue
+        text, ms = enumerate_mutants(h)
+        texts[rel] = text
+        muts += ms
+    return texts, muts
+
+
+TEXTUAL_MAX_INCLUDERS = 8  # a textual mutant is a build of its own: only of headers few units include
+
+
+def select(muts, seed, per_domain, textual_per_domain, domains, includers=None):
+    rng = random.Random(seed)
+    by_dom = {}
+    for m in muts:
+        if domains and m._domain not in domains:
+            continue
+        if m.mode == "textual" and includers and len(includers(m.file)) > TEXTUAL_MAX_INCLUDERS:
+            continue
+        by_dom.setdefault(m._domain, []).append(m)
+    chosen = []
+    for dom in sorted(by_dom):
+        run = [m for m in by_dom[dom] if m.mode == "schemata"]
+        txt = [m for m in by_dom[dom] if m.mode == "textual"]
+        if per_domain is not None and len(run) > per_domain:
+            run = rng.sample(run, per_domain)
+        if textual_per_domain is not None and len(txt) > textual_per_domain:
+            txt = rng.sample(txt, textual_per_domain)
+        chosen += run + txt
+    chosen.sort(key=lambda m: (m.file, m._off, m.op, m.new))
+    return chosen
+
+
+def campaign(args, chosen, texts, build, equivalent, log):
+    """Builds and runs the chosen mutants. Schemata mutants of headers that the same
+    translation units include share one build; a textual mutant has a build of its own."""
+    results = []
+    overlay_root = os.path.join(build.scratch, "overlay")
+    baseline_time = None
+    for k, m in enumerate(chosen, 1):
+        m.k = k
+    groups = {}
+    for m in chosen:
+        key = ("schemata", tuple(build.includers([m.file]))) if m.mode == "schemata" else ("textual", (m.id,))
+        groups.setdefault(key, []).append(m)
+    total, done = len(chosen), 0
+    # cheapest builds first (fewest translation units), so that results come early
+    order = sorted(groups.items(), key=lambda kv: (len(build.includers(sorted({m.file for m in kv[1]}))), kv[0]))
+    if getattr(args, "budget", None):
+        # a bounded run measures every domain: the cheapest group of each domain, then the
+        # second cheapest of each, and so on (each domain's score then covers its cheaper headers)
+        rank, seen = {}, {}
+        for kv in order:
+            dom = kv[1][0]._domain
+            rank[kv[0]] = seen[dom] = seen.get(dom, -1) + 1
+        order = sorted(order, key=lambda kv: rank[kv[0]])  # stable: cost order within a rank
+    t_start = time.time()
+    for (mode, key), mus in order:
+        if args.budget and time.time() - t_start > args.budget:
+            # a bounded run: the groups not started are reported, not silently dropped
+            for m in mus:
+                results.append(dict(m.to_json(), verdict="not run", detail=f"--budget {args.budget:.0f} s spent"))
+                done += 1
+            continue
+        files = sorted({m.file for m in mus})
+        tag = hashlib.sha1((mode + repr(key)).encode()).hexdigest()[:10]
+        overlay = os.path.join(overlay_root, tag)
+        shutil.rmtree(overlay, ignore_errors=True)
+        os.makedirs(overlay, exist_ok=True)
+        with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as f:
+            f.write(SCHEMATA_HEADER)
+        objs = build.includers(files)
+        live, dropped, bins = list(mus), [], None
+        for attempt in range(8):
+            for rel in files:
+                mine = [m for m in live if m.file == rel]
+                os.makedirs(os.path.join(overlay, "lockref", os.path.dirname(rel)), exist_ok=True)
+                text = schemata_text(texts[rel], mine) if mode == "schemata" else textual_text(texts[rel], mine[0]) \
+                    if mine else texts[rel]
+                with open(os.path.join(overlay, "lockref", rel), "w") as f:
+                    f.write(text)
+            t0 = time.time()
+            try:
+                if not objs:
+                    raise CompileError("no translation unit of the test binaries includes " + ", ".join(files))
+                # one unit first: a schemata copy that does not compile fails there, cheaply
+                replaced = build.compile(objs[:1], overlay, tag)
+                replaced.update(build.compile(objs[1:], overlay, tag))
+                bins = build.link(replaced, tag)
+                log(f"[{done}/{total}] built {', '.join(files)} ({mode}, {len(live)} mutant(s), "
+                    f"{len(objs)} translation unit(s)) in {time.time() - t0:.0f} s")
+                break
+            except CompileError as e:
+                bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", str(e))}
+                now = [m for m in live if (m.file, m.line) in bad or
+                       any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
+                           for f, n in bad)] if mode == "schemata" else []
+                if not now:
+                    log(f"[{done}/{total}] {', '.join(files)}: does not build ({mode}); {len(live)} mutant(s) not built\n"
+                        + str(e)[:1500])
+                    dropped += live
+                    live = []
+                    break
+                dropped += now
+                live = [m for m in live if m not in now]
+                log(f"  {len(now)} mutant(s) do not compile as schemata; rebuilding without them")
+                if not live:
+                    break
+        for m in dropped:
+            results.append(dict(m.to_json(), verdict="not built", detail="does not compile"))
+            done += 1
+        if not live or bins is None:
+            continue
+        if mode == "schemata":
+            v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=not (args.sample or args.unit_only))
+            if v != "survived":
+                log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
+                for m in live:
+                    results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + detail))
+                    done += 1
+                continue
+            baseline_time = secs if baseline_time is None else max(baseline_time, secs)
+        limit = max(args.timeout, 5 * (baseline_time or 30))
+        for m in live:
+            v, detail, secs = run_suites(bins, m.k, limit, cli=not (args.sample or args.unit_only))
+            done += 1
+            eq = equivalent.get(m.id)
+            if v == "survived" and eq:
+                v, detail = "equivalent", eq
+            results.append(dict(m.to_json(), verdict=v, detail=detail, seconds=round(secs, 1)))
+            log(f"[{done}/{total}] {v:10} {m.id}  (line {m.line}: {m.old!r} -> {m.new!r}) {detail[:80]}")
+        shutil.rmtree(os.path.join(build.scratch, "obj", tag), ignore_errors=True)
+        shutil.rmtree(os.path.join(build.scratch, "bin", tag), ignore_errors=True)
+    return results
+
+
+def summary(results):
+    doms = {}
+    for r in results:
+        d = doms.setdefault(r["file"].split("/")[0], {"made": 0, "killed": 0, "timed out": 0, "survived": 0,
+                                                      "equivalent": 0, "not built": 0, "not run": 0})
+        d["made"] += 1
+        d[r["verdict"]] += 1
+    lines = ["| domain | made | killed | timed out | survived | equivalent | not built | not run | score |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    tot = {k: 0 for k in ("made", "killed", "timed out", "survived", "equivalent", "not built", "not run")}
+    for dom in sorted(doms):
+        d = doms[dom]
+        for kk in tot:
+            tot[kk] += d[kk]
+        lines.append(row(dom, d))
+    lines.append(row("**all**", tot))
+    return "\n".join(lines), doms
+
+
+def score(d):
+    det = d["killed"] + d["timed out"]
+    live = det + d["survived"]
+    return 100.0 * det / live if live else None  # nothing ran: no score
+
+
+def row(name, d):
+    return (f"| {name} | {d['made']} | {d['killed']} | {d['timed out']} | {d['survived']} | {d['equivalent']} | "
+            f"{d['not built']} | {d['not run']} | " + (f"{score(d):.1f} % |" if score(d) is not None else "n/a |"))
+
+
+def snapshot_run(args, log):
+    dst = os.path.abspath(args.snapshot)
+    src, bld = os.path.join(dst, "src"), os.path.join(dst, "build")
+    os.makedirs(dst, exist_ok=True)
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split("\n")
+    shutil.rmtree(src, ignore_errors=True)
+    for f in files:
+        if f and os.path.isfile(os.path.join(ROOT, f)):
+            os.makedirs(os.path.dirname(os.path.join(src, f)), exist_ok=True)
+            shutil.copy2(os.path.join(ROOT, f), os.path.join(src, f))
+    shared = os.path.join(dst, "shared")
+    if not os.path.exists(shared):
+        os.symlink(os.path.realpath(os.path.join(ROOT, "..", "shared")), shared)
+    log(f"snapshot of {ROOT} in {src}; configuring and building {bld} (nice 19, {args.jobs} job(s))")
+    subprocess.run(["cmake", "-S", src, "-B", bld, "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g0", "-DLOCKREF_BUILD_BENCHMARKS=OFF"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["nice", "-n", "19", "cmake", "--build", bld, "-j", str(args.jobs), "--target", "lockref-tests",
+                    "lockref-properties", "lockref"], check=True, stdout=subprocess.DEVNULL)
+    argv = [a for a in sys.argv[1:]]
+    i = argv.index("--snapshot")
+    del argv[i:i + 2]
+    argv = [a if not a.startswith("--snapshot=") else "" for a in argv]
+    return subprocess.run([sys.executable, os.path.join(src, "tools", "mutate.py"), "--build", bld] +
+                          [a for a in argv if a]).returncode
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build", "default"), help="a configured and built build directory")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-domain", type=int, default=60, help="runtime mutants per domain (default 60)")
+    ap.add_argument("--textual-per-domain", type=int, default=2,
+                    help="data-constant mutants per domain (default 2; only of headers at most 8 units include)")
+    ap.add_argument("--all", action="store_true", help="every mutant")
+    ap.add_argument("--domains", help="comma-separated domains (folders of model/lockref)")
+    ap.add_argument("--files", help="comma-separated globs of headers, relative to model/lockref")
+    ap.add_argument("--sample", type=int, help="the ctest sample: N runtime mutants from one cheap header group")
+    ap.add_argument("--jobs", type=int, default=1, help="parallel compilations (default 1)")
+    ap.add_argument("--timeout", type=float, default=120, help="per-mutant limit in seconds (at least 5x the baseline)")
+    ap.add_argument("--json", help="write every result to this file")
+    ap.add_argument("--report", help="write the per-domain table (markdown) to this file")
+    ap.add_argument("--budget", type=float, help="seconds: start no header group after this much time; the mutants "
+                                                 "of the groups not started are reported as not run")
+    ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--ids", help="run only the mutants whose ids are listed in this file (one per line)")
+    ap.add_argument("--snapshot", help="copy the tree to DIR/src, configure and build DIR/build (default preset "
+                                       "flags), and run there: edits to the tree meanwhile do not disturb the run")
+    ap.add_argument("--unit-only", action="store_true", help="run only the unit, vector and property suites (as "
+                                                           "--sample does), not the command-line and oracle tests")
+    ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
+                                        "current spec/mutation/equivalent.json applied, and stop")
+    args = ap.parse_args()
+
+    log = lambda s: print(s, file=sys.stderr, flush=True)
+    if args.from_json:
+        with open(args.from_json) as f:
+            run = json.load(f)
+        equivalent = load_equivalent()
+        results = [dict(r, verdict="equivalent", detail=equivalent[r["id"]])
+                   if r["verdict"] == "survived" and r["id"] in equivalent else r for r in run["results"]]
+        print(summary(results)[0])
+        for r in results:
+            if r["verdict"] == "survived":
+                print(f"SURVIVED {r['id']}  {r['file']}:{r['line']}  {r['old']!r} -> {r['new']!r}")
+        return 0
+    if args.snapshot:
+        return snapshot_run(args, log)
+    texts, muts = all_mutants(args.files)
+    domains = set(args.domains.split(",")) if args.domains else None
+    equivalent = load_equivalent()
+    if args.sample:
+        build = Build(args.build, None, args.jobs, log)
+        # the header groups whose includers are few; the cheapest that holds the sample
+        full = select(muts, args.seed, None, 0, domains)  # every runtime mutant of the domains (as --all)
+        groups = {}
+        for m in full:
+            if m.mode != "schemata" or m._domain == "core":
+                continue
+            inc = tuple(build.includers([m.file]))
+            if 0 < len(inc) <= 6:
+                groups.setdefault(inc, []).append(m)
+        # the cheapest group (fewest translation units to rebuild) that holds the sample
+        keys = sorted((k for k in groups if len(groups[k]) >= args.sample), key=lambda k: (len(k), k)) or \
+            [max(groups, key=lambda k: len(groups[k]))]
+        rng = random.Random(args.seed)
+        key = keys[0]
+        pool = groups[key]
+        chosen = sorted(rng.sample(pool, min(args.sample, len(pool))), key=lambda m: (m.file, m._off))
+        log(f"mutation sample: seed {args.seed}, {len(chosen)} of {len(pool)} mutants of "
+            f"{', '.join(sorted({m.file for m in pool}))} ({len(key)} translation units)")
+    elif args.ids:
+        with open(args.ids) as f:
+            # one id a line (ids may hold spaces, e.g. "negate-condition:!(*w < 8)"); a tab
+            # ends the id, so that --list output can be fed back
+            want = {l.rstrip("\n").split("\t")[0].strip() for l in f if l.strip() and not l.startswith("#")}
+        chosen = [m for m in muts if m.id in want]
+        missing = want - {m.id for m in chosen}
+        if missing:
+            log(f"{len(missing)} id(s) match no mutant of the current source (stale?): " + ", ".join(sorted(missing)[:5]))
+    else:
+        b = Build(args.build, None, args.jobs, log)
+        chosen = select(muts, args.seed, None if args.all else args.per_domain,
+                        None if args.all else args.textual_per_domain, domains,
+                        lambda f: b.includers([f]))
+    if args.list:
+        for m in chosen:
+            print(f"{m.id}\t{m.file}:{m.line}\t{m.op}\t{m.old!r} -> {m.new!r}")
+        print(f"{len(chosen)} of {len(muts)} mutants", file=sys.stderr)
+        return 0
+    scratch = tempfile.mkdtemp(prefix="lockref-mutate-")
+    try:
+        build = Build(args.build, scratch, args.jobs, log)
+        if args.sample:
+            # the sample shares one build: all its headers in one schemata group per file
+            pass
+        t0 = time.time()
+        results = campaign(args, chosen, texts, build, equivalent, log)
+        table, doms = summary(results)
+        print(table)
+        print(f"\n{len(results)} mutants in {time.time() - t0:.0f} s (seed {args.seed})")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"seed": args.seed, "per_domain": None if args.all else args.per_domain,
+                           "textual_per_domain": None if args.all else args.textual_per_domain,
+                           "mutants_enumerated": len(muts), "results": results}, f, indent=1)
+        if args.report:
+            with open(args.report, "w") as f:
+                f.write(table + "\n")
+        surv = [r for r in results if r["verdict"] == "survived"]
+        for r in surv:
+            print(f"SURVIVED {r['id']}  {r['file']}:{r['line']}  {r['old']!r} -> {r['new']!r}")
+        if args.sample:
+            return 1 if surv else 0
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
