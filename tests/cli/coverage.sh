@@ -87,5 +87,5 @@ fresh; edit spec/requirements/kmb.json \
 run "a label before a wrong cell"  1 'KMB-4\.7\.2\.23-NOHANDLES: quoted text not in the index .*Too few extant' cov
 
 fresh; rm "$T/root/spec/normative/003_d440909de6bfcb0d.status.json"
-run "a seed without a status file" 1 "003:1\.2:[0-9a-f]+ .* has no status" cov
+run "a seed without a status file" 1 "003:[0-9.]+:[0-9a-f]+ .* has no status" cov
 finish
