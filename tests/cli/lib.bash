@@ -4,9 +4,9 @@
 #   finish                                print the count and exit non-zero on any failure
 # Sets T to a scratch directory removed on exit.
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-fails=0
+fails=0; failed_names=()
 ok()   { echo "ok   - $1"; }
-bad()  { echo "FAIL - $1"; fails=$((fails+1)); }
+bad()  { echo "FAIL - $1"; fails=$((fails+1)); failed_names+=("$1"); }
 run() {
   local name=$1 want=$2 re=$3; shift 3
   local out; out=$("$@" 2>&1); local got=$?
@@ -14,4 +14,9 @@ run() {
   if ! grep -Eq -- "$re" <<<"$out"; then bad "$name: output does not match /$re/"; echo "$out" | head -20; return; fi
   ok "$name"
 }
-finish() { echo "$fails failed"; [ "$fails" = 0 ]; }
+# The failures are repeated last: a CI log that keeps only its head and tail still names them.
+finish() {
+  echo "$fails failed"
+  local n; for n in "${failed_names[@]}"; do echo "FAILED: $n"; done
+  [ "$fails" = 0 ]
+}
