@@ -37,4 +37,7 @@ run "bad --max-memory"          2 "expected a size such as 4G"           "$L" ex
 run "bad --states"              2 "expected fingerprints or full"        "$L" explore epoch --states some
 run "bad --symmetry"            2 "expected on or off"                   "$L" explore epoch --symmetry maybe
 run "bad --max-states"          2 "--max-states: expected an integer in 0\.\."      "$L" explore epoch --max-states -1
+# --symmetry's help names every machine that declares a symmetry (issue 12: it named Opal only).
+run "--symmetry help names opal and engine" 0 "--symmetry.*opal, whose Users are interchangeable; engine, whose key tags are" \
+  bash -c "'$L' explore engine --help | tr -s ' \n' ' '"
 finish

@@ -46,7 +46,7 @@ std::vector<Option> explore_common() {
           opt::number("threads", "workers expanding the frontier (default: every core; same result for any count)", 1, 256),
           opt::choice("states", "the visited set: 64-bit fingerprints, or whole states (no collision possible)",
                       {"fingerprints", "full"}, "fingerprints"),
-          opt::choice("symmetry", "store one state per symmetry class (machines that declare one: Opal Users)", {"on", "off"},
+          opt::choice("symmetry", "store one state per symmetry class (machines that declare one: opal, whose Users are interchangeable; engine, whose key tags are)", {"on", "off"},
                       "on"),
           opt::text("counterexample", "on a violation, write the shortest counterexample as a transcript to FILE",
                     "FILE")};
