@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "lockref/opal/drive.hpp"
+#include "lockref/tcg/json.hpp"
 #include "lockref/tcg/session.hpp"
 
 namespace lockref::opal::wire {
@@ -234,4 +235,195 @@ using Layer = tcg::SessionLayer<Tper>;
 
 inline State initial(const opal::Profile& p) { return State{opal::Machine::initial(p), {}}; }
 
+// ---- the wire as a state machine (`lockref explore|corpus|check opal-wire`) -------------------
+
+/// One host item in Packet tsn:hsn, as tcg/json.hpp writes it ({"call": {...}}, "end_of_session").
+struct Call {
+  static constexpr std::string_view tag = "call";
+  std::uint32_t tsn = 0;
+  std::uint32_t hsn = 0;
+  Json item;
+};
+/// The raw IF-SEND payload of Security Protocol 0x01: a ComPacket as sedutil or go-tcg-storage
+/// send it (their integer and empty-string forms are accepted by the token decoder).
+struct Send {
+  static constexpr std::string_view tag = "send";
+  Bytes bytes;
+};
+/// Power-on reset (the abstract machine's, and every session is gone).
+struct PowerCycle {
+  static constexpr std::string_view tag = "power_cycle";
+};
+using Event = std::variant<Call, Send, PowerCycle>;
+
+struct Output {
+  std::string status = "ok";  // "ok" or the TCG Core method status the TPer answered
+  std::string rule;
+  std::vector<std::string> methods;
+  Bytes response;  // the answer's token stream (Call) or ComPacket (Send)
+  bool is_ok() const { return status == "ok"; }
+  friend bool operator==(const Output&, const Output&) = default;
+};
+
+struct View {
+  bool locking_sp_active = false;
+  bool session_open = false;
+  std::string session_sp;                    // "AdminSP" | "LockingSP" | ""
+  std::vector<std::string> session_authorities;
+  std::vector<std::string> locked_out;       // authorities at their Try Limit
+  friend bool operator==(const View&, const View&) = default;
+};
+
+struct Machine {
+  static constexpr std::string_view name = "opal-wire";
+  using Profile = opal::Profile;
+  using State = wire::State;
+  using Event = wire::Event;
+  using Output = wire::Output;
+  using View = wire::View;
+  using R = Step<State, Output>;
+
+  static Status validate(const Profile& p) { return opal::Machine::validate(p); }
+  static State initial(const Profile& p) { return wire::initial(p); }
+
+  static View observe(const Profile& p, const State& s) {
+    View v;
+    v.locking_sp_active = s.drive.locking_sp_active;
+    if (s.sm.session) {
+      v.session_open = true;
+      v.session_sp = s.sm.session->sp == admin_sp ? "AdminSP" : s.sm.session->sp == locking_sp ? "LockingSP" : "?";
+      for (auto a : s.sm.session->authorities) v.session_authorities.push_back(authority_name(s.sm.session->sp, a));
+    }
+    v.locked_out = opal::Machine::observe(p, s.drive).locked_out;
+    return v;
+  }
+
+  static R from_layer(const Layer::Out& r) {
+    Output o;
+    o.status = r.status;
+    o.rule = r.rule;
+    if (r.method) o.methods.push_back(*r.method);
+    if (auto b = tcg::encode_items(r.response)) o.response = std::move(b).value();
+    return {r.next, o};
+  }
+
+  static R step(const Profile& p, const State& s, const Event& e) {
+    if (const auto* c = std::get_if<Call>(&e)) {
+      auto it = tcg::item_from_json(c->item);
+      if (!it) return {s, Output{"MALFORMED", "TCG-SESSION-3", {}, {}}};
+      return from_layer(Layer::on_item(p, s, c->tsn, c->hsn, *it));
+    }
+    if (const auto* w = std::get_if<Send>(&e)) {
+      auto r = Layer::on_compacket(p, s, w->bytes);
+      if (!r) return {s, Output{"MALFORMED", "TCG-SESSION-3", {}, {}}};
+      return {r->next, Output{r->status, r->rule, r->methods, r->response}};
+    }
+    State n = s;
+    auto r = opal::Machine::step(p, s.drive, opal::PowerCycle{});
+    n.drive = r.next;
+    n.sm.session.reset();
+    return {n, Output{r.out.status, r.out.rule, {"PowerCycle"}, {}}};
+  }
+
+  /// Host items a test tool sends: sessions anonymous, with the right and a wrong PIN, and the
+  /// mapped methods; enough to reach ownership, activation, lockout and revert.
+  static std::vector<Event> candidate_events(const Profile& p, const State& s) {
+    using tcg::MethodCall;
+    auto uidb = [](std::uint64_t u) { return Value::of_bytes(tcg::uid_bytes(u)); };
+    auto start = [&](std::uint64_t sp, std::optional<std::pair<std::uint64_t, std::string>> auth) {
+      MethodCall c{tcg::uid_bytes(tcg::uid_of("SMUID")), tcg::uid_bytes(tcg::uid_of("StartSession")),
+                   {Value::of_uint(1), uidb(sp), Value::of_uint(1)}, {0, 0, 0}};
+      if (auth) {
+        c.args.push_back(Value::of_name(Value::of_uint(0), Value::of_bytes(Bytes(auth->second.begin(), auth->second.end()))));
+        c.args.push_back(Value::of_name(Value::of_uint(3), uidb(auth->first)));
+      }
+      return Event{Call{0, 0, tcg::item_to_json(c)}};
+    };
+    auto pin_of = [&](std::string_view who) {
+      for (const auto& c : s.drive.credentials)
+        if (c.authority == who) return c.pin;
+      return std::string();
+    };
+    std::vector<Event> out;
+    if (!s.sm.session) {
+      out.push_back(start(admin_sp, std::nullopt));
+      out.push_back(start(admin_sp, std::make_pair(sid, pin_of("SID"))));
+      out.push_back(start(admin_sp, std::make_pair(sid, std::string("wrong-pin"))));
+      out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, pin_of("Admin1"))));
+      out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, std::string("wrong-pin"))));
+    } else {
+      const auto& ses = *s.sm.session;
+      auto in = [&](std::uint64_t obj, std::string_view method, std::vector<Value> args = {}) {
+        MethodCall c{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}};
+        return Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(c)}};
+      };
+      auto set_pin = [&](std::uint64_t cpin, std::string pin) {
+        return in(cpin, "Set", {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(
+                                                                      Value::of_uint(3), Value::of_bytes(Bytes(pin.begin(), pin.end())))}))});
+      };
+      if (ses.sp == admin_sp) {
+        out.push_back(in(c_pin_msid, "Get",
+                         {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)), Value::of_name(Value::of_uint(4), Value::of_uint(3))})}));
+        out.push_back(set_pin(c_pin_sid, "owner-pin-0123456789"));
+        out.push_back(in(locking_sp, "Activate"));
+        out.push_back(in(admin_sp, "Revert"));
+      } else {
+        out.push_back(set_pin(c_pin_uid("Admin1"), "admin1-pin-01234567"));
+        out.push_back(in(k_aes_range_base + 1, "GenKey"));
+        out.push_back(in(this_sp, "RevertSP"));
+      }
+      out.push_back(Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(tcg::Item{tcg::EndOfSession{}})}});
+    }
+    out.push_back(PowerCycle{});
+    (void)p;
+    return out;
+  }
+
+  static std::span<const Invariant<Machine>> invariants();
+
+  static std::string_view view_requirement(std::string_view f) {
+    if (f == "session_open" || f == "session_sp" || f == "session_authorities" || f == "sm") return "OPAL-WIRE-MAP";
+    if (f == "locked_out") return "OPAL-WIRE-TRY";
+    return "OPAL-WIRE-MAP";
+  }
+
+  static std::string label(const Profile& p, const State& s) {
+    const auto v = observe(p, s);
+    std::string l = v.locking_sp_active ? "LockingSP active" : "LockingSP inactive";
+    if (v.session_open) {
+      l += "\nsession " + v.session_sp;
+      for (const auto& a : v.session_authorities) l += " " + a;
+    }
+    for (const auto& a : v.locked_out) l += "\nlocked out " + a;
+    return l;
+  }
+
+  /// A session's authority never exceeds what the C_PIN rows grant: each authenticated
+  /// authority belongs to the session's SP and is enabled (seed 000 access matrix operators).
+  static bool session_authorities_granted(const Profile&, const State& s) {
+    if (!s.sm.session) return true;
+    for (auto a : s.sm.session->authorities) {
+      const auto n = authority_name(s.sm.session->sp, a);
+      const auto* c = opal::Machine::find(s.drive, n);
+      if (n.empty() || !c || !c->enabled) return false;
+    }
+    return s.sm.session->sp == admin_sp || (s.sm.session->sp == locking_sp && s.drive.locking_sp_active);
+  }
+  static bool drive_invariants(const Profile& p, const State& s) { return check_invariants<opal::Machine>(p, s.drive).ok(); }
+};
+
+inline std::span<const Invariant<Machine>> Machine::invariants() {
+  static const Invariant<Machine> list[] = {
+      {"invariant:opal-wire.session_authorities_granted", "OPAL-WIRE-MAP", &session_authorities_granted},
+      {"invariant:opal-wire.drive_invariants", "OPAL-WIRE-MAP", &drive_invariants},
+  };
+  return list;
+}
+
 }  // namespace lockref::opal::wire
+
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::State, drive, sm);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Call, tsn, hsn, item);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Send, bytes);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Output, status, rule, methods, response);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::View, locking_sp_active, session_open, session_sp, session_authorities, locked_out);
