@@ -370,3 +370,120 @@ TEST_CASE("opal property: data written before a key change is never readable aft
         100);
   fails("mutant: GenKey keeps the old key", [] { old_data_unreadable_after_key_change<GenKeyKeepsKey>(); }, 300);
 }
+
+// ---- Opal at the wire (issue 14): opal/wire.hpp over the TCG session layer ---------------------
+#include "lockref/opal/wire.hpp"
+
+namespace {
+namespace ow = lockref::opal::wire;
+using lockref::tcg::MethodCall;
+using lockref::tcg::Value;
+
+/// Mutant: a TPer adapter that lets a disabled authority authenticate (ignores Authority Enabled).
+struct EnabledIgnored : ow::Tper {
+  static Credential* credential(ow::State& s, std::uint64_t sp, std::uint64_t who) {
+    const auto name = ow::authority_name(sp, who);
+    for (auto& c : s.drive.credentials)
+      if (!name.empty() && c.authority == name) return &c;
+    return nullptr;
+  }
+};
+/// Mutant: a TPer adapter that does not pass the profile's at-limit choice (always Core's lockout).
+struct AtLimitIgnored : ow::Tper {
+  static bool refuse_correct_at_limit(const Profile&) { return true; }
+};
+
+MethodCall start_call(std::uint64_t sp, std::uint64_t who, const std::string& pin) {
+  MethodCall c{lockref::tcg::uid_bytes(0xFF), lockref::tcg::uid_bytes(0xFF02),
+               {Value::of_uint(1), Value::of_bytes(lockref::tcg::uid_bytes(sp)), Value::of_uint(1)}, {0, 0, 0}};
+  c.args.push_back(Value::of_name(Value::of_uint(0), Value::of_bytes(lockref::Bytes(pin.begin(), pin.end()))));
+  c.args.push_back(Value::of_name(Value::of_uint(3), Value::of_bytes(lockref::tcg::uid_bytes(who))));
+  return c;
+}
+
+/// The wire (StartSession with HostChallenge + HostSigningAuthority, then End of Session) and the
+/// abstract machine (Authenticate) agree on status and state for every random sequence of
+/// attempts, power cycles and Activates; a session's authorities are always granted ones.
+template <class T>
+void wire_agrees_with_abstract(bool flip_at_limit) {
+  using Layer = lockref::tcg::SessionLayer<T>;
+  Profile p = *rc::gen::element(seagate_se4sa530(), seagate_sgebhg02());
+  p.admin_sp_admins = 1;
+  p.locking_admins = 2;
+  p.users = 1;
+  p.ranges = 1;
+  if (flip_at_limit) p.refuse_correct_pin_at_limit = false;
+  for (auto& t : {&p.sid, &p.locking_admin, &p.admin_sp_admin, &p.user}) t->try_limit = *rc::gen::inRange<std::uint32_t>(1, 4);
+  ow::State w = ow::initial(p);
+  State a = Machine::initial(p);
+  const std::vector<std::string> who{"SID", "AdminSP.Admin1", "Admin1", "Admin2", "User1"};
+  const auto n = *rc::gen::inRange(1, 30);
+  for (int i = 0; i < n; ++i) {
+    const int kind = *rc::gen::inRange(0, 10);
+    if (kind == 0) {
+      a = Machine::step(p, a, PowerCycle{}).next;
+      w.drive = Machine::step(p, w.drive, PowerCycle{}).next;
+      continue;
+    }
+    const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const auto* c = Machine::find(a, name);
+    RC_ASSERT(c != nullptr);
+    const std::string pin = *rc::gen::element(0, 1, 2) == 0 ? std::string("never-a-pin") : c->pin;
+    const auto sp = name == "SID" || name.starts_with("AdminSP") ? ow::admin_sp : ow::locking_sp;
+    auto o = Layer::on_item(p, w, 0, 0, start_call(sp, ow::authority_uid(name), pin));
+    if (kind == 1 && name == "SID" && o.status == "ok") {  // Activate in the same session
+      auto act = Layer::on_item(p, o.next, 0x1001, 1,
+                                MethodCall{lockref::tcg::uid_bytes(ow::locking_sp), lockref::tcg::uid_bytes(0x0000000600000203ull), {}, {0, 0, 0}});
+      auto r = Machine::step(p, a, Activate{{name, pin}});
+      RC_ASSERT(act.status == r.out.status);
+      a = r.next;
+      o.next = act.next;
+    } else {
+      auto r = Machine::step(p, a, Authenticate{name, pin});
+      // An inactive Locking SP refuses StartSession before any credential is looked at.
+      RC_ASSERT(o.status == r.out.status);
+      a = r.next;
+    }
+    RC_ASSERT(ow::Machine::session_authorities_granted(p, o.next));
+    o.next.sm.session.reset();  // End of Session
+    w = o.next;
+    RC_ASSERT(w.drive == a);
+  }
+}
+
+/// A method refused in a session (not the authentication itself) changes no state.
+/// `count_a_try` is the mutant machine: a refused in-session method still counts a Try against
+/// the session's authority.
+void refused_method_changes_nothing(bool count_a_try = false) {
+  Profile p = small(*rc::gen::arbitrary<bool>());
+  auto s = ow::Machine::initial(p);
+  const auto n = *rc::gen::inRange(1, 40);
+  for (int i = 0; i < n; ++i) {
+    const auto c = ow::Machine::candidate_events(p, s);
+    const auto& e = c[*rc::gen::inRange<std::size_t>(0, c.size())];
+    auto r = ow::Machine::step(p, s, e);
+    const bool authenticating = !r.out.methods.empty() && (r.out.methods[0] == "StartSession" || r.out.methods[0] == "Authenticate");
+    if (count_a_try && !r.out.is_ok() && !authenticating && s.sm.session && !s.sm.session->authorities.empty())
+      for (auto& cr : r.next.drive.credentials)
+        if (cr.authority == ow::authority_name(s.sm.session->sp, s.sm.session->authorities[0])) ++cr.tries;
+    if (!r.out.is_ok() && !authenticating) RC_ASSERT(r.next == s);
+    s = r.next;
+  }
+}
+}  // namespace
+
+TEST_CASE("opal wire property: the wire and the abstract machine agree on every random sequence") {
+  holds("StartSession/Activate at the wire == Authenticate/Activate in the model", [] { wire_agrees_with_abstract<ow::Tper>(false); }, 150);
+  holds("... also with refuse_correct_pin_at_limit = false", [] { wire_agrees_with_abstract<ow::Tper>(true); }, 150);
+  fails("mutant: the adapter ignores the profile's at-limit choice", [] { wire_agrees_with_abstract<AtLimitIgnored>(true); }, 2000);
+}
+
+TEST_CASE("opal wire property: a session's authority never exceeds what the access matrix grants") {
+  holds("session authorities are enabled authorities of an active SP", [] { wire_agrees_with_abstract<ow::Tper>(false); }, 100);
+  fails("mutant: a disabled authority may open a session", [] { wire_agrees_with_abstract<EnabledIgnored>(false); }, 2000);
+}
+
+TEST_CASE("opal wire property: a method refused at the wire changes no state") {
+  holds("refused methods change nothing", [] { refused_method_changes_nothing(); }, 100);
+  fails("mutant: a refused method counts a Try", [] { refused_method_changes_nothing(true); }, 2000);
+}

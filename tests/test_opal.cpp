@@ -701,3 +701,154 @@ TEST_CASE("errata: E-OPAL-FW-POR a power on reset locks the firmware port only w
     CHECK(x->s.fw_port_locked);
   }
 }
+
+// ---- Opal on the wire (issue 14): the Admin SP and Locking SP on the TCG session layer -------
+#include "lockref/opal/wire.hpp"
+
+namespace {
+namespace ow = lockref::opal::wire;
+using lockref::tcg::Item;
+using lockref::tcg::MethodCall;
+using lockref::tcg::MethodResult;
+using lockref::tcg::Value;
+using lockref::Bytes;
+
+Bytes str_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+/// SMUID.StartSession[HostSessionID 1, SPID, Write 1, (HostChallenge = pin, HostSigningAuthority = who)]
+/// (TCG Core StartSession; the form sedutil and go-tcg-storage send).
+MethodCall start_session(std::uint64_t sp, std::optional<std::pair<std::uint64_t, std::string>> auth = std::nullopt) {
+  MethodCall c;
+  c.invoking = lockref::tcg::uid_bytes(0x00000000000000FFull);
+  c.method = lockref::tcg::uid_bytes(0x000000000000FF02ull);
+  c.args = {Value::of_uint(1), Value::of_bytes(lockref::tcg::uid_bytes(sp)), Value::of_uint(1)};
+  if (auth) {
+    c.args.push_back(Value::of_name(Value::of_uint(0), Value::of_bytes(str_bytes(auth->second))));
+    c.args.push_back(Value::of_name(Value::of_uint(3), Value::of_bytes(lockref::tcg::uid_bytes(auth->first))));
+  }
+  return c;
+}
+MethodCall call(std::uint64_t object, std::uint64_t method, std::vector<Value> args = {}) {
+  MethodCall c;
+  c.invoking = lockref::tcg::uid_bytes(object);
+  c.method = lockref::tcg::uid_bytes(method);
+  c.args = std::move(args);
+  return c;
+}
+/// The Core method status byte a TPer's answer carries (the status list's first element).
+std::uint64_t wire_status(const ow::Layer::Out& o) {
+  REQUIRE(o.response.size() == 1);
+  if (const auto* m = std::get_if<MethodCall>(&o.response[0])) return m->status.at(0);
+  return std::get<MethodResult>(o.response[0]).status.at(0);
+}
+}  // namespace
+
+TEST_CASE("opal wire: a wrong PIN, the Try Limit and lockout as the TPer answers them, per firmware profile") {
+  // Seed 000 "Validation - Try Limits and Persistence Settings": SID Try Limit 5, not persistent
+  // (SE4SA530); 100, persistent (SGEBHG02). Core §5.1.5: NOT_AUTHORIZED 0x01, AUTHORITY_LOCKED_OUT 0x12.
+  struct Case { std::string_view fw; std::uint32_t limit; bool persistent; };
+  for (const Case k : {Case{"SE4SA530", 5, false}, Case{"SGEBHG02", 100, true}}) {
+    INFO(k.fw);
+    const auto p = *lockref::opal::seagate_profile(k.fw);
+    auto s = ow::initial(p);
+    auto abstract = lockref::opal::Machine::initial(p);
+    for (std::uint32_t i = 1; i <= k.limit + 2; ++i) {
+      auto o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::admin_sp, std::make_pair(ow::sid, std::string("wrong-pin"))));
+      const std::uint64_t want = i <= k.limit ? 0x01 : 0x12;
+      CHECK(wire_status(o) == want);
+      CHECK_FALSE(o.next.sm.session);
+      s = o.next;
+      // The abstract machine, given the same attempt, agrees (single source of truth beneath).
+      auto a = lockref::opal::Machine::step(p, abstract, lockref::opal::Authenticate{"SID", "wrong-pin"});
+      CHECK(a.out.status == o.status);
+      abstract = a.next;
+    }
+    CHECK(s.drive == abstract);
+    // At the limit the correct PIN (the MSID) is refused too (E-OPAL-AT-LIMIT default).
+    auto o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::admin_sp, std::make_pair(ow::sid, p.msid)));
+    CHECK(wire_status(o) == 0x12);
+    // A power cycle resets Tries only where the Try Limit is not persistent.
+    s.drive = lockref::opal::Machine::step(p, s.drive, lockref::opal::PowerCycle{}).next;
+    o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::admin_sp, std::make_pair(ow::sid, p.msid)));
+    CHECK(wire_status(o) == (k.persistent ? 0x12u : 0x00u));
+  }
+}
+
+TEST_CASE("opal wire: take ownership and activate the Locking SP as whole ComPackets in the TCG Core encoding") {
+  const auto p = lockref::opal::seagate_se4sa530();
+  auto s = ow::initial(p);
+  auto exchange = [&](std::uint32_t tsn, std::uint32_t hsn, std::vector<Item> items) {
+    auto payload = *lockref::tcg::encode_items(items);
+    const auto bytes = *lockref::tcg::encode_compacket(lockref::tcg::ComPacket{0x07FE, 0, 0, 0, {lockref::tcg::Packet{tsn, hsn, 0, 0, 0, {{0, payload}}}}});
+    auto w = ow::Layer::on_compacket(p, s, bytes);
+    REQUIRE(w);
+    s = w->next;
+    auto back = lockref::tcg::decode_compacket(w->response);
+    REQUIRE(back);
+    return *lockref::tcg::decode_items(back->packets.at(0).subpackets.at(0).payload);
+  };
+  const std::uint64_t get = 0x0000000600000016ull, set = 0x0000000600000017ull, activate = 0x0000000600000203ull;
+  // Locking SP is Manufactured-Inactive: StartSession to it is refused with the profile's status.
+  auto r = exchange(0, 0, {start_session(ow::locking_sp)});
+  CHECK(std::get<MethodCall>(r.at(0)).status.at(0) == *lockref::tcg::method_status_value(p.inactive_sp_status));
+  // Anonymous Admin SP session: Get C_PIN_MSID PIN (Cellblock startColumn 3 endColumn 3).
+  r = exchange(0, 0, {start_session(ow::admin_sp)});
+  REQUIRE(std::get<MethodCall>(r.at(0)).status.at(0) == 0);
+  r = exchange(0x1001, 1, {call(ow::c_pin_msid, get, {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)),
+                                                                          Value::of_name(Value::of_uint(4), Value::of_uint(3))})})});
+  const auto& got = std::get<MethodResult>(r.at(0));
+  REQUIRE(got.status.at(0) == 0);
+  CHECK(got.results.at(0).items.at(0).items.at(1).b == str_bytes(p.msid));
+  r = exchange(0x1001, 1, {lockref::tcg::EndOfSession{}});
+  // SID with the MSID: set a private SID PIN, then Activate the Locking SP.
+  r = exchange(0, 0, {start_session(ow::admin_sp, std::make_pair(ow::sid, p.msid))});
+  REQUIRE(std::get<MethodCall>(r.at(0)).status.at(0) == 0);
+  const std::string owner = "owner-pin-0123456789";
+  r = exchange(0x1001, 1, {call(ow::c_pin_sid, set, {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(3), Value::of_bytes(str_bytes(owner)))}))})});
+  CHECK(std::get<MethodResult>(r.at(0)).status.at(0) == 0);
+  r = exchange(0x1001, 1, {call(ow::locking_sp, activate)});
+  CHECK(std::get<MethodResult>(r.at(0)).status.at(0) == 0);
+  CHECK(s.drive.locking_sp_active);
+  exchange(0x1001, 1, {lockref::tcg::EndOfSession{}});
+  // The old MSID no longer authenticates SID; the new PIN does; the Locking SP now opens.
+  r = exchange(0, 0, {start_session(ow::admin_sp, std::make_pair(ow::sid, p.msid))});
+  CHECK(std::get<MethodCall>(r.at(0)).status.at(0) == 0x01);
+  r = exchange(0, 0, {start_session(ow::admin_sp, std::make_pair(ow::sid, owner))});
+  CHECK(std::get<MethodCall>(r.at(0)).status.at(0) == 0);
+  exchange(0x1001, 1, {lockref::tcg::EndOfSession{}});
+  r = exchange(0, 0, {start_session(ow::locking_sp)});
+  CHECK(std::get<MethodCall>(r.at(0)).status.at(0) == 0);
+}
+
+TEST_CASE("opal wire: a method the access matrix refuses is refused at the wire and changes no state") {
+  // Seed 000 Security Mode Services: Activate is the Drive Owner's; "LockingSP Admins can set PINs
+  // for any non-SUDR User or Locking SP Admin", a User only its own.
+  const auto p = lockref::opal::seagate_se4sa530();
+  auto s = ow::initial(p);
+  auto o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::admin_sp));
+  s = o.next;
+  auto before = s;
+  o = ow::Layer::on_item(p, s, 0x1001, 1, call(ow::locking_sp, 0x0000000600000203ull));
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  s.sm = {};
+  s.drive = lockref::opal::Machine::step(p, s.drive, lockref::opal::Activate{{"SID", p.msid}}).next;
+  REQUIRE(s.drive.locking_sp_active);
+  o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::locking_sp, std::make_pair(ow::user_base + 1, p.msid)));
+  REQUIRE(wire_status(o) == 0);
+  s = o.next;
+  before = s;
+  const auto set_admin1_pin = call(ow::c_pin_uid("Admin1"), 0x0000000600000017ull,
+                                   {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(3), Value::of_bytes(str_bytes("user-takes-admin1")))}))});
+  o = ow::Layer::on_item(p, s, 0x1001, 1, set_admin1_pin);
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  // The abstract machine refuses the same event for the same authority with the same status.
+  CHECK(lockref::opal::Machine::step(p, s.drive, lockref::opal::SetPin{{"User1", p.msid}, "Admin1", "user-takes-admin1"}).out.status == o.status);
+  // User1 may set its own PIN (C_PIN_User1), through the same path.
+  const auto set_own = call(ow::c_pin_uid("User1"), 0x0000000600000017ull,
+                            {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(3), Value::of_bytes(str_bytes("user1-private-pin")))}))});
+  o = ow::Layer::on_item(p, s, 0x1001, 1, set_own);
+  CHECK(wire_status(o) == 0);
+  CHECK(lockref::opal::Machine::find(o.next.drive, "User1")->pin == "user1-private-pin");
+}

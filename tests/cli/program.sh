@@ -114,7 +114,7 @@ run "5: binary on standard input"           0 'RequestMessage \(0x420078\) Struc
 run "5: an xxd dump"                        0 'input:  xxd dump, 384 byte' "$L" decode --file "$SRC/tests/cli/data/kmip-table41.xxd"
 run "5: ... decoded as TTLV"                0 'Operation \(0x42005c\) Enumeration len=4 = 0x0000002a Import' "$L" decode --file "$SRC/tests/cli/data/kmip-table41.xxd"
 run "5: a hexdump -C dump with * rows"      0 'input:  hexdump -C dump, 148 byte' "$L" decode --file "$SRC/tests/cli/data/level0-samsung-evo-860.hexdump"
-run "5: ... decoded as Level 0"             0 'Feature 0x0203 \(unknown to lockref\)' "$L" decode --file "$SRC/tests/cli/data/level0-samsung-evo-860.hexdump"
+run "5: ... decoded as Level 0"             0 'Feature 0x0203 Opal SSC V2  Version=1' "$L" decode --file "$SRC/tests/cli/data/level0-samsung-evo-860.hexdump"
 if command -v xxd >/dev/null; then
   xxd "$T/t41.bin" | "$L" decode > "$T/xxd.out"; rc=$?
   [ $rc = 0 ] && grep -q 'xxd dump, 384' "$T/xxd.out" && ok "5: today's xxd output on stdin" || bad "5: xxd stdin rc=$rc"

@@ -34,7 +34,7 @@ expect "SP 0x03 ComPacket auto-detected" "ComPacket (Security Protocol 0x03)  Co
 REAL="$SRC/../shared/external-vectors/tcg/level0_real_drives.txt"
 if [ -f "$REAL" ]; then
   out=$("$L" decode --as level0 "$(grep '^hex:' "$REAL" | head -1 | cut -c6-)")
-  expect "real drive Level 0" "Feature 0x0203 (unknown to lockref)" "$out"
+  expect "real drive Level 0" "Feature 0x0203 Opal SSC V2  Version=1 SSC minor version=0 (Opal SSC v2.00) Length=16" "$out"
 fi
 
 out=$("$L" decode f8 a8 00 00); rc=$?

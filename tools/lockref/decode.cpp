@@ -199,6 +199,9 @@ Result<Capture> read_capture(const Args& a) {
   return parse_text(raw);
 }
 
+/// --as mailbox names the KMB mailbox format (issue 14 lists --as level0|compacket|ttlv|tokens|mailbox).
+std::string format_name(const std::string& as) { return as == "mailbox" ? "kmb" : as; }
+
 /// The format a format's own option selects ("" if none); an error if two formats are.
 Result<std::pair<std::string, std::string>> chosen_by_option(const Args& a) {
   std::pair<std::string, std::string> got;
@@ -209,7 +212,7 @@ Result<std::pair<std::string, std::string>> chosen_by_option(const Args& a) {
           return make_error("--" + got.second + " (" + got.first + ") and --" + o.name + " (" + n + ") select two formats");
         got = {n, o.name};
       }
-  if (!got.first.empty() && a.text("as") != "auto" && a.text("as") != got.first)
+  if (!got.first.empty() && a.text("as") != "auto" && format_name(a.text("as")) != got.first)
     return make_error("--as " + a.text("as") + " and --" + got.second + " (a " + got.first + " option) disagree");
   return got;
 }
@@ -239,7 +242,7 @@ int cmd_decode(const Args& a) {
     return 2;
   }
   const ByteView b(c->bytes);
-  std::string as = a.text("as");
+  std::string as = format_name(a.text("as"));
   std::cout << "input:  " << c->how << ", " << b.size() << " byte(s)\n";
   if (!chosen.empty()) {
     as = chosen;
@@ -261,7 +264,7 @@ int cmd_decode(const Args& a) {
     std::cout << "; evidence " << ranked.front().first.score << (others.empty() ? "" : " against " + others)
               << "; --as forces a format\n";
   } else {
-    std::cout << "format: " << as << " (--as)\n";
+    std::cout << "format: " << as << " (--as" << (a.text("as") != as ? " " + a.text("as") : std::string()) << ")\n";
   }
   const auto& f = decode_formats().at(as);
   std::ostringstream os;
@@ -287,6 +290,7 @@ std::vector<Option> format_options() {
       else same->help += "; " + n + ": " + o.help;
     }
   }
+  if (decode_formats().count("kmb")) names.push_back("mailbox");
   out.insert(out.begin(), opt::choice("as", "the format (auto: the strongest structural evidence; --list describes them)", names, "auto"));
   return out;
 }

@@ -30,6 +30,9 @@ Json to_json_l0(const Discovery& d) {
     Json fields = Json::object();
     for (const auto& x : fields_of(f)) fields[x.name] = x.value;
     if (!fields.empty()) o["fields"] = fields;
+    Json flags = Json::object();
+    for (const auto& x : flags_of(f)) flags[x.name] = x.value;
+    if (!flags.empty()) o["flags"] = flags;
     o["data"] = to_hex(f.data);
     fs.push_back(o);
   }
@@ -62,7 +65,7 @@ Result<Discovery> from_json_l0(const Json& j) {
         f.code = static_cast<std::uint16_t>(((*cb)[0] << 8) | (*cb)[1]);
         for (auto ft = fj.begin(); ft != fj.end(); ++ft) {
           const std::string& fk = ft.key();
-          if (fk == "code" || fk == "name" || fk == "length" || fk == "fields") continue;
+          if (fk == "code" || fk == "name" || fk == "length" || fk == "fields" || fk == "flags") continue;
           if (fk == "version_byte") {
             auto v = from_json<std::uint8_t>(*ft);
             if (!v) return make_error(at + ".version_byte: " + v.error().message);
@@ -75,11 +78,12 @@ Result<Discovery> from_json_l0(const Json& j) {
             return make_error(at + ": unknown field \"" + fk + "\"");
           }
         }
-        if (fj.contains("fields")) {
-          if (!fj["fields"].is_object()) return make_error(at + ".fields: expected object");
-          for (auto x = fj["fields"].begin(); x != fj["fields"].end(); ++x) {
-            if (!x->is_number_unsigned()) return make_error(at + ".fields." + x.key() + ": expected unsigned number");
-            if (auto s = set_field(f, x.key(), x->get<std::uint64_t>()); !s) return make_error(at + ".fields: " + s.error().message);
+        for (const char* key : {"fields", "flags"}) {  // flags after fields: a flag refines its byte
+          if (!fj.contains(key)) continue;
+          if (!fj[key].is_object()) return make_error(at + "." + key + ": expected object");
+          for (auto x = fj[key].begin(); x != fj[key].end(); ++x) {
+            if (!x->is_number_unsigned()) return make_error(at + "." + key + "." + x.key() + ": expected unsigned number");
+            if (auto s = set_field(f, x.key(), x->get<std::uint64_t>()); !s) return make_error(at + "." + key + ": " + s.error().message);
           }
         }
         if (fj.contains("length")) {
@@ -203,26 +207,57 @@ LOCKREF_REGISTER(EvalOp{"tcg.sp02.decode",
 }  // namespace
 
 Status print_level0(std::ostream& os, ByteView b) {
-  auto d = parse(b);
-  if (!d) return d.error();
+  const Partial p = parse_partial(b);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%06x  ", 0);
-  os << buf << "Level 0 Discovery header  Length=" << (emit(*d)->size() - 4) << " Revision=" << d->revision
-     << " Reserved=" << to_hex(d->reserved) << " VendorSpecific=" << to_hex(d->vendor) << "\n";
-  std::size_t off = header_size;
-  for (const auto& f : d->features) {
-    const auto* s = spec_for(f.code);
+  auto at = [&](std::size_t off) {
     std::snprintf(buf, sizeof buf, "%06zx  ", off);
-    os << buf << "  Feature " << code_str(f.code) << " " << (s ? std::string(s->name) : std::string("(unknown to lockref)"))
-       << "  Version=" << (f.version_byte >> 4) << " Length=" << f.data.size() << "\n";
-    for (const auto& x : fields_of(f)) {
-      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(x.value));
-      os << "          " << x.name << " = " << x.value << " (" << buf << ")\n";
-    }
-    if (!s || fields_of(f).empty()) os << "          data = " << to_hex(f.data) << "\n";
-    off += 4 + f.data.size();
+    return std::string(buf);
+  };
+  auto hex_of = [&](std::uint64_t v) {
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return std::string(buf);
+  };
+  // Header (Opal SSC v2.30 §3.1.1.1 Table 2, TCG Core §3.3.6.3).
+  os << at(0) << "Level 0 Discovery header";
+  if (p.length_field) os << "  Length=" << *p.length_field;
+  if (p.revision) os << " Revision=" << *p.revision;
+  if (p.header_complete) {
+    os << " Reserved=" << to_hex(p.d.reserved) << " VendorSpecific=" << to_hex(p.d.vendor) << "\n";
+    const bool cc = cc_mode_indicator(p.d);
+    os << at(cc_indicator_offset) << "  CC Security Mode Operating Mode Indicator (byte 30 bit 0, seed 000 Show Status) = " << cc
+       << (cc ? " (CC Approved Mode)" : " (not in CC Approved Mode)") << "\n";
+  } else {
+    os << "  (header cut: " << b.size() << " of 48 byte(s))\n";
   }
-  return ok_status();
+  for (std::size_t i = 0; i < p.d.features.size(); ++i) {
+    const Feature& f = p.d.features[i];
+    const auto* s = spec_for(f.code);
+    const bool cut = p.cut && *p.cut == i;
+    os << at(p.offsets[i]) << "  Feature " << code_str(f.code) << " " << (s ? std::string(s->name) : std::string("(unknown to lockref)"))
+       << "  Version=" << (f.version_byte >> 4);
+    if (const auto m = minor_version_name(f.code, f.version_byte); !m.empty())
+      os << " SSC minor version=" << (f.version_byte & 0x0F) << " (" << m << ")";
+    os << " Length=" << (cut ? p.declared_length : f.data.size());
+    if (cut) os << " (CUT: " << f.data.size() << " byte(s) present)";
+    os << "\n";
+    if (s) os << "          layout: " << s->source << "\n";
+    for (const auto* list : s ? std::vector<const std::vector<FieldSpec>*>{&s->fields, &s->flags}
+                              : std::vector<const std::vector<FieldSpec>*>{}) {
+      const bool flags = list == &s->flags;
+      for (const auto& x : flags ? flags_of(f) : fields_within(f)) {
+        os << "          " << x.name << " = " << x.value;
+        if (!flags && x.value > 9) os << " (" << hex_of(x.value) << ")";
+        if (const auto m = meaning(f.code, x.name, x.value); !m.empty()) os << "  -- " << m;
+        os << "\n";
+      }
+    }
+    if (s && f.data.size() < s->min_length && !cut)
+      os << "          (Length " << f.data.size() << " is shorter than the " << s->min_length << " the layout defines: fields past it not shown)\n";
+    os << "          data = " << to_hex(f.data) << "\n";
+  }
+  if (p.problems.empty()) return ok_status();
+  for (std::size_t i = 1; i < p.problems.size(); ++i) os << "problem: " << p.problems[i].message << "\n";
+  return make_error(p.problems.front().message);
 }
 
 namespace {

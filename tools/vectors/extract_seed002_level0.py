@@ -47,6 +47,22 @@ FIELDS = {
     },
     0x040A: {"Feature flags": "feature_flags", "Number of Allocated Key Tags": "num_allocated_key_tags"},
 }
+# Named flag bits lockref reports ("flags"), per byte field: flag name -> the words the seed's
+# Notes column uses for it. A field whose Value is 0 has every flag 0; otherwise a flag is 1
+# exactly when its words appear in the Notes (e.g. Table 1: 0x11 "Sync Supported and
+# Streaming Supported"). Bit positions are not used here: the words are the seed's.
+FLAGS = {
+    0x0001: {"tper_features": {"sync_supported": "Sync Supported", "async_supported": "Async Supported",
+                               "ack_nak_supported": "ACK/NAK Supported", "buffer_mgmt_supported": "Buffer Management Supported",
+                               "streaming_supported": "Streaming Supported", "comid_mgmt_supported": "ComID Management Supported"}},
+    0x0404: {"data_removal_operation_flag": {"data_removal_operation_processing": "Processing",
+                                             "data_removal_operation_interrupted": "Interrupted"},
+             "supported_data_removal_mechanism": {"overwrite_data_erase": "Overwrite Data Erase", "block_erase": "Block Erase",
+                                                  "cryptographic_erase": "Cryptographic Erase",
+                                                  "vendor_specific_erase": "Vendor Specific Erase"},
+             "data_removal_time_format": {f"time_format_bit{i}_minutes": f"Bit {i}" for i in (0, 1, 2, 5)}},
+    0x040A: {"feature_flags": {"managed_by_key_per_io": "Managed By Key Per I/O"}},
+}
 NAMES = {0x0001: "TPer", 0x0305: "Key Per I/O SSC", 0x0404: "Supported Data Removal Mechanism",
          0x040A: "Namespace Key Per I/O Capabilities"}
 
@@ -66,7 +82,7 @@ def level0_table(t):
             continue
         b = hexbytes(cell)
         if purpose == "Feature Code":
-            cur = {"code": int.from_bytes(b, "big"), "body": bytearray(), "fields": {}, "rows": []}
+            cur = {"code": int.from_bytes(b, "big"), "body": bytearray(), "fields": {}, "flags": {}, "rows": []}
             feats.append(cur)
             continue
         if cur is None:
@@ -86,6 +102,9 @@ def level0_table(t):
                         f"column and the dump agree on {v:#x} (the known 13-vs-0x12 spot)")
                     b = v.to_bytes(len(b), "big")
                 cur["fields"][name] = v
+                notes_text = cols[3].strip() if len(cols) > 3 else ""
+                for flag, words in FLAGS.get(cur["code"], {}).get(name, {}).items():
+                    cur["flags"][flag] = int(v != 0 and re.search(r"(?<![A-Za-z])" + re.escape(words), notes_text) is not None)
             cur["body"] += b
     # the header: the tables show fewer bytes than the 48-byte header the dump and Length imply
     length = int.from_bytes(header["Length Of Parameter Data" if "Length Of Parameter Data" in header else "Length of Parameter Data"][0], "big")
@@ -108,7 +127,8 @@ def level0_table(t):
             body = bytes(f["body"])
         out += f["code"].to_bytes(2, "big") + bytes([f["version"], f["length"]]) + body
         jfeats.append({"code": f"0x{f['code']:04x}", "name": NAMES[f["code"]], "version_byte": f["version"],
-                       "length": f["length"], "fields": f["fields"], "data": body.hex()})
+                       "length": f["length"], "fields": f["fields"], **({"flags": f["flags"]} if f["flags"] else {}),
+                       "data": body.hex()})
     if len(out) - 4 != length:
         notes["table_inconsistency"].append(f"Table {t['num']}: Length of Parameter Data {length}, descriptors make {len(out) - 4}")
     check_dump(t["dump"], bytes(out), notes)

@@ -271,6 +271,13 @@ struct SessionLayer {
   }
 
  private:
+  /// Whether a correct PIN is refused at the TryLimit: the adapter's profile choice where it has
+  /// one (Opal: Profile::refuse_correct_pin_at_limit, E-OPAL-AT-LIMIT), else Core's lockout.
+  static bool refuse_correct_at_limit(const Profile& p) {
+    if constexpr (requires { T::refuse_correct_at_limit(p); }) return T::refuse_correct_at_limit(p);
+    else return true;
+  }
+
   static std::optional<SpDecl> find_sp(const Profile& p, const State& s, std::uint64_t uid) {
     for (const auto& d : T::sps(p, s))
       if (d.uid == uid) return d;
@@ -358,7 +365,7 @@ struct SessionLayer {
       if (!challenge) return fail("NOT_AUTHORIZED", "TCG-AUTH-1");
       auto* cred = T::credential(n, *spid, *authority);
       if (!cred) return fail("NOT_AUTHORIZED", "TCG-AUTH-1");
-      const auto r = present_pin(*cred, std::string(challenge->begin(), challenge->end()));
+      const auto r = present_pin(*cred, std::string(challenge->begin(), challenge->end()), refuse_correct_at_limit(p));
       if (r != PinCheck::ok) {
         Out o = fail(std::string(pin_check_status(r)), r == PinCheck::wrong ? "TCG-AUTH-2" : "TCG-AUTH-3");
         o.next = std::move(n);  // the failed attempt is counted in Tries
@@ -443,7 +450,7 @@ struct SessionLayer {
   /// DtaSession::authenticate ("Session Authenticate failed (response = false)" after a SUCCESS
   /// status), go-tcg-storage table.ThisSP_Authenticate (ErrAuthenticationFailed when the result
   /// is 0). Errata E-TCG-AUTHENTICATE-FALSE.
-  static Out authenticate(const Profile&, const State& s, const Session& ses, const MethodCall& c) {
+  static Out authenticate(const Profile& p, const State& s, const Session& ses, const MethodCall& c) {
     const auto& a = c.args;
     if (uid_from_bytes(c.invoking) != uid_of("ThisSP") || a.empty() || a[0].kind != Value::Kind::bytes ||
         !uid_from_bytes(a[0].b))
@@ -458,7 +465,7 @@ struct SessionLayer {
     State n = s;
     auto* cred = T::credential(n, ses.sp, who);
     if (!cred || !proof) return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-AUTH-4", "Authenticate");
-    const auto r = present_pin(*cred, std::string(proof->begin(), proof->end()));
+    const auto r = present_pin(*cred, std::string(proof->begin(), proof->end()), refuse_correct_at_limit(p));
     if (r == PinCheck::locked_out) return refuse(s, ses.tsn, ses.hsn, "AUTHORITY_LOCKED_OUT", "TCG-AUTH-3", "Authenticate");
     if (r == PinCheck::ok) {
       auto& auths = n.sm.session->authorities;

@@ -1,0 +1,429 @@
+// The Opal Admin SP and Locking SP on the shared TCG session/method layer (tcg/session.hpp):
+// a TPer adapter that maps each method a host sends in a session onto the abstract Opal
+// machine (opal/drive.hpp), which stays the single source of truth (try limits, PIN policy,
+// the access matrix of seed 000's Security Mode Services tables, ranges, CC mode).
+//
+// Mapping (a method in a session authenticated as A with PIN P is the abstract event with
+// `as = {A, P}`; the layer has already checked P at StartSession / Authenticate):
+//   AdminSP:   C_PIN_MSID.Get[Cellblock PIN]          -> GetMsid (readable by Anybody)
+//              C_PIN_<x>.Set[Values = [PIN = v]]        -> SetPin{target x}
+//              C_PIN_<x>.Set[Values = [TryLimit = n]]   -> SetTryLimit{target x}
+//              LockingSP.Activate[]                     -> Activate
+//              AdminSP.Revert[]                         -> Revert (the session ends)
+//   LockingSP: C_PIN_<x>.Set as above; ThisSP.RevertSP[] -> RevertSp (the session ends)
+//              Locking_Range<k>.Set[ReadLocked/WriteLocked] -> LockRange
+//              Locking_Range<k>.Set[RangeStart/RangeLength/ReadLockEnabled/
+//                                   WriteLockEnabled/LockOnReset] -> SetRange
+//              K_AES_256_Range<k>_Key.GenKey[]          -> GenKey{range k}
+// Authentication (StartSession HostChallenge + HostSigningAuthority, ThisSP.Authenticate) is
+// the layer's, over the same C_PIN rows of the abstract state (tcg/credential.hpp present_pin:
+// NOT_AUTHORIZED and a counted Try for a wrong PIN, AUTHORITY_LOCKED_OUT at the TryLimit), so
+// try limits and lockout are visible at the wire with each firmware profile's limits.
+//
+// UIDs: TCG Opal SSC v2.01/v2.30 §4 (Admin SP and Locking SP tables) and TCG Core Table 240
+// (method UIDs); lockref's own table in tcg/uids.hpp names those the Key Per I/O note uses.
+//
+// Not mapped (yet): Erase and Reactivate (Single User Mode), LockingInfo Get, the Authority
+// table's Enabled column, the firmware-download port object, Get of other tables; they are
+// refused with INVALID_PARAMETER naming OPAL-WIRE-UNMAPPED.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockref/opal/drive.hpp"
+#include "lockref/tcg/json.hpp"
+#include "lockref/tcg/session.hpp"
+
+namespace lockref::opal::wire {
+
+using tcg::Value;
+
+inline constexpr std::uint64_t admin_sp = 0x0000020500000001ull;    // Opal SSC: Admin SP
+inline constexpr std::uint64_t locking_sp = 0x0000020500000002ull;  // Opal SSC: Locking SP
+inline constexpr std::uint64_t this_sp = 0x0000000000000001ull;
+inline constexpr std::uint64_t anybody = 0x0000000900000001ull;
+inline constexpr std::uint64_t sid = 0x0000000900000006ull;
+inline constexpr std::uint64_t psid = 0x000000090001FF01ull;
+inline constexpr std::uint64_t admin_sp_admin_base = 0x0000000900000200ull;  // + k
+inline constexpr std::uint64_t locking_admin_base = 0x0000000900010000ull;   // + k
+inline constexpr std::uint64_t user_base = 0x0000000900030000ull;            // + k
+inline constexpr std::uint64_t authority_to_cpin = 0x0000000B00000000ull ^ 0x0000000900000000ull;
+inline constexpr std::uint64_t c_pin_sid = 0x0000000B00000001ull;
+inline constexpr std::uint64_t c_pin_msid = 0x0000000B00008402ull;
+inline constexpr std::uint64_t locking_global = 0x0000080200000001ull;
+inline constexpr std::uint64_t locking_range_base = 0x0000080200030000ull;  // + k
+inline constexpr std::uint64_t k_aes_global = 0x0000080600000001ull;
+inline constexpr std::uint64_t k_aes_range_base = 0x0000080600030000ull;    // + k
+
+/// The abstract authority name of an Authority UID in an SP ("" if none).
+inline std::string authority_name(std::uint64_t sp, std::uint64_t uid) {
+  if (sp == admin_sp) {
+    if (uid == sid) return "SID";
+    if (uid == psid) return "PSID";
+    if (uid > admin_sp_admin_base && uid <= admin_sp_admin_base + 4) return "AdminSP.Admin" + std::to_string(uid - admin_sp_admin_base);
+  } else if (sp == locking_sp) {
+    if (uid > locking_admin_base && uid <= locking_admin_base + 4) return "Admin" + std::to_string(uid - locking_admin_base);
+    if (uid > user_base && uid <= user_base + 9) return "User" + std::to_string(uid - user_base);
+  }
+  return "";
+}
+
+/// The Authority UID of an abstract authority name (0 if none).
+inline std::uint64_t authority_uid(std::string_view name) {
+  if (name == "SID") return sid;
+  if (name == "PSID") return psid;
+  if (name.starts_with("AdminSP.Admin") && name.size() == 14) return admin_sp_admin_base + static_cast<std::uint64_t>(name[13] - '0');
+  if (name.starts_with("Admin") && name.size() == 6) return locking_admin_base + static_cast<std::uint64_t>(name[5] - '0');
+  if (name.starts_with("User") && name.size() == 5) return user_base + static_cast<std::uint64_t>(name[4] - '0');
+  return 0;
+}
+
+/// C_PIN row UID of an authority (C_PIN_SID, C_PIN_Admin1, C_PIN_User1, ...): the Authority
+/// UID with table 0x00000009 replaced by 0x0000000B.
+inline std::uint64_t c_pin_uid(std::string_view name) {
+  const auto a = authority_uid(name);
+  return a ? a ^ authority_to_cpin : 0;
+}
+
+struct State {
+  opal::State drive;
+  tcg::SessionManager sm;
+  friend bool operator==(const State&, const State&) = default;
+};
+
+struct Tper {
+  using Profile = opal::Profile;
+  using State = wire::State;
+
+  static std::vector<tcg::SpDecl> sps(const Profile& p, const State& s) {
+    return {tcg::SpDecl{admin_sp, "AdminSP", true, true, "SP_DISABLED"},
+            tcg::SpDecl{locking_sp, "LockingSP", true, s.drive.locking_sp_active, p.inactive_sp_status}};
+  }
+
+  /// The C_PIN row an authority authenticates with. A disabled authority has none: it cannot
+  /// authenticate (Authority Enabled column), and no Try is counted.
+  static opal::Credential* credential(State& s, std::uint64_t sp, std::uint64_t who) {
+    const auto name = authority_name(sp, who);
+    if (name.empty()) return nullptr;
+    for (auto& c : s.drive.credentials)
+      if (c.authority == name) return c.enabled ? &c : nullptr;
+    return nullptr;
+  }
+
+  static bool refuse_correct_at_limit(const Profile& p) { return p.refuse_correct_pin_at_limit; }
+
+  static tcg::SessionProfile session_profile(const Profile&) {
+    tcg::SessionProfile sp;
+    sp.tper_properties = {{"MaxComPacketSize", 2048}, {"MaxPacketSize", 2028}, {"MaxIndTokenSize", 1992}, {"MaxSessions", 1}};
+    sp.start_refusal = tcg::StartRefusal::sync_session;
+    return sp;
+  }
+
+  static std::string target_of_cpin(std::uint64_t sp, std::uint64_t obj) {
+    if (sp == admin_sp && obj == c_pin_sid) return "SID";
+    return authority_name(sp, obj ^ authority_to_cpin);
+  }
+
+  static tcg::SpAnswer from_output(const opal::Output& o, std::vector<Value> results = {}) {
+    tcg::SpAnswer a;
+    a.status = o.status;
+    a.rule = o.rule;
+    a.results = std::move(results);
+    return a;
+  }
+
+  static tcg::SpAnswer invoke(const Profile& p, State& s, const tcg::Session& ses, const tcg::Invocation& inv) {
+    using tcg::Method;
+    // The session's authority and its PIN: the abstract event re-presents it (already proven).
+    opal::Auth as{"Anybody", ""};
+    for (auto it = ses.authorities.rbegin(); it != ses.authorities.rend(); ++it) {
+      const auto name = authority_name(ses.sp, *it);
+      for (const auto& c : s.drive.credentials)
+        if (!name.empty() && c.authority == name) {
+          as = {name, c.pin};
+          break;
+        }
+      if (as.authority != "Anybody") break;
+    }
+    auto run = [&](const opal::Event& e, std::vector<Value> results = {}) {
+      auto r = opal::Machine::step(p, s.drive, e);
+      if (r.out.is_ok()) s.drive = r.next;
+      return from_output(r.out, std::move(results));
+    };
+    auto unmapped = [] { return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED"); };
+    const auto obj = inv.object;
+    // An anonymous session (Anybody) holds no operator column of the Security Mode Services
+    // tables except "None" (Show Status, Firmware Download, the MSID read): every other mapped
+    // method is NOT_AUTHORIZED before it reaches the abstract machine, whose events always
+    // carry an authority.
+    if (as.authority == "Anybody" && !(inv.method == Method::get && ses.sp == admin_sp && obj == c_pin_msid))
+      return tcg::SpAnswer::refuse("NOT_AUTHORIZED", "OPAL-WIRE-ANYBODY");
+    switch (inv.method) {
+      case Method::get: {
+        if (ses.sp != admin_sp || obj != c_pin_msid) return unmapped();
+        auto r = opal::Machine::step(p, s.drive, opal::GetMsid{});
+        if (!r.out.is_ok() || !r.out.msid) return from_output(r.out);
+        const std::string& m = *r.out.msid;
+        // Get -> [ [ PIN(3) = msid ] ] (Core Get result: a list of named column values)
+        return from_output(r.out, {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_bytes(Bytes(m.begin(), m.end())))})});
+      }
+      case Method::set: {
+        if ((obj & 0xFFFFFFFF00000000ull) == 0x0000000B00000000ull) {
+          const auto target = target_of_cpin(ses.sp, obj);
+          if (target.empty() || inv.values.size() != 1) return unmapped();
+          const auto& [col, v] = inv.values.front();
+          if (col == 3 && v.kind == Value::Kind::bytes) return run(opal::SetPin{as, target, std::string(v.b.begin(), v.b.end())});
+          if (col == 5 && v.kind == Value::Kind::uint && v.u <= 0xFFFFFFFFu)
+            return run(opal::SetTryLimit{as, target, static_cast<std::uint32_t>(v.u)});
+          return unmapped();
+        }
+        if (ses.sp == locking_sp && obj > locking_range_base && obj <= locking_range_base + 9) {
+          const auto k = static_cast<std::uint8_t>(obj - locking_range_base);
+          opal::SetRange sr{as, k, {}, {}, {}, {}, {}, {}};
+          opal::LockRange lr{as, k, {}, {}};
+          bool range = false, lock = false;
+          for (const auto& [col, v] : inv.values) {
+            if (v.kind != Value::Kind::uint) return unmapped();
+            const bool b = v.u != 0;
+            switch (col) {  // Locking table columns (Opal SSC Locking table)
+              case 3: sr.start = v.u; range = true; break;
+              case 4: sr.length = v.u; range = true; break;
+              case 5: sr.read_lock_enabled = b; range = true; break;
+              case 6: sr.write_lock_enabled = b; range = true; break;
+              case 7: lr.read_locked = b; lock = true; break;
+              case 8: lr.write_locked = b; lock = true; break;
+              case 9: sr.lock_on_reset = b; range = true; break;
+              default: return unmapped();
+            }
+          }
+          if (range && lock) return unmapped();  // one abstract event per method
+          return range ? run(sr) : run(lr);
+        }
+        return unmapped();
+      }
+      case Method::activate:
+        if (ses.sp == admin_sp && obj == locking_sp) return run(opal::Activate{as});
+        return unmapped();
+      case Method::revert:
+        if (ses.sp == admin_sp && obj == admin_sp) {
+          auto a = run(opal::Revert{as});
+          a.end_session = true;  // Core Revert: the session is aborted
+          return a;
+        }
+        return unmapped();
+      case Method::revert_sp:
+        if (ses.sp == locking_sp && obj == this_sp) {
+          auto a = run(opal::RevertSp{as});
+          a.end_session = true;
+          return a;
+        }
+        return unmapped();
+      case Method::gen_key:
+        if (ses.sp == locking_sp && obj == k_aes_global) return run(opal::GenKey{as, 0});
+        if (ses.sp == locking_sp && obj > k_aes_range_base && obj <= k_aes_range_base + 9)
+          return run(opal::GenKey{as, static_cast<std::uint8_t>(obj - k_aes_range_base)});
+        return unmapped();
+      case Method::authenticate: break;  // the layer's
+    }
+    return unmapped();
+  }
+};
+
+using Layer = tcg::SessionLayer<Tper>;
+
+inline State initial(const opal::Profile& p) { return State{opal::Machine::initial(p), {}}; }
+
+// ---- the wire as a state machine (`lockref explore|corpus|check opal-wire`) -------------------
+
+/// One host item in Packet tsn:hsn, as tcg/json.hpp writes it ({"call": {...}}, "end_of_session").
+struct Call {
+  static constexpr std::string_view tag = "call";
+  std::uint32_t tsn = 0;
+  std::uint32_t hsn = 0;
+  Json item;
+};
+/// The raw IF-SEND payload of Security Protocol 0x01: a ComPacket as sedutil or go-tcg-storage
+/// send it (their integer and empty-string forms are accepted by the token decoder).
+struct Send {
+  static constexpr std::string_view tag = "send";
+  Bytes bytes;
+};
+/// Power-on reset (the abstract machine's, and every session is gone).
+struct PowerCycle {
+  static constexpr std::string_view tag = "power_cycle";
+};
+using Event = std::variant<Call, Send, PowerCycle>;
+
+struct Output {
+  std::string status = "ok";  // "ok" or the TCG Core method status the TPer answered
+  std::string rule;
+  std::vector<std::string> methods;
+  Bytes response;  // the answer's token stream (Call) or ComPacket (Send)
+  bool is_ok() const { return status == "ok"; }
+  friend bool operator==(const Output&, const Output&) = default;
+};
+
+struct View {
+  bool locking_sp_active = false;
+  bool session_open = false;
+  std::string session_sp;                    // "AdminSP" | "LockingSP" | ""
+  std::vector<std::string> session_authorities;
+  std::vector<std::string> locked_out;       // authorities at their Try Limit
+  friend bool operator==(const View&, const View&) = default;
+};
+
+struct Machine {
+  static constexpr std::string_view name = "opal-wire";
+  using Profile = opal::Profile;
+  using State = wire::State;
+  using Event = wire::Event;
+  using Output = wire::Output;
+  using View = wire::View;
+  using R = Step<State, Output>;
+
+  static Status validate(const Profile& p) { return opal::Machine::validate(p); }
+  static State initial(const Profile& p) { return wire::initial(p); }
+
+  static View observe(const Profile& p, const State& s) {
+    View v;
+    v.locking_sp_active = s.drive.locking_sp_active;
+    if (s.sm.session) {
+      v.session_open = true;
+      v.session_sp = s.sm.session->sp == admin_sp ? "AdminSP" : s.sm.session->sp == locking_sp ? "LockingSP" : "?";
+      for (auto a : s.sm.session->authorities) v.session_authorities.push_back(authority_name(s.sm.session->sp, a));
+    }
+    v.locked_out = opal::Machine::observe(p, s.drive).locked_out;
+    return v;
+  }
+
+  static R from_layer(const Layer::Out& r) {
+    Output o;
+    o.status = r.status;
+    o.rule = r.rule;
+    if (r.method) o.methods.push_back(*r.method);
+    if (auto b = tcg::encode_items(r.response)) o.response = std::move(b).value();
+    return {r.next, o};
+  }
+
+  static R step(const Profile& p, const State& s, const Event& e) {
+    if (const auto* c = std::get_if<Call>(&e)) {
+      auto it = tcg::item_from_json(c->item);
+      if (!it) return {s, Output{"MALFORMED", "TCG-SESSION-3", {}, {}}};
+      return from_layer(Layer::on_item(p, s, c->tsn, c->hsn, *it));
+    }
+    if (const auto* w = std::get_if<Send>(&e)) {
+      auto r = Layer::on_compacket(p, s, w->bytes);
+      if (!r) return {s, Output{"MALFORMED", "TCG-SESSION-3", {}, {}}};
+      return {r->next, Output{r->status, r->rule, r->methods, r->response}};
+    }
+    State n = s;
+    auto r = opal::Machine::step(p, s.drive, opal::PowerCycle{});
+    n.drive = r.next;
+    n.sm.session.reset();
+    return {n, Output{r.out.status, r.out.rule, {"PowerCycle"}, {}}};
+  }
+
+  /// Host items a test tool sends: sessions anonymous, with the right and a wrong PIN, and the
+  /// mapped methods; enough to reach ownership, activation, lockout and revert.
+  static std::vector<Event> candidate_events(const Profile& p, const State& s) {
+    using tcg::MethodCall;
+    auto uidb = [](std::uint64_t u) { return Value::of_bytes(tcg::uid_bytes(u)); };
+    auto start = [&](std::uint64_t sp, std::optional<std::pair<std::uint64_t, std::string>> auth) {
+      MethodCall c{tcg::uid_bytes(tcg::uid_of("SMUID")), tcg::uid_bytes(tcg::uid_of("StartSession")),
+                   {Value::of_uint(1), uidb(sp), Value::of_uint(1)}, {0, 0, 0}};
+      if (auth) {
+        c.args.push_back(Value::of_name(Value::of_uint(0), Value::of_bytes(Bytes(auth->second.begin(), auth->second.end()))));
+        c.args.push_back(Value::of_name(Value::of_uint(3), uidb(auth->first)));
+      }
+      return Event{Call{0, 0, tcg::item_to_json(c)}};
+    };
+    auto pin_of = [&](std::string_view who) {
+      for (const auto& c : s.drive.credentials)
+        if (c.authority == who) return c.pin;
+      return std::string();
+    };
+    std::vector<Event> out;
+    if (!s.sm.session) {
+      out.push_back(start(admin_sp, std::nullopt));
+      out.push_back(start(admin_sp, std::make_pair(sid, pin_of("SID"))));
+      out.push_back(start(admin_sp, std::make_pair(sid, std::string("wrong-pin"))));
+      out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, pin_of("Admin1"))));
+      out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, std::string("wrong-pin"))));
+    } else {
+      const auto& ses = *s.sm.session;
+      auto in = [&](std::uint64_t obj, std::string_view method, std::vector<Value> args = {}) {
+        MethodCall c{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}};
+        return Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(c)}};
+      };
+      auto set_pin = [&](std::uint64_t cpin, std::string pin) {
+        return in(cpin, "Set", {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(
+                                                                      Value::of_uint(3), Value::of_bytes(Bytes(pin.begin(), pin.end())))}))});
+      };
+      if (ses.sp == admin_sp) {
+        out.push_back(in(c_pin_msid, "Get",
+                         {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)), Value::of_name(Value::of_uint(4), Value::of_uint(3))})}));
+        out.push_back(set_pin(c_pin_sid, "owner-pin-0123456789"));
+        out.push_back(in(locking_sp, "Activate"));
+        out.push_back(in(admin_sp, "Revert"));
+      } else {
+        out.push_back(set_pin(c_pin_uid("Admin1"), "admin1-pin-01234567"));
+        out.push_back(in(k_aes_range_base + 1, "GenKey"));
+        out.push_back(in(this_sp, "RevertSP"));
+      }
+      out.push_back(Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(tcg::Item{tcg::EndOfSession{}})}});
+    }
+    out.push_back(PowerCycle{});
+    (void)p;
+    return out;
+  }
+
+  static std::span<const Invariant<Machine>> invariants();
+
+  static std::string_view view_requirement(std::string_view f) {
+    if (f == "session_open" || f == "session_sp" || f == "session_authorities" || f == "sm") return "OPAL-WIRE-MAP";
+    if (f == "locked_out") return "OPAL-WIRE-TRY";
+    return "OPAL-WIRE-MAP";
+  }
+
+  static std::string label(const Profile& p, const State& s) {
+    const auto v = observe(p, s);
+    std::string l = v.locking_sp_active ? "LockingSP active" : "LockingSP inactive";
+    if (v.session_open) {
+      l += "\nsession " + v.session_sp;
+      for (const auto& a : v.session_authorities) l += " " + a;
+    }
+    for (const auto& a : v.locked_out) l += "\nlocked out " + a;
+    return l;
+  }
+
+  /// A session's authority never exceeds what the C_PIN rows grant: each authenticated
+  /// authority belongs to the session's SP and is enabled (seed 000 access matrix operators).
+  static bool session_authorities_granted(const Profile&, const State& s) {
+    if (!s.sm.session) return true;
+    for (auto a : s.sm.session->authorities) {
+      const auto n = authority_name(s.sm.session->sp, a);
+      const auto* c = opal::Machine::find(s.drive, n);
+      if (n.empty() || !c || !c->enabled) return false;
+    }
+    return s.sm.session->sp == admin_sp || (s.sm.session->sp == locking_sp && s.drive.locking_sp_active);
+  }
+  static bool drive_invariants(const Profile& p, const State& s) { return check_invariants<opal::Machine>(p, s.drive).ok(); }
+};
+
+inline std::span<const Invariant<Machine>> Machine::invariants() {
+  static const Invariant<Machine> list[] = {
+      {"invariant:opal-wire.session_authorities_granted", "OPAL-WIRE-MAP", &session_authorities_granted},
+      {"invariant:opal-wire.drive_invariants", "OPAL-WIRE-MAP", &drive_invariants},
+  };
+  return list;
+}
+
+}  // namespace lockref::opal::wire
+
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::State, drive, sm);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Call, tsn, hsn, item);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Send, bytes);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::Output, status, rule, methods, response);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::wire::View, locking_sp_active, session_open, session_sp, session_authorities, locked_out);
