@@ -2,6 +2,7 @@
 #include "machine_tool.hpp"
 
 #include <filesystem>
+#include <set>
 
 namespace lockref::cli {
 
@@ -57,10 +58,29 @@ bool write_dot(const Args& a, const std::string& option, const std::string& text
   return true;
 }
 
-std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who) {
+std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who, bool walks_supported) {
   CorpusSink c;
   c.seed = a.uint("seed");
   c.count = a.uint("count");
+  if (a.declares("walks")) {
+    if (!walks_supported && (a.has("walks") || a.has("shard"))) {
+      std::cerr << "lockref corpus " << who << ": --walks and --shard are not available for this machine (its corpus is one walk)\n";
+      return std::nullopt;
+    }
+    c.walks = a.uint("walks");
+    c.end_walk = c.walks;
+    if (a.has("shard")) {
+      const std::string v = a.text("shard");  // already checked by shard_problem
+      const std::uint64_t i = std::stoull(v.substr(0, v.find('/'))), n = std::stoull(v.substr(v.find('/') + 1));
+      if (n > c.walks) {
+        std::cerr << "lockref corpus " << who << ": --shard " << v << ": " << n << " shards of " << c.walks << " walk"
+                  << (c.walks == 1 ? "" : "s") << " would leave some empty; give --walks N with N >= " << n << "\n";
+        return std::nullopt;
+      }
+      c.first_walk = (i - 1) * c.walks / n;
+      c.end_walk = i * c.walks / n;
+    }
+  }
   if (a.has("out")) {
     c.name = a.text("out");
     std::error_code ec;
@@ -76,6 +96,96 @@ std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who) {
     c.out = c.file.get();
   }
   return c;
+}
+
+std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t w) {
+  if (w == 0) return seed;
+  SplitMix64 g{seed ^ (w * 0xD1B54A32D192ED03ull)};
+  return g.next();
+}
+
+std::string shard_problem(const std::string& v) {
+  const auto slash = v.find('/');
+  auto number = [](const std::string& t) -> std::optional<std::uint64_t> {
+    if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoull(t);
+  };
+  const auto i = slash == std::string::npos ? std::nullopt : number(v.substr(0, slash));
+  const auto n = slash == std::string::npos ? std::nullopt : number(v.substr(slash + 1));
+  if (!i || !n) return "expected i/n (shard i of n, 1 <= i <= n), got \"" + v + "\"";
+  if (*n == 0 || *i == 0 || *i > *n) return "expected 1 <= i <= n, got \"" + v + "\"";
+  return "";
+}
+
+void CorpusCoverage::add(const Json& line) {
+  ++steps;
+  const auto& ev = line["event"];
+  const auto& ex = line["expect"];
+  const std::string type = ev.is_object() ? ev.value("type", std::string("?")) : std::string("?");
+  const std::string status = ex.is_object() ? ex.value("status", std::string()) : std::string();
+  auto& e = events[type];
+  (status == "ok" ? e.first : e.second) += 1;
+  if (!status.empty()) ++statuses[status];
+  if (ex.is_object())
+    if (auto r = ex.find("rule"); r != ex.end() && r->is_string() && !r->get<std::string>().empty())
+      ++rules[r->get<std::string>()];
+}
+
+void CorpusCoverage::print(std::ostream& os, const std::string& machine, const std::vector<std::string>& tags,
+                           const std::vector<std::pair<std::string, std::string>>& invariants) const {
+  auto wrapped = [&os](const std::vector<std::string>& items) {
+    std::size_t col = 0;
+    for (const auto& it : items) {
+      if (col + it.size() > 96) os << "\n", col = 0;
+      os << (col ? " " : "    ") << it;
+      col += it.size() + (col ? 1 : 4);
+    }
+    if (col) os << "\n";
+  };
+  os << "coverage of " << steps << " " << machine << " steps:\n";
+  std::vector<std::string> never, seen;
+  for (const auto& t : tags) {
+    auto it = events.find(t);
+    if (it == events.end()) never.push_back(t);
+    else seen.push_back(t + " " + std::to_string(it->second.first) + "+" + std::to_string(it->second.second));
+  }
+  os << "  event types: " << seen.size() << " of " << tags.size() << " exercised (accepted+refused)\n";
+  wrapped(seen);
+  if (!never.empty()) {
+    os << "  event types never sent: " << never.size() << "\n";
+    wrapped(never);
+  }
+  std::vector<std::string> codes;
+  for (const auto& [c, k] : statuses) codes.push_back(c + " " + std::to_string(k));
+  os << "  result codes: " << statuses.size() << " distinct\n";
+  wrapped(codes);
+  std::vector<std::string> ids;
+  for (const auto& [r, k] : rules) ids.push_back(r + " " + std::to_string(k));
+  os << "  requirements named by a step's rule: " << rules.size() << "\n";
+  wrapped(ids);
+  // The requirement domains this machine answers for: those of the rules seen and of its
+  // invariants' requirements; in them, the requirements no step named.
+  const auto& cat = requirements();
+  if (!cat) {
+    os << "  (requirement catalogue unavailable: " << cat.error().message << ")\n";
+    return;
+  }
+  std::set<std::string> domains;
+  std::map<std::string, std::string> domain_of;
+  for (const auto& r : (*cat)["requirements"])
+    if (r.contains("id") && r["id"].is_string()) domain_of[r["id"].get<std::string>()] = r.value("file", std::string());
+  for (const auto& [r, k] : rules)
+    if (domain_of.count(r)) domains.insert(domain_of[r]);
+  for (const auto& [check, req] : invariants)
+    if (domain_of.count(req)) domains.insert(domain_of[req]);
+  std::vector<std::string> missing;
+  for (const auto& [id, file] : domain_of)
+    if (domains.count(file) && !rules.count(id)) missing.push_back(id);
+  std::string files;
+  for (const auto& d : domains) files += (files.empty() ? "" : ", ") + d;
+  os << "  requirements of " << (files.empty() ? "(no catalogue file)" : files) << " no step named: " << missing.size()
+     << " (some are checked by tests and vectors rather than by a step's rule)\n";
+  wrapped(missing);
 }
 
 int corpus_done(const Args& a, CorpusSink& sink, const std::string& who, std::uint64_t steps) {

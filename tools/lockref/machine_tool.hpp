@@ -39,12 +39,14 @@
 #include <thread>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 
 #include "lockref/core/explore.hpp"
 #include "lockref/core/transcript.hpp"
+#include "difftest.hpp"
 #include "line_source.hpp"
 #include "progress.hpp"
 #include "registry.hpp"
@@ -249,17 +251,36 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
   return finish_explore<M>(*p, ex, ms, a, *o, 16);
 }
 
-/// Where a corpus goes (--out FILE, else standard output) with its --seed and --count.
+/// Where a corpus goes (--out FILE, else standard output) with its --seed and --count, and
+/// which of its --walks this process writes (--shard i/n: walks [(i-1)W/n, iW/n)).
 /// Errors are printed; nullopt means exit 2.
 struct CorpusSink {
   std::uint64_t seed = 1, count = 100;
+  std::uint64_t walks = 1, first_walk = 0, end_walk = 1;
   std::unique_ptr<std::ofstream> file;
   std::ostream* out = &std::cout;
   std::string name = "standard output";
 };
-std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who);
+/// `walks_supported` false: the machine's corpus is one walk (--walks and --shard refused).
+std::optional<CorpusSink> corpus_sink(const Args& a, const std::string& who, bool walks_supported = false);
 /// After the corpus: the output must have been written completely (a full disk is exit 2).
 int corpus_done(const Args& a, CorpusSink& sink, const std::string& who, std::uint64_t steps);
+/// Walk w's seed: the corpus seed for walk 0 (so one walk is the single-walk corpus), a
+/// SplitMix64 mix of seed and w for the others.
+std::uint64_t walk_seed(std::uint64_t seed, std::uint64_t w);
+
+/// What a corpus exercises: event types (accepted, refused), result codes, requirement ids.
+struct CorpusCoverage {
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> events;
+  std::map<std::string, std::uint64_t> statuses, rules;
+  std::uint64_t steps = 0;
+  void add(const Json& step_line);
+  /// The summary: every event type (`tags`) with its counts or "never", the result codes
+  /// seen, the requirement ids the steps' rules name and those of the same catalogue
+  /// domains (with the machine's invariants' requirements) never named.
+  void print(std::ostream& os, const std::string& machine, const std::vector<std::string>& tags,
+             const std::vector<std::pair<std::string, std::string>>& invariants) const;
+};
 
 template <lockref::StateMachine M>
 int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
@@ -269,17 +290,32 @@ int corpus_cmd(const Args& a, const ProfileFn<M>& fn) {
     std::cerr << "lockref " << who << ": " << p.error().message << "\n";
     return 2;
   }
-  auto sink = corpus_sink(a, std::string(M::name));
+  auto sink = corpus_sink(a, std::string(M::name), true);
   if (!sink) return 2;
-  Progress prog(who, sink->count);
+  Progress prog(who, (sink->end_walk - sink->first_walk) * sink->count);
+  CorpusCoverage cov;
   std::uint64_t n = 0;
-  generate_corpus<M>(*p, sink->seed, sink->count, [&](const Json& line) {
-    *sink->out << line.dump() << '\n';
-    prog.update(n++, "steps");
-    return static_cast<bool>(*sink->out);
-  });
+  for (std::uint64_t w = sink->first_walk; w < sink->end_walk; ++w) {
+    const bool all = generate_corpus<M>(*p, walk_seed(sink->seed, w), sink->count, [&](Json line) {
+      if (!line.contains("step")) {
+        if (sink->walks > 1) line["walk"] = w;
+      } else {
+        cov.add(line);
+        prog.update(n++, "steps");
+      }
+      *sink->out << line.dump() << '\n';
+      return static_cast<bool>(*sink->out);
+    });
+    if (!all) break;
+  }
   prog.done();
-  return corpus_done(a, *sink, who, sink->count);
+  const int rc = corpus_done(a, *sink, who, n);
+  if (rc == 0 && a.flag("coverage")) {
+    std::vector<std::pair<std::string, std::string>> invs;
+    for (const auto& i : M::invariants()) invs.emplace_back(i.id, i.requirement);
+    cov.print(std::cerr, std::string(M::name), event_tags<typename M::Event>(), invs);
+  }
+  return rc;
 }
 
 /// Reads the transcript line by line into `feed(line_number, text)` -> Status, with a
@@ -308,13 +344,41 @@ int check_cmd(LineSource& in, const Args& a, const std::vector<Option>& model_op
   return report_check(a, in.name(), std::string(M::name), st ? checker.finish() : Result<CheckReport>(st.error()), note);
 }
 
+/// A state given from outside (eval's "state"), as the answers and transcripts show it: the
+/// persistent state plus, optionally, the derived views, which must be the ones the state
+/// implies. So a harness can feed a step's answer back as the next step's state.
+template <lockref::StateMachine M>
+Result<typename M::State> given_state(const typename M::Profile& p, Json given) {
+  Json views = Json::object();
+  if (given.is_object())
+    for (const auto& v : member_names<typename M::View>())
+      if (auto it = given.find(v); it != given.end()) {
+        views[v] = *it;
+        given.erase(it);
+      }
+  auto r = from_json<typename M::State>(given);
+  if (!r) return r;
+  const Json derived = to_json(M::observe(p, *r));
+  for (auto it = views.begin(); it != views.end(); ++it)
+    if (derived.value(it.key(), Json()) != it.value())
+      return make_error(it.key() + " is derived from the state: " + derived.value(it.key(), Json()).dump() + ", not " +
+                        it.value().dump());
+  return r;
+}
+
 /// "<machine>.step": what the model answers to one event in a given state, so a vendor's
 /// harness can ask for the expected output without writing a transcript.
+/// The profile and state of a request ({profile?, state?, ...}; default: the initial state),
+/// the state checked as for `<machine>.step`. `fields` are the request's other allowed keys.
 template <lockref::StateMachine M>
-Result<Json> step_op(const Json& j) {
+Result<std::pair<typename M::Profile, typename M::State>> request_state(const Json& j, const std::vector<std::string>& fields) {
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (it.key() != "op" && it.key() != "profile" && it.key() != "state" && it.key() != "event")
-      return make_error("unknown field \"" + it.key() + "\" (expected profile, state, event)");
+    if (it.key() != "op" && it.key() != "profile" && it.key() != "state" &&
+        std::find(fields.begin(), fields.end(), it.key()) == fields.end()) {
+      std::string expected = "profile, state";
+      for (const auto& f : fields) expected += ", " + f;
+      return make_error("unknown field \"" + it.key() + "\" (expected " + expected + ")");
+    }
   typename M::Profile p{};
   if (j.contains("profile")) {
     auto r = from_json<typename M::Profile>(j["profile"]);
@@ -324,7 +388,7 @@ Result<Json> step_op(const Json& j) {
   if (auto v = M::validate(p); !v) return make_error("profile: " + v.error().message);
   typename M::State s = M::initial(p);
   if (j.contains("state")) {
-    auto r = from_json<typename M::State>(j["state"]);
+    auto r = given_state<M>(p, j["state"]);
     if (!r) return make_error("state: " + r.error().message);
     s = *r;
     if constexpr (requires { M::validate_state(p, s); }) {
@@ -334,10 +398,31 @@ Result<Json> step_op(const Json& j) {
     // invariant the machine declares: the model never answers for a state it cannot reach.
     if (auto v = check_invariants<M>(p, s); !v) return make_error("state: " + v.error().message);
   }
+  return std::pair{std::move(p), std::move(s)};
+}
+
+template <lockref::StateMachine M>
+Result<Json> step_op(const Json& j) {
+  auto ps = request_state<M>(j, {"event"});
+  if (!ps) return ps.error();
+  const auto& [p, s] = *ps;
   auto e = field<typename M::Event>(j, "event");
   if (!e) return e.error();
   auto st = M::step(p, s, *e);
   return Json{{"output", to_json(st.out)}, {"state", state_json<M>(p, st.next)}};
+}
+
+/// "<machine>.candidates": the candidate events in a state, each with the model's output.
+template <lockref::StateMachine M>
+Result<Json> candidates_op(const Json& j) {
+  auto ps = request_state<M>(j, {});
+  if (!ps) return ps.error();
+  const auto& [p, s] = *ps;
+  Json events = Json::array();
+  for (const auto& e : M::candidate_events(p, s)) {
+    events.push_back(Json{{"event", to_json(e)}, {"output", to_json(M::step(p, s, e).out)}});
+  }
+  return Json{{"events", std::move(events)}};
 }
 
 /// A machine's explore, corpus, check and step, from its model options and profile_fn.
@@ -349,9 +434,18 @@ MachineTool make_machine_tool(std::string summary, std::vector<Option> options, 
   t.options = std::move(options);
   t.explore = [fn](const Args& a) { return explore_cmd<M>(a, fn); };
   t.corpus = [fn](const Args& a) { return corpus_cmd<M>(a, fn); };
+  t.difftest = [fn](const Args& a) {
+    auto p = profile_from<M>(a, fn);
+    if (!p) {
+      std::cerr << "lockref difftest " << M::name << ": " << p.error().message << "\n";
+      return 2;
+    }
+    return run_difftest(a, make_diff_machine<M>(*p));
+  };
   t.check = [fn, opts = t.options](LineSource& in, const Args& a) { return check_cmd<M>(in, a, opts, fn); };
   for (const auto& inv : M::invariants()) t.invariants.emplace_back(inv.id, inv.requirement);
   t.step = step_op<M>;
+  t.candidates = candidates_op<M>;
   return t;
 }
 

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "coverage.hpp"
+#include "difftest.hpp"
 #include "line_source.hpp"
 #include "progress.hpp"
 #include "registry.hpp"
@@ -52,10 +53,18 @@ std::vector<Option> explore_common() {
                     "FILE")};
 }
 std::vector<Option> corpus_common() {
+  Option shard = opt::text("shard", "write only shard i of n (1 <= i <= n) of the --walks: disjoint, reproducible parts "
+                                    "whose concatenation in order 1..n is the whole corpus", "i/n");
+  shard.validate = shard_problem;
   return {opt::number("seed", "seed of the random walk (the same seed gives the same corpus)", 0,
                       std::numeric_limits<std::uint64_t>::max(), 1),
           opt::number("count", "number of steps", 0, std::numeric_limits<std::uint64_t>::max(), 100),
-          opt::text("out", "write to FILE instead of standard output", "FILE")};
+          opt::text("out", "write to FILE instead of standard output", "FILE"),
+          opt::number("walks", "independent random walks from the initial state, --count steps each (walk 0 is the "
+                      "single-walk corpus of --seed)", 1, std::numeric_limits<std::uint32_t>::max(), 1),
+          shard,
+          opt::flag("coverage", "print on standard error which event types, result codes and requirement ids the "
+                                "corpus exercises and which it never reaches")};
 }
 Option profile_option() {
   return opt::text("profile", "the whole profile as inline JSON {...} or a file holding JSON; machine options apply over it",
@@ -482,6 +491,7 @@ struct Cli {
   std::list<Bound> bound;
   CLI::App* explore = nullptr;
   CLI::App* corpus = nullptr;
+  CLI::App* difftest = nullptr;
 
   Bound& add(CLI::App* parent, const std::string& name, const std::string& summary, std::vector<Option> options,
              std::function<int(const Args&)> run) {
@@ -509,9 +519,20 @@ struct Cli {
     corpus = root.add_subcommand("corpus", "write a JSON Lines corpus (valid and invalid events) of a machine");
     corpus->allow_extras();
     corpus->footer("The corpus streams: each step is written as it is generated. Exit status: 0 written, 2 usage or a write error.");
+    difftest = root.add_subcommand("difftest",
+                                   "drive an implementation's adapter with generated events; shrink the first mismatch");
+    difftest->allow_extras();
+    difftest->footer(
+        "The adapter speaks JSON Lines on stdin/stdout (README.md, \"difftest\"). On a mismatch the shortest failing "
+        "sequence found is printed with the requirement it violates and written as a transcript `lockref check` "
+        "replays.\nExit status: 0 every sequence agrees, 1 a mismatch or the adapter crashed or hung, 2 usage or an "
+        "adapter that does not speak the protocol.");
     for (const auto& [n, m] : machines()) {
       const auto& mt = m;
       auto model = merged(m.options, {profile_option()});
+      if (m.difftest)
+        add(difftest, n, m.summary, merged(merged(model, difftest_options()), m.corpus_options),
+            [&mt](const Args& a) { return mt.difftest(a); });
       add(explore, n, m.summary, merged(merged(model, explore_common()), m.explore_options),
           [&mt](const Args& a) { return mt.explore(a); });
       add(corpus, n, m.summary, merged(merged(model, corpus_common()), m.corpus_options),
@@ -616,7 +637,7 @@ int run(int argc, char** argv) {
   for (CLI::App* a = &cli.root;; a = a->get_subcommands().front()) {
     if (auto p = extras_problem(a); !p.empty()) {
       if (a == &cli.root) return usage_error(a, "unknown command \"" + a->remaining().front() + "\"");
-      if ((a == cli.explore || a == cli.corpus) && a->remaining().front()[0] != '-')
+      if ((a == cli.explore || a == cli.corpus || a == cli.difftest) && a->remaining().front()[0] != '-')
         return usage_error(a, "unknown machine \"" + a->remaining().front() + "\"; machines: " + machine_list());
       return usage_error(a, p);
     }
@@ -626,7 +647,7 @@ int run(int argc, char** argv) {
     std::cerr << cli.root.help();
     return 2;
   }
-  if (sel == cli.explore || sel == cli.corpus) return usage_error(sel, "name a machine: " + machine_list());
+  if (sel == cli.explore || sel == cli.corpus || sel == cli.difftest) return usage_error(sel, "name a machine: " + machine_list());
   for (const auto& b : cli.bound)
     if (b.app == sel) return b.run(b.args());
   return usage_error(sel, "nothing to run");

@@ -124,7 +124,7 @@ Result<Json> single_step(const Json& j, ProfileFromJson pf) {
   }
   typename M::State s = M::initial(p);
   if (auto sj = j.find("state"); sj != j.end()) {
-    auto r = from_json<typename M::State>(*sj);
+    auto r = given_state<M>(p, *sj);  // the views (ctrl_value, ...) may come along
     if (!r) return make_error("state." + r.error().message);
     s = *r;
   }

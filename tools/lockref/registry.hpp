@@ -82,6 +82,8 @@ std::string option_value_problem(const Option& o, const std::string& value);
 std::optional<std::uint64_t> size_bytes(const std::string& s);
 /// Why `s` is not a size size_bytes() accepts ("" if it is one): an Option::validate.
 std::string size_problem(const std::string& s);
+/// Why `v` is not a `--shard i/n` value (1 <= i <= n) ("" if it is one): an Option::validate.
+std::string shard_problem(const std::string& v);
 
 namespace opt {
 /// --NAME, no value.
@@ -158,12 +160,18 @@ struct MachineTool {
   std::vector<Option> explore_options, corpus_options;
   std::function<int(const Args&)> explore;
   std::function<int(const Args&)> corpus;
+  /// `difftest NAME --dut COMMAND` (difftest.hpp); empty: the machine cannot be difftested.
+  std::function<int(const Args&)> difftest;
   /// Replays a transcript read line by line; exit status 0 conforming, 1 divergence, 2 unusable.
   std::function<int(LineSource&, const Args&)> check;
   std::vector<std::pair<std::string, std::string>> invariants;  // check name -> requirement id
   /// The eval op "<name>.step": {profile?, state?, event} -> {output, state}; registered
   /// together with the machine.
   std::function<Result<Json>(const Json&)> step;
+  /// The eval op "<name>.candidates": {profile?, state?} -> {events}: the events the
+  /// corpora, explorer and difftest try in that state (valid and invalid), for harnesses
+  /// that build their own scenarios.
+  std::function<Result<Json>(const Json&)> candidates = {};
 };
 
 /// A top-level subcommand (`lockref decode ...`).
@@ -225,6 +233,11 @@ struct Registrar {
                                             "one step of the " + m.name +
                                                 " machine {profile?, state? (default: initial), event} -> {output, state}",
                                             m.step};
+    if (m.candidates)
+      eval_ops()[m.name + ".candidates"] =
+          EvalOp{m.name + ".candidates",
+                 "the events the " + m.name + " machine's corpora and difftest try in a state {profile?, state?} -> {events}",
+                 m.candidates};
     machines()[m.name] = std::move(m);
   }
   explicit Registrar(Command c) { commands()[c.name] = std::move(c); }

@@ -222,11 +222,27 @@ class TranscriptChecker {
 
  private:
   Status header(const std::string& at, const Json& j) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "machine" && it.key() != "profile" && it.key() != "seed" && it.key() != "walk")
+        return make_error(at + "unknown header field \"" + it.key() +
+                          "\" (expected machine, profile, seed, walk; a step needs \"step\")");
+    // A corpus of several walks (`lockref corpus --walks N`): each walk starts with a header
+    // naming it ("walk"), the same profile, and steps from 1 in the initial state again.
+    if (started_ && j.contains("walk") && header_seen_) {
+      std::optional<Json> mine;
+      if (auto pj = j.find("profile"); pj != j.end()) {
+        auto pr = from_json<Profile>(*pj);
+        if (!pr) return make_error(at + "profile." + pr.error().message);
+        mine = to_json(*pr);
+      }
+      if (mine != (header_ ? std::optional<Json>(to_json(*header_)) : std::nullopt))
+        return make_error(at + "walk header: its profile differs from the first header's (one corpus, one profile)");
+      s_ = M::initial(profile_);
+      expect_step_ = 1;
+      return ok_status();
+    }
     if (started_ || header_seen_) return make_error(at + (started_ ? "header line after the first step" : "a second header line"));
     header_seen_ = true;
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (it.key() != "machine" && it.key() != "profile" && it.key() != "seed")
-        return make_error(at + "unknown header field \"" + it.key() + "\" (expected machine, profile, seed; a step needs \"step\")");
     if (auto pj = j.find("profile"); pj != j.end()) {
       auto pr = from_json<Profile>(*pj);
       if (!pr) return make_error(at + "profile." + pr.error().message);
