@@ -12,7 +12,7 @@
 # skip (exit 0 with SKIP) when clang++ has no libFuzzer.
 set -uo pipefail
 lockref=${1:?lockref binary}; src=${2:?source dir}
-out="$(dirname "$lockref")/fuzz"
+out="$(cd "$(dirname "$lockref")" && pwd)/fuzz"
 bash "$src/tests/fuzz/build.sh" "$src" "$out"
 rc=$?
 if [ $rc -eq 77 ]; then echo "SKIP: no clang++ with libFuzzer (apt-get install clang)"; exit 0; fi

@@ -33,7 +33,7 @@ std::vector<std::pair<typename M::State, typename M::Event>> walk(const typename
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     const auto& e = evs[x % evs.size()];
     out.emplace_back(s, e);
-    s = M::step(p, s, e).state;
+    s = M::step(p, s, e).next;
   }
   return out;
 }
