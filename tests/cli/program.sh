@@ -10,8 +10,16 @@ source "$(dirname "$0")/lib.bash"
 vec() { python3 -c "import json,sys; j=json.load(open('$SRC/vectors/$1')); v=[v for v in j['vectors'] if v['id']=='$2'][0]; print(v['$3']['hex'])"; }
 # Peak resident memory (KB) of one run.
 maxrss() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"; }
-# ASan's quarantine keeps freed memory on purpose; measure the program, not the quarantine.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=0"
+# Peak-memory checks measure the program, so they run on the plain build only: under ASan the
+# resident size is mostly shadow memory and allocator pools, which depend on the kernel (with
+# transparent huge pages set to "always", every touched shadow page costs 2 MB) rather than on
+# what lockref holds. The ASan run still executes every command; it only skips the comparison.
+asan=0; ldd "$L" 2>/dev/null | grep -q libasan && asan=1
+memcheck() {  # memcheck NAME CONDITION-CMD...: a memory assertion, skipped under ASan
+  local name=$1; shift
+  if [ $asan = 1 ]; then echo "skip - $name (ASan build: resident size is not the program's)"; return; fi
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
 
 # ---- 1. a harmless flag must not flip the verdict ------------------------------------------
 "$L" corpus epoch --slots 8 --count 200 --out "$T/c.jsonl" 2>/dev/null
@@ -99,7 +107,7 @@ for n in 16384 102400; do
     && ok "5: $((n * 2 / 1024)) KB of f0..f1: bounded output, exit 1" || bad "5: nested $n rc=$rc bytes=$(wc -c <<<"$out")"
 done
 rss=$(maxrss "$L" decode --file "$T/nest.hex")
-[ "$rss" -lt 300000 ] && ok "5: nested lists: peak memory ${rss} KB" || bad "5: nested lists use ${rss} KB"
+memcheck "5: nested lists: peak memory ${rss} KB (< 300000)" [ "$rss" -lt 300000 ]
 vec kmip-seed002.json kpio-table41-encode expect | python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))" > "$T/t41.bin"
 run "5: a binary file"                      0 'input:  binary \(not text\), 384 byte.*' "$L" decode --file "$T/t41.bin"
 run "5: binary on standard input"           0 'RequestMessage \(0x420078\) Structure len=376' bash -c "'$L' decode < '$T/t41.bin'"
@@ -123,16 +131,16 @@ out=$(timeout 120 bash -c "'$L' corpus epoch --count 10000000 | head -n 3" 2>/de
 # Opal steps are ~5 KB of JSON each: holding 4000 of them would cost 20 MB more than 400.
 small=$(maxrss "$L" corpus opal --firmware SE4SA530 --scope all --count 400 --out "$T/s.jsonl")
 large=$(maxrss "$L" corpus opal --firmware SE4SA530 --scope all --count 4000 --out "$T/l.jsonl")
-[ $((large - small)) -lt 5000 ] && ok "6: corpus memory flat (400 steps ${small} KB, 4000 steps ${large} KB)" || bad "6: corpus memory grows: ${small} -> ${large} KB"
+memcheck "6: corpus memory flat (400 steps ${small} KB, 4000 steps ${large} KB)" [ $((large - small)) -lt 5000 ]
 small=$(maxrss "$L" check "$T/s.jsonl"); large=$(maxrss "$L" check "$T/l.jsonl")
-[ $((large - small)) -lt 5000 ] && ok "6: check memory flat (${small} KB, ${large} KB)" || bad "6: check memory grows: ${small} -> ${large} KB"
+memcheck "6: check memory flat (400 steps ${small} KB, 4000 steps ${large} KB)" [ $((large - small)) -lt 5000 ]
 run "6: explore opal --firmware SE4SA530 --max-states 1000" 0 'reachable states: 1000 \(stopped at --max-states\)' \
   "$L" explore opal --firmware SE4SA530 --max-states 1000
 run "6: ... reports the truncation"         0 'TRUNCATED: --max-states 1000 reached' "$L" explore opal --firmware SE4SA530 --max-states 1000
 # Without --max-states the search is bounded by memory (--max-memory; default half the machine's).
 # A 4 GB address-space limit guards the test itself, except under ASan (its shadow memory
 # needs a huge reservation).
-vlimit="ulimit -v 4000000;"; ldd "$L" 2>/dev/null | grep -q libasan && vlimit=""
+vlimit="ulimit -v 4000000;"; [ $asan = 1 ] && vlimit=""
 run "6: explore opal --firmware SE4SA530 stops at --max-memory" 0 'TRUNCATED: --max-memory 33554432 bytes reached' \
   bash -c "$vlimit exec timeout 300 '$L' explore opal --firmware SE4SA530 --max-memory 32M --threads 1"
 run "6: every machine honours --max-states" 0 'reachable states: +50 ' "$L" explore engine --max-states 50
