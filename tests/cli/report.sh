@@ -16,14 +16,15 @@ run "an unreadable --results file is exit 2" 2 "cannot read" "$lockref" report -
 echo '<html/>' > "$T/notjunit.xml"
 run "a --results file that is not JUnit is exit 2" 2 "not JUnit" "$lockref" report --out "$T/x" --results "$T/notjunit.xml"
 
-# A results file naming two real checks: one passed, one failed (ctest --output-junit form).
+# A results file naming two real checks: one passed, one failed, in the form ctest
+# --output-junit writes (doctest_discover_tests' prefixes "unit:" and "property:", no space).
 pass_check="kmb: end-to-end scenario (cold boot to enable after a cold reset)"
 fail_check="kmb property: the plaintext MEK never appears in any response byte"
 cat > "$T/results.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="Linux-c++" tests="2" failures="1" disabled="0" skipped="0" hostname="" time="0" timestamp="2026-12-01T00:00:00">
-  <testcase name="unit: $pass_check" classname="unit: kmb" time="0.1" status="run"><system-out>ok</system-out></testcase>
-  <testcase name="property: $fail_check" classname="property: kmb" time="0.1" status="fail"><failure message="Failed"/></testcase>
+  <testcase name="unit:$pass_check" classname="unit:$pass_check" time="0.1" status="run"><system-out>ok</system-out></testcase>
+  <testcase name="property:$fail_check" classname="property:$fail_check" time="0.1" status="fail"><failure message="Failed"/></testcase>
 </testsuite>
 XML
 out=$("$lockref" report --out "$T/r" --results "$T/results.xml" --max-states 100 --diagram-states 15 --timeout 60 --quiet 2>&1); rc=$?

@@ -5,7 +5,7 @@
 // What it shows and where each figure comes from:
 //   * every requirement (spec/requirements/*.json) with its checks; a check's status comes
 //     from a test-result file given with --results (JUnit XML as `ctest --output-junit`
-//     writes it: a check "X" is the ctest test "X", "unit: X" or "property: X"), or, for a
+//     writes it: a check "X" is the ctest test "X", "unit:X" or "property:X"), or, for a
 //     machine invariant ("invariant:NAME"), from the bounded exploration this report runs.
 //     Anything else is "not run": the report never invents a pass.
 //   * the normative-sentence coverage: `lockref invariants --coverage` (spec/normative/);
@@ -246,7 +246,8 @@ int cmd_report(const Args& a) {
       return {"not run", "explore " + it->second + " did not finish (exit " + std::to_string(e->counts.status) + ")"};
     }
     if (!results) return {"not run", "no --results file"};
-    for (const auto& n : {c, "unit: " + c, "property: " + c})
+    // doctest_discover_tests names a TEST_CASE "unit:X" / "property:X" (its prefix, trimmed).
+    for (const auto& n : {c, "unit:" + c, "property:" + c, "unit: " + c, "property: " + c})
       if (auto it = results->find(n); it != results->end()) return {it->second, "ctest \"" + n + "\""};
     return {"not run", "not in the --results file"};
   };
@@ -341,7 +342,7 @@ int cmd_report(const Args& a) {
     << "<tr><td>vectors</td><td class=num id=\"n-vectors\">" << nvec << "</td><td>in " << nfiles << " files</td></tr>"
     << "</table>\n<p>Check status: a machine invariant passes when the bounded exploration below holds it on every state "
        "it visits; any other check takes its status from the ctest result file given with <code>--results</code> "
-       "(ctest test <i>X</i>, <i>unit: X</i> or <i>property: X</i>); without one it is <i>not run</i>.</p>\n"
+       "(ctest test <i>X</i>, <i>unit:X</i> or <i>property:X</i>); without one it is <i>not run</i>.</p>\n"
     << "<table style=\"width:auto\"><tr><th>domain</th><th>pass</th><th>fail</th><th>not run</th></tr>";
   for (const auto& [d, c] : per_domain)
     f << "<tr><td><a href=\"#dom-" << html(d) << "\">" << html(d) << "</a></td><td class=\"num pass\">" << c[0]
