@@ -6,6 +6,8 @@
 #   LOCKREF_DEEP=1 tools/test.sh                property tests with many more cases
 #   LOCKREF_PRESETS="default" tools/test.sh     only some presets (release: build only)
 #   LOCKREF_ASAN_ALL=1 tools/test.sh            every test under ASan, not only unit/property/fuzz
+#   LOCKREF_FUZZ=1 tools/test.sh                also libFuzzer runs of every decoder (clang;
+#                                               ~125 CPU-s to build: tests/fuzz/run.sh)
 #   LOCKREF_MUTATION=1 tools/test.sh            also the 20-mutant sample (ctest label
 #                                               "mutation"; longer than the 15-minute budget)
 set -euo pipefail

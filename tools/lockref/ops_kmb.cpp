@@ -179,6 +179,7 @@ int bounded_explore(const Args& a, const ProfileFn<M>& fn) {
     std::cerr << "lockref explore " << M::name << ": " << (!p ? p.error().message : o.error().message) << "\n";
     return 2;
   }
+  o.value().keep_states = o.value().keep_edges = a.has("dot");  // --dot was accepted and ignored
   const auto t0 = std::chrono::steady_clock::now();
   auto ex = explore<M>(*p, *o);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -188,6 +189,10 @@ int bounded_explore(const Args& a, const ProfileFn<M>& fn) {
             << "  events tried:     " << ex.transitions << " (" << ex.rejected << " rejected by a rule)\n"
             << "  state changes:    " << ex.changes << "\n"
             << "  invariants:       " << M::invariants().size() << " checked on every state\n";
+  if (a.has("dot")) {
+    if (!write_dot(a, "dot", to_dot<M>(*p, ex, M::name))) return 2;
+    std::cout << "  diagram:          " << a.text("dot") << " (Graphviz)\n";
+  }
   // Bounded by design (the bound is printed above); a --max-memory stop is still reported.
   if (ex.truncation.starts_with("--max-states")) ex.truncated = false;
   return finish_explore<M>(*p, ex, ms, a, *o, 16);

@@ -63,3 +63,14 @@ std::string enum_choices() {
 }
 
 }  // namespace lockref
+
+// Aggregate class-template argument deduction (P1816, `EnumName{E::x, "x"}` without a
+// guide) is C++20 but not in every compiler that otherwise builds lockref: clang 14
+// (Debian 12, the libFuzzer targets) reports __cpp_deduction_guides < 201907. There the
+// explicit guides below do the same deduction; GCC 12 needs none.
+#if !defined(__cpp_deduction_guides) || __cpp_deduction_guides < 201907L
+namespace lockref {
+template <class E>
+EnumName(E, std::string_view) -> EnumName<E>;
+}  // namespace lockref
+#endif
