@@ -26,8 +26,11 @@ inline constexpr std::size_t point_size = 97;   // Npk, Nenc: uncompressed SEC 1
 inline constexpr std::size_t dh_size = 48;      // Ndh
 
 namespace detail {
+// One per thread: Crypto++'s curve objects keep mutable scratch space (the Montgomery
+// workspace behind ECP::Add), so one shared instance is a data race when the explorer's
+// worker threads derive keys (`explore kmb --threads 2` crashed in CryptoPP::AlmostInverse).
 inline const CryptoPP::DL_GroupParameters_EC<CryptoPP::ECP>& group() {
-  static const CryptoPP::DL_GroupParameters_EC<CryptoPP::ECP> g(CryptoPP::ASN1::secp384r1());
+  thread_local const CryptoPP::DL_GroupParameters_EC<CryptoPP::ECP> g(CryptoPP::ASN1::secp384r1());
   return g;
 }
 inline Bytes to_fixed(const CryptoPP::Integer& x, std::size_t len) {
