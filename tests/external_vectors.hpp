@@ -20,6 +20,14 @@ inline Json load_json_file(const std::filesystem::path& p) {
   ss << f.rdbuf();
   return Json::parse(ss.str());
 }
+/// A JSON file that may be absent or not JSON (a directory scan): a discarded value then,
+/// which the caller tests with is_discarded().
+inline Json try_load_json_file(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return Json::parse(ss.str(), nullptr, false);
+}
 /// ../shared/external-vectors/<rel>
 inline Json load_external(const std::string& rel) {
   return load_json_file(std::filesystem::path(LOCKREF_SHARED_DIR) / "external-vectors" / rel);

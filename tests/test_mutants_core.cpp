@@ -10,19 +10,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "external_vectors.hpp"
 #include "registry.hpp"
 
 namespace fs = std::filesystem;
 using lockref::Json;
+using lockref::testing::try_load_json_file;
 
 namespace {
-
-Json load(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str(), nullptr, false);
-}
 
 bool is_hex(const std::string& s) {
   if (s.empty() || s.size() % 2) return false;
@@ -56,7 +51,7 @@ TEST_CASE("eval: every refusal near a golden vector carries its reason, never an
   int asked = 0, refused = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() != ".json") continue;
-    const Json j = load(e.path());
+    const Json j = try_load_json_file(e.path());
     if (j.is_discarded() || !j.contains("vectors")) continue;
     for (const auto& v : j["vectors"]) {
       if (!v.contains("request") || !v["request"].is_object()) continue;

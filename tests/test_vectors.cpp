@@ -8,19 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "external_vectors.hpp"
 #include "registry.hpp"
 
 namespace fs = std::filesystem;
 using lockref::Json;
-
-namespace {
-Json load(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Json::parse(ss.str(), nullptr, false);
-}
-}  // namespace
+using lockref::testing::try_load_json_file;
 
 TEST_CASE("vectors: every vector file records provenance") {
   const fs::path dir = fs::path(LOCKREF_SOURCE_DIR) / "vectors";
@@ -29,7 +22,7 @@ TEST_CASE("vectors: every vector file records provenance") {
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() != ".json") continue;
     ++files;
-    const Json j = load(e.path());
+    const Json j = try_load_json_file(e.path());
     INFO(e.path().filename().string());
     REQUIRE_FALSE(j.is_discarded());
     CHECK(j.contains("provenance"));
@@ -50,7 +43,7 @@ TEST_CASE("vectors: every eval-shaped golden vector agrees") {
   int replayed = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() != ".json") continue;
-    const Json j = load(e.path());
+    const Json j = try_load_json_file(e.path());
     if (j.is_discarded() || !j.contains("vectors")) continue;
     for (const auto& v : j["vectors"]) {
       if (!v.contains("request") || !v.contains("expect")) continue;
