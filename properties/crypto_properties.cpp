@@ -3,6 +3,9 @@
 #include "lockref/crypto/crypto.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::crypto;
 
@@ -122,3 +125,5 @@ TEST_CASE("crypto properties: AES-GCM round-trips and any bit flip in ciphertext
   lockref::prop::fails("open without tag check", gcm_tamper(aes_gcm_encrypt, gcm_open_unchecked), 200);
   lockref::prop::fails("AAD not authenticated", gcm_tamper(gcm_seal_no_aad, gcm_open_no_aad), 400);
 }
+
+}  // namespace LOCKREF_UNITY_ID

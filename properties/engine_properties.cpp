@@ -13,6 +13,9 @@
 #include "lockref/engine/system.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 namespace engine = lockref::engine;
 using namespace lockref::engine;
 using namespace lockref::engine::sys;
@@ -417,3 +420,5 @@ TEST_CASE("engine-system: KMB results and the key cache follow Table 11 and the 
   holds("firmware's view of the key cache", firmware_view_of_cache<Model>(), 100);
   fails("engine capacity off by one", firmware_view_of_cache<SystemT<EngineCapacityOffByOne>>(), 500);
 }
+
+}  // namespace LOCKREF_UNITY_ID

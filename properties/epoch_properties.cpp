@@ -10,6 +10,9 @@
 #include "lockref/lock/epoch.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using lockref::Step;
 using namespace lockref::lock::epoch;
 using lockref::prop::fails;
@@ -450,3 +453,5 @@ TEST_CASE("epoch: property walks visit every reachable state") {
     CHECK(seen == all);
   }
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -11,6 +11,9 @@
 #include "lockref/fwpkg/machine.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using lockref::Bytes;
 using lockref::Step;
 using namespace lockref::fwpkg;
@@ -274,3 +277,5 @@ TEST_CASE("fwpkg: after every accepted load every installed package's dependenci
   holds("dependencies hold", dependencies_hold_after_accept<Machine>(), 100);
   fails("a load may break an installed package's dependency", dependencies_hold_after_accept<MutantIgnoresDependents>(), 500);
 }
+
+}  // namespace LOCKREF_UNITY_ID

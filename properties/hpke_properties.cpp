@@ -7,6 +7,9 @@
 #include "lockref/lock/sealed_access_key.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 namespace sealed = lockref::lock::sealed;
@@ -211,3 +214,5 @@ TEST_CASE("hpke: property decapsulation with the wrong private key: implicit rej
   holds("wrong key: ML-KEM yields J(z || c), DH-based KEMs a different secret, Open fails", wrong_key(real_decaps), 30);
   fails("mutant: ML-KEM Decaps without the re-encryption check", wrong_key(decaps_without_rejection));
 }
+
+}  // namespace LOCKREF_UNITY_ID

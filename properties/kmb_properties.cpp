@@ -12,6 +12,9 @@
 #include "lockref/lock/kmb/kmb.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::lock::kmb;
 namespace epoch = lockref::lock::epoch;
@@ -611,3 +614,5 @@ TEST_CASE("drive property: after a HEK zeroization no earlier wrapped MEK or loc
   holds("HEK zeroization is final", drive_hek_zeroization_is_final<Machine>(), 12);
   fails("every HEK slot holds the same seed", drive_hek_zeroization_is_final<OneHekSeed>(), 100);
 }
+
+}  // namespace LOCKREF_UNITY_ID

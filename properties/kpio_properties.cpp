@@ -5,6 +5,9 @@
 #include "lockref/kpio/sp.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::kpio;
 using lockref::prop::fails;
@@ -288,3 +291,5 @@ TEST_CASE("property: kpio no KEK or MEK in plaintext in any response") {
   holds("kpio.no_plaintext", [&] { no_plaintext_key_in_responses<Machine>(p); }, 60);
   fails("kpio.no_plaintext (mutant: leaks KEK1)", [&] { no_plaintext_key_in_responses<LeaksKek>(p); }, 300);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -5,6 +5,9 @@
 #include "lockref/lock/keys.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::lock;
 using namespace lockref::lock::rev09;
@@ -219,3 +222,5 @@ TEST_CASE("lock properties: WrappedKey encode/decode round-trips and the decoder
   lockref::prop::holds("Table 55 codec", wrapped_key_codec(decode_wrapped_key), 150);
   lockref::prop::fails("decoder ignores trailing bytes", wrapped_key_codec(decode_lenient), 100);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -4,7 +4,11 @@
 
 #include "lockref/opal/scenario.hpp"
 #include "support.hpp"
+#include "lockref/opal/wire.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::opal;
 using lockref::prop::fails;
 using lockref::prop::holds;
@@ -372,7 +376,6 @@ TEST_CASE("opal property: data written before a key change is never readable aft
 }
 
 // ---- Opal at the wire (issue 14): opal/wire.hpp over the TCG session layer ---------------------
-#include "lockref/opal/wire.hpp"
 
 namespace {
 namespace ow = lockref::opal::wire;
@@ -487,3 +490,5 @@ TEST_CASE("opal wire property: a method refused at the wire changes no state") {
   holds("refused methods change nothing", [] { refused_method_changes_nothing(); }, 100);
   fails("mutant: a refused method counts a Try", [] { refused_method_changes_nothing(true); }, 2000);
 }
+
+}  // namespace LOCKREF_UNITY_ID

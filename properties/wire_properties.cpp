@@ -9,6 +9,9 @@
 #include "lockref/tcg/token.hpp"
 #include "support.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 
 namespace {
@@ -280,3 +283,5 @@ TEST_CASE("wire: Level 0 Discovery emit/parse keeps every feature byte for byte"
   lockref::prop::holds("parse(emit(d)) == d", prop(l0_emit));
   lockref::prop::fails("emitter dropping unknown features", prop(l0_emit_known_only));
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -11,6 +11,9 @@
 #include "lockref/lock/epoch.hpp"
 #include "lockref/lock/keys.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace ep = lockref::lock::epoch;
 
@@ -117,3 +120,5 @@ TEST_CASE("errata: E-LOCK-SALT-64 Figures 44, 45, 46 and 49 draw a 64-bit AES sa
   CHECK_FALSE(lock::rev09::preconditioned_aes_encrypt(p, key, to_bytes("l"), Bytes(8, 1), iv, {}, pt));
   CHECK(lock::rev09::preconditioned_aes_encrypt(p, key, to_bytes("l"), Bytes(12, 1), iv, {}, pt));
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -10,6 +10,9 @@
 #include "lockref/lock/epoch.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using lockref::Json;
 using namespace std::string_literals;
 using namespace lockref::cli;
@@ -176,3 +179,5 @@ TEST_CASE("program: LineSource reads long lines whole and refuses what is not te
   CHECK(first_error("\xf4\x90\x80\x80") == "line 1, byte 1: invalid UTF-8 (0xf4)");  // beyond U+10FFFF
   CHECK(first_error("caf\xc3\xa9 \xe2\x80\xa6\n").empty());                        // é and … are text
 }
+
+}  // namespace LOCKREF_UNITY_ID

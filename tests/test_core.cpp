@@ -5,6 +5,9 @@
 #include "lockref/core/json.hpp"
 #include "lockref/lock/epoch.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 
 TEST_CASE("core: hex round trip and precise errors") {
@@ -51,3 +54,5 @@ TEST_CASE("core: json codec is strict and names the path") {
         R"({"lifecycle":"production","slots":["zeroized","randomized","blank","blank"],"perma_hek":"unset","sek":"SEK_PROGRAMMED"})");
   CHECK(*from_json<State>(to_json(s)) == s);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -6,6 +6,9 @@
 
 #include "lockref/crypto/crypto.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::crypto;
 
@@ -110,3 +113,5 @@ TEST_CASE("crypto: HMAC_DRBG value state agrees with Crypto++ HMAC_DRBG (SP 800-
   CHECK_FALSE(drbg_generate(HmacDrbg{}, 1));
   CHECK_FALSE(drbg_generate(*r, 65537));
 }
+
+}  // namespace LOCKREF_UNITY_ID

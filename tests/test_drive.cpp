@@ -4,6 +4,9 @@
 
 #include "lockref/drive/drive.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace drive = lockref::drive;
 namespace kmb = lockref::lock::kmb;
@@ -94,3 +97,5 @@ TEST_CASE("drive errata: a HEK zeroization takes effect at the next cold reset")
   d.mb(kmb::host::simple<kmb::GET_STATUS>());
   CHECK(d.mb(kmb::host::enable_mpk(kSek, d.sealed(ak), lm)).status == "LOCK_MPK_DECRYPT");
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -9,6 +9,9 @@
 #include "lockref/engine/system.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::engine;
 
@@ -685,3 +688,5 @@ TEST_CASE("engine-regs: transcripts of the composed system conform, under both p
     CHECK(a["accesses"].get<int>() > 1000);
   }
 }
+
+}  // namespace LOCKREF_UNITY_ID

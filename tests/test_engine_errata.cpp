@@ -6,6 +6,9 @@
 #include "lockref/engine/system.hpp"
 #include "lockref/lock/result_codes.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::engine;
 using namespace lockref::engine::sys;
@@ -293,3 +296,5 @@ TEST_CASE("errata: E-EE-T9-DONE-WITH-EXE a write of CMD, DONE and EXE together i
     CHECK(s.cache.size() == 1);
   }
 }
+
+}  // namespace LOCKREF_UNITY_ID

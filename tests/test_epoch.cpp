@@ -8,6 +8,9 @@
 #include "lockref/lock/result_codes.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::lock::epoch;
 using lockref::Json;
 
@@ -274,3 +277,5 @@ TEST_CASE("errata: E-LOCK-METADATA-LATCH REPORT_HEK_METADATA is sent once per co
   // be programmed over a zeroized HEK; lockref refuses it.
   CHECK(d(ProgramSek{}).status == "LOCK_HEK_NOT_AVAILABLE");
 }
+
+}  // namespace LOCKREF_UNITY_ID

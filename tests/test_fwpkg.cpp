@@ -20,6 +20,9 @@
 #include <functional>
 #include <set>
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::fwpkg;
 using lockref::Json;
@@ -482,3 +485,5 @@ TEST_CASE("fwpkg: a loader state from outside is checked") {
   noanchor_id.trust_anchors.front().key_id.clear();  // §1.2.4 "MUST also include a public key identifier"
   CHECK_FALSE(Machine::validate_state(p, noanchor_id).ok());
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -9,6 +9,9 @@
 #include "lockref/core/json.hpp"
 #include "lockref/crypto/hpke.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 
@@ -179,3 +182,5 @@ TEST_CASE("hpke: P-384 key derivation and encapsulation on four threads at once 
   for (auto& t : workers) t.join();
   CHECK(wrong == std::vector<int>(4, 0));
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -6,6 +6,9 @@
 #include "lockref/crypto/hpke.hpp"
 #include "lockref/lock/sealed_access_key.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 namespace sealed = lockref::lock::sealed;
@@ -260,3 +263,5 @@ TEST_CASE("hpke: hybrid encapsulation rejects an invalid P-384 scalar seed") {
   CHECK(hpke::encap(hpke::kem_lock_hybrid, kp.pk, rnd));
   CHECK_FALSE(hpke::encap(hpke::kem_lock_hybrid, kp.pk, ByteView(rnd).first(79)));  // Nrandom = 80
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -12,6 +12,9 @@
 #include "lockref/lock/epoch.hpp"
 #include "lockref/opal/drive.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 
 namespace {
@@ -165,3 +168,5 @@ TEST_CASE("invariants: each opal invariant rejects a state that breaks its rule"
   bites<M>("invariant:opal.data_never_from_future_key", p,
            with([&](opal::State& s) { s.ranges[1].data_mek = s.ranges[1].mek + 1; }));
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -4,6 +4,9 @@
 
 #include "lockref/lock/kmb/kmb.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::lock::kmb;
 namespace epoch = lockref::lock::epoch;
@@ -527,3 +530,5 @@ TEST_CASE("kmb errata: ENABLE_MPK's code spells RMPK") {
   k.boot();
   CHECK(Machine::command_name(k.p, 0x454D504B) == "");  // "EMPK" is not a command
 }
+
+}  // namespace LOCKREF_UNITY_ID

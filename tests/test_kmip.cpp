@@ -11,6 +11,9 @@
 #include "lockref/kmip/json.hpp"
 #include "lockref/kmip/ttlv.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::kmip;
 
@@ -170,3 +173,5 @@ TEST_CASE("errata: E-KPIO-T70 ResultStatus with tag 42007E in Table 70") {
   CHECK(item_to_json(*b)["tag"] == "ResultStatus");
   CHECK(item_to_json(*b)["value"] == "Success");
 }
+
+}  // namespace LOCKREF_UNITY_ID

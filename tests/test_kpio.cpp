@@ -13,6 +13,9 @@
 #include "lockref/kpio/tables.hpp"
 #include "lockref/opal/drive.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::kpio;
 
@@ -1127,3 +1130,5 @@ TEST_CASE("kpio: arbitrary and mutated capture bytes never break the TPer, its s
   MESSAGE("accepted per TPer: " << accepted[0] << " " << accepted[1] << " " << accepted[2] << " of " << steps / 3);
   for (auto n : accepted) CHECK(n >= 3);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -8,6 +8,9 @@
 #include "lockref/lock/keys.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::lock;
 using namespace lockref::lock::rev09;
@@ -217,3 +220,5 @@ TEST_CASE("lock keys: eval ops take labels and profile overrides, and reject unk
   CHECK(eval_request({{"op", "lock.preconditioned_key_extract"}, {"salt", "00"}, {"key", "00"}, {"label", "l"},
                       {"label_hex", "6c"}})["ok"] == false);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -8,6 +8,9 @@
 #include "lockref/core/json.hpp"
 #include "lockref/crypto/mlkem.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace mlkem = lockref::crypto::mlkem;
 
@@ -108,3 +111,5 @@ TEST_CASE("mlkem: decaps with a tampered ciphertext returns the implicit-rejecti
   CHECK(k != e.shared_secret);
   CHECK(k == crypto::shake256({z, bad}, 32));  // FIPS 203 Alg 18 line 7: K_bar = J(z || c)
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -13,6 +13,9 @@
 #include "external_vectors.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 namespace fs = std::filesystem;
 using lockref::Json;
 using lockref::testing::try_load_json_file;
@@ -72,3 +75,5 @@ TEST_CASE("eval: every refusal near a golden vector carries its reason, never an
   CHECK(asked > 500);
   CHECK(refused > 100);
 }
+
+}  // namespace LOCKREF_UNITY_ID

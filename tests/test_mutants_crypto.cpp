@@ -12,6 +12,9 @@
 #include "lockref/crypto/hpke.hpp"
 #include "lockref/lock/keys.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 
@@ -112,3 +115,5 @@ TEST_CASE("hpke: LabeledExpand's L is two bytes, so 65535 fits and only HKDF's 2
   CHECK(over.error().message.find("2 bytes") != std::string::npos);
   CHECK(hpke::labeled_expand(suite, prk, "x", {}, 12240));
 }
+
+}  // namespace LOCKREF_UNITY_ID

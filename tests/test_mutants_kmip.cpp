@@ -8,6 +8,9 @@
 
 #include "lockref/kmip/json.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::kmip;
 
@@ -61,3 +64,5 @@ TEST_CASE("kmip json: structures nest as deep as TTLV allows and no deeper") {
   const auto deep = error_of(nested(max_depth + 1));
   CHECK(deep.find("nesting deeper than 64") != std::string::npos);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -7,6 +7,9 @@
 
 #include "lockref/kpio/key_wrap.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 
 namespace {
@@ -56,3 +59,5 @@ TEST_CASE("kpio: a plaintext that is only the nonce carries no key and is refuse
   REQUIRE(one);
   CHECK(kpio::unwrap_key_with_nonce(KEK, IV, one->ciphertext, one->tag, NONCE).value() == Bytes{0x42});
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -9,6 +9,9 @@
 
 #include "lockref/opal/drive.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::opal;
 
 namespace {
@@ -144,3 +147,5 @@ TEST_CASE("opal: profiles by firmware name") {
   CHECK(profile_named("SGEBHG02")->firmware == "seagate_sgebhg02");
   CHECK_FALSE(profile_named("SE4SA531"));
 }
+
+}  // namespace LOCKREF_UNITY_ID

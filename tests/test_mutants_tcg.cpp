@@ -4,7 +4,14 @@
 #include <doctest/doctest.h>
 
 #include "lockref/tcg/sp02.hpp"
+#include "lockref/tcg/json.hpp"
+#include "lockref/tcg/level0.hpp"
+#include "lockref/tcg/packet.hpp"
+#include "lockref/tcg/token.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::tcg;
 
@@ -34,7 +41,6 @@ TEST_CASE("sp02: Reserved bytes of a Clear Single MEK request start right after 
   }
 }
 
-#include "lockref/tcg/json.hpp"
 
 namespace {
 std::string value_error(const Json& j) {
@@ -83,7 +89,6 @@ TEST_CASE("tcg json: integer widths, names, byte strings and statuses are checke
   CHECK(cp.error().message == "compacket.packets[0].subpackets[0].payload: expected an array of items");
 }
 
-#include "lockref/tcg/level0.hpp"
 
 TEST_CASE("level0: a descriptor header cut short by the Length is refused") {
   // header (48 bytes, Length = 44 + 6) + one descriptor 0x0001 v1 length 0 + 2 stray bytes
@@ -96,8 +101,6 @@ TEST_CASE("level0: a descriptor header cut short by the Length is refused") {
   CHECK(r.error().message == "feature descriptor at offset 52: needs a 4-byte header, 2 byte(s) left within Length");
 }
 
-#include "lockref/tcg/packet.hpp"
-#include "lockref/tcg/token.hpp"
 
 TEST_CASE("tcg tokens: Start and End Transaction are 0xFB and 0xFC (TCG Core 2.01 Table 04)") {
   // Core spec Table 04, Token Types: F0 Start List ... FA End of Session, FB Start
@@ -148,3 +151,5 @@ TEST_CASE("tcg packet: a Packet header cut short after its Reserved field is ref
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("Packet at offset 20") != std::string::npos);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -13,7 +13,11 @@
 #include "lockref/core/transcript.hpp"
 #include "registry.hpp"
 #include "report.hpp"
+#include "lockref/opal/wire.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::opal;
 using lockref::Json;
 
@@ -703,7 +707,6 @@ TEST_CASE("errata: E-OPAL-FW-POR a power on reset locks the firmware port only w
 }
 
 // ---- Opal on the wire (issue 14): the Admin SP and Locking SP on the TCG session layer -------
-#include "lockref/opal/wire.hpp"
 
 namespace {
 namespace ow = lockref::opal::wire;
@@ -852,3 +855,5 @@ TEST_CASE("opal wire: a method the access matrix refuses is refused at the wire 
   CHECK(wire_status(o) == 0);
   CHECK(lockref::opal::Machine::find(o.next.drive, "User1")->pin == "user1-private-pin");
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -18,6 +18,9 @@
 #include "lockref/tcg/token.hpp"
 #include "lockref/tcg/uids.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::tcg;
 
@@ -590,3 +593,5 @@ TEST_CASE("wire: encode(decode(b)) == b for every byte example of seed 002") {
   }
   CHECK(checked >= 60);
 }
+
+}  // namespace LOCKREF_UNITY_ID

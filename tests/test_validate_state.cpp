@@ -12,6 +12,9 @@
 #include "lockref/opal/drive.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using lockref::Json;
 using lockref::cli::eval_request;
 
@@ -97,3 +100,5 @@ TEST_CASE("validate_state: no reachable state is refused (random walks of every 
   walk_accepts<lockref::engine::sys::System>({}, 5, 400);
   walk_accepts<lockref::opal::Machine>({}, 6, 400);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -11,6 +11,9 @@
 #include "external_vectors.hpp"
 #include "registry.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 namespace fs = std::filesystem;
 using lockref::Json;
 using lockref::testing::try_load_json_file;
@@ -60,3 +63,5 @@ TEST_CASE("vectors: every eval-shaped golden vector agrees") {
   }
   CHECK(replayed > 0);
 }
+
+}  // namespace LOCKREF_UNITY_ID

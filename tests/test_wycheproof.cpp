@@ -13,6 +13,9 @@
 #include "lockref/core/json.hpp"
 #include "lockref/crypto/crypto.hpp"
 
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::crypto;
 namespace fs = std::filesystem;
@@ -138,3 +141,5 @@ TEST_CASE("wycheproof: HKDF-SHA384 hkdf_sha384_test.json") {
   CHECK(t.valid == 80);
   CHECK(t.invalid == 3);
 }
+
+}  // namespace LOCKREF_UNITY_ID

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command two of the README: set up, build and run every test via ctest, in the
 # default preset and again under ASan+UBSan (the asan preset); then build the release
-# preset's program and benchmarks (GCC's -O3 warnings differ from -O1's, so a release
+# preset's program and benchmarks (GCC's -O3 warnings differ from -Og's, so a release
 # build that no longer compiles is caught here, not by a user).
 #   LOCKREF_DEEP=1 tools/test.sh                property tests with many more cases
 #   LOCKREF_PRESETS="default" tools/test.sh     only some presets (release: build only)

@@ -17,12 +17,12 @@ extern char** environ;
 
 namespace lockref::cli {
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 int ms_left(std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 Status ChildProcess::start(const std::string& command, const std::vector<std::string>& env) {
   stop(std::chrono::milliseconds(0));
@@ -74,6 +74,7 @@ Status ChildProcess::start(const std::string& command, const std::vector<std::st
 }
 
 bool ChildProcess::write_all(const std::string& s, std::chrono::steady_clock::time_point deadline) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   std::size_t done = 0;
   while (done < s.size()) {
     pollfd p{in_, POLLOUT, 0};
@@ -89,6 +90,7 @@ bool ChildProcess::write_all(const std::string& s, std::chrono::steady_clock::ti
 }
 
 ChildProcess::Outcome ChildProcess::read_line(std::string& out, std::chrono::steady_clock::time_point deadline) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   for (;;) {
     if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
       out = buffer_.substr(0, nl);

@@ -57,7 +57,7 @@ std::string digest(std::string_view text) {
   return s;
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 /// Splits at the separators, but not inside parentheses.
 std::vector<std::string> split_outside_parens(std::string_view text, const std::vector<std::string>& seps) {
@@ -123,9 +123,10 @@ std::vector<std::string> sentences(std::string_view text) {
   return out;
 }
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 std::vector<Piece> pieces(std::string_view text) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   std::vector<Piece> out;
   for (const auto& s : sentences(text))
     for (const auto& p : split_outside_parens(s, {"...", "\xE2\x80\xA6", ";"})) {
@@ -162,7 +163,7 @@ std::vector<Piece> pieces(std::string_view text) {
   return out;
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 constexpr std::size_t kMinWords = 3;
 constexpr std::size_t kInsideWords = 6;  // a quote this long from inside one sentence covers it
@@ -287,10 +288,11 @@ std::string pct(std::size_t a, std::size_t b) {
   return buf;
 }
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 int report(const Json& catalogue, const std::map<std::string, std::string>& checks, const std::string& root,
            std::ostream& out, bool list_sentences) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   int problems = 0;
   auto problem = [&](const std::string& s) {
     ++problems;

@@ -19,7 +19,7 @@
 #include "registry.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 struct Capture {
   Bytes bytes;
@@ -303,5 +303,5 @@ LOCKREF_REGISTER(Command{
      opt::flag("list", "list the formats")},
     cmd_decode, format_options});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

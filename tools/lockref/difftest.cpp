@@ -47,7 +47,7 @@ std::vector<Option> difftest_options() {
           opt::flag("no-shrink", "report the first failing sequence as found")};
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 std::string self_exe() {
   char buf[4096];
@@ -251,9 +251,10 @@ Result<std::vector<std::vector<Json>>> start_sequences(const std::string& path, 
   return out;
 }
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 int run_difftest(const Args& a, const DiffMachine& m) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   const std::string who = "lockref difftest " + m.name;
   if (!a.has("dut") || a.text("dut").find_first_not_of(" \t") == std::string::npos) {
     std::cerr << who << ": --dut COMMAND is required (the adapter to test)\n";

@@ -7,7 +7,7 @@
 #include "registry.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::crypto;
 
 Result<Json> hash_op(const Json& j, Hash h) {
@@ -177,14 +177,14 @@ LOCKREF_REGISTER(EvalOp{
       });
     }});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli
 
 // ---- TCG Key Per I/O key transport (seed 002 §3.4.3-§3.4.7) ---------------------------
 #include "lockref/kpio/key_wrap.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 LOCKREF_REGISTER(EvalOp{"kpio.wrap_key_with_nonce",
                         "KPIO AN §3.4.7: AES-256-GCM(kek, iv=IVCounterNonce, no AAD, key || nonce) "
@@ -213,5 +213,5 @@ LOCKREF_REGISTER(EvalOp{"kpio.unwrap_key_with_nonce",
                           });
                         }});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

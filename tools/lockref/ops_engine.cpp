@@ -13,7 +13,7 @@
 #include "machine_tool.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 namespace ee = lockref::engine;
 
 // ---- profiles -------------------------------------------------------------------------
@@ -466,5 +466,5 @@ MachineTool regs_tool() {
 }
 LOCKREF_REGISTER(regs_tool());
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

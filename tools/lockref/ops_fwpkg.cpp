@@ -34,7 +34,7 @@ BOOST_HANA_ADAPT_STRUCT(lockref::cli::fwpkg_request::VerifyRequest, package_der,
 BOOST_HANA_ADAPT_STRUCT(lockref::cli::fwpkg_request::DecodeRequest, der);
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::fwpkg;
 using namespace fwpkg_request;
 
@@ -227,5 +227,5 @@ LOCKREF_REGISTER(DecodeFormat{"cms",
                               "RFC 4108 CMS: a firmware package, load receipt or load error report (ContentInfo, DER)",
                               cms_evidence, print_cms});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

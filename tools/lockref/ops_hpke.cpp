@@ -18,7 +18,7 @@
 BOOST_HANA_ADAPT_STRUCT(lockref::crypto::hpke::Suite, kem_id, kdf_id, aead_id);
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 struct KeygenRequest {
   std::string op;
@@ -67,21 +67,21 @@ struct InfoRequest {
   std::optional<lock::sealed::Profile> profile;
 };
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli
 
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::KeygenRequest, op, suite, ikm);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::SealRequest, op, suite, pkR, info, aad, pt, ikmE, randomness, seq);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::OpenRequest, op, suite, skR, enc, info, aad, ct, seq);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::SakDecodeRequest, op, bytes, profile);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::SakSealRequest, op, handle, hpke_algorithm, pkR, info, access_keys, randomness,
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::KeygenRequest, op, suite, ikm);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::SealRequest, op, suite, pkR, info, aad, pt, ikmE, randomness, seq);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::OpenRequest, op, suite, skR, enc, info, aad, ct, seq);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::SakDecodeRequest, op, bytes, profile);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::SakSealRequest, op, handle, hpke_algorithm, pkR, info, access_keys, randomness,
                         profile);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::SakUnsealRequest, op, bytes, handle, hpke_algorithm, sk, new_ak_ciphertext,
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::SakUnsealRequest, op, bytes, handle, hpke_algorithm, sk, new_ak_ciphertext,
                         profile);
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::InfoRequest, op, method_uid, access_condition_uid, profile);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::InfoRequest, op, method_uid, access_condition_uid, profile);
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 namespace hpke = crypto::hpke;
 namespace sealed = lock::sealed;
 
@@ -198,5 +198,5 @@ LOCKREF_REGISTER(EvalOp{"lock.sealed_access_key.unseal",
 LOCKREF_REGISTER(EvalOp{"lock.mek_mpa_info",
                         "0.9 Table 58 info {method_uid, access_condition_uid, profile?} -> {info}", info_op});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

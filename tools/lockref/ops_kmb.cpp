@@ -9,7 +9,7 @@
 #include "machine_tool.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::lock::kmb;
 
 Result<Profile> kmb_profile_of(const Json& j) {
@@ -226,9 +226,9 @@ MachineTool drive_tool() {
 }
 LOCKREF_REGISTER(drive_tool());
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 /// `lockref decode --cmd X [--direction request|response]`: the mailbox table of command X.
 /// A mailbox payload carries no command code, so this format has no evidence of its own:
@@ -262,5 +262,5 @@ LOCKREF_REGISTER(DecodeFormat{
     [](ByteView) { return Evidence{0, "a mailbox payload does not name its command: give --cmd"}; }, print_kmb,
     {cmd_option(), opt::choice("direction", "the mailbox direction (with --cmd)", {"request", "response"}, "request")}});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

@@ -8,7 +8,7 @@
 
 namespace lockref::cli {
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::kmip;
 
 
@@ -89,9 +89,10 @@ void print_item(std::ostringstream& os, const Item& it, std::size_t& off, int de
   off += enc.size();
 }
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   auto p = decode_prefix(ttlv);
   if (!p) return p.error();
   std::ostringstream os;
@@ -103,7 +104,7 @@ Result<std::string> print_ttlv(ByteView ttlv, std::size_t base_offset) {
   return os.str();
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 /// A KMIP TTLV message (KMIP 2.1 §9.1): tag 0x42xxxx, a known type, Length.
 Evidence ttlv_evidence(ByteView b) {
   Evidence e;
@@ -133,9 +134,9 @@ Status print_ttlv_format(std::ostream& os, ByteView b, const Args&) {
   os << *t;
   return ok_status();
 }
-}  // namespace
 
 LOCKREF_REGISTER(DecodeFormat{"ttlv", "a KMIP TTLV message with tag and enumeration names (KPIO AN §3.4, Tables 40-70)",
                               ttlv_evidence, print_ttlv_format});
 
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

@@ -9,7 +9,7 @@
 #include "wire_print.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::kpio;
 
 /// kpio.decode: one IF-SEND / IF-RECV payload of a capture as what it carries: "reads", the
@@ -60,7 +60,7 @@ LOCKREF_REGISTER(EvalOp{"kpio.decode",
                         "calls with named UIDs, KMIP Import or SP 0x02 command as a person reads them) and its fields",
                         decode_op});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 /// `lockref decode` of a capture (JSON Lines): every payload as method calls, KMIP Imports and
 /// Security Protocol 0x02 commands. A line is a kpio transcript line (header, or a step whose
@@ -68,6 +68,7 @@ LOCKREF_REGISTER(EvalOp{"kpio.decode",
 /// or a capture record {"protocol": 1|2|3, "direction": "send"|"recv", "hex": ...}.
 /// Returns the first problem as "line N: ..." (what came before it is printed).
 Status print_exchange(std::ostream& os, const std::string& text) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   std::istringstream in(text);
   std::string line;
   std::size_t ln = 0;
@@ -127,7 +128,7 @@ Status print_exchange(std::ostream& os, const std::string& text) {
   return ok_status();
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 /// kpio.tables: a state as the §4 tables (Namespace view and KeyEncryptionKey view).
 Result<Json> tables_op(const Json& j) {
@@ -221,5 +222,5 @@ LOCKREF_REGISTER(make_machine_tool<Machine>(
      opt::text("level0", "the TPer constants from the device's Level 0 Discovery response (§3.2.1.1)", "HEX")},
     kpio_profile));
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

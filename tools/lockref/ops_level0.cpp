@@ -11,7 +11,7 @@
 #include "wire_print.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::tcg::level0;
 
 std::string code_str(std::uint16_t c) {
@@ -204,9 +204,10 @@ LOCKREF_REGISTER(EvalOp{"tcg.sp02.decode",
                         "Security Protocol 0x02 {hex, direction: request|response|nonce} -> fields (KPIO AN Tables 31-35, 66)",
                         sp02_decode});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 Status print_level0(std::ostream& os, ByteView b) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   const Partial p = parse_partial(b);
   char buf[64];
   auto at = [&](std::size_t off) {
@@ -260,7 +261,7 @@ Status print_level0(std::ostream& os, ByteView b) {
   return make_error(p.problems.front().message);
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 /// Level 0 Discovery response header (KPIO AN §3.3.2 Table 1): Length of Parameter
 /// Data(4) Revision(4) Reserved(8) Vendor(32), then feature descriptors, the first one the
 /// TPer feature 0x0001.
@@ -294,9 +295,9 @@ Evidence level0_evidence(ByteView b) {
   if (e.why.empty()) e.why = "no Length/Revision/TPer feature pattern";
   return e;
 }
-}  // namespace
 
 LOCKREF_REGISTER(DecodeFormat{"level0", "(Namespace) Level 0 Discovery response with typed features (KPIO AN §3.3.2)",
                               level0_evidence, [](std::ostream& os, ByteView b, const Args&) { return print_level0(os, b); }});
 
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

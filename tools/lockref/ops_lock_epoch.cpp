@@ -3,7 +3,7 @@
 #include "machine_tool.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::lock::epoch;
 
 struct HekMetadataRequest {
@@ -13,13 +13,13 @@ struct HekMetadataRequest {
   bool perma_hek = false;
 };
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli
 
-BOOST_HANA_ADAPT_STRUCT(lockref::cli::HekMetadataRequest, op, lifecycle, slots, perma_hek);
+BOOST_HANA_ADAPT_STRUCT(lockref::cli::LOCKREF_UNITY_ID::HekMetadataRequest, op, lifecycle, slots, perma_hek);
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 /// lock.hek_metadata: REPORT_HEK_METADATA (Table 15) and REPORT_EPOCH_KEY_STATE's
 /// hek_state (Table 53) and hek_erasures_remaining (§4.7.2.21.1) for a fuse image.
@@ -53,5 +53,5 @@ LOCKREF_REGISTER(make_machine_tool<lockref::lock::epoch::Machine>(
     "OCP L.O.C.K. 0.9 HEK/SEK epoch-key lifecycle (§4.6.4, Figure 19)",
     {opt::number("slots", "HEK fuse slots; §4.6.4.1 requires 4 <= n <= 16", min_slots, max_slots, 4)}, epoch_profile));
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

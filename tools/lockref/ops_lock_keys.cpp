@@ -7,7 +7,7 @@
 #include "registry.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::lock;
 using namespace lockref::lock::rev09;
 
@@ -313,5 +313,5 @@ LOCKREF_REGISTER(op("lock.decode_wrapped_key", "Table 55 WrappedKey bytes -> fie
                       return out;
                     }));
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

@@ -6,7 +6,7 @@
 #include "machine_tool.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::opal;
 
 /// "profile": a name (seagate_se4sa530 | seagate_sgebhg02 | generic) or a Profile object.
@@ -194,5 +194,5 @@ LOCKREF_REGISTER(make_machine_tool<lockref::opal::Machine>(
      opt::number("admins", "Locking SP Admins to model", 0, 4)},
     opal_profile));
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

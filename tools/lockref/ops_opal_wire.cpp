@@ -6,7 +6,7 @@
 #include "machine_tool.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 
 Result<lockref::opal::Profile> opal_wire_profile(const Args& a, lockref::opal::Profile p) {
   if (a.has("firmware")) p = *lockref::opal::profile_named(a.text("firmware"));
@@ -20,5 +20,5 @@ LOCKREF_REGISTER(make_machine_tool<lockref::opal::wire::Machine>(
                  "generic")},
     opal_wire_profile));
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

@@ -33,7 +33,7 @@
 #include "report.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 namespace fs = std::filesystem;
 
 std::string html(std::string_view s) {
@@ -420,5 +420,5 @@ LOCKREF_REGISTER(Command{
      opt::flag("quiet", "no progress lines on standard error")},
     cmd_report});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

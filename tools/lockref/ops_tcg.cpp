@@ -9,7 +9,7 @@
 #include "wire_print.hpp"
 
 namespace lockref::cli {
-namespace {
+namespace LOCKREF_UNITY_ID {
 using namespace lockref::tcg;
 
 
@@ -365,5 +365,5 @@ LOCKREF_REGISTER(DecodeFormat{"tokens", "a bare TCG token stream (method calls, 
                               tokens_evidence,
                               [](std::ostream& os, ByteView b, const Args&) { return print_tokens(os, b, 0, 0); }});
 
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 }  // namespace lockref::cli

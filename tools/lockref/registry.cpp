@@ -32,7 +32,7 @@ std::map<std::string, DecodeFormat>& decode_formats() {
 
 // ---- options ------------------------------------------------------------------------------
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 /// A command-line word as a message shows it: printable ASCII as is, other bytes as \xNN,
 /// cut after 60 characters.
 std::string shown(const std::string& s) {
@@ -67,9 +67,10 @@ std::optional<std::uint64_t> parse_u64(const std::string& s) {
   }
   return v;
 }
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 std::string option_value_problem(const Option& o, const std::string& value) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   if (o.kind == Option::Kind::number) {
     const bool bounded = o.lo != 0 || o.hi != std::numeric_limits<std::uint64_t>::max();
     const std::string want = bounded ? "an integer in " + std::to_string(o.lo) + ".." + std::to_string(o.hi)
@@ -186,6 +187,7 @@ bool Args::has(std::string_view name) const {
 }
 bool Args::flag(std::string_view name) const { return has(name); }
 std::uint64_t Args::uint(std::string_view name) const {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   const auto& o = spec(name);
   auto it = given_.find(std::string(name));
   const std::string s = it != given_.end() && !it->second.empty() ? it->second.back() : o.def;
@@ -286,16 +288,17 @@ std::optional<Json> find_requirement(const std::string& id) {
   return std::nullopt;
 }
 
-namespace {
+namespace LOCKREF_UNITY_ID {
 /// At most n bytes of s, cut at a UTF-8 character boundary, with "..." when cut.
 std::string shorten(const std::string& s, std::size_t n) {
   if (s.size() <= n) return s;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   return s.substr(0, n) + "...";
 }
-}  // namespace
+}  // namespace LOCKREF_UNITY_ID
 
 void print_divergence(std::ostream& os, const std::string& source, const Divergence& d, bool verbose) {
+  using namespace LOCKREF_UNITY_ID;  // this file's helpers
   if (!d.invariant.empty()) {
     // The device agreed with the model, but the state the model reached breaks an invariant
     // (a counterexample from `lockref explore --counterexample`).

@@ -47,12 +47,17 @@ constexpr auto enum_names(Curve) { return std::array{EnumName<Curve>{Curve::p256
 namespace lockref::fwpkg {
 
 /// What a loader accepts (vendor-open: RFC 4108 §1.2.5 names no algorithms).
+// (the defaults are copied from static arrays: GCC 12 at -O3 takes the temporary array of an
+// initializer list copied into a vector for uninitialized memory, -Wmaybe-uninitialized)
+inline constexpr SigHash kDefaultDigests[] = {SigHash::sha256, SigHash::sha384, SigHash::sha512};
+inline constexpr SigScheme kDefaultSchemes[] = {SigScheme::rsa_pkcs1v15, SigScheme::rsa_pss, SigScheme::ecdsa};
+inline constexpr Curve kDefaultCurves[] = {Curve::p256, Curve::p384};
 struct AlgorithmPolicy {
-  std::vector<SigHash> digests{SigHash::sha256, SigHash::sha384, SigHash::sha512};
-  std::vector<SigScheme> schemes{SigScheme::rsa_pkcs1v15, SigScheme::rsa_pss, SigScheme::ecdsa};
+  std::vector<SigHash> digests = std::vector<SigHash>(std::begin(kDefaultDigests), std::end(kDefaultDigests));
+  std::vector<SigScheme> schemes = std::vector<SigScheme>(std::begin(kDefaultSchemes), std::end(kDefaultSchemes));
   unsigned min_rsa_bits = 2048;
   unsigned max_rsa_bits = 8192;
-  std::vector<Curve> curves{Curve::p256, Curve::p384};
+  std::vector<Curve> curves = std::vector<Curve>(std::begin(kDefaultCurves), std::end(kDefaultCurves));
   friend bool operator==(const AlgorithmPolicy&, const AlgorithmPolicy&) = default;
 };
 
