@@ -50,11 +50,18 @@ run "descriptor past Length of Parameter Data" 1 "feature 0x0002 at offset 64: L
   "$L" decode --as level0 "$BAD"
 
 # --as forces each format the issue names; mailbox is the KMB format.
-# (a Level 0 response is no ComPacket and no TTLV: those exit 1 naming the first bad byte)
+# (a Level 0 response is no ComPacket, no TTLV and no token stream: those exit 1 naming the
+# first bad byte)
 run "--as level0" 0 "format: level0 \(--as\)" "$L" decode --as level0 "$EVO860"
 run "--as compacket" 1 "format: compacket \(--as\)" "$L" decode --as compacket "$EVO860"
 run "--as ttlv" 1 "TTLV item at offset 0: unknown item type 0x90" "$L" decode --as ttlv "$EVO860"
-run "--as tokens" 0 "format: tokens \(--as\)" "$L" decode --as tokens "$EVO860"
+run "--as tokens" 1 "format: tokens \(--as\)" "$L" decode --as tokens "$EVO860"
+run "--as tokens names the first bad atom (byte 3, 0x90: an empty integer)" 1 "error: offset 3: integer atom with no data bytes" \
+  "$L" decode --as tokens "$EVO860"
+# a short integer atom with no data bytes (0x80) is shown, and the decode fails on it
+run "--as tokens: an integer atom with no data bytes" 1 "offset 0: integer atom with no data bytes" "$L" decode --as tokens 80
+run "--as tokens: that atom after a good one is named by its offset" 1 "offset 1: integer atom with no data bytes" \
+  "$L" decode --as tokens 0580
 run "--as mailbox is the KMB mailbox format" 1 "format: kmb \(--as mailbox\)" "$L" decode --as mailbox "$EVO860"
 run "--as of an unknown format is a usage error" 2 "level0" "$L" decode --as nosuch "$EVO860"
 finish

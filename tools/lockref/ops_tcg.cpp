@@ -186,6 +186,9 @@ Status print_tokens(std::ostream& os, ByteView payload, std::size_t base, int in
     if (r.offset() - at > 10) bytes += "..";
     os << off(base + at) << std::string(static_cast<std::size_t>(indent) + depth * 2, ' ')
        << (t->type == TokenType::atom ? describe_atom(*t) : std::string(token_type_name(t->type))) << "   [" << bytes << "]\n";
+    if (t->type == TokenType::atom)  // e.g. an integer atom with no data bytes: shown, then the decode fails
+      if (auto v = atom_value(*t); !v)
+        return make_error("offset " + std::to_string(base + at) + ": " + without_offset(v.error().message));
     if (t->type == TokenType::start_list || t->type == TokenType::start_name)
       if (++depth > tcg::detail::max_depth)
         return make_error("offset " + std::to_string(base + at) + ": lists nested deeper than " +
