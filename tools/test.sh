@@ -21,7 +21,7 @@ for preset in $presets; do
   if [ "$preset" = release ]; then
     # The optimised program and the Google Benchmark programs; the test binaries are
     # already built and run twice above.
-    cmake --build --preset release -j "$jobs" --target lockref lockref-benchmarks
+    cmake --build --preset release -j "$jobs" --target lockref-programs
     continue
   fi
   cmake --build --preset "$preset" -j "$jobs"
