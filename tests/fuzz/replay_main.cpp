@@ -1,8 +1,8 @@
 // Corpus replay of the libFuzzer targets under GCC (ctest "fuzz: replay seeds", in the
 // default and asan presets): every tests/fuzz/fuzz_*.cpp is compiled into this program with
 // its LLVMFuzzerTestOneInput renamed lockref_fuzz_<name> (tests/CMakeLists.txt: all of them in
-// one generated translation unit, fuzz_all.cpp), so the same
-// source is a libFuzzer target under clang (tests/fuzz/build.sh) and a replayed one here.
+// one generated translation unit, fuzz_all.cpp), so the same source is a libFuzzer target
+// under clang (tests/fuzz/build.sh) and a replayed one here.
 //
 //   lockref-fuzz-replay --list
 //   lockref-fuzz-replay TARGET FILE|DIR...
