@@ -67,6 +67,8 @@ std::vector<Event> wrong_pin_events(const Profile& p, const State& s) {
       v.push_back(LockRange{w, r, false, false});
       v.push_back(SetRange{w, r, std::nullopt, std::nullopt, false, false, false, std::uint16_t{3}});
       v.push_back(GenKey{w, r});
+      v.push_back(Erase{w, r});
+      v.push_back(Reactivate{w, {r}, false, std::nullopt});
     }
   }
   return v;
@@ -280,26 +282,34 @@ std::vector<Service> governing(const State& a, const State& b) {
   if (a.makers_enabled != b.makers_enabled) add({Service::makers, Service::revert_admin_sp});
   if (a.locking_sp_active != b.locking_sp_active)
     add({Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  if (a.sudr_geometry_by_admins != b.sudr_geometry_by_admins)
+    add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
   for (std::size_t i = 0; i < a.credentials.size(); ++i) {
     const auto &x = a.credentials[i], &y = b.credentials[i];
     if (x.pin != y.pin || x.min_pin_length != y.min_pin_length)
-      add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.enabled != y.enabled)
       add({Service::enable_admin_sp_admin, Service::enable_locking_authority, Service::revert_admin_sp,
-           Service::revert_locking_sp});
-    if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp});
+           Service::revert_locking_sp, Service::sudr_classify});
+    if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.set_pin_disabled != y.set_pin_disabled)
-      add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   }
   for (std::size_t i = 0; i < a.ranges.size(); ++i) {
     const auto &x = a.ranges[i], &y = b.ranges[i];
     if (x.start != y.start || x.length != y.length || x.read_lock_enabled != y.read_lock_enabled ||
         x.write_lock_enabled != y.write_lock_enabled || x.lock_on_reset != y.lock_on_reset ||
-        x.user_access != y.user_access)
-      add({Service::set_range_attributes, Service::revert_admin_sp, Service::revert_locking_sp});
+        x.user_access != y.user_access) {
+      add({Service::set_range_attributes, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
+      // [SUM] a SUDR's geometry ("Set Range Geometry for SUDR") and its locking columns (its
+      // owner's, under the Lock / Unlock row)
+      if (x.single_user && y.single_user) add({Service::sudr_geometry, Service::lock_unlock_range});
+    }
+    if (x.single_user != y.single_user) add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
     if (x.read_locked != y.read_locked || x.write_locked != y.write_locked)
-      add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp});
-    if (x.mek != y.mek) add({Service::crypto_erase, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
+    if (x.mek != y.mek)
+      add({Service::crypto_erase, Service::sudr_erase, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   }
   return need;
 }
@@ -320,7 +330,8 @@ void only_matrix_authorities_change() {
                                 SetEnabled{as, other, (k & 1) != 0}, SetEnabled{as, "Makers", (k & 1) != 0},
                                 DisableUserSetPin{as, other, true}, SetFwPort{as, (k & 2) != 0, (k & 4) != 0},
                                 SetRange{as, r, std::nullopt, std::nullopt, true, true, true, std::nullopt},
-                                LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r}};
+                                LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r},
+                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r}};
     const auto& e = ev[(k / 11) % ev.size()];
     const auto st = M::step(p, s, e);
     if (st.out.status == "ok") {
@@ -334,6 +345,7 @@ void only_matrix_authorities_change() {
     s = st.next;
   }
 }
+
 }  // namespace
 
 TEST_CASE("opal property: the documented setup sequence reaches CC Approved Mode") {
