@@ -1019,4 +1019,84 @@ TEST_CASE("opal wire: a method the access matrix refuses is refused at the wire 
   CHECK(lockref::opal::Machine::find(o.next.drive, "User1")->pin == "user1-private-pin");
 }
 
+
+TEST_CASE("opal wire: Reactivate and Erase (Single User Mode) as method calls, refusals with TCG Core status codes") {
+  // Seed 000: Reactivate is the LockingSP Admins' ("Enable/Disable Single User Data Range"); Erase
+  // erases a SUDR ("Locking SP Admin1-4, User1-9"), a non-SUDR is erased by GenKey; Admins lose
+  // Lock/Unlock of a SUDR ("for non-SUDRs"). Core §5.1.5: SUCCESS 0x00, NOT_AUTHORIZED 0x01,
+  // INVALID_PARAMETER 0x0C. Method UIDs: Reactivate 00 00 00 06 00 00 08 01, Erase ... 08 03.
+  const std::uint64_t reactivate = 0x0000000600000801ull, erase = 0x0000000600000803ull, set = 0x0000000600000017ull;
+  const auto p = lockref::opal::seagate_se4sa530();
+  auto s = ow::initial(p);
+  s.drive = lockref::opal::Machine::step(p, s.drive, lockref::opal::Activate{{"SID", p.msid}}).next;
+  REQUIRE(s.drive.locking_sp_active);
+  auto open = [&](std::uint64_t who) {
+    s.sm = {};
+    auto o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::locking_sp, std::make_pair(who, p.msid)));
+    REQUIRE(wire_status(o) == 0);
+    s = o.next;
+  };
+  auto in = [&](std::uint64_t obj, std::uint64_t method, std::vector<Value> args = {}) {
+    return ow::Layer::on_item(p, s, 0x1001, 1, call(obj, method, std::move(args)));
+  };
+  const auto selection = [](std::vector<std::uint64_t> rows) {
+    std::vector<Value> v;
+    for (auto r : rows) v.push_back(Value::of_bytes(lockref::tcg::uid_bytes(r)));
+    return Value::of_name(Value::of_uint(0x060000), Value::of_list(std::move(v)));
+  };
+  const auto policy = [](std::uint64_t v) { return Value::of_name(Value::of_uint(0x060001), Value::of_uint(v)); };
+  const std::uint64_t range1 = ow::locking_range_base + 1, range2 = ow::locking_range_base + 2;
+  // A User may not Reactivate: refused, nothing changes.
+  open(ow::user_base + 1);
+  auto before = s;
+  auto o = in(ow::this_sp, reactivate, {selection({range1}), policy(0)});
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  // Admin1: malformed parameters are INVALID_PARAMETER (policy 2; DataStoreTableSizes not modelled;
+  // a selection naming no Locking object).
+  open(ow::locking_admin_base + 1);
+  before = s;
+  for (auto bad : {std::vector<Value>{selection({range1}), policy(2)},
+                   std::vector<Value>{Value::of_name(Value::of_uint(0x060003), Value::of_list({Value::of_uint(1024)}))},
+                   std::vector<Value>{selection({ow::c_pin_sid})}}) {
+    o = in(ow::this_sp, reactivate, bad);
+    CHECK(wire_status(o) == 0x0C);
+    CHECK(o.next == before);
+  }
+  // Reactivate with Locking_Range1 single-user: SUCCESS, the session ends (the Locking SP starts over).
+  o = in(ow::this_sp, reactivate, {selection({range1}), policy(0)});
+  CHECK(wire_status(o) == 0);
+  CHECK_FALSE(o.next.sm.session);
+  s = o.next;
+  CHECK(s.drive.ranges[1].single_user);
+  // Admin1 may not unlock the SUDR; may not Erase a non-SUDR; may Erase the SUDR; GenKey the non-SUDR.
+  open(ow::locking_admin_base + 1);
+  before = s;
+  o = in(range1, set, {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(0))}))});
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  o = in(range2, erase);
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0);
+  CHECK(o.next.drive.ranges[1].mek == before.drive.ranges[1].mek + 1);
+  s = o.next;
+  o = in(ow::k_aes_range_base + 2, 0x0000000600000010ull);
+  CHECK(wire_status(o) == 0);
+  s = o.next;
+  // User1 is not Locking_Range1's owner; User2 is.
+  open(ow::user_base + 1);
+  before = s;
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  open(ow::user_base + 2);
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0);
+  // The abstract machine, given the same events, gives the same statuses (one source of truth).
+  CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User1", p.msid}, 1}).out.status == "NOT_AUTHORIZED");
+  CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User2", p.msid}, 1}).next == o.next.drive);
+}
+
 }  // namespace LOCKREF_UNITY_ID
