@@ -155,6 +155,43 @@ struct GenKeyKeepsKey : Machine {
   }
 };
 
+/// [SUM] Admins keep Lock/Unlock of a SUDR (the "(for non-SUDRs)" restriction forgotten).
+struct AdminsKeepSudrs : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<LockRange>(&e);
+        x && r.out.rule == "OPAL-SUM-2" && role_of(x->as.authority) == Role::locking_admin && !r.out.try_counted) {
+      if (x->read_locked) r.next.ranges[x->range].read_locked = *x->read_locked;
+      if (x->write_locked) r.next.ranges[x->range].write_locked = *x->write_locked;
+      r.out = Output{};
+    }
+    return r;
+  }
+};
+/// [SUM] Erase of a non-SUDR is accepted and changes its key (as GenKey would).
+struct EraseAnyRange : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<Erase>(&e); x && r.out.rule == "OPAL-SUM-4" && r.out.status == "NOT_AUTHORIZED" &&
+                                            !r.out.try_counted && x->range < s.ranges.size() && !s.ranges[x->range].single_user) {
+      ++r.next.ranges[x->range].mek;
+      r.out = Output{};
+    }
+    return r;
+  }
+};
+/// [SUM] A Locking SP Admin may disable a SUDR's owner ("non-SUDR User(s)" forgotten).
+struct SudrOwnerDisabled : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<SetEnabled>(&e); x && r.out.rule == "OPAL-SUM-2") {
+      if (auto i = index_of(r.next, x->target)) r.next.credentials[*i].enabled = x->enabled;
+      r.out = Output{};
+    }
+    return r;
+  }
+};
+
 // ---- property bodies (templated on the machine under test) -------------------------------
 
 template <class M>
@@ -346,6 +383,92 @@ void only_matrix_authorities_change() {
   }
 }
 
+/// [SUM] From an active Locking SP, random management events on the Locking rows by every
+/// Locking SP authority (right PINs), Reactivates with random selections among them.
+/// `check(before, event, step)` is asserted after each step.
+template <class M, class Check>
+void sum_walk(bool users_enabled, Check check) {
+  Profile p = small(*rc::gen::arbitrary<bool>());
+  p.users = 3;  // owners of Global, Range 1, Range 2
+  p.users_enabled_on_activate = users_enabled;
+  p.max_key_generation = 1000;
+  State s = M::step(p, M::initial(p), Event{Activate{Auth{"SID", p.msid}}}).next;
+  const std::vector<std::string> who{"Admin1", "Admin2", "User1", "User2", "User3"};
+  const auto n = *rc::gen::inRange(1, 60);
+  for (int i = 0; i < n; ++i) {
+    const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const Auth as{name, Machine::find(s, name)->pin};
+    const auto r = *rc::gen::inRange<std::uint8_t>(0, 3);
+    const bool b = *rc::gen::arbitrary<bool>();
+    const auto target = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const std::vector<Event> ev{
+        Reactivate{as, *rc::gen::container<std::vector<std::uint16_t>>(rc::gen::inRange<std::uint16_t>(0, 4)), b, std::nullopt},
+        LockRange{as, r, b, b},
+        SetRange{as, r, std::nullopt, std::nullopt, b, b, std::nullopt, std::nullopt},
+        SetRange{as, r, std::uint64_t{1000u * r}, std::uint64_t{100}, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+        Erase{as, r},
+        GenKey{as, r},
+        SetEnabled{as, target, b},
+        SetPin{as, target, P32},
+        WriteData{r},
+        PowerCycle{}};
+    const auto& e = ev[*rc::gen::inRange<std::size_t>(0, ev.size())];
+    const auto st = M::step(p, s, e);
+    check(p, s, e, st);
+    s = st.next;
+  }
+}
+
+/// Only a SUDR's owner changes its lock state or locking columns (Admins included: "for
+/// non-SUDRs"); only Reactivate (by an Admin) changes which rows are SUDRs.
+template <class M>
+void only_owner_locks_sudr() {
+  sum_walk<M>(true, [](const Profile&, const State& s, const Event& e, const R& st) {
+    const auto* by = std::visit([](const auto& x) -> const Auth* {
+      if constexpr (requires { x.as; }) return &x.as;
+      else return nullptr;
+    }, e);
+    for (std::size_t k = 0; k < s.ranges.size(); ++k) {
+      const auto &x = s.ranges[k], &y = st.next.ranges[k];
+      if (x.single_user != y.single_user)
+        RC_ASSERT(std::holds_alternative<Reactivate>(e) && by && role_of(by->authority) == Role::locking_admin);
+      const bool lock_changed = x.read_locked != y.read_locked || x.write_locked != y.write_locked ||
+                                x.read_lock_enabled != y.read_lock_enabled || x.write_lock_enabled != y.write_lock_enabled;
+      // (a power cycle re-locks a LockOnReset range; Reactivate starts the rows over)
+      if (x.single_user && y.single_user && lock_changed && !std::holds_alternative<PowerCycle>(e) &&
+          !std::holds_alternative<Reactivate>(e))
+        RC_ASSERT(by && by->authority == Machine::sudr_owner(k));
+    }
+  });
+}
+
+/// Erase changes a key only of a SUDR, and only for a Locking SP Admin or the SUDR's owner.
+template <class M>
+void erase_only_sudr() {
+  sum_walk<M>(true, [](const Profile&, const State& s, const Event& e, const R& st) {
+    const auto* x = std::get_if<Erase>(&e);
+    if (!x) return;
+    for (std::size_t k = 0; k < s.ranges.size(); ++k) {
+      if (s.ranges[k].mek == st.next.ranges[k].mek) continue;
+      RC_ASSERT(k == x->range);
+      RC_ASSERT(s.ranges[k].single_user);
+      const auto role = role_of(x->as.authority);
+      RC_ASSERT((role == Role::locking_admin || x->as.authority == Machine::sudr_owner(k)));
+    }
+  });
+}
+
+/// Reactivate is the Locking SP Admins'; every SUDR keeps an existing, enabled owner whatever
+/// anyone does (also with Users disabled at activation, E-OPAL-STEP3-USER's other reading).
+template <class M>
+void reactivate_keeps_owner() {
+  const bool users_enabled = *rc::gen::arbitrary<bool>();
+  sum_walk<M>(users_enabled, [](const Profile& p, const State& s, const Event& e, const R& st) {
+    if (const auto* x = std::get_if<Reactivate>(&e); x && st.out.is_ok()) RC_ASSERT(role_of(x->as.authority) == Role::locking_admin);
+    (void)s;
+    RC_ASSERT(inv::sudr_has_enabled_owner(p, st.next));
+  });
+}
 }  // namespace
 
 TEST_CASE("opal property: the documented setup sequence reaches CC Approved Mode") {
@@ -385,6 +508,21 @@ TEST_CASE("opal property: data written before a key change is never readable aft
   holds("GenKey / Revert / RevertSP make old data unreadable", [] { old_data_unreadable_after_key_change<Machine>(); },
         100);
   fails("mutant: GenKey keeps the old key", [] { old_data_unreadable_after_key_change<GenKeyKeepsKey>(); }, 300);
+}
+
+TEST_CASE("opal property: only a SUDR's owner locks, unlocks or reconfigures it") {
+  holds("SUDR lock state changes only by its owner", [] { only_owner_locks_sudr<Machine>(); }, 100);
+  fails("mutant: Admins keep Lock/Unlock of SUDRs", [] { only_owner_locks_sudr<AdminsKeepSudrs>(); }, 2000);
+}
+
+TEST_CASE("opal property: Erase changes a key only of a SUDR, and only for its owner or a Locking SP Admin") {
+  holds("Erase: SUDRs only, owner or Admin", [] { erase_only_sudr<Machine>(); }, 100);
+  fails("mutant: Erase of a non-SUDR changes its key", [] { erase_only_sudr<EraseAnyRange>(); }, 2000);
+}
+
+TEST_CASE("opal property: Reactivate is the Locking SP Admins' and leaves every SUDR with its enabled owner") {
+  holds("every SUDR has an enabled owner", [] { reactivate_keeps_owner<Machine>(); }, 100);
+  fails("mutant: an Admin may disable a SUDR's owner", [] { reactivate_keeps_owner<SudrOwnerDisabled>(); }, 2000);
 }
 
 // ---- Opal at the wire (issue 14): opal/wire.hpp over the TCG session layer ---------------------
