@@ -735,6 +735,12 @@ TEST_CASE("opal: Reactivate classifies SUDRs, by a Locking SP Admin only") {
   CHECK(d.run(Reactivate{Auth{"Admin1", d.p.msid}, {0, 3}, false, std::string(P32)}).status == "ok");
   for (std::size_t k = 0; k < d.s.ranges.size(); ++k) CHECK(d.s.ranges[k].single_user == (k == 0 || k == 3));
   CHECK(d.cred("Admin1").pin == P32);
+  // LockingInfo shows the classification (readable without authentication)
+  const auto info = d.run(GetLockingInfo{}).locking_info;
+  REQUIRE(info);
+  CHECK(info->single_user_ranges == std::vector<std::uint16_t>{0, 3});
+  CHECK(info->max_ranges == 9);  // "up to 9 user locking ranges"
+  CHECK_FALSE(info->geometry_by_admins);
   // Disable: an empty selection leaves no SUDR
   CHECK(d.run(Reactivate{Auth{"Admin1", P32}, {}, false, std::nullopt}).status == "ok");
   for (const auto& r : d.s.ranges) CHECK_FALSE(r.single_user);
@@ -1097,6 +1103,25 @@ TEST_CASE("opal wire: Reactivate and Erase (Single User Mode) as method calls, r
   // The abstract machine, given the same events, gives the same statuses (one source of truth).
   CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User1", p.msid}, 1}).out.status == "NOT_AUTHORIZED");
   CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User2", p.msid}, 1}).next == o.next.drive);
+  // LockingInfo in an anonymous Locking SP session: SingleUserModeRanges (0x060000) lists
+  // Locking_Range1's UID, RangeStartLengthPolicy (0x060001) is 0 (User Ownership).
+  s = o.next;
+  s.sm = {};
+  o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::locking_sp));
+  REQUIRE(wire_status(o) == 0);
+  s = o.next;
+  o = in(0x0000080100000001ull, 0x0000000600000016ull,
+         {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(0x060000)), Value::of_name(Value::of_uint(4), Value::of_uint(0x060001))})});
+  REQUIRE(wire_status(o) == 0);
+  const auto& cols = std::get<MethodResult>(o.response.at(0)).results.at(0).items;
+  REQUIRE(cols.size() == 2);
+  CHECK(cols[0].items.at(0).u == 0x060000);
+  REQUIRE(cols[0].items.at(1).items.size() == 1);
+  CHECK(cols[0].items.at(1).items[0].b == lockref::tcg::uid_bytes(0x0000080200030001ull));
+  CHECK(cols[1].items.at(0).u == 0x060001);
+  CHECK(cols[1].items.at(1).u == 0);
+  // ... but nothing else in that session
+  CHECK(wire_status(in(range1, erase)) == 0x01);
 }
 
 }  // namespace LOCKREF_UNITY_ID

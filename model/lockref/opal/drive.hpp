@@ -239,6 +239,7 @@ struct Machine {
       out.push_back(LockRange{as("User2", true), 1, false, false});
       out.push_back(SetRange{as("User2", true), 1, 0, 400, true, true, std::nullopt, std::nullopt});
       out.push_back(SetPin{as("Admin1", true), "User2", p32});  // refused once User2 owns a SUDR
+      out.push_back(GetLockingInfo{});
     }
     // Range 1 only: the Global range behaves the same way and would double the state space.
     out.push_back(WriteData{1});
@@ -326,6 +327,7 @@ struct Machine {
   static bool in_scope(Scope sc, const Event& e) {
     if (sc == Scope::all) return true;
     const bool sum_only = std::holds_alternative<Reactivate>(e) || std::holds_alternative<Erase>(e) ||
+                          std::holds_alternative<GetLockingInfo>(e) ||
                           (std::holds_alternative<SetPin>(e) && std::get<SetPin>(e).target == "User2") ||
                           [&] {  // the SUDR owner's own events
                             auto by = [&](const Auth& a) { return a.authority == "User2"; };
@@ -912,6 +914,20 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const GetMsid&) {
     R r = done(s, "OPAL-OWN-1");
     r.out.msid = p.msid;
+    return r;
+  }
+
+  /// LockingInfo of the Locking SP: MaxRanges (the profile's non-Global rows) and the Single
+  /// User Mode columns; an inactive Locking SP has none to read.
+  static R apply(const Profile& p, const State& s, const GetLockingInfo&) {
+    if (!s.locking_sp_active) return refuse(s, p.inactive_sp_status, "OPAL-SP-1");
+    R r = done(s, "OPAL-SUM-1");
+    LockingInfo info;
+    info.max_ranges = p.ranges;
+    for (std::size_t k = 0; k < s.ranges.size(); ++k)
+      if (s.ranges[k].single_user) info.single_user_ranges.push_back(static_cast<std::uint16_t>(k));
+    info.geometry_by_admins = s.sudr_geometry_by_admins;
+    r.out.locking_info = std::move(info);
     return r;
   }
 

@@ -200,6 +200,11 @@ struct Erase {
   Auth as;
   std::uint8_t range = 1;
 };
+/// Get on the Locking SP's LockingInfo table (readable by Anybody, model choice): how a host
+/// sees which rows Reactivate made SUDRs and who owns their geometry.
+struct GetLockingInfo {
+  static constexpr std::string_view tag = "get_locking_info";
+};
 /// [SERVICES] Show Status: Level 0 Discovery, CC mode indicator (byte 30 bit 0).
 struct ShowStatus {
   static constexpr std::string_view tag = "show_status";
@@ -207,7 +212,16 @@ struct ShowStatus {
 
 using Event = std::variant<Authenticate, PowerCycle, Activate, Revert, RevertSp, SetPin, SetMinPinLength, SetTryLimit,
                            SetEnabled, DisableUserSetPin, SetFwPort, SetRange, LockRange, GenKey, WriteData, ReadData,
-                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase>;
+                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo>;
+
+/// The LockingInfo columns the model keeps: MaxRanges, and the Single User Mode columns
+/// SingleUserModeRanges (the SUDRs' Locking rows) and RangeStartLengthPolicy.
+struct LockingInfo {
+  std::uint8_t max_ranges = 0;
+  std::vector<std::uint16_t> single_user_ranges;
+  bool geometry_by_admins = false;
+  friend bool operator==(const LockingInfo&, const LockingInfo&) = default;
+};
 
 struct Output {
   std::string status = "ok";  // "ok" (SUCCESS) or a status name from tcg_core.hpp
@@ -222,6 +236,7 @@ struct Output {
   std::optional<bool> data_readable;      // read: data decrypts under the current MEK
   std::optional<bool> cc_mode_indicator;  // show_status: Level 0 byte 30 bit 0
   std::optional<std::string> msid;        // get_msid: the MSID C_PIN value
+  std::optional<LockingInfo> locking_info;  // get_locking_info
   bool is_ok() const { return status == "ok"; }
   friend bool operator==(const Output&, const Output&) = default;
 };
@@ -262,7 +277,8 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::ReadData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::FirmwareDownload, signature_ok, security_version);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Reactivate, as, ranges, geometry_by_admins, admin1_pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Erase, as, range);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::LockingInfo, max_ranges, single_user_ranges, geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Output, status, rule, status_code, nvme_status_type, try_counted, data_readable,
-                        cc_mode_indicator, msid);
+                        cc_mode_indicator, msid, locking_info);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::View, cc_approved_mode, cc_missing, cc_mode_indicator, locked_out);
 

@@ -20,6 +20,8 @@
 //                                Admin1PIN = 0x060002]  -> Reactivate (Single User Mode; the
 //                                session ends when the profile resets the Locking SP with it)
 //              Locking_Range<k>.Erase[] / Locking_GlobalRange.Erase[] -> Erase{range k}
+//              LockingInfo.Get[Cellblock]  -> GetLockingInfo (readable by Anybody): MaxRanges (4),
+//                                SingleUserModeRanges (0x060000), RangeStartLengthPolicy (0x060001)
 // Reactivate's parameters are named by uinteger as the host tools send them (sedutil
 // DtaDevOpal::reactivateLockingSP_SUM: 06 00 00, 06 00 01, 06 00 03); the selection is a list
 // of Locking object UIDs, or the Locking table's UID (00 00 08 02 00 00 00 00) for every row.
@@ -31,7 +33,7 @@
 // UIDs: TCG Opal SSC v2.01/v2.30 §4 (Admin SP and Locking SP tables) and TCG Core Table 240
 // (method UIDs); lockref's own table in tcg/uids.hpp names those the Key Per I/O note uses.
 //
-// Not mapped (yet): LockingInfo Get, the Authority table's Enabled column, the
+// Not mapped (yet): LockingInfo's other columns, the Authority table's Enabled column, the
 // firmware-download port object, Get of other tables, Activate with a single-user selection and
 // Reactivate's DataStoreTableSizes (0x060003); they are refused with INVALID_PARAMETER naming
 // OPAL-WIRE-UNMAPPED.
@@ -61,6 +63,7 @@ inline constexpr std::uint64_t user_base = 0x0000000900030000ull;            // 
 inline constexpr std::uint64_t authority_to_cpin = 0x0000000B00000000ull ^ 0x0000000900000000ull;
 inline constexpr std::uint64_t c_pin_sid = 0x0000000B00000001ull;
 inline constexpr std::uint64_t c_pin_msid = 0x0000000B00008402ull;
+inline constexpr std::uint64_t locking_info = 0x0000080100000001ull;    // LockingInfo (its one row)
 inline constexpr std::uint64_t locking_table = 0x0000080200000000ull;   // the Locking table itself
 inline constexpr std::uint64_t locking_global = 0x0000080200000001ull;
 inline constexpr std::uint64_t locking_range_base = 0x0000080200030000ull;  // + k
@@ -76,6 +79,27 @@ inline std::optional<std::uint8_t> locking_row(std::uint64_t uid) {
 
 /// Reactivate's parameter names (TCG Opal Feature Set: Single User Mode).
 inline constexpr std::uint64_t sum_selection_list = 0x060000, sum_range_policy = 0x060001, sum_admin1_pin = 0x060002;
+/// LockingInfo columns the model answers: MaxRanges (4), and Single User Mode's
+/// SingleUserModeRanges (0x060000) and RangeStartLengthPolicy (0x060001).
+inline constexpr std::uint64_t col_max_ranges = 4, col_sum_ranges = 0x060000, col_sum_policy = 0x060001;
+
+/// Get LockingInfo's result: [ column = value ... ] for the modelled columns in the Cellblock's
+/// [startColumn, endColumn] (all of them when the Cellblock names none). SingleUserModeRanges
+/// is the list of the SUDRs' Locking object UIDs.
+inline std::vector<Value> locking_info_columns(const opal::LockingInfo& li, const tcg::CellBlock& cells) {
+  const auto lo = cells.start_column.value_or(0), hi = cells.end_column.value_or(UINT64_MAX);
+  std::vector<Value> cols;
+  auto in = [&](std::uint64_t c) { return c >= lo && c <= hi; };
+  if (in(col_max_ranges)) cols.push_back(Value::of_name(Value::of_uint(col_max_ranges), Value::of_uint(li.max_ranges)));
+  if (in(col_sum_ranges)) {
+    std::vector<Value> uids;
+    for (auto k : li.single_user_ranges)
+      uids.push_back(Value::of_bytes(tcg::uid_bytes(k == 0 ? locking_global : locking_range_base + k)));
+    cols.push_back(Value::of_name(Value::of_uint(col_sum_ranges), Value::of_list(std::move(uids))));
+  }
+  if (in(col_sum_policy)) cols.push_back(Value::of_name(Value::of_uint(col_sum_policy), Value::of_uint(li.geometry_by_admins ? 1 : 0)));
+  return {Value::of_list(std::move(cols))};
+}
 
 /// ThisSP.Reactivate's parameters as the abstract event, or why they are refused.
 inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, const opal::Auth& as, std::size_t rows) {
@@ -210,13 +234,20 @@ struct Tper {
     auto unmapped = [] { return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED"); };
     const auto obj = inv.object;
     // An anonymous session (Anybody) holds no operator column of the Security Mode Services
-    // tables except "None" (Show Status, Firmware Download, the MSID read): every other mapped
-    // method is NOT_AUTHORIZED before it reaches the abstract machine, whose events always
-    // carry an authority.
-    if (as.authority == "Anybody" && !(inv.method == Method::get && ses.sp == admin_sp && obj == c_pin_msid))
+    // tables except "None" (Show Status, Firmware Download, the MSID read; and, model choice,
+    // the LockingInfo read): every other mapped method is NOT_AUTHORIZED before it reaches the
+    // abstract machine, whose events always carry an authority.
+    const bool anybody_get = inv.method == Method::get && ((ses.sp == admin_sp && obj == c_pin_msid) ||
+                                                           (ses.sp == locking_sp && obj == locking_info));
+    if (as.authority == "Anybody" && !anybody_get)
       return tcg::SpAnswer::refuse("NOT_AUTHORIZED", "OPAL-WIRE-ANYBODY");
     switch (inv.method) {
       case Method::get: {
+        if (ses.sp == locking_sp && obj == locking_info) {
+          auto r = opal::Machine::step(p, s.drive, opal::GetLockingInfo{});
+          if (!r.out.is_ok() || !r.out.locking_info) return from_output(r.out);
+          return from_output(r.out, locking_info_columns(*r.out.locking_info, inv.cells));
+        }
         if (ses.sp != admin_sp || obj != c_pin_msid) return unmapped();
         auto r = opal::Machine::step(p, s.drive, opal::GetMsid{});
         if (!r.out.is_ok() || !r.out.msid) return from_output(r.out);
@@ -448,6 +479,7 @@ struct Machine {
                            {Value::of_name(Value::of_uint(sum_selection_list), Value::of_list({uidb(locking_range_base + 1)})),
                             Value::of_name(Value::of_uint(sum_range_policy), Value::of_uint(0))}));
         out.push_back(in(locking_range_base + 1, "Erase"));
+        out.push_back(in(locking_info, "Get", {Value::of_list({})}));
       }
       out.push_back(Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(tcg::Item{tcg::EndOfSession{}})}});
     }
