@@ -604,6 +604,80 @@ void wire_agrees_with_abstract(bool flip_at_limit) {
   }
 }
 
+/// Mutant: an adapter that carries out Erase as GenKey of the row's key (so a non-SUDR is erased).
+struct EraseAsGenKey : ow::Tper {
+  static lockref::tcg::SpAnswer invoke(const Profile& p, ow::State& s, const lockref::tcg::Session& ses,
+                                       const lockref::tcg::Invocation& inv) {
+    const auto row = ow::locking_row(inv.object);
+    if (inv.method != lockref::tcg::Method::erase || !row) return ow::Tper::invoke(p, s, ses, inv);
+    auto g = inv;
+    g.method = lockref::tcg::Method::gen_key;
+    g.object = *row == 0 ? ow::k_aes_global : ow::k_aes_range_base + *row;
+    return ow::Tper::invoke(p, s, ses, g);
+  }
+};
+
+/// [SUM] at the wire: Locking SP sessions of Admin1 and User1-3 (right PINs), each invoking one
+/// of Reactivate, Erase, Set ReadLocked or GenKey on a random row, give the status and the drive
+/// state the abstract machine gives for the same event and authority.
+template <class T>
+void sum_wire_agrees() {
+  using Layer = lockref::tcg::SessionLayer<T>;
+  Profile p = small(*rc::gen::arbitrary<bool>());
+  p.users = 3;
+  p.max_key_generation = 1000;
+  ow::State w = ow::initial(p);
+  w.drive = Machine::step(p, w.drive, Activate{{"SID", p.msid}}).next;
+  State a = w.drive;
+  const std::vector<std::string> who{"Admin1", "User1", "User2", "User3"};
+  auto uidv = [](std::uint64_t u) { return Value::of_bytes(lockref::tcg::uid_bytes(u)); };
+  const auto n = *rc::gen::inRange(1, 30);
+  for (int i = 0; i < n; ++i) {
+    const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const std::string pin = Machine::find(a, name)->pin;
+    auto o = Layer::on_item(p, w, 0, 0, start_call(ow::locking_sp, ow::authority_uid(name), pin));
+    RC_ASSERT(o.status == std::string("ok"));
+    w = o.next;
+    const auto row = *rc::gen::inRange<std::uint8_t>(0, 3);
+    const auto row_uid = row == 0 ? ow::locking_global : ow::locking_range_base + row;
+    const bool b = *rc::gen::arbitrary<bool>();
+    MethodCall c{{}, {}, {}, {0, 0, 0}};
+    Event e;
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        c = MethodCall{lockref::tcg::uid_bytes(ow::this_sp), lockref::tcg::uid_bytes(0x0000000600000801ull),
+                       {Value::of_name(Value::of_uint(ow::sum_selection_list), Value::of_list({uidv(row_uid)})),
+                        Value::of_name(Value::of_uint(ow::sum_range_policy), Value::of_uint(b ? 1 : 0))},
+                       {0, 0, 0}};
+        e = Reactivate{{name, pin}, {row}, b, std::nullopt};
+        break;
+      case 1:
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000803ull), {}, {0, 0, 0}};
+        e = Erase{{name, pin}, row};
+        break;
+      case 2: {  // Locking_Range1-2 (the adapter maps Set of Locking_Range<k>, k >= 1)
+        const std::uint8_t k = row == 0 ? 1 : row;
+        c = MethodCall{lockref::tcg::uid_bytes(ow::locking_range_base + k), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = LockRange{{name, pin}, k, b, std::nullopt};
+        break;
+      }
+      default:
+        c = MethodCall{lockref::tcg::uid_bytes(row == 0 ? ow::k_aes_global : ow::k_aes_range_base + row),
+                       lockref::tcg::uid_bytes(0x0000000600000010ull), {}, {0, 0, 0}};
+        e = GenKey{{name, pin}, row};
+    }
+    const auto r = Layer::on_item(p, w, 0x1001, 1, c);
+    const auto x = Machine::step(p, a, e);
+    RC_ASSERT(r.status == x.out.status);
+    a = x.next;
+    w = r.next;
+    w.sm.session.reset();  // End of Session (or already ended by Reactivate)
+    RC_ASSERT(w.drive == a);
+  }
+}
+
 /// A method refused in a session (not the authentication itself) changes no state.
 /// `count_a_try` is the mutant machine: a refused in-session method still counts a Try against
 /// the session's authority.
@@ -634,6 +708,11 @@ TEST_CASE("opal wire property: the wire and the abstract machine agree on every 
 TEST_CASE("opal wire property: a session's authority never exceeds what the access matrix grants") {
   holds("session authorities are enabled authorities of an active SP", [] { wire_agrees_with_abstract<ow::Tper>(false); }, 100);
   fails("mutant: a disabled authority may open a session", [] { wire_agrees_with_abstract<EnabledIgnored>(false); }, 2000);
+}
+
+TEST_CASE("opal wire property: Single User Mode at the wire agrees with the abstract machine") {
+  holds("Reactivate/Erase/Set/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
+  fails("mutant: the adapter carries out Erase as GenKey", [] { sum_wire_agrees<EraseAsGenKey>(); }, 2000);
 }
 
 TEST_CASE("opal wire property: a method refused at the wire changes no state") {
