@@ -64,6 +64,7 @@ template <class Testable>
 void fails(const std::string& desc, Testable&& t, int cases = 2000) {
   auto p = params(cases);
   p.maxSuccess = cases;  // same budget in every mode: the mutant must be caught quickly
+  p.disableShrinking = true;  // that it fails is the finding; a shrunk counterexample adds nothing
   auto r = run(desc, std::forward<Testable>(t), p);
   INFO("mutant: " << desc << " — the property did not catch this deliberately broken model");
   CHECK(r.template is<rc::detail::FailureResult>());

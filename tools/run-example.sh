@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-cmake --preset default >/dev/null
+bash tools/configure-preset.sh default
 cmake --build --preset default -j "$(nproc 2>/dev/null || echo 2)" --target lockref
 L=build/default/tools/lockref
 out=${TMPDIR:-/tmp}/lockref-example-engine.jsonl

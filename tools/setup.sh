@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake ninja-build pkg-config git   # Ninja: the presets' generator (CMakePresets.json)
   libcrypto++-dev        # Crypto++: AES, SHA-2, HMAC, GCM, CMAC, ECDH P-384
   librapidcheck-dev      # property tests
   doctest-dev            # unit tests

@@ -17,7 +17,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 presets=${LOCKREF_PRESETS:-"default asan release"}
 for preset in $presets; do
   echo "=== preset $preset: configure and build"
-  cmake --preset "$preset" >/dev/null
+  bash tools/configure-preset.sh "$preset"
   if [ "$preset" = release ]; then
     # The optimised program and the Google Benchmark programs; the test binaries are
     # already built and run twice above.
