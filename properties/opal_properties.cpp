@@ -67,6 +67,8 @@ std::vector<Event> wrong_pin_events(const Profile& p, const State& s) {
       v.push_back(LockRange{w, r, false, false});
       v.push_back(SetRange{w, r, std::nullopt, std::nullopt, false, false, false, std::uint16_t{3}});
       v.push_back(GenKey{w, r});
+      v.push_back(Erase{w, r});
+      v.push_back(Reactivate{w, {r}, false, std::nullopt});
     }
   }
   return v;
@@ -149,6 +151,43 @@ struct GenKeyKeepsKey : Machine {
   static R step(const Profile& p, const State& s, const Event& e) {
     auto r = Machine::step(p, s, e);
     if (auto* x = std::get_if<GenKey>(&e); x && r.out.status == "ok") r.next.ranges[x->range].mek = s.ranges[x->range].mek;
+    return r;
+  }
+};
+
+/// [SUM] Admins keep Lock/Unlock of a SUDR (the "(for non-SUDRs)" restriction forgotten).
+struct AdminsKeepSudrs : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<LockRange>(&e);
+        x && r.out.rule == "OPAL-SUM-2" && role_of(x->as.authority) == Role::locking_admin && !r.out.try_counted) {
+      if (x->read_locked) r.next.ranges[x->range].read_locked = *x->read_locked;
+      if (x->write_locked) r.next.ranges[x->range].write_locked = *x->write_locked;
+      r.out = Output{};
+    }
+    return r;
+  }
+};
+/// [SUM] Erase of a non-SUDR is accepted and changes its key (as GenKey would).
+struct EraseAnyRange : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<Erase>(&e); x && r.out.rule == "OPAL-SUM-4" && r.out.status == "NOT_AUTHORIZED" &&
+                                            !r.out.try_counted && x->range < s.ranges.size() && !s.ranges[x->range].single_user) {
+      ++r.next.ranges[x->range].mek;
+      r.out = Output{};
+    }
+    return r;
+  }
+};
+/// [SUM] A Locking SP Admin may disable a SUDR's owner ("non-SUDR User(s)" forgotten).
+struct SudrOwnerDisabled : Machine {
+  static R step(const Profile& p, const State& s, const Event& e) {
+    auto r = Machine::step(p, s, e);
+    if (auto* x = std::get_if<SetEnabled>(&e); x && r.out.rule == "OPAL-SUM-2") {
+      if (auto i = index_of(r.next, x->target)) r.next.credentials[*i].enabled = x->enabled;
+      r.out = Output{};
+    }
     return r;
   }
 };
@@ -280,26 +319,34 @@ std::vector<Service> governing(const State& a, const State& b) {
   if (a.makers_enabled != b.makers_enabled) add({Service::makers, Service::revert_admin_sp});
   if (a.locking_sp_active != b.locking_sp_active)
     add({Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  if (a.sudr_geometry_by_admins != b.sudr_geometry_by_admins)
+    add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
   for (std::size_t i = 0; i < a.credentials.size(); ++i) {
     const auto &x = a.credentials[i], &y = b.credentials[i];
     if (x.pin != y.pin || x.min_pin_length != y.min_pin_length)
-      add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.enabled != y.enabled)
       add({Service::enable_admin_sp_admin, Service::enable_locking_authority, Service::revert_admin_sp,
-           Service::revert_locking_sp});
-    if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp});
+           Service::revert_locking_sp, Service::sudr_classify});
+    if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.set_pin_disabled != y.set_pin_disabled)
-      add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   }
   for (std::size_t i = 0; i < a.ranges.size(); ++i) {
     const auto &x = a.ranges[i], &y = b.ranges[i];
     if (x.start != y.start || x.length != y.length || x.read_lock_enabled != y.read_lock_enabled ||
         x.write_lock_enabled != y.write_lock_enabled || x.lock_on_reset != y.lock_on_reset ||
-        x.user_access != y.user_access)
-      add({Service::set_range_attributes, Service::revert_admin_sp, Service::revert_locking_sp});
+        x.user_access != y.user_access) {
+      add({Service::set_range_attributes, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
+      // [SUM] a SUDR's geometry ("Set Range Geometry for SUDR") and its locking columns (its
+      // owner's, under the Lock / Unlock row)
+      if (x.single_user && y.single_user) add({Service::sudr_geometry, Service::lock_unlock_range});
+    }
+    if (x.single_user != y.single_user) add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
     if (x.read_locked != y.read_locked || x.write_locked != y.write_locked)
-      add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp});
-    if (x.mek != y.mek) add({Service::crypto_erase, Service::revert_admin_sp, Service::revert_locking_sp});
+      add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
+    if (x.mek != y.mek)
+      add({Service::crypto_erase, Service::sudr_erase, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   }
   return need;
 }
@@ -320,7 +367,8 @@ void only_matrix_authorities_change() {
                                 SetEnabled{as, other, (k & 1) != 0}, SetEnabled{as, "Makers", (k & 1) != 0},
                                 DisableUserSetPin{as, other, true}, SetFwPort{as, (k & 2) != 0, (k & 4) != 0},
                                 SetRange{as, r, std::nullopt, std::nullopt, true, true, true, std::nullopt},
-                                LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r}};
+                                LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r},
+                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r}};
     const auto& e = ev[(k / 11) % ev.size()];
     const auto st = M::step(p, s, e);
     if (st.out.status == "ok") {
@@ -333,6 +381,93 @@ void only_matrix_authorities_change() {
     }
     s = st.next;
   }
+}
+
+/// [SUM] From an active Locking SP, random management events on the Locking rows by every
+/// Locking SP authority (right PINs), Reactivates with random selections among them.
+/// `check(before, event, step)` is asserted after each step.
+template <class M, class Check>
+void sum_walk(bool users_enabled, Check check) {
+  Profile p = small(*rc::gen::arbitrary<bool>());
+  p.users = 3;  // owners of Global, Range 1, Range 2
+  p.users_enabled_on_activate = users_enabled;
+  p.max_key_generation = 1000;
+  State s = M::step(p, M::initial(p), Event{Activate{Auth{"SID", p.msid}}}).next;
+  const std::vector<std::string> who{"Admin1", "Admin2", "User1", "User2", "User3"};
+  const auto n = *rc::gen::inRange(1, 60);
+  for (int i = 0; i < n; ++i) {
+    const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const Auth as{name, Machine::find(s, name)->pin};
+    const auto r = *rc::gen::inRange<std::uint8_t>(0, 3);
+    const bool b = *rc::gen::arbitrary<bool>();
+    const auto target = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const std::vector<Event> ev{
+        Reactivate{as, *rc::gen::container<std::vector<std::uint16_t>>(rc::gen::inRange<std::uint16_t>(0, 4)), b, std::nullopt},
+        LockRange{as, r, b, b},
+        SetRange{as, r, std::nullopt, std::nullopt, b, b, std::nullopt, std::nullopt},
+        SetRange{as, r, std::uint64_t{1000u * r}, std::uint64_t{100}, std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+        Erase{as, r},
+        GenKey{as, r},
+        SetEnabled{as, target, b},
+        SetPin{as, target, P32},
+        WriteData{r},
+        PowerCycle{}};
+    const auto& e = ev[*rc::gen::inRange<std::size_t>(0, ev.size())];
+    const auto st = M::step(p, s, e);
+    check(p, s, e, st);
+    s = st.next;
+  }
+}
+
+/// Only a SUDR's owner changes its lock state or locking columns (Admins included: "for
+/// non-SUDRs"); only Reactivate (by an Admin) changes which rows are SUDRs.
+template <class M>
+void only_owner_locks_sudr() {
+  sum_walk<M>(true, [](const Profile&, const State& s, const Event& e, const R& st) {
+    const auto* by = std::visit([](const auto& x) -> const Auth* {
+      if constexpr (requires { x.as; }) return &x.as;
+      else return nullptr;
+    }, e);
+    for (std::size_t k = 0; k < s.ranges.size(); ++k) {
+      const auto &x = s.ranges[k], &y = st.next.ranges[k];
+      if (x.single_user != y.single_user)
+        RC_ASSERT(std::holds_alternative<Reactivate>(e) && by && role_of(by->authority) == Role::locking_admin);
+      const bool lock_changed = x.read_locked != y.read_locked || x.write_locked != y.write_locked ||
+                                x.read_lock_enabled != y.read_lock_enabled || x.write_lock_enabled != y.write_lock_enabled;
+      // (a power cycle re-locks a LockOnReset range; Reactivate starts the rows over)
+      if (x.single_user && y.single_user && lock_changed && !std::holds_alternative<PowerCycle>(e) &&
+          !std::holds_alternative<Reactivate>(e))
+        RC_ASSERT(by && by->authority == Machine::sudr_owner(k));
+    }
+  });
+}
+
+/// Erase changes a key only of a SUDR, and only for a Locking SP Admin or the SUDR's owner.
+template <class M>
+void erase_only_sudr() {
+  sum_walk<M>(true, [](const Profile&, const State& s, const Event& e, const R& st) {
+    const auto* x = std::get_if<Erase>(&e);
+    if (!x) return;
+    for (std::size_t k = 0; k < s.ranges.size(); ++k) {
+      if (s.ranges[k].mek == st.next.ranges[k].mek) continue;
+      RC_ASSERT(k == x->range);
+      RC_ASSERT(s.ranges[k].single_user);
+      const auto role = role_of(x->as.authority);
+      RC_ASSERT((role == Role::locking_admin || x->as.authority == Machine::sudr_owner(k)));
+    }
+  });
+}
+
+/// Reactivate is the Locking SP Admins'; every SUDR keeps an existing, enabled owner whatever
+/// anyone does (also with Users disabled at activation, E-OPAL-STEP3-USER's other reading).
+template <class M>
+void reactivate_keeps_owner() {
+  const bool users_enabled = *rc::gen::arbitrary<bool>();
+  sum_walk<M>(users_enabled, [](const Profile& p, const State& s, const Event& e, const R& st) {
+    if (const auto* x = std::get_if<Reactivate>(&e); x && st.out.is_ok()) RC_ASSERT(role_of(x->as.authority) == Role::locking_admin);
+    (void)s;
+    RC_ASSERT(inv::sudr_has_enabled_owner(p, st.next));
+  });
 }
 }  // namespace
 
@@ -373,6 +508,21 @@ TEST_CASE("opal property: data written before a key change is never readable aft
   holds("GenKey / Revert / RevertSP make old data unreadable", [] { old_data_unreadable_after_key_change<Machine>(); },
         100);
   fails("mutant: GenKey keeps the old key", [] { old_data_unreadable_after_key_change<GenKeyKeepsKey>(); }, 300);
+}
+
+TEST_CASE("opal property: only a SUDR's owner locks, unlocks or reconfigures it") {
+  holds("SUDR lock state changes only by its owner", [] { only_owner_locks_sudr<Machine>(); }, 100);
+  fails("mutant: Admins keep Lock/Unlock of SUDRs", [] { only_owner_locks_sudr<AdminsKeepSudrs>(); }, 2000);
+}
+
+TEST_CASE("opal property: Erase changes a key only of a SUDR, and only for its owner or a Locking SP Admin") {
+  holds("Erase: SUDRs only, owner or Admin", [] { erase_only_sudr<Machine>(); }, 100);
+  fails("mutant: Erase of a non-SUDR changes its key", [] { erase_only_sudr<EraseAnyRange>(); }, 2000);
+}
+
+TEST_CASE("opal property: Reactivate is the Locking SP Admins' and leaves every SUDR with its enabled owner") {
+  holds("every SUDR has an enabled owner", [] { reactivate_keeps_owner<Machine>(); }, 100);
+  fails("mutant: an Admin may disable a SUDR's owner", [] { reactivate_keeps_owner<SudrOwnerDisabled>(); }, 2000);
 }
 
 // ---- Opal at the wire (issue 14): opal/wire.hpp over the TCG session layer ---------------------
@@ -454,6 +604,80 @@ void wire_agrees_with_abstract(bool flip_at_limit) {
   }
 }
 
+/// Mutant: an adapter that carries out Erase as GenKey of the row's key (so a non-SUDR is erased).
+struct EraseAsGenKey : ow::Tper {
+  static lockref::tcg::SpAnswer invoke(const Profile& p, ow::State& s, const lockref::tcg::Session& ses,
+                                       const lockref::tcg::Invocation& inv) {
+    const auto row = ow::locking_row(inv.object);
+    if (inv.method != lockref::tcg::Method::erase || !row) return ow::Tper::invoke(p, s, ses, inv);
+    auto g = inv;
+    g.method = lockref::tcg::Method::gen_key;
+    g.object = *row == 0 ? ow::k_aes_global : ow::k_aes_range_base + *row;
+    return ow::Tper::invoke(p, s, ses, g);
+  }
+};
+
+/// [SUM] at the wire: Locking SP sessions of Admin1 and User1-3 (right PINs), each invoking one
+/// of Reactivate, Erase, Set ReadLocked or GenKey on a random row, give the status and the drive
+/// state the abstract machine gives for the same event and authority.
+template <class T>
+void sum_wire_agrees() {
+  using Layer = lockref::tcg::SessionLayer<T>;
+  Profile p = small(*rc::gen::arbitrary<bool>());
+  p.users = 3;
+  p.max_key_generation = 1000;
+  ow::State w = ow::initial(p);
+  w.drive = Machine::step(p, w.drive, Activate{{"SID", p.msid}}).next;
+  State a = w.drive;
+  const std::vector<std::string> who{"Admin1", "User1", "User2", "User3"};
+  auto uidv = [](std::uint64_t u) { return Value::of_bytes(lockref::tcg::uid_bytes(u)); };
+  const auto n = *rc::gen::inRange(1, 30);
+  for (int i = 0; i < n; ++i) {
+    const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    const std::string pin = Machine::find(a, name)->pin;
+    auto o = Layer::on_item(p, w, 0, 0, start_call(ow::locking_sp, ow::authority_uid(name), pin));
+    RC_ASSERT(o.status == std::string("ok"));
+    w = o.next;
+    const auto row = *rc::gen::inRange<std::uint8_t>(0, 3);
+    const auto row_uid = row == 0 ? ow::locking_global : ow::locking_range_base + row;
+    const bool b = *rc::gen::arbitrary<bool>();
+    MethodCall c{{}, {}, {}, {0, 0, 0}};
+    Event e;
+    switch (*rc::gen::inRange(0, 4)) {
+      case 0:
+        c = MethodCall{lockref::tcg::uid_bytes(ow::this_sp), lockref::tcg::uid_bytes(0x0000000600000801ull),
+                       {Value::of_name(Value::of_uint(ow::sum_selection_list), Value::of_list({uidv(row_uid)})),
+                        Value::of_name(Value::of_uint(ow::sum_range_policy), Value::of_uint(b ? 1 : 0))},
+                       {0, 0, 0}};
+        e = Reactivate{{name, pin}, {row}, b, std::nullopt};
+        break;
+      case 1:
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000803ull), {}, {0, 0, 0}};
+        e = Erase{{name, pin}, row};
+        break;
+      case 2: {  // Locking_Range1-2 (the adapter maps Set of Locking_Range<k>, k >= 1)
+        const std::uint8_t k = row == 0 ? 1 : row;
+        c = MethodCall{lockref::tcg::uid_bytes(ow::locking_range_base + k), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = LockRange{{name, pin}, k, b, std::nullopt};
+        break;
+      }
+      default:
+        c = MethodCall{lockref::tcg::uid_bytes(row == 0 ? ow::k_aes_global : ow::k_aes_range_base + row),
+                       lockref::tcg::uid_bytes(0x0000000600000010ull), {}, {0, 0, 0}};
+        e = GenKey{{name, pin}, row};
+    }
+    const auto r = Layer::on_item(p, w, 0x1001, 1, c);
+    const auto x = Machine::step(p, a, e);
+    RC_ASSERT(r.status == x.out.status);
+    a = x.next;
+    w = r.next;
+    w.sm.session.reset();  // End of Session (or already ended by Reactivate)
+    RC_ASSERT(w.drive == a);
+  }
+}
+
 /// A method refused in a session (not the authentication itself) changes no state.
 /// `count_a_try` is the mutant machine: a refused in-session method still counts a Try against
 /// the session's authority.
@@ -484,6 +708,11 @@ TEST_CASE("opal wire property: the wire and the abstract machine agree on every 
 TEST_CASE("opal wire property: a session's authority never exceeds what the access matrix grants") {
   holds("session authorities are enabled authorities of an active SP", [] { wire_agrees_with_abstract<ow::Tper>(false); }, 100);
   fails("mutant: a disabled authority may open a session", [] { wire_agrees_with_abstract<EnabledIgnored>(false); }, 2000);
+}
+
+TEST_CASE("opal wire property: Single User Mode at the wire agrees with the abstract machine") {
+  holds("Reactivate/Erase/Set/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
+  fails("mutant: the adapter carries out Erase as GenKey", [] { sum_wire_agrees<EraseAsGenKey>(); }, 2000);
 }
 
 TEST_CASE("opal wire property: a method refused at the wire changes no state") {

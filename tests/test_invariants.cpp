@@ -167,6 +167,13 @@ TEST_CASE("invariants: each opal invariant rejects a state that breaks its rule"
   // data is written with the range's current key, never a later one
   bites<M>("invariant:opal.data_never_from_future_key", p,
            with([&](opal::State& s) { s.ranges[1].data_mek = s.ranges[1].mek + 1; }));
+  // [SUM] a SUDR's owner (User k+1) exists and can authenticate: Range 9 has no User10, and a
+  // disabled owner could never lock or unlock its range again
+  bites<M>("invariant:opal.sudr_has_enabled_owner", p, with([&](opal::State& s) { s.ranges[9].single_user = true; }));
+  bites<M>("invariant:opal.sudr_has_enabled_owner", p, with([&](opal::State& s) {
+             s.ranges[1].single_user = true;
+             cred(s, "User2").enabled = false;
+           }));
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -280,7 +280,7 @@ TEST_CASE("opal: locking ranges gate data, LockOnReset re-locks, GenKey makes ol
 
 TEST_CASE("opal: access matrix rows are the guide's") {
   // every Service has exactly one row
-  for (int k = 0; k <= static_cast<int>(Service::set_try_limit); ++k) {
+  for (int k = 0; k <= static_cast<int>(Service::sudr_erase); ++k) {
     int n = 0;
     for (const auto& r : access_matrix) n += r.service == static_cast<Service>(k);
     CHECK(n == 1);
@@ -378,9 +378,10 @@ TEST_CASE("opal: the CC setup steps reach CC Approved Mode and Show Status repor
 }
 
 TEST_CASE("opal: exploration finds every invariant holding in each scope") {
-  for (auto sc : {Scope::credentials, Scope::locking, Scope::firmware}) {
+  for (auto sc : {Scope::credentials, Scope::locking, Scope::firmware, Scope::sum}) {
     Profile p = generic();
     p.scope = sc;
+    if (sc == Scope::sum) p.users = 2;  // range 1's owner is User2
     auto ex = lockref::explore<Machine>(p, 200'000);
     INFO(lockref::enum_name(sc));
     CHECK_FALSE(ex.truncated);
@@ -706,6 +707,174 @@ TEST_CASE("errata: E-OPAL-FW-POR a power on reset locks the firmware port only w
   }
 }
 
+// ---- Single User Mode (seed 000 Security Mode Services rows on SUDRs; drive.hpp [SUM]) -------
+
+namespace {
+/// An active Locking SP with Locking_Range1 a SUDR (owner User2), User Ownership of its geometry.
+Drive with_sudr(Profile p, bool geometry_by_admins = false) {
+  auto d = activated(std::move(p));
+  REQUIRE(d.run(Reactivate{Auth{"Admin1", d.p.msid}, {1}, geometry_by_admins, std::nullopt}).status == "ok");
+  return d;
+}
+}  // namespace
+
+TEST_CASE("opal: Reactivate classifies SUDRs, by a Locking SP Admin only") {
+  // "Enable/Disable Single User Data Range (SUDR) | ... | LockingSP Admin1-4 | TCG Reactivate Method"
+  auto d = activated(seagate_se4sa530());
+  const auto before = d.s;
+  for (const char* who : {"User1", "User2"})
+    CHECK(d.run(Reactivate{Auth{who, d.p.msid}, {1}, false, std::nullopt}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(Reactivate{Auth{"SID", d.p.msid}, {1}, false, std::nullopt}).status == "NOT_AUTHORIZED");
+  CHECK(d.s == before);
+  // not before the Locking SP is activated (its Admins cannot authenticate)
+  Drive fresh(seagate_se4sa530());
+  CHECK(fresh.run(Reactivate{Auth{"Admin1", fresh.p.msid}, {1}, false, std::nullopt}).status == fresh.p.inactive_sp_status);
+  // a row the Locking table does not have
+  CHECK(d.run(Reactivate{Auth{"Admin1", d.p.msid}, {10}, false, std::nullopt}).status == "INVALID_PARAMETER");
+  // Enable: Global and Range 3 become SUDRs (owners User1, User4), with Admin1PIN
+  CHECK(d.run(Reactivate{Auth{"Admin1", d.p.msid}, {0, 3}, false, std::string(P32)}).status == "ok");
+  for (std::size_t k = 0; k < d.s.ranges.size(); ++k) CHECK(d.s.ranges[k].single_user == (k == 0 || k == 3));
+  CHECK(d.cred("Admin1").pin == P32);
+  // LockingInfo shows the classification (readable without authentication)
+  const auto info = d.run(GetLockingInfo{}).locking_info;
+  REQUIRE(info);
+  CHECK(info->single_user_ranges == std::vector<std::uint16_t>{0, 3});
+  CHECK(info->max_ranges == 9);  // "up to 9 user locking ranges"
+  CHECK_FALSE(info->geometry_by_admins);
+  // Disable: an empty selection leaves no SUDR
+  CHECK(d.run(Reactivate{Auth{"Admin1", P32}, {}, false, std::nullopt}).status == "ok");
+  for (const auto& r : d.s.ranges) CHECK_FALSE(r.single_user);
+  // RevertSP and Revert leave no SUDR either
+  d = with_sudr(seagate_se4sa530());
+  CHECK(d.run(RevertSp{Auth{"Admin1", d.p.msid}}).status == "ok");
+  for (const auto& r : d.s.ranges) CHECK_FALSE(r.single_user);
+}
+
+TEST_CASE("opal: a SUDR belongs to its User: Admins lose lock, PIN, enable and disable rights over it") {
+  auto d = with_sudr(seagate_se4sa530());
+  const Auth a1{"Admin1", d.p.msid}, owner{"User2", d.p.msid}, other{"User1", d.p.msid};
+  // "Lock / Unlock User Data Range ... | User1-9, Locking SP Admin1-4 (for non-SUDRs)"
+  CHECK(d.run(LockRange{a1, 1, true, true}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(LockRange{other, 1, true, true}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(SetRange{owner, 1, std::nullopt, std::nullopt, true, true, true, std::nullopt}).status == "ok");
+  CHECK(d.run(LockRange{owner, 1, true, true}).status == "ok");
+  CHECK(d.run(ReadData{1}).status == "ACCESS_DENIED");
+  CHECK(d.run(LockRange{a1, 1, false, false}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(ReadData{1}).status == "ACCESS_DENIED");
+  // user_access bits do not hand a SUDR to another User, and cannot be set on it
+  CHECK(d.run(SetRange{a1, 1, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::uint16_t{1}}).status ==
+        "NOT_AUTHORIZED");
+  // the Admins keep a non-SUDR
+  CHECK(d.run(LockRange{a1, 2, true, true}).status == "ok");
+  // "LockingSP Admins can set PINs for any non-SUDR User or Locking SP Admin"
+  CHECK(d.run(SetPin{a1, "User2", P32}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(SetPin{a1, "User1", P32}).status == "ok");
+  CHECK(d.run(SetPin{owner, "User2", P32}).status == "ok");  // the owner sets its own
+  // "Disable a non-SUDR User's ability to change its own PIN"
+  CHECK(d.run(DisableUserSetPin{a1, "User2", true}).status == "NOT_AUTHORIZED");
+  // "Enable/Disable a LockingSP Admin or non-SUDR User Authority"
+  CHECK(d.run(SetEnabled{a1, "User2", false}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(SetEnabled{a1, "User3", false}).status == "ok");
+  CHECK(d.cred("User2").enabled);
+}
+
+TEST_CASE("opal: SUDR geometry follows RangeStartRangeLengthPolicy") {
+  // "Set Range Geometry for SUDR | Set the location and size of the SUDR. | User1-9 (if User
+  // Ownership) , Locking SP Admin1-4 (if Admin Ownership)"
+  for (bool by_admins : {false, true}) {
+    INFO("Admin Ownership " << by_admins);
+    auto d = with_sudr(seagate_se4sa530(), by_admins);
+    const Auth a1{"Admin1", d.p.msid}, owner{"User2", d.p.msid}, other{"User3", d.p.msid};
+    auto geometry = [&](const Auth& who) {
+      return d.run(SetRange{who, 1, 100, 50, std::nullopt, std::nullopt, std::nullopt, std::nullopt}).status;
+    };
+    CHECK(geometry(other) == "NOT_AUTHORIZED");
+    CHECK(geometry(by_admins ? owner : a1) == "NOT_AUTHORIZED");
+    CHECK(geometry(by_admins ? a1 : owner) == "ok");
+    CHECK(d.s.ranges[1].start == 100);
+    CHECK(d.s.ranges[1].length == 50);
+  }
+}
+
+TEST_CASE("opal: Erase erases a SUDR, GenKey a non-SUDR, each by the operators the guide lists") {
+  // "Cryptographic Erase of non-SUDR | User1-9, Locking SP Admin1-4 | TCG GenKey Method";
+  // "Cryptographic Erase of SUDR | Locking SP Admin1-4, User1-9 | TCG Erase Method ..."
+  auto d = with_sudr(seagate_se4sa530());
+  const Auth a1{"Admin1", d.p.msid}, owner{"User2", d.p.msid}, other{"User1", d.p.msid};
+  auto written = [&](std::uint8_t r) {
+    REQUIRE(d.run(WriteData{r}).status == "ok");
+    REQUIRE(d.run(ReadData{r}).data_readable == true);
+  };
+  // Erase of a SUDR: the owner and an Admin; another User may not
+  written(1);
+  CHECK(d.run(Erase{other, 1}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(ReadData{1}).data_readable == true);
+  CHECK(d.run(Erase{owner, 1}).status == "ok");
+  CHECK(d.run(ReadData{1}).data_readable == false);
+  written(1);
+  CHECK(d.run(Erase{a1, 1}).status == "ok");  // the Admin cannot read it, but may erase it
+  CHECK(d.run(ReadData{1}).data_readable == false);
+  // a non-SUDR is erased by GenKey, not Erase
+  written(2);
+  CHECK(d.run(Erase{a1, 2}).status == "NOT_AUTHORIZED");
+  CHECK(d.run(ReadData{2}).data_readable == true);
+  CHECK(d.run(GenKey{a1, 2}).status == "ok");
+  CHECK(d.run(ReadData{2}).data_readable == false);
+  // a wrong PIN counts a Try and erases nothing
+  written(1);
+  const auto o = d.run(Erase{Auth{"User2", "not-the-pin"}, 1});
+  CHECK(o.status == "NOT_AUTHORIZED");
+  CHECK(o.try_counted);
+  CHECK(d.run(ReadData{1}).data_readable == true);
+}
+
+TEST_CASE("errata: E-OPAL-SUM-REACTIVATE what Reactivate does beyond the classification") {
+  // The guide: "Enable/Disable Single User Data Range (SUDR) classification for a data range";
+  // nothing about the data or the credentials. Profile choice reactivate_resets_locking_sp.
+  for (bool resets : {true, false}) {
+    INFO("reactivate_resets_locking_sp " << resets);
+    auto p = seagate_se4sa530();
+    p.reactivate_resets_locking_sp = resets;
+    auto d = activated(p);
+    REQUIRE(d.run(SetPin{Auth{"Admin1", p.msid}, "Admin1", P32}).status == "ok");
+    REQUIRE(d.run(WriteData{1}).status == "ok");
+    REQUIRE(d.run(Reactivate{Auth{"Admin1", P32}, {1}, false, std::nullopt}).status == "ok");
+    CHECK(d.s.ranges[1].single_user);
+    CHECK(d.run(ReadData{1}).data_readable == !resets);        // data erased with the reset
+    CHECK((d.cred("Admin1").pin == P32) == !resets);            // Admin1 back to the MSID
+    CHECK(d.s.locking_sp_active);
+  }
+}
+
+TEST_CASE("errata: E-OPAL-SUM-GENKEY GenKey on a SUDR") {
+  // "Cryptographic Erase of SUDR ... TCG Erase Method TCG GenKey Method, TCG Erase Method"
+  for (bool genkey : {true, false}) {
+    INFO("genkey_on_sudr " << genkey);
+    auto p = seagate_se4sa530();
+    p.genkey_on_sudr = genkey;
+    auto d = with_sudr(p);
+    REQUIRE(d.run(WriteData{1}).status == "ok");
+    for (const char* who : {"User2", "Admin1"})
+      CHECK(d.run(GenKey{Auth{who, p.msid}, 1}).status == (genkey ? "ok" : "NOT_AUTHORIZED"));
+    CHECK(d.run(ReadData{1}).data_readable == !genkey);
+    // either way, not another User, and Erase still works
+    CHECK(d.run(GenKey{Auth{"User1", p.msid}, 1}).status == "NOT_AUTHORIZED");
+    CHECK(d.run(Erase{Auth{"User2", p.msid}, 1}).status == "ok");
+  }
+}
+
+TEST_CASE("errata: E-OPAL-SUM-OWNER nine Users own at most nine of ten Locking rows") {
+  // "up to 9 user locking ranges" plus the Global range is ten rows; "up to 9 User operators";
+  // TCG SUM gives Locking_Range<k> to User<k+1>: Locking_Range9 has no owner.
+  auto d = activated(seagate_se4sa530());
+  CHECK(d.s.ranges.size() == 10);
+  const auto r = d.run(Reactivate{Auth{"Admin1", d.p.msid}, {9}, false, std::nullopt});
+  CHECK(r.status == "INVALID_PARAMETER");
+  CHECK(r.rule == "OPAL-SUM-5");
+  CHECK(d.run(Reactivate{Auth{"Admin1", d.p.msid}, {0, 1, 2, 3, 4, 5, 6, 7, 8}, false, std::nullopt}).status == "ok");
+  CHECK(d.cred("User9").enabled);
+}
+
 // ---- Opal on the wire (issue 14): the Admin SP and Locking SP on the TCG session layer -------
 
 namespace {
@@ -854,6 +1023,105 @@ TEST_CASE("opal wire: a method the access matrix refuses is refused at the wire 
   o = ow::Layer::on_item(p, s, 0x1001, 1, set_own);
   CHECK(wire_status(o) == 0);
   CHECK(lockref::opal::Machine::find(o.next.drive, "User1")->pin == "user1-private-pin");
+}
+
+
+TEST_CASE("opal wire: Reactivate and Erase (Single User Mode) as method calls, refusals with TCG Core status codes") {
+  // Seed 000: Reactivate is the LockingSP Admins' ("Enable/Disable Single User Data Range"); Erase
+  // erases a SUDR ("Locking SP Admin1-4, User1-9"), a non-SUDR is erased by GenKey; Admins lose
+  // Lock/Unlock of a SUDR ("for non-SUDRs"). Core §5.1.5: SUCCESS 0x00, NOT_AUTHORIZED 0x01,
+  // INVALID_PARAMETER 0x0C. Method UIDs: Reactivate 00 00 00 06 00 00 08 01, Erase ... 08 03.
+  const std::uint64_t reactivate = 0x0000000600000801ull, erase = 0x0000000600000803ull, set = 0x0000000600000017ull;
+  const auto p = lockref::opal::seagate_se4sa530();
+  auto s = ow::initial(p);
+  s.drive = lockref::opal::Machine::step(p, s.drive, lockref::opal::Activate{{"SID", p.msid}}).next;
+  REQUIRE(s.drive.locking_sp_active);
+  auto open = [&](std::uint64_t who) {
+    s.sm = {};
+    auto o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::locking_sp, std::make_pair(who, p.msid)));
+    REQUIRE(wire_status(o) == 0);
+    s = o.next;
+  };
+  auto in = [&](std::uint64_t obj, std::uint64_t method, std::vector<Value> args = {}) {
+    return ow::Layer::on_item(p, s, 0x1001, 1, call(obj, method, std::move(args)));
+  };
+  const auto selection = [](std::vector<std::uint64_t> rows) {
+    std::vector<Value> v;
+    for (auto r : rows) v.push_back(Value::of_bytes(lockref::tcg::uid_bytes(r)));
+    return Value::of_name(Value::of_uint(0x060000), Value::of_list(std::move(v)));
+  };
+  const auto policy = [](std::uint64_t v) { return Value::of_name(Value::of_uint(0x060001), Value::of_uint(v)); };
+  const std::uint64_t range1 = ow::locking_range_base + 1, range2 = ow::locking_range_base + 2;
+  // A User may not Reactivate: refused, nothing changes.
+  open(ow::user_base + 1);
+  auto before = s;
+  auto o = in(ow::this_sp, reactivate, {selection({range1}), policy(0)});
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  // Admin1: malformed parameters are INVALID_PARAMETER (policy 2; DataStoreTableSizes not modelled;
+  // a selection naming no Locking object).
+  open(ow::locking_admin_base + 1);
+  before = s;
+  for (auto bad : {std::vector<Value>{selection({range1}), policy(2)},
+                   std::vector<Value>{Value::of_name(Value::of_uint(0x060003), Value::of_list({Value::of_uint(1024)}))},
+                   std::vector<Value>{selection({ow::c_pin_sid})}}) {
+    o = in(ow::this_sp, reactivate, bad);
+    CHECK(wire_status(o) == 0x0C);
+    CHECK(o.next == before);
+  }
+  // Reactivate with Locking_Range1 single-user: SUCCESS, the session ends (the Locking SP starts over).
+  o = in(ow::this_sp, reactivate, {selection({range1}), policy(0)});
+  CHECK(wire_status(o) == 0);
+  CHECK_FALSE(o.next.sm.session);
+  s = o.next;
+  CHECK(s.drive.ranges[1].single_user);
+  // Admin1 may not unlock the SUDR; may not Erase a non-SUDR; may Erase the SUDR; GenKey the non-SUDR.
+  open(ow::locking_admin_base + 1);
+  before = s;
+  o = in(range1, set, {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(0))}))});
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  o = in(range2, erase);
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0);
+  CHECK(o.next.drive.ranges[1].mek == before.drive.ranges[1].mek + 1);
+  s = o.next;
+  o = in(ow::k_aes_range_base + 2, 0x0000000600000010ull);
+  CHECK(wire_status(o) == 0);
+  s = o.next;
+  // User1 is not Locking_Range1's owner; User2 is.
+  open(ow::user_base + 1);
+  before = s;
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.next == before);
+  open(ow::user_base + 2);
+  o = in(range1, erase);
+  CHECK(wire_status(o) == 0);
+  // The abstract machine, given the same events, gives the same statuses (one source of truth).
+  CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User1", p.msid}, 1}).out.status == "NOT_AUTHORIZED");
+  CHECK(lockref::opal::Machine::step(p, before.drive, lockref::opal::Erase{{"User2", p.msid}, 1}).next == o.next.drive);
+  // LockingInfo in an anonymous Locking SP session: SingleUserModeRanges (0x060000) lists
+  // Locking_Range1's UID, RangeStartLengthPolicy (0x060001) is 0 (User Ownership).
+  s = o.next;
+  s.sm = {};
+  o = ow::Layer::on_item(p, s, 0, 0, start_session(ow::locking_sp));
+  REQUIRE(wire_status(o) == 0);
+  s = o.next;
+  o = in(0x0000080100000001ull, 0x0000000600000016ull,
+         {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(0x060000)), Value::of_name(Value::of_uint(4), Value::of_uint(0x060001))})});
+  REQUIRE(wire_status(o) == 0);
+  const auto& cols = std::get<MethodResult>(o.response.at(0)).results.at(0).items;
+  REQUIRE(cols.size() == 2);
+  CHECK(cols[0].items.at(0).u == 0x060000);
+  REQUIRE(cols[0].items.at(1).items.size() == 1);
+  CHECK(cols[0].items.at(1).items[0].b == lockref::tcg::uid_bytes(0x0000080200030001ull));
+  CHECK(cols[1].items.at(0).u == 0x060001);
+  CHECK(cols[1].items.at(1).u == 0);
+  // ... but nothing else in that session
+  CHECK(wire_status(in(range1, erase)) == 0x01);
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -10,8 +10,11 @@ for scope in credentials locking firmware; do
   "$L" explore opal --scope "$scope" > "$tmp/explore.txt"
   grep -q "all invariants hold" "$tmp/explore.txt"
 done
+# Single User Mode: range 1's owner is User2 (drive.hpp [SUM])
+"$L" explore opal --scope sum --users 2 > "$tmp/explore.txt"
+grep -q "all invariants hold" "$tmp/explore.txt"
 if "$L" explore opal --scope nonsense 2> "$tmp/err.txt"; then echo "bad --scope accepted"; exit 1; fi
-grep -q "expected all, credentials, locking or firmware" "$tmp/err.txt"
+grep -q "expected all, credentials, locking, firmware or sum" "$tmp/err.txt"
 
 "$L" corpus opal --firmware SE4SA530 --users 2 --ranges 2 --scope all --seed 5 --count 300 --out "$tmp/c.jsonl" 2>/dev/null
 "$L" check "$tmp/c.jsonl" | grep -q "300 steps conform to the opal model"

@@ -45,6 +45,55 @@ msid = {"event": {"type": "send", "bytes": compacket(start_session(b"MSID-MSID-M
         "expect": {"status": "AUTHORITY_LOCKED_OUT"}}
 write("lockout_msid.jsonl", [wrong(i) for i in range(6)] + [msid])
 PY
+# Single User Mode as a host tool sends it (sedutil reactivateLockingSP_SUM / eraseLockingRange_SUM
+# encodings): Reactivate[SingleUserModeSelectionList 06 00 00 = [Locking_Range1],
+# RangeStartRangeLengthPolicy 06 00 01 = 0] on ThisSP, Erase on Locking_Range<k>. The expected
+# statuses are the guide's Security Mode Services rows (Reactivate: LockingSP Admin1-4; Lock/Unlock:
+# Admins "for non-SUDRs"; Erase of a SUDR: Admins and its User; a non-SUDR is erased by GenKey).
+python3 - "$T" <<'PY'
+import json, struct, sys
+T = sys.argv[1]
+def atom(b): return (bytes([0xA0 | len(b)]) if len(b) <= 15 else bytes([0xD0 | (len(b) >> 8), len(b) & 0xFF])) + b
+def uint(v): return bytes([v]) if v < 64 else bytes([0x80 | ((v.bit_length() + 7) // 8)]) + v.to_bytes((v.bit_length() + 7) // 8, "big")
+uid = lambda u: atom(u.to_bytes(8, "big"))
+name = lambda k, v: b"\xf2" + uint(k) + v + b"\xf3"
+def method(obj, m, args=b""): return b"\xf8" + uid(obj) + uid(m) + b"\xf0" + args + b"\xf1\xf9\xf0\x00\x00\x00\xf1"
+def compacket(payload, tsn=0, hsn=0):
+    sub = struct.pack(">6xHI", 0, len(payload)) + payload + b"\x00" * ((4 - len(payload) % 4) % 4)
+    pk = struct.pack(">IIIxxHII", tsn, hsn, 0, 0, 0, len(sub)) + sub
+    return struct.pack(">IHHIII", 0, 0x07FE, 0, 0, 0, len(pk)) + pk
+MSID = b"MSID-MSID-MSID-MSID-MSID-MSID-32"
+ADMIN_SP, LOCKING_SP, THIS_SP = 0x0000020500000001, 0x0000020500000002, 1
+SID, ADMIN1, USER = 0x0000000900000006, 0x0000000900010001, lambda k: 0x0000000900030000 + k
+RANGE = lambda k: 0x0000080200030000 + k
+ACTIVATE, SET, REACTIVATE, ERASE = 0x0000000600000203, 0x0000000600000017, 0x0000000600000801, 0x0000000600000803
+steps = []
+def send(payload, status, tsn=0, hsn=0): steps.append({"event": {"type": "send", "bytes": compacket(payload, tsn, hsn).hex()}, "expect": {"status": status}})
+def start(sp, who): send(method(0xFF, 0xFF02, uint(1) + uid(sp) + uint(1) + name(0, atom(MSID)) + name(3, uid(who))), "ok")
+def call(obj, m, args, status): send(method(obj, m, args), status, 0x1001, 1)
+end = lambda: send(b"\xfa", "ok", 0x1001, 1)
+reactivate = name(0x060000, b"\xf0" + uid(RANGE(1)) + b"\xf1") + name(0x060001, uint(0))
+start(ADMIN_SP, SID); call(LOCKING_SP, ACTIVATE, b"", "ok"); end()
+start(LOCKING_SP, USER(1)); call(THIS_SP, REACTIVATE, reactivate, "NOT_AUTHORIZED"); end()
+start(LOCKING_SP, ADMIN1); call(THIS_SP, REACTIVATE, reactivate, "ok")  # the session ends with it
+start(LOCKING_SP, ADMIN1)
+call(RANGE(1), SET, name(1, b"\xf0" + name(7, uint(1)) + b"\xf1"), "NOT_AUTHORIZED")  # ReadLocked of the SUDR
+call(RANGE(2), ERASE, b"", "NOT_AUTHORIZED")  # a non-SUDR
+call(RANGE(1), ERASE, b"", "ok"); end()
+start(LOCKING_SP, USER(1)); call(RANGE(1), ERASE, b"", "NOT_AUTHORIZED"); end()
+start(LOCKING_SP, USER(2)); call(RANGE(1), SET, name(1, b"\xf0" + name(7, uint(1)) + b"\xf1"), "ok")
+call(RANGE(1), ERASE, b"", "ok"); end()
+with open(f"{T}/sum.jsonl", "w") as f:
+    for i, s in enumerate(steps): f.write(json.dumps({"step": i + 1, **s}) + "\n")
+# the same capture from a drive whose Admins kept Lock/Unlock of the SUDR
+steps[9]["expect"]["status"] = "ok"  # step 10: Admin1 sets ReadLocked of the SUDR
+with open(f"{T}/sum_admin_unlocks.jsonl", "w") as f:
+    for i, s in enumerate(steps): f.write(json.dumps({"step": i + 1, **s}) + "\n")
+PY
+run "Single User Mode: Reactivate, Erase of a SUDR, Admins refused on it (raw ComPackets)" 0 "20 steps conform" \
+  "$L" check --machine opal-wire --firmware SE4SA530 "$T/sum.jsonl"
+run "Single User Mode: a drive whose Admin unlocks a SUDR diverges" 1 "status: device \"ok\", model \"NOT_AUTHORIZED\"" \
+  "$L" check --machine opal-wire --firmware SE4SA530 "$T/sum_admin_unlocks.jsonl"
 run "SE4SA530: 5 wrong PINs NOT_AUTHORIZED, the 6th AUTHORITY_LOCKED_OUT (raw ComPackets)" 0 "6 steps conform" \
   "$L" check --machine opal-wire --firmware SE4SA530 "$T/lockout5.jsonl"
 run "SE4SA530: the correct PIN at the limit is locked out too" 0 "7 steps conform" \

@@ -15,7 +15,7 @@ Result<lockref::opal::Profile> opal_wire_profile(const Args& a, lockref::opal::P
 
 LOCKREF_REGISTER(make_machine_tool<lockref::opal::wire::Machine>(
     "TCG Opal Admin SP and Locking SP at the wire: StartSession, Get/Set C_PIN, Activate, Revert, RevertSP, "
-    "Locking, GenKey as method calls or raw ComPackets over the abstract opal machine",
+    "Locking, GenKey, Reactivate and Erase (Single User Mode) as method calls or raw ComPackets over the abstract opal machine",
     {opt::choice("firmware", "a Seagate profile (try limits per firmware), or generic", {"SE4SA530", "SGEBHG02", "generic"},
                  "generic")},
     opal_wire_profile));

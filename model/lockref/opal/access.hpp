@@ -64,6 +64,10 @@ enum class Service : std::uint8_t {
   activate,
   makers,
   set_try_limit,
+  // Single User Mode rows ([SERVICES]; drive.hpp "Single User Mode")
+  sudr_classify,
+  sudr_geometry,
+  sudr_erase,
 };
 
 struct AclRow {
@@ -76,7 +80,7 @@ struct AclRow {
   std::string_view rule;       // requirement id (spec/requirements/)
 };
 
-inline constexpr std::array<AclRow, 17> access_matrix{{
+inline constexpr std::array<AclRow, 20> access_matrix{{
     {Service::set_pin, "Set PIN", bit(Role::locking_admin) | bit(Role::user) | bit(Role::sid),
      "LockingSP Admin1-4, User1-9 (unless previously disabled by \"Disable User Set PIN\"), Drive Owner",
      "TCG Set Method", "Authenticated Services", "OPAL-ACL-SETPIN"},
@@ -117,6 +121,16 @@ inline constexpr std::array<AclRow, 17> access_matrix{{
      "OPAL-ACL-MAKERS"},
     {Service::set_try_limit, "Set TryLimit", bit(Role::locking_admin) | bit(Role::user) | bit(Role::sid),
      "as Set PIN (E-OPAL-SETTABLE)", "TCG Set Method", "TCG Opal Setting Try Limits", "OPAL-TRY-5"},
+    // Single User Mode. The row grants the operator column; which User (the SUDR's owner only)
+    // and which Admin rights the SUDR removes are drive.hpp's (OPAL-SUM-2).
+    {Service::sudr_classify, "Enable/Disable Single User Data Range (SUDR)", bit(Role::locking_admin),
+     "LockingSP Admin1-4", "TCG Reactivate Method", "Authenticated Services", "OPAL-SUM-1"},
+    {Service::sudr_geometry, "Set Range Geometry for SUDR", bit(Role::user) | bit(Role::locking_admin),
+     "User1-9 (if User Ownership) , Locking SP Admin1-4 (if Admin Ownership)", "TCG Set Method",
+     "Authenticated Services", "OPAL-SUM-3"},
+    {Service::sudr_erase, "Cryptographic Erase of SUDR", bit(Role::locking_admin) | bit(Role::user),
+     "Locking SP Admin1-4, User1-9", "TCG Erase Method TCG GenKey Method, TCG Erase Method",
+     "Authenticated Services", "OPAL-SUM-4"},
 }};
 
 inline const AclRow& matrix_row(Service s) {

@@ -20,7 +20,20 @@
 //     written under, so "old data is unreadable" after GenKey/Erase/Revert is checkable.
 //   - The RSA-4096 PSS signature check of [FW] is an explicit input (signature_ok): the
 //     model decides what the drive does with the verdict, not the verdict itself.
-//   - Single User Mode (SUDR, Reactivate) is not modelled: every range is non-SUDR.
+//   - Single User Mode ([SUM] below): a range is a Single User Data Range (SUDR) or not; its
+//     owner is fixed by its row. DataStore tables, Activate with a single-user selection (the
+//     guide lists only Reactivate) and Level 0's Single User Mode descriptor are not modelled.
+//
+// Single User Mode [SUM]: the guide's rows are the source ("Enable/Disable Single User Data
+// Range (SUDR) ... LockingSP Admin1-4 ... TCG Reactivate Method"; "Set Range Geometry for SUDR
+// ... User1-9 (if User Ownership), Locking SP Admin1-4 (if Admin Ownership)"; "Lock / Unlock
+// ... Locking SP Admin1-4 (for non-SUDRs)"; "Cryptographic Erase of SUDR ... Locking SP
+// Admin1-4, User1-9 ... TCG Erase Method"; "LockingSP Admins can set PINs for any non-SUDR
+// User"; "Disable a non-SUDR User's ability to change its own PIN"; "Enable/Disable a LockingSP
+// Admin or non-SUDR User Authority"). The TCG Opal Feature Set: Single User Mode names the
+// Reactivate parameters (SingleUserModeSelectionList, RangeStartRangeLengthPolicy, Admin1PIN)
+// and associates Locking_GlobalRange with User1 and Locking_Range<k> with User<k+1>; where
+// the guide leaves the effect open the profile names the choice (E-OPAL-SUM-*).
 #pragma once
 #include <algorithm>
 #include <array>
@@ -97,6 +110,8 @@ struct Machine {
       const auto& r = s.ranges[i];
       if (r.mek == 0 || r.data_mek > r.mek) return make_error("ranges[" + std::to_string(i) + "]: data_mek above mek");
       if (r.user_access >> p.users) return make_error("ranges[" + std::to_string(i) + "].user_access: no such User");
+      if (r.single_user && i + 1 > p.users)
+        return make_error("ranges[" + std::to_string(i) + "].single_user: its owner User" + std::to_string(i + 1) + " does not exist");
       if (r.length && r.start > UINT64_MAX - r.length) return make_error("ranges[" + std::to_string(i) + "]: wraps");
       for (std::size_t j = 1; j < i && i > 0; ++j) {
         const auto& o = s.ranges[j];
@@ -210,6 +225,22 @@ struct Machine {
       out.push_back(DisableUserSetPin{as("Admin1", true), "User1", true});
       out.push_back(SetEnabled{as("Admin1", true), "User1", false});
     }
+    // [SUM] range 1 (owner User2) as a SUDR, with User and with Admin Ownership of its geometry,
+    // and back; what Admins lose and what the owner may do.
+    if (p.users >= 2) {
+      out.push_back(Reactivate{as("Admin1", true), {1}, false, std::nullopt});
+      out.push_back(Reactivate{as("Admin1", true), {1}, true, std::nullopt});
+      out.push_back(Reactivate{as("Admin1", true), {}, false, std::nullopt});
+      out.push_back(Erase{as("Admin1", true), 1});
+      out.push_back(Erase{as("User2", true), 1});
+      out.push_back(Erase{as("User1", true), 1});  // not the owner: refused
+      out.push_back(GenKey{as("User2", true), 1});
+      out.push_back(LockRange{as("User2", true), 1, true, true});
+      out.push_back(LockRange{as("User2", true), 1, false, false});
+      out.push_back(SetRange{as("User2", true), 1, 0, 400, true, true, std::nullopt, std::nullopt});
+      out.push_back(SetPin{as("Admin1", true), "User2", p32});  // refused once User2 owns a SUDR
+      out.push_back(GetLockingInfo{});
+    }
     // Range 1 only: the Global range behaves the same way and would double the state space.
     out.push_back(WriteData{1});
     out.push_back(ReadData{1});
@@ -223,7 +254,8 @@ struct Machine {
     if (at_bound)
       std::erase_if(out, [](const Event& e) {
         return std::holds_alternative<GenKey>(e) || std::holds_alternative<Revert>(e) ||
-               std::holds_alternative<RevertSp>(e);
+               std::holds_alternative<RevertSp>(e) || std::holds_alternative<Erase>(e) ||
+               std::holds_alternative<Reactivate>(e);
       });
     return out;
   }
@@ -249,6 +281,10 @@ struct Machine {
     const std::size_t first = 2 + std::size_t{p.admin_sp_admins} + p.locking_admins + 1;  // User2
     const std::size_t n = p.users >= 2 ? std::size_t{p.users} - 1 : 0;                     // Users 2..n
     if (n < 2 || s.credentials.size() != first + n) return s;
+    // [SUM] a SUDR's owner is named by its row (User k+1): Users are no longer interchangeable
+    // once a range is single-user; such states are their own representatives (no reduction).
+    for (const auto& r : s.ranges)
+      if (r.single_user) return s;
     struct Key {
       const Credential* c;
       std::uint32_t access;  // bit r: User may use range r
@@ -290,6 +326,21 @@ struct Machine {
 
   static bool in_scope(Scope sc, const Event& e) {
     if (sc == Scope::all) return true;
+    const bool sum_only = std::holds_alternative<Reactivate>(e) || std::holds_alternative<Erase>(e) ||
+                          std::holds_alternative<GetLockingInfo>(e) ||
+                          (std::holds_alternative<SetPin>(e) && std::get<SetPin>(e).target == "User2") ||
+                          [&] {  // the SUDR owner's own events
+                            auto by = [&](const Auth& a) { return a.authority == "User2"; };
+                            if (auto* x = std::get_if<GenKey>(&e)) return by(x->as);
+                            if (auto* x = std::get_if<LockRange>(&e)) return by(x->as);
+                            if (auto* x = std::get_if<SetRange>(&e)) return by(x->as);
+                            return false;
+                          }();
+    if (sum_only) return sc == Scope::sum;
+    // The sum scope counts Tries of its two actors only (Admin1, the owner User2): every other
+    // credential's counter would multiply the states without touching Single User Mode.
+    if (const auto* x = std::get_if<Authenticate>(&e); x && sc == Scope::sum)
+      return x->authority == "Admin1" || x->authority == "User2";
     const bool common = std::holds_alternative<Authenticate>(e) || std::holds_alternative<PowerCycle>(e) ||
                         std::holds_alternative<Activate>(e) || std::holds_alternative<ShowStatus>(e) ||
                         std::holds_alternative<GetMsid>(e);
@@ -304,6 +355,12 @@ struct Machine {
         return std::holds_alternative<SetRange>(e) || std::holds_alternative<LockRange>(e) ||
                std::holds_alternative<GenKey>(e) || std::holds_alternative<WriteData>(e) ||
                std::holds_alternative<ReadData>(e) || std::holds_alternative<RevertSp>(e);
+      case Scope::sum:
+        return std::holds_alternative<Reactivate>(e) || std::holds_alternative<Erase>(e) ||
+               std::holds_alternative<GenKey>(e) || std::holds_alternative<LockRange>(e) ||
+               std::holds_alternative<SetRange>(e) || std::holds_alternative<WriteData>(e) ||
+               std::holds_alternative<ReadData>(e) ||
+               (std::holds_alternative<SetPin>(e) && std::get<SetPin>(e).target == "User2");
       case Scope::firmware:
         return std::holds_alternative<SetFwPort>(e) || std::holds_alternative<FirmwareDownload>(e) ||
                std::holds_alternative<SetEnabled>(e) || std::holds_alternative<Revert>(e) ||
@@ -323,6 +380,7 @@ struct Machine {
     if (f == "locking_sp_active") return "OPAL-SP-1";
     if (f == "makers_enabled") return "OPAL-ACL-MAKERS";
     if (f == "reset_pending") return "OPAL-CC-1";
+    if (f == "sudr_geometry_by_admins") return "OPAL-SUM-3";
     return "";
   }
 
@@ -333,6 +391,8 @@ struct Machine {
     for (const auto& c : s.credentials)
       if (c.tries) l += "\n" + c.authority + " tries " + std::to_string(c.tries) + "/" + std::to_string(c.try_limit);
     if (s.fw_port_locked) l += "\nFW port locked";
+    for (std::size_t k = 0; k < s.ranges.size(); ++k)
+      if (s.ranges[k].single_user) l += "\nSUDR " + std::to_string(k) + " (" + sudr_owner(k) + ")";
     return l;
   }
 
@@ -350,6 +410,15 @@ struct Machine {
     for (std::size_t i = 0; i < s.credentials.size(); ++i)
       if (s.credentials[i].authority == who) return i;
     return std::nullopt;
+  }
+  /// [SUM] The owner of Locking table row k as a SUDR: Locking_GlobalRange -> User1,
+  /// Locking_Range<k> -> User<k+1> (TCG Opal Feature Set: Single User Mode; E-OPAL-SUM-OWNER).
+  static std::string sudr_owner(std::size_t k) { return "User" + std::to_string(k + 1); }
+  /// Does `who` own a SUDR (a "SUDR User", as opposed to the guide's "non-SUDR User")?
+  static bool owns_sudr(const State& s, std::string_view who) {
+    for (std::size_t k = 0; k < s.ranges.size(); ++k)
+      if (s.ranges[k].single_user && sudr_owner(k) == who) return true;
+    return false;
   }
   /// TCG Core C_PIN: at the limit when TryLimit is non-zero and Tries has reached it.
   static bool locked_out(const Credential& c) { return tcg::locked_out(c); }
@@ -433,7 +502,7 @@ struct Machine {
       case Role::sid:  // Drive Owner: the Admin SP credentials it owns (SID, Admin SP Admins)
         return t == Role::sid || t == Role::admin_sp_admin;
       case Role::locking_admin:  // "LockingSP Admins can set PINs for any non-SUDR User or Locking SP Admin."
-        return is_locking_credential(t);
+        return is_locking_credential(t) && !owns_sudr(s, target);
       case Role::user: {  // its own PIN, "unless previously disabled by 'Disable User Set PIN'"
         const auto* c = find(s, who_name);
         return target == who_name && c && !c->set_pin_disabled;
@@ -509,7 +578,8 @@ struct Machine {
     for (auto& c : n.credentials)
       for (const auto& f : fresh_locking)
         if (c.authority == f.authority) c = f;
-    n.ranges = erased_ranges(p, s);
+    n.ranges = erased_ranges(p, s);  // every row non-SUDR again
+    n.sudr_geometry_by_admins = false;
     n.reset_pending = true;
     return done(n, "OPAL-SP-3");
   }
@@ -600,6 +670,8 @@ struct Machine {
     const auto i = index_of(s, e.target);
     const bool target_ok = t == Role::admin_sp_admin || t == Role::locking_admin || t == Role::user;
     if (!i || !target_ok) return refuse(a.next, "INVALID_PARAMETER", service_rule(svc));
+    // [SUM] "Enable/Disable a LockingSP Admin or non-SUDR User Authority": not a SUDR's owner.
+    if (t == Role::user && owns_sudr(s, e.target)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
     State n = a.next;
     n.credentials[*i].enabled = e.enabled;
     n.reset_pending = true;
@@ -611,6 +683,8 @@ struct Machine {
     if (a.failure) return failed(a);
     const auto i = index_of(s, e.target);
     if (!i || role_of(e.target) != Role::user) return refuse(a.next, "INVALID_PARAMETER", "OPAL-ACL-DUSP");
+    // [SUM] "Disable a non-SUDR User's ability to change its own PIN".
+    if (owns_sudr(s, e.target)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
     State n = a.next;
     n.credentials[*i].set_pin_disabled = e.disabled;
     n.reset_pending = true;
@@ -635,40 +709,77 @@ struct Machine {
     return k >= 1 && k <= 16 && (s.ranges[range].user_access >> (k - 1)) & 1u;
   }
 
+  /// [SUM] Is `who` (authenticated as `role`) the owner of SUDR `range`?
+  static bool is_owner(Role role, const std::string& who, std::size_t range) {
+    return role == Role::user && who == sudr_owner(range);
+  }
+
+  /// [SUM] Set on a SUDR's Locking row. Geometry (RangeStart/RangeLength): "Set Range Geometry
+  /// for SUDR" by the owner (User Ownership) or the Locking SP Admins (Admin Ownership); the
+  /// locking columns are the owner's (model choice: "Lock / Unlock ... (for non-SUDRs)" takes
+  /// them from the Admins, and "Set Range Attributes for non-SUDR" is the Admins' only range
+  /// row); the User access rights of a SUDR are its owner's by definition and not settable.
+  static R set_sudr(const Profile& p, const State& s, const SetRange& e) {
+    auto a = authenticate(p, s, e.as.authority, e.as.pin);
+    if (a.failure) return failed(a);
+    const bool owner = is_owner(a.role, e.as.authority, e.range);
+    const bool geometry = e.start || e.length;
+    const bool locking = e.read_lock_enabled || e.write_lock_enabled || e.lock_on_reset;
+    if (geometry) {
+      if (!matrix_allows(Service::sudr_geometry, a.role)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-3");
+      const bool by_admins = s.sudr_geometry_by_admins;
+      if (by_admins ? a.role != Role::locking_admin : !owner) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-3");
+    }
+    if ((locking && !owner) || e.user_access) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
+    if (!geometry && !locking) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");  // an empty Set: nothing granted
+    return set_range_columns(p, a.next, e, geometry ? "OPAL-SUM-3" : "OPAL-SUM-2");
+  }
+
   static R apply(const Profile& p, const State& s, const SetRange& e) {
+    if (e.range < s.ranges.size() && s.ranges[e.range].single_user) return set_sudr(p, s, e);
     auto a = authorize(p, s, e.as, Service::set_range_attributes);
     if (a.failure) return failed(a);
     if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    return set_range_columns(p, a.next, e, "OPAL-RANGE-1");
+  }
+
+  /// The Locking row's columns of a Set the caller has authorized (state after authentication:
+  /// `authed`); geometry checks of the Locking table.
+  static R set_range_columns(const Profile& p, const State& authed, const SetRange& e, std::string_view rule) {
     // The Global range spans the whole medium: no start/length.
-    if (e.range == 0 && (e.start || e.length)) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
-    State n = a.next;
+    if (e.range == 0 && (e.start || e.length)) return refuse(authed, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    State n = authed;
     auto& r = n.ranges[e.range];
     if (e.start) r.start = *e.start;
     if (e.length) r.length = *e.length;
-    if (r.length && r.start > UINT64_MAX - r.length) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    if (r.length && r.start > UINT64_MAX - r.length) return refuse(authed, "INVALID_PARAMETER", "OPAL-RANGE-1");
     // Non-global ranges must not overlap (TCG Opal Locking table rule).
     for (std::size_t j = 1; j < n.ranges.size(); ++j) {
       const auto& o = n.ranges[j];
       if (j == e.range || !o.length || !r.length) continue;
       if (r.start < o.start + o.length && o.start < r.start + r.length)
-        return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+        return refuse(authed, "INVALID_PARAMETER", "OPAL-RANGE-1");
     }
     if (e.read_lock_enabled) r.read_lock_enabled = *e.read_lock_enabled;
     if (e.write_lock_enabled) r.write_lock_enabled = *e.write_lock_enabled;
     if (e.lock_on_reset) r.lock_on_reset = *e.lock_on_reset;
     if (e.user_access) {
-      if (*e.user_access >> p.users) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+      if (*e.user_access >> p.users) return refuse(authed, "INVALID_PARAMETER", "OPAL-RANGE-1");
       r.user_access = *e.user_access;
     }
     n.reset_pending = true;
-    return done(n, "OPAL-RANGE-1");
+    return done(n, rule);
   }
 
   static R apply(const Profile& p, const State& s, const LockRange& e) {
     auto a = authorize(p, s, e.as, Service::lock_unlock_range);
     if (a.failure) return failed(a);
     if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-2");
-    if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-2");
+    // [SUM] "Locking SP Admin1-4 (for non-SUDRs)": a SUDR is locked and unlocked by its owner only.
+    if (s.ranges[e.range].single_user && !is_owner(a.role, e.as.authority, e.range))
+      return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
+    if (!s.ranges[e.range].single_user && !user_may_use_range(s, a.role, e.as.authority, e.range))
+      return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-2");
     State n = a.next;
     if (e.read_locked) n.ranges[e.range].read_locked = *e.read_locked;
     if (e.write_locked) n.ranges[e.range].write_locked = *e.write_locked;
@@ -676,15 +787,81 @@ struct Machine {
   }
 
   static R apply(const Profile& p, const State& s, const GenKey& e) {
+    if (e.range < s.ranges.size() && s.ranges[e.range].single_user) {
+      // [SUM] "Cryptographic Erase of SUDR ... TCG GenKey Method, TCG Erase Method" (E-OPAL-SUM-GENKEY).
+      if (!p.genkey_on_sudr) {
+        auto a = authenticate(p, s, e.as.authority, e.as.pin);
+        if (a.failure) return failed(a);
+        return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
+      }
+      return erase_sudr(p, s, e.as, e.range);
+    }
     auto a = authorize(p, s, e.as, Service::crypto_erase);
     if (a.failure) return failed(a);
     if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-3");
     if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-3");
+    return new_key(a.next, e.range, "OPAL-RANGE-3");
+  }
+
+  /// [DATA] "The data is erased by zeroizing the data encryption key"; [GENKEY] "Change DEK".
+  static R new_key(const State& authed, std::size_t range, std::string_view rule) {
+    State n = authed;
+    if (n.ranges[range].mek == UINT32_MAX) return refuse(authed, "INSUFFICIENT_SPACE", rule);
+    ++n.ranges[range].mek;
+    return done(n, rule);
+  }
+
+  /// [SUM] "Cryptographic Erase of SUDR: Erase user data in a Single User Data Range by
+  /// cryptographic means: changing the encryption key. | Locking SP Admin1-4, User1-9": an
+  /// Admin, or the SUDR's owner (a User erases only the range it owns, as for non-SUDRs).
+  static R erase_sudr(const Profile& p, const State& s, const Auth& as, std::uint8_t range) {
+    auto a = authorize(p, s, as, Service::sudr_erase);
+    if (a.failure) return failed(a);
+    if (a.role == Role::user && !is_owner(a.role, as.authority, range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
+    return new_key(a.next, range, "OPAL-SUM-4");
+  }
+
+  /// Erase on a Locking row: a SUDR only. A non-SUDR is erased with GenKey ("Cryptographic
+  /// Erase of non-SUDR ... TCG GenKey Method"); Erase on it is refused NOT_AUTHORIZED.
+  static R apply(const Profile& p, const State& s, const Erase& e) {
+    if (e.range < s.ranges.size() && s.ranges[e.range].single_user) return erase_sudr(p, s, e.as, e.range);
+    auto a = authenticate(p, s, e.as.authority, e.as.pin);
+    if (a.failure) return failed(a);
+    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-4");
+    return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
+  }
+
+  /// [SUM] Reactivate: "Enable/Disable Single User Data Range (SUDR) classification for a data
+  /// range | LockingSP Admin1-4 | TCG Reactivate Method". The selection must name Locking rows
+  /// whose owner User exists (E-OPAL-SUM-OWNER); Admin1PIN, when given, is a PIN like any other.
+  static R apply(const Profile& p, const State& s, const Reactivate& e) {
+    auto a = authorize(p, s, e.as, Service::sudr_classify);
+    if (a.failure) return failed(a);
+    for (auto k : e.ranges) {
+      if (k >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-1");
+      if (k + 1u > p.users) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-5");
+    }
+    if (e.admin1_pin && (e.admin1_pin->empty() || e.admin1_pin->size() > p.max_pin_length))
+      return refuse(a.next, p.invalid_value_status, "OPAL-PIN-1");
     State n = a.next;
-    // [DATA] "The data is erased by zeroizing the data encryption key"; [GENKEY] "Change DEK".
-    if (n.ranges[e.range].mek == UINT32_MAX) return refuse(a.next, "INSUFFICIENT_SPACE", "OPAL-RANGE-3");
-    ++n.ranges[e.range].mek;
-    return done(n, "OPAL-RANGE-3");
+    if (p.reactivate_resets_locking_sp) {  // E-OPAL-SUM-REACTIVATE: RevertSP + Activate
+      const auto fresh_locking = locking_sp_credentials(p);
+      for (auto& c : n.credentials)
+        for (const auto& f : fresh_locking)
+          if (c.authority == f.authority) c = f;
+      n.ranges = erased_ranges(p, s);
+    }
+    for (auto& r : n.ranges) r.single_user = false;
+    for (auto k : e.ranges) {
+      n.ranges[k].single_user = true;
+      // The owner can authenticate: its Authority is enabled with the classification.
+      if (auto i = index_of(n, sudr_owner(k))) n.credentials[*i].enabled = true;
+    }
+    n.sudr_geometry_by_admins = e.geometry_by_admins;
+    if (e.admin1_pin)
+      if (auto i = index_of(n, "Admin1")) n.credentials[*i].pin = *e.admin1_pin;
+    n.reset_pending = true;
+    return done(n, "OPAL-SUM-1");
   }
 
   /// [SERVICES] "*Data Range has to be Unlocked"; [NONSEC] before activation data access is
@@ -740,6 +917,20 @@ struct Machine {
     return r;
   }
 
+  /// LockingInfo of the Locking SP: MaxRanges (the profile's non-Global rows) and the Single
+  /// User Mode columns; an inactive Locking SP has none to read.
+  static R apply(const Profile& p, const State& s, const GetLockingInfo&) {
+    if (!s.locking_sp_active) return refuse(s, p.inactive_sp_status, "OPAL-SP-1");
+    R r = done(s, "OPAL-SUM-1");
+    LockingInfo info;
+    info.max_ranges = p.ranges;
+    for (std::size_t k = 0; k < s.ranges.size(); ++k)
+      if (s.ranges[k].single_user) info.single_user_ranges.push_back(static_cast<std::uint16_t>(k));
+    info.geometry_by_admins = s.sudr_geometry_by_admins;
+    r.out.locking_info = std::move(info);
+    return r;
+  }
+
   static R apply(const Profile& p, const State& s, const ShowStatus&) {
     R r = done(s, "OPAL-CC-IND");
     r.out.cc_mode_indicator = cc_report(p, s).indicator;
@@ -777,6 +968,17 @@ inline bool data_never_from_future_key(const Profile&, const State& s) {
     if (r.data_mek > r.mek) return false;
   return true;
 }
+/// [SUM] Every SUDR has an owner User in the profile, and that owner can authenticate (it is
+/// enabled: Reactivate enables it, and no one may disable a SUDR User).
+inline bool sudr_has_enabled_owner(const Profile& p, const State& s) {
+  for (std::size_t k = 0; k < s.ranges.size(); ++k) {
+    if (!s.ranges[k].single_user) continue;
+    if (k + 1 > p.users) return false;
+    const auto* c = Machine::find(s, Machine::sudr_owner(k));
+    if (!c || !c->enabled) return false;
+  }
+  return true;
+}
 inline bool cc_mode_needs_locked_port(const Profile& p, const State& s) {
   return !cc_report(p, s).approved || (s.fw_port_locked && !s.makers_enabled && s.locking_sp_active);
 }
@@ -790,6 +992,7 @@ inline std::span<const Invariant<Machine>> Machine::invariants() {
       {"invariant:opal.psid_never_changes", "OPAL-ACL-SETPIN", inv::psid_never_changes},
       {"invariant:opal.data_never_from_future_key", "OPAL-RANGE-3", inv::data_never_from_future_key},
       {"invariant:opal.cc_mode_needs_locked_port", "OPAL-CC-1", inv::cc_mode_needs_locked_port},
+      {"invariant:opal.sudr_has_enabled_owner", "OPAL-SUM-2", inv::sudr_has_enabled_owner},
   };
   return list;
 }

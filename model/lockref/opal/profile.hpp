@@ -72,10 +72,13 @@ constexpr auto enum_names(CcIndicatorRule) {
 /// Which events candidate_events offers (exploration and corpora only; step() accepts every
 /// event in every scope). "all" explores the product of everything; the others keep
 /// `lockref explore opal` exhaustive and fast over one area at a time.
-enum class Scope : std::uint8_t { all, credentials, locking, firmware };
+/// "sum" is Single User Mode (Reactivate, Erase, a SUDR's owner) with the range events it
+/// governs; it needs Users (range 1's owner is User2): `lockref explore opal --scope sum --users 2`.
+enum class Scope : std::uint8_t { all, credentials, locking, firmware, sum };
 constexpr auto enum_names(Scope) {
   return std::array{EnumName{Scope::all, "all"}, EnumName{Scope::credentials, "credentials"},
-                    EnumName{Scope::locking, "locking"}, EnumName{Scope::firmware, "firmware"}};
+                    EnumName{Scope::locking, "locking"}, EnumName{Scope::firmware, "firmware"},
+                    EnumName{Scope::sum, "sum"}};
 }
 
 struct Profile {
@@ -127,6 +130,15 @@ struct Profile {
   /// only when its LockOnReset holds Power Cycle (setup step 8, the TCG port model); true: a
   /// power cycle always locks it, as the sentence reads on its own.
   bool fw_port_power_cycle_always_locks = false;
+  /// E-OPAL-SUM-REACTIVATE: what Reactivate does beyond "Enable/Disable SUDR classification for
+  /// a data range". true: the Locking SP starts over as RevertSP + Activate with the new
+  /// selection do (Locking SP credentials and ranges to factory values, every MEK replaced);
+  /// false: only the classification changes, data and credentials stay.
+  bool reactivate_resets_locking_sp = true;
+  /// E-OPAL-SUM-GENKEY: the "Cryptographic Erase of SUDR" row names "TCG Erase Method TCG GenKey
+  /// Method, TCG Erase Method". true: GenKey on a SUDR's key is accepted from the same operators
+  /// as Erase; false: a SUDR is erased by Erase only (GenKey refused NOT_AUTHORIZED).
+  bool genkey_on_sudr = true;
   // ---- status codes the guide leaves open (model choices) ----
   /// Sessions to the Locking SP before Activate. Model choice (TCG Opal: Manufactured-Inactive SP).
   std::string inactive_sp_status = "INVALID_PARAMETER";
@@ -203,5 +215,6 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Profile, firmware, sid, psid, admin_sp_ad
                         admin_sp_admins, locking_admins, users, ranges, msid, psid_pin, default_min_pin_length,
                         min_pin_length_floor, max_pin_length, refuse_correct_pin_at_limit, users_enabled_on_activate,
                         try_limit_set_like_pin, cc_pin_length_strictly_greater, cc_min_pin_length,
-                        cc_indicator_rule, fw_port_power_cycle_always_locks, inactive_sp_status, invalid_value_status, fw_locked_status,
+                        cc_indicator_rule, fw_port_power_cycle_always_locks, reactivate_resets_locking_sp,
+                        genkey_on_sudr, inactive_sp_status, invalid_value_status, fw_locked_status,
                         max_security_version, max_key_generation, scope);

@@ -39,6 +39,9 @@ struct Range {
   std::uint16_t user_access = 0;   // bit k-1: User k may lock/unlock and erase this range
   std::uint32_t mek = 1;           // MEK generation
   std::uint32_t data_mek = 0;      // generation the stored data was written under; 0 = none
+  /// Single User Data Range (SUDR), classified by Reactivate ([SERVICES] "Enable/Disable Single
+  /// User Data Range (SUDR)"). Its owner is User(k+1) for row k (Machine::sudr_owner).
+  bool single_user = false;
   friend bool operator==(const Range&, const Range&) = default;
 };
 
@@ -53,6 +56,10 @@ struct State {
   /// Security configuration changed since the last power-on reset ([SETUP] step 11
   /// "Power cycle the device." ends the setup). Errata E-OPAL-CC-STEP11.
   bool reset_pending = false;
+  /// Reactivate's RangeStartRangeLengthPolicy for the SUDRs: [SERVICES] "Set Range Geometry for
+  /// SUDR: User1-9 (if User Ownership), Locking SP Admin1-4 (if Admin Ownership)". false: User
+  /// Ownership (policy 0), true: Admin Ownership (policy 1).
+  bool sudr_geometry_by_admins = false;
   friend bool operator==(const State&, const State&) = default;
 };
 
@@ -176,6 +183,28 @@ struct FirmwareDownload {
 struct GetMsid {
   static constexpr std::string_view tag = "get_msid";
 };
+/// [SERVICES] "Enable/Disable Single User Data Range (SUDR) ... LockingSP Admin1-4 ... TCG
+/// Reactivate Method": ThisSP.Reactivate in the Locking SP. `ranges` is the single-user selection
+/// (Locking table rows, 0 = Global; empty = no SUDR), `geometry_by_admins` the
+/// RangeStartRangeLengthPolicy, `admin1_pin` the optional Admin1PIN parameter.
+struct Reactivate {
+  static constexpr std::string_view tag = "reactivate";
+  Auth as;
+  std::vector<std::uint16_t> ranges;  // not Bytes: a JSON array of row numbers
+  bool geometry_by_admins = false;
+  std::optional<std::string> admin1_pin;
+};
+/// [SERVICES] "Cryptographic Erase of SUDR ... TCG Erase Method": Locking_Range<k>.Erase.
+struct Erase {
+  static constexpr std::string_view tag = "erase";
+  Auth as;
+  std::uint8_t range = 1;
+};
+/// Get on the Locking SP's LockingInfo table (readable by Anybody, model choice): how a host
+/// sees which rows Reactivate made SUDRs and who owns their geometry.
+struct GetLockingInfo {
+  static constexpr std::string_view tag = "get_locking_info";
+};
 /// [SERVICES] Show Status: Level 0 Discovery, CC mode indicator (byte 30 bit 0).
 struct ShowStatus {
   static constexpr std::string_view tag = "show_status";
@@ -183,7 +212,16 @@ struct ShowStatus {
 
 using Event = std::variant<Authenticate, PowerCycle, Activate, Revert, RevertSp, SetPin, SetMinPinLength, SetTryLimit,
                            SetEnabled, DisableUserSetPin, SetFwPort, SetRange, LockRange, GenKey, WriteData, ReadData,
-                           FirmwareDownload, ShowStatus, GetMsid>;
+                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo>;
+
+/// The LockingInfo columns the model keeps: MaxRanges, and the Single User Mode columns
+/// SingleUserModeRanges (the SUDRs' Locking rows) and RangeStartLengthPolicy.
+struct LockingInfo {
+  std::uint8_t max_ranges = 0;
+  std::vector<std::uint16_t> single_user_ranges;
+  bool geometry_by_admins = false;
+  friend bool operator==(const LockingInfo&, const LockingInfo&) = default;
+};
 
 struct Output {
   std::string status = "ok";  // "ok" (SUCCESS) or a status name from tcg_core.hpp
@@ -198,6 +236,7 @@ struct Output {
   std::optional<bool> data_readable;      // read: data decrypts under the current MEK
   std::optional<bool> cc_mode_indicator;  // show_status: Level 0 byte 30 bit 0
   std::optional<std::string> msid;        // get_msid: the MSID C_PIN value
+  std::optional<LockingInfo> locking_info;  // get_locking_info
   bool is_ok() const { return status == "ok"; }
   friend bool operator==(const Output&, const Output&) = default;
 };
@@ -215,9 +254,9 @@ struct View {
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Credential, authority, pin, tries, try_limit, persistent, min_pin_length, enabled,
                         set_pin_disabled);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Range, start, length, read_lock_enabled, write_lock_enabled, read_locked,
-                        write_locked, lock_on_reset, user_access, mek, data_mek);
+                        write_locked, lock_on_reset, user_access, mek, data_mek, single_user);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::State, locking_sp_active, credentials, makers_enabled, fw_port_locked,
-                        fw_port_lock_on_reset, fw_security_version, ranges, reset_pending);
+                        fw_port_lock_on_reset, fw_security_version, ranges, reset_pending, sudr_geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Auth, authority, pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Authenticate, authority, pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Activate, as);
@@ -236,7 +275,10 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::GenKey, as, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::WriteData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::ReadData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::FirmwareDownload, signature_ok, security_version);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::Reactivate, as, ranges, geometry_by_admins, admin1_pin);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::Erase, as, range);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::LockingInfo, max_ranges, single_user_ranges, geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Output, status, rule, status_code, nvme_status_type, try_counted, data_readable,
-                        cc_mode_indicator, msid);
+                        cc_mode_indicator, msid, locking_info);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::View, cc_approved_mode, cc_missing, cc_mode_indicator, locked_out);
 

@@ -15,6 +15,16 @@
 //              Locking_Range<k>.Set[RangeStart/RangeLength/ReadLockEnabled/
 //                                   WriteLockEnabled/LockOnReset] -> SetRange
 //              K_AES_256_Range<k>_Key.GenKey[]          -> GenKey{range k}
+//              ThisSP.Reactivate[SingleUserModeSelectionList = 0x060000,
+//                                RangeStartRangeLengthPolicy = 0x060001,
+//                                Admin1PIN = 0x060002]  -> Reactivate (Single User Mode; the
+//                                session ends when the profile resets the Locking SP with it)
+//              Locking_Range<k>.Erase[] / Locking_GlobalRange.Erase[] -> Erase{range k}
+//              LockingInfo.Get[Cellblock]  -> GetLockingInfo (readable by Anybody): MaxRanges (4),
+//                                SingleUserModeRanges (0x060000), RangeStartLengthPolicy (0x060001)
+// Reactivate's parameters are named by uinteger as the host tools send them (sedutil
+// DtaDevOpal::reactivateLockingSP_SUM: 06 00 00, 06 00 01, 06 00 03); the selection is a list
+// of Locking object UIDs, or the Locking table's UID (00 00 08 02 00 00 00 00) for every row.
 // Authentication (StartSession HostChallenge + HostSigningAuthority, ThisSP.Authenticate) is
 // the layer's, over the same C_PIN rows of the abstract state (tcg/credential.hpp present_pin:
 // NOT_AUTHORIZED and a counted Try for a wrong PIN, AUTHORITY_LOCKED_OUT at the TryLimit), so
@@ -23,9 +33,10 @@
 // UIDs: TCG Opal SSC v2.01/v2.30 §4 (Admin SP and Locking SP tables) and TCG Core Table 240
 // (method UIDs); lockref's own table in tcg/uids.hpp names those the Key Per I/O note uses.
 //
-// Not mapped (yet): Erase and Reactivate (Single User Mode), LockingInfo Get, the Authority
-// table's Enabled column, the firmware-download port object, Get of other tables; they are
-// refused with INVALID_PARAMETER naming OPAL-WIRE-UNMAPPED.
+// Not mapped (yet): LockingInfo's other columns, the Authority table's Enabled column, the
+// firmware-download port object, Get of other tables, Activate with a single-user selection and
+// Reactivate's DataStoreTableSizes (0x060003); they are refused with INVALID_PARAMETER naming
+// OPAL-WIRE-UNMAPPED.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -52,10 +63,78 @@ inline constexpr std::uint64_t user_base = 0x0000000900030000ull;            // 
 inline constexpr std::uint64_t authority_to_cpin = 0x0000000B00000000ull ^ 0x0000000900000000ull;
 inline constexpr std::uint64_t c_pin_sid = 0x0000000B00000001ull;
 inline constexpr std::uint64_t c_pin_msid = 0x0000000B00008402ull;
+inline constexpr std::uint64_t locking_info = 0x0000080100000001ull;    // LockingInfo (its one row)
+inline constexpr std::uint64_t locking_table = 0x0000080200000000ull;   // the Locking table itself
 inline constexpr std::uint64_t locking_global = 0x0000080200000001ull;
 inline constexpr std::uint64_t locking_range_base = 0x0000080200030000ull;  // + k
 inline constexpr std::uint64_t k_aes_global = 0x0000080600000001ull;
 inline constexpr std::uint64_t k_aes_range_base = 0x0000080600030000ull;    // + k
+
+/// The Locking table row of a Locking object UID (Global = 0, Locking_Range<k> = k).
+inline std::optional<std::uint8_t> locking_row(std::uint64_t uid) {
+  if (uid == locking_global) return 0;
+  if (uid > locking_range_base && uid <= locking_range_base + 9) return static_cast<std::uint8_t>(uid - locking_range_base);
+  return std::nullopt;
+}
+
+/// Reactivate's parameter names (TCG Opal Feature Set: Single User Mode).
+inline constexpr std::uint64_t sum_selection_list = 0x060000, sum_range_policy = 0x060001, sum_admin1_pin = 0x060002;
+/// LockingInfo columns the model answers: MaxRanges (4), and Single User Mode's
+/// SingleUserModeRanges (0x060000) and RangeStartLengthPolicy (0x060001).
+inline constexpr std::uint64_t col_max_ranges = 4, col_sum_ranges = 0x060000, col_sum_policy = 0x060001;
+
+/// Get LockingInfo's result: [ column = value ... ] for the modelled columns in the Cellblock's
+/// [startColumn, endColumn] (all of them when the Cellblock names none). SingleUserModeRanges
+/// is the list of the SUDRs' Locking object UIDs.
+inline std::vector<Value> locking_info_columns(const opal::LockingInfo& li, const tcg::CellBlock& cells) {
+  const auto lo = cells.start_column.value_or(0), hi = cells.end_column.value_or(UINT64_MAX);
+  std::vector<Value> cols;
+  auto in = [&](std::uint64_t c) { return c >= lo && c <= hi; };
+  if (in(col_max_ranges)) cols.push_back(Value::of_name(Value::of_uint(col_max_ranges), Value::of_uint(li.max_ranges)));
+  if (in(col_sum_ranges)) {
+    std::vector<Value> uids;
+    for (auto k : li.single_user_ranges)
+      uids.push_back(Value::of_bytes(tcg::uid_bytes(k == 0 ? locking_global : locking_range_base + k)));
+    cols.push_back(Value::of_name(Value::of_uint(col_sum_ranges), Value::of_list(std::move(uids))));
+  }
+  if (in(col_sum_policy)) cols.push_back(Value::of_name(Value::of_uint(col_sum_policy), Value::of_uint(li.geometry_by_admins ? 1 : 0)));
+  return {Value::of_list(std::move(cols))};
+}
+
+/// ThisSP.Reactivate's parameters as the abstract event, or why they are refused.
+inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, const opal::Auth& as, std::size_t rows) {
+  opal::Reactivate r{as, {}, false, std::nullopt};
+  for (const auto& a : args) {
+    if (a.kind != Value::Kind::name || a.items[0].kind != Value::Kind::uint) return make_error("a parameter is not a named value");
+    const auto& v = a.items[1];
+    switch (a.items[0].u) {
+      case sum_selection_list:
+        if (v.kind == Value::Kind::bytes && tcg::uid_from_bytes(v.b) == locking_table) {
+          for (std::size_t k = 0; k < rows; ++k) r.ranges.push_back(static_cast<std::uint16_t>(k));
+        } else if (v.kind == Value::Kind::list) {
+          for (const auto& u : v.items) {
+            const auto uid = u.kind == Value::Kind::bytes ? tcg::uid_from_bytes(u.b) : std::nullopt;
+            const auto row = uid ? locking_row(*uid) : std::nullopt;
+            if (!row) return make_error("SingleUserModeSelectionList: not a Locking object UID");
+            r.ranges.push_back(*row);
+          }
+        } else {
+          return make_error("SingleUserModeSelectionList: neither a list nor the Locking table UID");
+        }
+        break;
+      case sum_range_policy:
+        if (v.kind != Value::Kind::uint || v.u > 1) return make_error("RangeStartRangeLengthPolicy: 0 or 1");
+        r.geometry_by_admins = v.u == 1;
+        break;
+      case sum_admin1_pin:
+        if (v.kind != Value::Kind::bytes) return make_error("Admin1PIN: not a byte string");
+        r.admin1_pin = std::string(v.b.begin(), v.b.end());
+        break;
+      default: return make_error("parameter not modelled (DataStoreTableSizes or unknown)");
+    }
+  }
+  return r;
+}
 
 /// The abstract authority name of an Authority UID in an SP ("" if none).
 inline std::string authority_name(std::uint64_t sp, std::uint64_t uid) {
@@ -155,13 +234,20 @@ struct Tper {
     auto unmapped = [] { return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED"); };
     const auto obj = inv.object;
     // An anonymous session (Anybody) holds no operator column of the Security Mode Services
-    // tables except "None" (Show Status, Firmware Download, the MSID read): every other mapped
-    // method is NOT_AUTHORIZED before it reaches the abstract machine, whose events always
-    // carry an authority.
-    if (as.authority == "Anybody" && !(inv.method == Method::get && ses.sp == admin_sp && obj == c_pin_msid))
+    // tables except "None" (Show Status, Firmware Download, the MSID read; and, model choice,
+    // the LockingInfo read): every other mapped method is NOT_AUTHORIZED before it reaches the
+    // abstract machine, whose events always carry an authority.
+    const bool anybody_get = inv.method == Method::get && ((ses.sp == admin_sp && obj == c_pin_msid) ||
+                                                           (ses.sp == locking_sp && obj == locking_info));
+    if (as.authority == "Anybody" && !anybody_get)
       return tcg::SpAnswer::refuse("NOT_AUTHORIZED", "OPAL-WIRE-ANYBODY");
     switch (inv.method) {
       case Method::get: {
+        if (ses.sp == locking_sp && obj == locking_info) {
+          auto r = opal::Machine::step(p, s.drive, opal::GetLockingInfo{});
+          if (!r.out.is_ok() || !r.out.locking_info) return from_output(r.out);
+          return from_output(r.out, locking_info_columns(*r.out.locking_info, inv.cells));
+        }
         if (ses.sp != admin_sp || obj != c_pin_msid) return unmapped();
         auto r = opal::Machine::step(p, s.drive, opal::GetMsid{});
         if (!r.out.is_ok() || !r.out.msid) return from_output(r.out);
@@ -225,6 +311,22 @@ struct Tper {
         if (ses.sp == locking_sp && obj > k_aes_range_base && obj <= k_aes_range_base + 9)
           return run(opal::GenKey{as, static_cast<std::uint8_t>(obj - k_aes_range_base)});
         return unmapped();
+      case Method::reactivate: {
+        if (ses.sp != locking_sp || obj != this_sp) return unmapped();
+        auto e = reactivate_of(inv.args, as, s.drive.ranges.size());
+        if (!e) return tcg::SpAnswer::refuse("INVALID_PARAMETER", e.error().message.starts_with("parameter not modelled") ? "OPAL-WIRE-UNMAPPED" : "OPAL-WIRE-SUM");
+        auto a = run(*e);
+        // The Locking SP starts over (E-OPAL-SUM-REACTIVATE): the session's authentication is
+        // gone with it, as after RevertSP.
+        if (a.status == "ok" && p.reactivate_resets_locking_sp) a.end_session = true;
+        return a;
+      }
+      case Method::erase: {
+        const auto row = locking_row(obj);
+        if (ses.sp != locking_sp || !row) return unmapped();
+        if (!inv.args.empty()) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-SUM");
+        return run(opal::Erase{as, *row});
+      }
       case Method::authenticate: break;  // the layer's
     }
     return unmapped();
@@ -351,6 +453,7 @@ struct Machine {
       out.push_back(start(admin_sp, std::make_pair(sid, std::string("wrong-pin"))));
       out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, pin_of("Admin1"))));
       out.push_back(start(locking_sp, std::make_pair(locking_admin_base + 1, std::string("wrong-pin"))));
+      if (p.users >= 2) out.push_back(start(locking_sp, std::make_pair(user_base + 2, pin_of("User2"))));
     } else {
       const auto& ses = *s.sm.session;
       auto in = [&](std::uint64_t obj, std::string_view method, std::vector<Value> args = {}) {
@@ -371,11 +474,16 @@ struct Machine {
         out.push_back(set_pin(c_pin_uid("Admin1"), "admin1-pin-01234567"));
         out.push_back(in(k_aes_range_base + 1, "GenKey"));
         out.push_back(in(this_sp, "RevertSP"));
+        if (p.users >= 2)  // Single User Mode: Locking_Range1 (owner User2) as a SUDR, then erased
+          out.push_back(in(this_sp, "Reactivate",
+                           {Value::of_name(Value::of_uint(sum_selection_list), Value::of_list({uidb(locking_range_base + 1)})),
+                            Value::of_name(Value::of_uint(sum_range_policy), Value::of_uint(0))}));
+        out.push_back(in(locking_range_base + 1, "Erase"));
+        out.push_back(in(locking_info, "Get", {Value::of_list({})}));
       }
       out.push_back(Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(tcg::Item{tcg::EndOfSession{}})}});
     }
     out.push_back(PowerCycle{});
-    (void)p;
     return out;
   }
 

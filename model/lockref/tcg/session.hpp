@@ -114,7 +114,7 @@ struct SessionProfile {
   StartRefusal start_refusal = StartRefusal::sync_session;
 };
 
-enum class Method : std::uint8_t { get, set, activate, revert, revert_sp, gen_key, authenticate };
+enum class Method : std::uint8_t { get, set, activate, revert, revert_sp, gen_key, authenticate, reactivate, erase };
 
 inline std::optional<Method> method_of(std::uint64_t uid) {
   if (uid == uid_of("Get")) return Method::get;
@@ -124,6 +124,8 @@ inline std::optional<Method> method_of(std::uint64_t uid) {
   if (uid == uid_of("RevertSP")) return Method::revert_sp;
   if (uid == uid_of("GenKey")) return Method::gen_key;
   if (uid == uid_of("Authenticate")) return Method::authenticate;
+  if (uid == uid_of("Reactivate")) return Method::reactivate;
+  if (uid == uid_of("Erase")) return Method::erase;
   return std::nullopt;
 }
 inline std::string_view method_name(Method m) {
@@ -135,6 +137,8 @@ inline std::string_view method_name(Method m) {
     case Method::revert_sp: return "RevertSP";
     case Method::gen_key: return "GenKey";
     case Method::authenticate: return "Authenticate";
+    case Method::reactivate: return "Reactivate";
+    case Method::erase: return "Erase";
   }
   return "?";
 }

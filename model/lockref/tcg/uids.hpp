@@ -37,6 +37,10 @@ inline constexpr std::array named_uids{
     NamedUid{"GenKey", 0x0000000600000010ull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
     NamedUid{"RevertSP", 0x0000000600000011ull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
     NamedUid{"Authenticate", 0x000000060000001Cull, UidKind::method, "TCG Core §6.3 (not in seed 002)"},
+    // Opal Feature Set: Single User Mode methods (not in seed 002), as transcribed in linux
+    // block/sed-opal.c opalmethod[] (OPAL_REACTIVATE, OPAL_ERASE) and sedutil's method table.
+    NamedUid{"Reactivate", 0x0000000600000801ull, UidKind::method, "TCG Opal SUM (not in seed 002)"},
+    NamedUid{"Erase", 0x0000000600000803ull, UidKind::method, "TCG Opal SUM (not in seed 002)"},
     NamedUid{"ThisSP", 0x0000000000000001ull, UidKind::object, "TCG Core §6.3 (not in seed 002)"},
     NamedUid{"Anybody", 0x0000000900000001ull, UidKind::object, "TCG Core §6.3 (not in seed 002)"},
     // SPs
