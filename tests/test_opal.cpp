@@ -358,6 +358,16 @@ TEST_CASE("opal: the CC setup steps reach CC Approved Mode and Show Status repor
     CHECK(d.run(ShowStatus{}).cc_mode_indicator == false);
     const auto steps = cc_setup_steps(p);
     REQUIRE(steps.size() == 11);
+    // Step 3, "Optionally set User1 PIN length to 32 bytes" (seed 000, TCG Opal Setup step 3):
+    // User1, authenticated as itself with its MSID PIN, sets its own _MinPINLength to 32.
+    CHECK(steps[2].number == 3);
+    CHECK(steps[2].optional);
+    REQUIRE(steps[2].events.size() == 1);
+    const auto* s3 = std::get_if<SetMinPinLength>(&steps[2].events[0]);
+    REQUIRE(s3 != nullptr);
+    CHECK(s3->as == Auth{"User1", p.msid});
+    CHECK(s3->target == "User1");
+    CHECK(s3->length == 32);
     for (const auto& st : steps) {
       for (const auto& e : st.events) {
         INFO("step " << st.number << " " << lockref::to_json(e).dump());
@@ -375,6 +385,17 @@ TEST_CASE("opal: the CC setup steps reach CC Approved Mode and Show Status repor
     CHECK(d.run(RevertSp{Auth{"Admin1", P32}}).status == "ok");
     CHECK_FALSE(cc_report(p, d.s).approved);
   }
+}
+
+TEST_CASE("opal: a profile without Users has no User1 step 3 and only Admin steps for Users") {
+  // The generic profile models no User: step 3 (User1's _MinPINLength) and step 4 (every
+  // User's PIN) have nothing to do, rather than naming an authority the drive lacks.
+  const Profile p = generic();
+  REQUIRE(p.users == 0);
+  const auto steps = cc_setup_steps(p);
+  REQUIRE(steps.size() == 11);
+  CHECK(steps[2].events.empty());
+  CHECK(steps[3].events.empty());
 }
 
 TEST_CASE("opal: exploration finds every invariant holding in each scope") {
