@@ -450,25 +450,27 @@ class Build:
         self.log = log
         with open(os.path.join(self.dir, "compile_commands.json")) as f:
             self.commands = {os.path.realpath(c["file"]): c for c in json.load(f)}
-        self.targets = {}
+        self.targets = {}  # name -> (directory the link command runs in, link command, binary)
         for name, sub in (("lockref-tests", "tests"), ("lockref-properties", "properties"), ("lockref", "tools")):
-            d = os.path.join(self.dir, sub)
-            with open(os.path.join(d, "CMakeFiles", name + ".dir", "link.txt")) as f:
-                self.targets[name] = (d, f.read().strip())
+            self.targets[name] = self.link_command(name, sub)
         # objects of each target, and the headers each translation unit includes
         self.includes = {}  # object path -> set of model headers (relative to model/lockref)
+        ninja_deps = self.ninja_deps()
         for c in self.commands.values():
             args = shlex.split(c["command"])
             obj = os.path.normpath(os.path.join(c["directory"], args[args.index("-o") + 1]))
             dep = obj + ".d"
-            if not os.path.exists(dep):
+            if os.path.exists(dep):
+                with open(dep) as f:
+                    deps = f.read()
+            elif obj in ninja_deps:
+                deps = ninja_deps[obj]
+            else:
                 continue
-            with open(dep) as f:
-                deps = f.read()
             hs = set(re.findall(r"model/lockref/(\S+\.hpp)", deps))
             self.includes[obj] = (c, hs)
         self.linked = set()
-        for d, line in self.targets.values():
+        for d, line, _ in self.targets.values():
             for tok in shlex.split(line):
                 if tok.endswith(".o"):
                     self.linked.add(os.path.normpath(os.path.join(d, tok)))
@@ -508,9 +510,39 @@ class Build:
             raise CompileError("\n".join(errors))
         return out
 
+    def ninja_deps(self):
+        """Object -> its headers, as Ninja recorded them (it reads and deletes the .d files)."""
+        if not os.path.exists(os.path.join(self.dir, "build.ninja")):
+            return {}
+        r = subprocess.run(["ninja", "-C", self.dir, "-t", "deps"], capture_output=True, text=True)
+        out, obj = {}, None
+        for line in r.stdout.splitlines():
+            if line and not line.startswith(" "):
+                obj = os.path.normpath(os.path.join(self.dir, line.split(":", 1)[0]))
+                out[obj] = ""
+            elif obj and line.strip():
+                out[obj] += line.strip() + "\n"
+        return out
+
+    def link_command(self, name, sub):
+        """How the build directory links a program: Makefiles keep it in link.txt (run in the
+        target's directory); Ninja (the presets) has it in build.ninja, run from the top."""
+        d = os.path.join(self.dir, sub)
+        txt = os.path.join(d, "CMakeFiles", name + ".dir", "link.txt")
+        if os.path.exists(txt):
+            with open(txt) as f:
+                return d, f.read().strip(), os.path.join(d, name)
+        r = subprocess.run(["ninja", "-C", self.dir, "-t", "commands", f"{sub}/{name}"], capture_output=True, text=True)
+        last = r.stdout.strip().split("\n")[-1] if r.returncode == 0 and r.stdout.strip() else ""
+        # CMake's Ninja rule: ": && <compiler ...-o sub/name ...> && <post-build steps>"
+        step = next((c for c in last.split(" && ") if f" -o {sub}/{name} " in c + " "), None)
+        if step is None:
+            raise SystemExit(f"mutate.py: no link command for {name} in {self.dir} (neither link.txt nor build.ninja)")
+        return self.dir, step.strip(), os.path.join(d, name)
+
     def link(self, replaced, tag):
         bins = {}
-        for name, (d, line) in self.targets.items():
+        for name, (d, line, _) in self.targets.items():
             args = shlex.split(line)
             for i, a in enumerate(args):
                 p = os.path.normpath(os.path.join(d, a)) if a.endswith(".o") else None
@@ -527,7 +559,7 @@ class Build:
         return bins
 
     def original_bins(self):
-        return {name: os.path.join(d, name) for name, (d, _) in self.targets.items()}
+        return {name: binary for name, (_, _, binary) in self.targets.items()}
 
 
 class CompileError(Exception):
