@@ -35,7 +35,7 @@ struct Drive {
   }
   const Credential& cred(const std::string& who) const { return *Machine::find(s, who); }
   Output auth(const std::string& who, bool right) {
-    return run(Authenticate{who, right ? cred(who).pin : std::string("not-the-pin")});
+    return run(Authenticate{who, right ? cred(who).pin.str() : std::string("not-the-pin")});
   }
 };
 
