@@ -36,7 +36,6 @@ class InlineString {
   void assign(std::string_view s) {
     if (s.size() > N)
       throw std::length_error("InlineString: " + std::to_string(s.size()) + " bytes, at most " + std::to_string(N));
-    buf_.fill('\0');
     std::copy(s.begin(), s.end(), buf_.begin());
     len_ = static_cast<std::uint8_t>(s.size());
   }
@@ -52,8 +51,8 @@ class InlineString {
   operator std::string_view() const { return view(); }  // NOLINT: implicit
   operator std::string() const { return str(); }        // NOLINT: implicit
 
-  // Bytes past the length are always zero, so member-wise equality is string equality.
-  friend bool operator==(const InlineString&, const InlineString&) = default;
+  // (Bytes past the length are left as they were: equality and order look at the value only.)
+  friend bool operator==(const InlineString& a, const InlineString& b) { return a.view() == b.view(); }
   friend bool operator==(const InlineString& a, std::string_view b) { return a.view() == b; }
   friend bool operator==(const InlineString& a, const std::string& b) { return a.view() == b; }
   friend bool operator==(const InlineString& a, const char* b) { return a.view() == b; }
@@ -65,6 +64,10 @@ class InlineString {
   std::array<char, N> buf_{};
   std::uint8_t len_ = 0;
 };
+
+/// A status name or requirement id in a machine's output ("EE_WRITE_IGNORED",
+/// "LOCK-4.6.4.2-4"): identifiers, all far shorter than 48 bytes; no heap block per step.
+using Label = InlineString<47>;
 
 namespace detail {
 template <class T> struct is_inline_string : std::false_type {};
