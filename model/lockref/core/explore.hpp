@@ -303,6 +303,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   std::size_t frontier_states = 0, next_states = 0;
   std::size_t frontier_bytes = 0;  // current + next frontier blocks
   std::size_t peak = 0;
+  std::size_t held = 0;  // bytes of the expansion buffers (chunks) not yet merged and freed
   auto tree_bytes = [&] { return ex.parent.bytes() + ex.via.bytes(); };
   auto memory = [&](std::size_t extra) {
     return visited.bytes() + tree_bytes() + frontier_bytes + extra + ex.states.size() * sizeof(State);
@@ -329,7 +330,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       return false;
     }
     if (o.max_memory) {
-      const std::size_t need = memory(0) + visited.growth_bytes(enc.size()) + next.back().growth_bytes(enc.size()) +
+      const std::size_t need = memory(held) + visited.growth_bytes(enc.size()) + next.back().growth_bytes(enc.size()) +
                                (ex.parent.size() % decltype(ex.parent)::page == 0 ? 2 * decltype(ex.parent)::page * 4 : 0);
       if (need > o.max_memory) {
         stop("--max-memory " + std::to_string(o.max_memory) + " bytes reached");
@@ -352,7 +353,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       auto s = decode<State>(enc);
       ex.states.push_back(std::move(*s));
     }
-    peak = std::max(peak, memory(0));
+    peak = std::max(peak, memory(held));
     return true;
   };
 
@@ -446,6 +447,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   };
 
   std::vector<Chunk> chunks;
+  std::atomic<std::size_t> largest{0};  // the largest chunk's bytes so far
   while (!ex.truncated) {
     std::swap(frontier, next);
     frontier_states = next_states;
@@ -458,26 +460,40 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       const std::size_t n = blk.size();
       // A block is expanded in rounds: phase 1 stops taking chunks once their buffers
       // would pass what --max-memory leaves free (the first chunk always runs), phase 2
-      // merges the finished prefix, the next round goes on from there. Results do not
-      // depend on where rounds split a block: merging is in order either way.
+      // merges the finished prefix, freeing each chunk once merged, and admits a state only
+      // while the tables and the chunks still held stay within the bound; the next round
+      // goes on from there. Results do not depend on where rounds split a block: merging is
+      // in order either way.
       for (std::size_t done_states = 0; done_states < n && !ex.truncated;) {
         const std::size_t nchunks = (n - done_states + chunk_states - 1) / chunk_states;
-        chunks.assign(nchunks, Chunk{});
+        chunks.clear();  // (assign would keep the old chunks' buffers: std::string keeps its capacity)
+        chunks.resize(nchunks);
         const std::size_t used = memory(0);
         const std::size_t budget =
             o.max_memory ? (o.max_memory > used ? o.max_memory - used : 0) : std::numeric_limits<std::size_t>::max();
         // Phase 1: expand (parallel, read-only on `visited`).
+        // A chunk's size is known only once it has run: each worker may have one running, so
+        // a chunk is taken only if that many more of twice the largest size so far still fit
+        // (chunks grow from one BFS level to the next).
         std::atomic<std::size_t> next_chunk{0}, produced{0}, first_skipped{nchunks};
+        // Not even one more chunk fits beside the tables: the search cannot go on within the bound.
+        if (o.max_memory && budget < 2 * largest.load()) {
+          stop("--max-memory " + std::to_string(o.max_memory) + " bytes reached");
+          break;
+        }
         auto work = [&](unsigned worker) {
           for (std::size_t c; (c = next_chunk.fetch_add(1)) < nchunks;) {
-            if (c > 0 && produced.load() > budget) {
+            if (c > 0 && (produced.load() > budget || budget - produced.load() < 2 * threads * largest.load())) {
               for (std::size_t f = first_skipped.load(); c < f && !first_skipped.compare_exchange_weak(f, c);) {
               }
               return;
             }
             const std::size_t b = done_states + c * chunk_states;
             expand(blk, b, std::min(n, b + chunk_states), chunks[c], event_caches[worker]);
-            produced.fetch_add(chunks[c].bytes());
+            const std::size_t made = chunks[c].bytes();
+            produced.fetch_add(made);
+            for (std::size_t l = largest.load(); made > l && !largest.compare_exchange_weak(l, made);) {
+            }
           }
         };
         if (threads > 1 && nchunks > 1) {
@@ -489,9 +505,9 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
           work(0);
         }
         const std::size_t merged = first_skipped.load();
-        std::size_t chunk_bytes = 0;
-        for (const auto& c : chunks) chunk_bytes += c.bytes();
-        peak = std::max(peak, memory(chunk_bytes));
+        held = 0;
+        for (const auto& c : chunks) held += c.bytes();
+        peak = std::max(peak, memory(held));
         // Phase 2: merge in frontier order, then event order (the serial algorithm's order).
         for (std::size_t ci = 0; ci < merged && !ex.truncated; ++ci) {
           auto& c = chunks[ci];
@@ -513,7 +529,10 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
             }
             if (o.keep_edges) ex.edges.push_back({x.from, to, std::move(c.edge_text[si].first), std::move(c.edge_text[si].second)});
           }
+          held -= c.bytes();
+          c = Chunk{};
         }
+        held = 0;
         done_states = std::min(n, done_states + merged * chunk_states);
       }
       chunks.clear();
