@@ -837,10 +837,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Reactivate& e) {
     auto a = authorize(p, s, e.as, Service::sudr_classify);
     if (a.failure) return failed(a);
-    for (auto k : e.ranges) {
-      if (k >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-1");
-      if (k + 1u > p.users) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-5");
-    }
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(a.next, "INVALID_PARAMETER", *bad);
     if (e.admin1_pin && (e.admin1_pin->empty() || e.admin1_pin->size() > p.max_pin_length))
       return refuse(a.next, p.invalid_value_status, "OPAL-PIN-1");
     State n = a.next;
@@ -851,13 +848,7 @@ struct Machine {
           if (c.authority == f.authority) c = f;
       n.ranges = erased_ranges(p, s);
     }
-    for (auto& r : n.ranges) r.single_user = false;
-    for (auto k : e.ranges) {
-      n.ranges[k].single_user = true;
-      // The owner can authenticate: its Authority is enabled with the classification.
-      if (auto i = index_of(n, sudr_owner(k))) n.credentials[*i].enabled = true;
-    }
-    n.sudr_geometry_by_admins = e.geometry_by_admins;
+    classify(n, e.ranges, e.geometry_by_admins);
     if (e.admin1_pin)
       if (auto i = index_of(n, "Admin1")) n.credentials[*i].pin = *e.admin1_pin;
     n.reset_pending = true;
@@ -929,6 +920,48 @@ struct Machine {
     info.geometry_by_admins = s.sudr_geometry_by_admins;
     r.out.locking_info = std::move(info);
     return r;
+  }
+
+  // ---- [SUM] the single-user selection, shared by Reactivate and Activate (issue 14) ----
+
+  /// Why a single-user selection is refused (the rule), if it is: a row the Locking table does
+  /// not have (OPAL-SUM-1), or a row whose owner User the profile does not have (OPAL-SUM-5,
+  /// E-OPAL-SUM-OWNER).
+  static std::optional<std::string_view> selection_refusal(const Profile& p, const State& s,
+                                                           const std::vector<std::uint16_t>& ranges) {
+    for (auto k : ranges) {
+      if (k >= s.ranges.size()) return "OPAL-SUM-1";
+      if (k + 1u > p.users) return "OPAL-SUM-5";
+    }
+    return std::nullopt;
+  }
+  /// Make exactly the selected rows SUDRs, enable their owners, record the geometry policy.
+  static void classify(State& n, const std::vector<std::uint16_t>& ranges, bool geometry_by_admins) {
+    for (auto& r : n.ranges) r.single_user = false;
+    for (auto k : ranges) {
+      n.ranges[k].single_user = true;
+      // The owner can authenticate: its Authority is enabled with the classification.
+      if (auto i = index_of(n, sudr_owner(k))) n.credentials[*i].enabled = true;
+    }
+    n.sudr_geometry_by_admins = geometry_by_admins;
+  }
+
+  /// LockingSP.Activate[SingleUserModeSelectionList, RangeStartRangeLengthPolicy] in the Admin SP
+  /// (E-OPAL-SUM-ACTIVATE): the Activate row's operator (Drive Owner) activates the Locking SP
+  /// with the selected rows already SUDRs. Refused as Activate is (already Manufactured:
+  /// INVALID_PARAMETER, OPAL-SP-1), and as Reactivate's selection is (OPAL-SUM-1/-5); with
+  /// `activate_sum` false the selection is refused (INVALID_PARAMETER, OPAL-SUM-6).
+  static R apply(const Profile& p, const State& s, const ActivateSum& e) {
+    auto a = authorize(p, s, e.as, Service::activate);
+    if (a.failure) return failed(a);
+    if (!p.activate_sum) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-6");
+    if (s.locking_sp_active) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SP-1");
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(a.next, "INVALID_PARAMETER", *bad);
+    State n = a.next;
+    n.locking_sp_active = true;
+    classify(n, e.ranges, e.geometry_by_admins);
+    n.reset_pending = true;
+    return done(n, "OPAL-SUM-6");
   }
 
   static R apply(const Profile& p, const State& s, const ShowStatus&) {

@@ -139,6 +139,11 @@ struct Profile {
   /// Method, TCG Erase Method". true: GenKey on a SUDR's key is accepted from the same operators
   /// as Erase; false: a SUDR is erased by Erase only (GenKey refused NOT_AUTHORIZED).
   bool genkey_on_sudr = true;
+  /// E-OPAL-SUM-ACTIVATE: the guide lists only Reactivate (LockingSP Admins) for the SUDR
+  /// classification; the TCG Single User Mode feature set (as host tools send it) also lets the
+  /// Drive Owner's Activate carry a single-user selection. true: accepted from the Activate row's
+  /// operator (Drive Owner); false: refused INVALID_PARAMETER, only Reactivate classifies.
+  bool activate_sum = true;
   // ---- status codes the guide leaves open (model choices) ----
   /// Sessions to the Locking SP before Activate. Model choice (TCG Opal: Manufactured-Inactive SP).
   std::string inactive_sp_status = "INVALID_PARAMETER";
@@ -216,5 +221,5 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Profile, firmware, sid, psid, admin_sp_ad
                         min_pin_length_floor, max_pin_length, refuse_correct_pin_at_limit, users_enabled_on_activate,
                         try_limit_set_like_pin, cc_pin_length_strictly_greater, cc_min_pin_length,
                         cc_indicator_rule, fw_port_power_cycle_always_locks, reactivate_resets_locking_sp,
-                        genkey_on_sudr, inactive_sp_status, invalid_value_status, fw_locked_status,
+                        genkey_on_sudr, activate_sum, inactive_sp_status, invalid_value_status, fw_locked_status,
                         max_security_version, max_key_generation, scope);

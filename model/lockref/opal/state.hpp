@@ -205,6 +205,17 @@ struct Erase {
 struct GetLockingInfo {
   static constexpr std::string_view tag = "get_locking_info";
 };
+/// Activate of the Locking SP with a single-user selection (TCG Opal Feature Set: Single User
+/// Mode, as sedutil DtaDevOpal::activateLockingSP_SUM sends it: LockingSP.Activate in the Admin
+/// SP with SingleUserModeSelectionList 0x060000 and RangeStartRangeLengthPolicy 0x060001).
+/// The guide lists only Reactivate for the classification (E-OPAL-SUM-ACTIVATE); `ranges` and
+/// `geometry_by_admins` as in Reactivate.
+struct ActivateSum {
+  static constexpr std::string_view tag = "activate_sum";
+  Auth as;
+  std::vector<std::uint16_t> ranges;
+  bool geometry_by_admins = false;
+};
 /// [SERVICES] Show Status: Level 0 Discovery, CC mode indicator (byte 30 bit 0).
 struct ShowStatus {
   static constexpr std::string_view tag = "show_status";
@@ -212,7 +223,8 @@ struct ShowStatus {
 
 using Event = std::variant<Authenticate, PowerCycle, Activate, Revert, RevertSp, SetPin, SetMinPinLength, SetTryLimit,
                            SetEnabled, DisableUserSetPin, SetFwPort, SetRange, LockRange, GenKey, WriteData, ReadData,
-                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo>;
+                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo,
+                           ActivateSum>;
 
 /// The LockingInfo columns the model keeps: MaxRanges, and the Single User Mode columns
 /// SingleUserModeRanges (the SUDRs' Locking rows) and RangeStartLengthPolicy.
@@ -277,6 +289,7 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::ReadData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::FirmwareDownload, signature_ok, security_version);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Reactivate, as, ranges, geometry_by_admins, admin1_pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Erase, as, range);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::ActivateSum, as, ranges, geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::LockingInfo, max_ranges, single_user_ranges, geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Output, status, rule, status_code, nvme_status_type, try_counted, data_readable,
                         cc_mode_indicator, msid, locking_info);
