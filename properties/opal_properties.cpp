@@ -634,6 +634,7 @@ void sum_wire_agrees() {
   const auto n = *rc::gen::inRange(1, 30);
   for (int i = 0; i < n; ++i) {
     const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    if (!Machine::find(a, name)->enabled) continue;  // disabled below (Authority Enabled): no session
     const std::string pin = Machine::find(a, name)->pin;
     auto o = Layer::on_item(p, w, 0, 0, start_call(ow::locking_sp, ow::authority_uid(name), pin));
     RC_ASSERT(o.status == std::string("ok"));
@@ -643,7 +644,7 @@ void sum_wire_agrees() {
     const bool b = *rc::gen::arbitrary<bool>();
     MethodCall c{{}, {}, {}, {0, 0, 0}};
     Event e;
-    switch (*rc::gen::inRange(0, 4)) {
+    switch (*rc::gen::inRange(0, 6)) {
       case 0:
         c = MethodCall{lockref::tcg::uid_bytes(ow::this_sp), lockref::tcg::uid_bytes(0x0000000600000801ull),
                        {Value::of_name(Value::of_uint(ow::sum_selection_list), Value::of_list({uidv(row_uid)})),
@@ -655,12 +656,24 @@ void sum_wire_agrees() {
         c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000803ull), {}, {0, 0, 0}};
         e = Erase{{name, pin}, row};
         break;
-      case 2: {  // Locking_Range1-2 (the adapter maps Set of Locking_Range<k>, k >= 1)
-        const std::uint8_t k = row == 0 ? 1 : row;
-        c = MethodCall{lockref::tcg::uid_bytes(ow::locking_range_base + k), lockref::tcg::uid_bytes(0x0000000600000017ull),
+      case 2:  // ReadLocked of Locking_GlobalRange or Locking_Range1-2
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000017ull),
                        {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(b ? 1 : 0))}))},
                        {0, 0, 0}};
-        e = LockRange{{name, pin}, k, b, std::nullopt};
+        e = LockRange{{name, pin}, row, b, std::nullopt};
+        break;
+      case 3:  // ReadLockEnabled of the same rows
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(5), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = SetRange{{name, pin}, row, std::nullopt, std::nullopt, b, std::nullopt, std::nullopt, std::nullopt};
+        break;
+      case 4: {  // Authority User<k>.Set[Enabled] (k = row + 1)
+        const std::string target = "User" + std::to_string(row + 1);
+        c = MethodCall{lockref::tcg::uid_bytes(ow::authority_uid(target)), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(5), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = SetEnabled{{name, pin}, target, b};
         break;
       }
       default:
@@ -711,7 +724,7 @@ TEST_CASE("opal wire property: a session's authority never exceeds what the acce
 }
 
 TEST_CASE("opal wire property: Single User Mode at the wire agrees with the abstract machine") {
-  holds("Reactivate/Erase/Set/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
+  holds("Reactivate/Erase/Set (Global and ranges)/Authority Enabled/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
   fails("mutant: the adapter carries out Erase as GenKey", [] { sum_wire_agrees<EraseAsGenKey>(); }, 2000);
 }
 

@@ -94,6 +94,63 @@ run "Single User Mode: Reactivate, Erase of a SUDR, Admins refused on it (raw Co
   "$L" check --machine opal-wire --firmware SE4SA530 "$T/sum.jsonl"
 run "Single User Mode: a drive whose Admin unlocks a SUDR diverges" 1 "status: device \"ok\", model \"NOT_AUTHORIZED\"" \
   "$L" check --machine opal-wire --firmware SE4SA530 "$T/sum_admin_unlocks.jsonl"
+# The Global range, the Authority table and Activate with a single-user selection, in the forms
+# host tools send (raw ComPackets built here from the TCG Core encoding):
+#  - sedutil activateLockingSP_SUM: LockingSP.Activate[06 00 00 = [Locking_Range1], 06 00 01 = 0]
+#    in an Admin SP session as SID (Activate 00 00 00 06 00 00 02 03);
+#  - seed 000 setup step 7: Makers (00 00 00 09 00 00 00 03).Set[Values = [Enabled(5) = FALSE]] as SID;
+#  - linux sed-opal generic_lr_enable_disable: Locking_GlobalRange.Set[ReadLockEnabled 5,
+#    WriteLockEnabled 6, ReadLocked 7, WriteLocked 8] in one Set; LockOnReset 9 = [0] (Power Cycle).
+# Expected statuses from seed 000's Security Mode Services rows: the Global range's attributes are
+# the Admins' ("Set Range Attributes for non-SUDR"), User1 holds no access right to it.
+python3 - "$T" <<'PY'
+import json, struct, sys
+T = sys.argv[1]
+def atom(b): return (bytes([0xA0 | len(b)]) if len(b) <= 15 else bytes([0xD0 | (len(b) >> 8), len(b) & 0xFF])) + b
+def uint(v): return bytes([v]) if v < 64 else bytes([0x80 | ((v.bit_length() + 7) // 8)]) + v.to_bytes((v.bit_length() + 7) // 8, "big")
+uid = lambda u: atom(u.to_bytes(8, "big"))
+name = lambda k, v: b"\xf2" + uint(k) + v + b"\xf3"
+lst = lambda *xs: b"\xf0" + b"".join(xs) + b"\xf1"
+def method(obj, m, args=b""): return b"\xf8" + uid(obj) + uid(m) + b"\xf0" + args + b"\xf1\xf9\xf0\x00\x00\x00\xf1"
+def compacket(payload, tsn=0, hsn=0):
+    sub = struct.pack(">6xHI", 0, len(payload)) + payload + b"\x00" * ((4 - len(payload) % 4) % 4)
+    pk = struct.pack(">IIIxxHII", tsn, hsn, 0, 0, 0, len(sub)) + sub
+    return struct.pack(">IHHIII", 0, 0x07FE, 0, 0, 0, len(pk)) + pk
+MSID = b"MSID-MSID-MSID-MSID-MSID-MSID-32"
+ADMIN_SP, LOCKING_SP = 0x0000020500000001, 0x0000020500000002
+SID, MAKERS, ADMIN1, USER1 = 0x0000000900000006, 0x0000000900000003, 0x0000000900010001, 0x0000000900030001
+GLOBAL, RANGE1 = 0x0000080200000001, 0x0000080200030001
+ACTIVATE, SET = 0x0000000600000203, 0x0000000600000017
+steps = []
+def send(payload, status, tsn=0, hsn=0): steps.append({"event": {"type": "send", "bytes": compacket(payload, tsn, hsn).hex()}, "expect": {"status": status}})
+def start(sp, who): send(method(0xFF, 0xFF02, uint(1) + uid(sp) + uint(1) + name(0, atom(MSID)) + name(3, uid(who))), "ok")
+def call(obj, m, args, status): send(method(obj, m, args), status, 0x1001, 1)
+end = lambda: send(b"\xfa", "ok", 0x1001, 1)
+values = lambda *cols: name(1, lst(*[name(c, v) for c, v in cols]))
+start(ADMIN_SP, SID)
+call(LOCKING_SP, ACTIVATE, name(0x060000, lst(uid(0x0000080200030009))) + name(0x060001, uint(0)), "INVALID_PARAMETER")  # owner User10
+call(LOCKING_SP, ACTIVATE, name(0x060000, lst(uid(RANGE1))) + name(0x060001, uint(0)), "ok")
+call(MAKERS, SET, values((5, uint(0))), "ok")
+end()
+start(LOCKING_SP, ADMIN1)
+call(GLOBAL, SET, values((5, uint(1)), (6, uint(1)), (7, uint(1)), (8, uint(1))), "ok")
+call(GLOBAL, SET, values((9, lst(uint(0)))), "ok")
+call(GLOBAL, SET, values((3, uint(0)), (4, uint(4096))), "INVALID_PARAMETER")  # the Global range has no geometry
+call(RANGE1, SET, values((7, uint(1))), "NOT_AUTHORIZED")  # a SUDR: its owner User2's
+end()
+start(LOCKING_SP, USER1)
+call(GLOBAL, SET, values((7, uint(0)), (8, uint(0))), "NOT_AUTHORIZED")
+end()
+with open(f"{T}/global.jsonl", "w") as f:
+    for i, s in enumerate(steps): f.write(json.dumps({"step": i + 1, **s}) + "\n")
+steps[12]["expect"]["status"] = "ok"  # step 13: a drive that lets User1 unlock the Global range
+with open(f"{T}/global_user_unlocks.jsonl", "w") as f:
+    for i, s in enumerate(steps): f.write(json.dumps({"step": i + 1, **s}) + "\n")
+PY
+run "Global range, Makers, Activate with a single-user selection (raw ComPackets)" 0 "14 steps conform" \
+  "$L" check --machine opal-wire --firmware SE4SA530 "$T/global.jsonl"
+run "a drive that lets User1 unlock the Global range diverges at step 13" 1 "global_user_unlocks.jsonl:13: DIVERGENCE" \
+  "$L" check --machine opal-wire --firmware SE4SA530 "$T/global_user_unlocks.jsonl"
 run "SE4SA530: 5 wrong PINs NOT_AUTHORIZED, the 6th AUTHORITY_LOCKED_OUT (raw ComPackets)" 0 "6 steps conform" \
   "$L" check --machine opal-wire --firmware SE4SA530 "$T/lockout5.jsonl"
 run "SE4SA530: the correct PIN at the limit is locked out too" 0 "7 steps conform" \
