@@ -319,15 +319,17 @@ std::vector<Service> governing(const State& a, const State& b) {
   if (a.makers_enabled != b.makers_enabled) add({Service::makers, Service::revert_admin_sp});
   if (a.locking_sp_active != b.locking_sp_active)
     add({Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  // [SUM] Activate with a single-user selection classifies too (E-OPAL-SUM-ACTIVATE)
   if (a.sudr_geometry_by_admins != b.sudr_geometry_by_admins)
-    add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
+    add({Service::sudr_classify, Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  if (a.datastore != b.datastore) add({Service::datastore, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   for (std::size_t i = 0; i < a.credentials.size(); ++i) {
     const auto &x = a.credentials[i], &y = b.credentials[i];
     if (x.pin != y.pin || x.min_pin_length != y.min_pin_length)
       add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.enabled != y.enabled)
       add({Service::enable_admin_sp_admin, Service::enable_locking_authority, Service::revert_admin_sp,
-           Service::revert_locking_sp, Service::sudr_classify});
+           Service::revert_locking_sp, Service::sudr_classify, Service::activate});
     if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.set_pin_disabled != y.set_pin_disabled)
       add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
@@ -342,7 +344,8 @@ std::vector<Service> governing(const State& a, const State& b) {
       // owner's, under the Lock / Unlock row)
       if (x.single_user && y.single_user) add({Service::sudr_geometry, Service::lock_unlock_range});
     }
-    if (x.single_user != y.single_user) add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.single_user != y.single_user)
+      add({Service::sudr_classify, Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
     if (x.read_locked != y.read_locked || x.write_locked != y.write_locked)
       add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.mek != y.mek)
@@ -368,7 +371,8 @@ void only_matrix_authorities_change() {
                                 DisableUserSetPin{as, other, true}, SetFwPort{as, (k & 2) != 0, (k & 4) != 0},
                                 SetRange{as, r, std::nullopt, std::nullopt, true, true, true, std::nullopt},
                                 LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r},
-                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r}};
+                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r},
+                                ActivateSum{as, {r}, (k & 2) != 0}, DataStoreWrite{as, r, {0x5a}}};
     const auto& e = ev[(k / 11) % ev.size()];
     const auto st = M::step(p, s, e);
     if (st.out.status == "ok") {

@@ -280,7 +280,7 @@ TEST_CASE("opal: locking ranges gate data, LockOnReset re-locks, GenKey makes ol
 
 TEST_CASE("opal: access matrix rows are the guide's") {
   // every Service has exactly one row
-  for (int k = 0; k <= static_cast<int>(Service::sudr_erase); ++k) {
+  for (int k = 0; k <= static_cast<int>(Service::datastore); ++k) {
     int n = 0;
     for (const auto& r : access_matrix) n += r.service == static_cast<Service>(k);
     CHECK(n == 1);
@@ -1415,6 +1415,61 @@ TEST_CASE("opal: the drive must be personalized: SID starts as the MSID anyone r
   CHECK(std::find(after.begin(), after.end(), "sid_private") == after.end());
   // ... and the MSID read still answers the MSID (it is not the SID's PIN any more).
   CHECK(o::Machine::step(p, s, o::GetMsid{}).out.msid == msid);
+}
+
+
+TEST_CASE("opal wire: the DataStore byte table, Set[Where, Values] and Get[startRow, endRow], Admins only") {
+  // Linux sed-opal's DataStore write/read (OPAL_DATASTORE 00 00 10 01 00 00 00 00): Set[Where (0) =
+  // offset, Values (1) = bytes], Get[Cellblock startRow (1), endRow (2)]. TCG Core: a byte table
+  // holds what was written; a Set or Get past its end is INVALID_PARAMETER; an answer too large
+  // is RESPONSE_OVERFLOW (0x11). The guide has no DataStore row: Admins only (OPAL-DS-1, model).
+  constexpr std::uint64_t ds = 0x0000100100000000ull, revert_sp = 0x0000000600000011ull;
+  auto write = [](std::uint64_t where, lockref::Bytes b) {
+    return std::vector<Value>{Value::of_name(Value::of_uint(0), Value::of_uint(where)), Value::of_name(Value::of_uint(1), Value::of_bytes(std::move(b)))};
+  };
+  auto rows = [](std::uint64_t a, std::uint64_t b) {
+    return std::vector<Value>{Value::of_list({Value::of_name(Value::of_uint(1), Value::of_uint(a)), Value::of_name(Value::of_uint(2), Value::of_uint(b))})};
+  };
+  auto bytes_of = [](const ow::Layer::Out& o) { return std::get<MethodResult>(o.response.at(0)).results.at(0).b; };
+  WireDrive d;
+  d.activate();
+  const lockref::Bytes hello{'h', 'e', 'l', 'l', 'o'};
+  // Not an Admin: anonymous and User1 are refused, nothing changes.
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::nullopt)) == 0);
+  auto before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(0, hello))) == 0x01);
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(user1_uid, d.p.msid))) == 0);
+  before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(0, hello))) == 0x01);
+  CHECK(wire_status(d.in(ds, m_get, rows(0, 4))) == 0x01);
+  CHECK(d.s == before);
+  // Admin1 writes "hello" at 100 and reads back 98..106: zeros, hello, zeros.
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  CHECK(wire_status(d.in(ds, m_set, write(100, hello))) == 0);
+  auto o = d.in(ds, m_get, rows(98, 106));
+  REQUIRE(wire_status(o) == 0);
+  CHECK(bytes_of(o) == lockref::Bytes{0, 0, 'h', 'e', 'l', 'l', 'o', 0, 0});
+  // Overwrite two bytes; the last bytes of the table are writable, one past them is not.
+  CHECK(wire_status(d.in(ds, m_set, write(101, {'E', 'L'}))) == 0);
+  CHECK(bytes_of(d.in(ds, m_get, rows(100, 104))) == lockref::Bytes{'h', 'E', 'L', 'l', 'o'});
+  const std::uint64_t last = d.p.datastore_size - 1;
+  CHECK(wire_status(d.in(ds, m_set, write(last, {0x7f}))) == 0);
+  CHECK(bytes_of(d.in(ds, m_get, rows(last, last))) == lockref::Bytes{0x7f});
+  before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(last, {1, 2}))) == 0x0C);
+  CHECK(wire_status(d.in(ds, m_get, rows(last, last + 1))) == 0x0C);
+  CHECK(wire_status(d.in(ds, m_get, rows(10, 9))) == 0x0C);
+  // More than one token's worth (MaxIndTokenSize 1992) in one answer: RESPONSE_OVERFLOW.
+  CHECK(wire_status(d.in(ds, m_get, rows(0, 4095))) == 0x11);
+  CHECK(d.s == before);
+  // RevertSP takes the Locking SP, its DataStore included, back to the factory.
+  CHECK(wire_status(d.in(ow::this_sp, revert_sp)) == 0);
+  CHECK(d.s.drive.datastore.empty());
+  // The abstract machine answers the same read of a fresh Locking SP with zeros.
+  d.activate();
+  const auto r = lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::DataStoreRead{{"Admin1", d.p.msid}, 100, 5});
+  REQUIRE(r.out.data);
+  CHECK(*r.out.data == lockref::Bytes(5, 0));
 }
 
 }  // namespace LOCKREF_UNITY_ID

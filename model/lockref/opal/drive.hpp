@@ -106,6 +106,8 @@ struct Machine {
       return make_error("ranges: " + std::to_string(s.ranges.size()) + " rows, the profile has " +
                         std::to_string(p.ranges + 1) + " (Global + " + std::to_string(p.ranges) + ")");
     if (s.ranges[0].start || s.ranges[0].length) return make_error("ranges[0]: the Global range has no start/length");
+    if (s.datastore.size() > p.datastore_size) return make_error("datastore: larger than the profile's datastore_size");
+    if (!s.datastore.empty() && s.datastore.back() == 0) return make_error("datastore: ends in a zero byte (trailing zeros are not stored)");
     for (std::size_t i = 0; i < s.ranges.size(); ++i) {
       const auto& r = s.ranges[i];
       if (r.mek == 0 || r.data_mek > r.mek) return make_error("ranges[" + std::to_string(i) + "]: data_mek above mek");
@@ -580,6 +582,7 @@ struct Machine {
         if (c.authority == f.authority) c = f;
     n.ranges = erased_ranges(p, s);  // every row non-SUDR again
     n.sudr_geometry_by_admins = false;
+    n.datastore.clear();  // the Locking SP's DataStore table back to its factory content
     n.reset_pending = true;
     return done(n, "OPAL-SP-3");
   }
@@ -847,6 +850,7 @@ struct Machine {
         for (const auto& f : fresh_locking)
           if (c.authority == f.authority) c = f;
       n.ranges = erased_ranges(p, s);
+      n.datastore.clear();
     }
     classify(n, e.ranges, e.geometry_by_admins);
     if (e.admin1_pin)
@@ -962,6 +966,41 @@ struct Machine {
     classify(n, e.ranges, e.geometry_by_admins);
     n.reset_pending = true;
     return done(n, "OPAL-SUM-6");
+  }
+
+  // ---- the DataStore table (TCG Opal SSC; not in the guide; issue 14) ----
+
+  /// Is [offset, offset + length) inside the DataStore table?
+  static bool in_datastore(const Profile& p, std::uint64_t offset, std::uint64_t length) {
+    return offset <= p.datastore_size && length <= p.datastore_size - offset;
+  }
+
+  /// Set[Where = offset, Values = bytes] on the DataStore byte table: the Admins (model choice,
+  /// OPAL-DS-1), inside the table (Core: a byte-table Set past its end is INVALID_PARAMETER).
+  static R apply(const Profile& p, const State& s, const DataStoreWrite& e) {
+    auto a = authorize(p, s, e.as, Service::datastore);
+    if (a.failure) return failed(a);
+    if (!in_datastore(p, e.offset, e.data.size())) return refuse(a.next, "INVALID_PARAMETER", "OPAL-DS-1");
+    State n = a.next;
+    auto& d = n.datastore;
+    const std::size_t end = std::size_t{e.offset} + e.data.size();
+    if (d.size() < end) d.resize(end, 0);
+    std::copy(e.data.begin(), e.data.end(), d.begin() + static_cast<std::ptrdiff_t>(e.offset));
+    while (!d.empty() && d.back() == 0) d.pop_back();  // one form per content: unwritten reads as 0
+    return done(n, "OPAL-DS-1");
+  }
+
+  /// Get[Cellblock startRow, endRow] on the DataStore byte table: the bytes written there, zeros
+  /// where nothing was.
+  static R apply(const Profile& p, const State& s, const DataStoreRead& e) {
+    auto a = authorize(p, s, e.as, Service::datastore);
+    if (a.failure) return failed(a);
+    if (!in_datastore(p, e.offset, e.length)) return refuse(a.next, "INVALID_PARAMETER", "OPAL-DS-1");
+    R r = done(a.next, "OPAL-DS-1");
+    Bytes out(e.length, 0);
+    for (std::size_t i = 0; i < e.length && e.offset + i < s.datastore.size(); ++i) out[i] = s.datastore[e.offset + i];
+    r.out.data = std::move(out);
+    return r;
   }
 
   static R apply(const Profile& p, const State& s, const ShowStatus&) {

@@ -144,6 +144,10 @@ struct Profile {
   /// Drive Owner's Activate carry a single-user selection. true: accepted from the Activate row's
   /// operator (Drive Owner); false: refused INVALID_PARAMETER, only Reactivate classifies.
   bool activate_sum = true;
+  /// Size of the Locking SP's DataStore byte table in bytes. Model choice: the guide has no
+  /// DataStore; the real-drive Level 0 captures (external-vectors/tcg, DataStore feature 0x0202)
+  /// report a maximum total DataStore size of 0x00A00000 = 10,485,760 bytes.
+  std::uint32_t datastore_size = 10485760;
   // ---- status codes the guide leaves open (model choices) ----
   /// Sessions to the Locking SP before Activate. Model choice (TCG Opal: Manufactured-Inactive SP).
   std::string inactive_sp_status = "INVALID_PARAMETER";
@@ -221,5 +225,5 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Profile, firmware, sid, psid, admin_sp_ad
                         min_pin_length_floor, max_pin_length, refuse_correct_pin_at_limit, users_enabled_on_activate,
                         try_limit_set_like_pin, cc_pin_length_strictly_greater, cc_min_pin_length,
                         cc_indicator_rule, fw_port_power_cycle_always_locks, reactivate_resets_locking_sp,
-                        genkey_on_sudr, activate_sum, inactive_sp_status, invalid_value_status, fw_locked_status,
+                        genkey_on_sudr, activate_sum, datastore_size, inactive_sp_status, invalid_value_status, fw_locked_status,
                         max_security_version, max_key_generation, scope);

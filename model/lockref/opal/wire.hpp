@@ -40,9 +40,11 @@
 // UIDs: TCG Opal SSC v2.01/v2.30 §4 (Admin SP and Locking SP tables) and TCG Core Table 240
 // (method UIDs); lockref's own table in tcg/uids.hpp names those the Key Per I/O note uses.
 //
+//              DataStore.Set[Where = offset, Values = bytes] -> DataStoreWrite; .Get[startRow, endRow]
+//                                   -> DataStoreRead (Admins: OPAL-DS-1, model choice)
 // Not mapped (yet): LockingInfo's other columns, the Authority table's columns other than
-// Enabled, the firmware-download port object, Get of other tables, the DataStore table and the
-// DataStoreTableSizes parameter of Activate (0x060002) and Reactivate (0x060003); they are
+// Enabled, the firmware-download port object, Get of other tables, additional DataStore tables
+// and the DataStoreTableSizes parameter of Activate (0x060002) and Reactivate (0x060003); they are
 // refused with INVALID_PARAMETER naming OPAL-WIRE-UNMAPPED.
 #pragma once
 #include <cstdint>
@@ -77,6 +79,7 @@ inline constexpr std::uint64_t locking_range_base = 0x0000080200030000ull;  // +
 inline constexpr std::uint64_t k_aes_global = 0x0000080600000001ull;
 inline constexpr std::uint64_t k_aes_range_base = 0x0000080600030000ull;    // + k
 
+inline constexpr std::uint64_t datastore = 0x0000100100000000ull;  // the DataStore byte table (linux sed-opal OPAL_DATASTORE)
 inline constexpr std::uint64_t makers = 0x0000000900000003ull;  // Opal SSC Admin SP Authority table: Makers
 inline constexpr std::uint64_t authority_table = 0x0000000900000000ull;
 /// Authority table column Enabled (TCG Core Authority table: UID 0, Name 1, CommonName 2,
@@ -360,6 +363,24 @@ struct Tper {
     return a;
   }
 
+  /// DataStore.Get[Cellblock startRow = a, endRow = b] -> [ bytes a..b ] (TCG Core Get on a byte
+  /// table; linux sed-opal's DataStore read). startRow defaults to 0; endRow must be given (the
+  /// whole table would not fit a ComPacket). An answer longer than the session profile's
+  /// MaxIndTokenSize is RESPONSE_OVERFLOW (Core status 0x11; model choice where to draw the line).
+  static tcg::SpAnswer get_datastore(const Profile& p, State& s, const opal::Auth& as, const tcg::CellBlock& cells) {
+    if (cells.start_column || cells.end_column || !cells.end_row) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+    const auto a = cells.start_row.value_or(0), b = *cells.end_row;
+    if (b < a || b >= p.datastore_size) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+    const auto length = b - a + 1;
+    std::uint64_t max_token = 0;
+    for (const auto& [k, v] : session_profile(p).tper_properties)
+      if (k == "MaxIndTokenSize") max_token = v;
+    auto r = opal::Machine::step(p, s.drive, opal::DataStoreRead{as, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(length)});
+    if (!r.out.is_ok() || !r.out.data) return from_output(r.out);
+    if (length > max_token) return tcg::SpAnswer::refuse("RESPONSE_OVERFLOW", "OPAL-DS-1");
+    return from_output(r.out, {Value::of_bytes(std::move(*r.out.data))});
+  }
+
   static tcg::SpAnswer invoke(const Profile& p, State& s, const tcg::Session& ses, const tcg::Invocation& inv) {
     using tcg::Method;
     // The session's authority and its PIN: the abstract event re-presents it (already proven).
@@ -392,6 +413,7 @@ struct Tper {
           return from_output(r.out, locking_info_columns(*r.out.locking_info, inv.cells));
         }
         if ((obj & 0xFFFFFFFF00000000ull) == authority_table) return get_authority(s, ses.sp, as, obj, inv.cells);
+        if (ses.sp == locking_sp && obj == datastore) return get_datastore(p, s, as, inv.cells);
         if (ses.sp != admin_sp || obj != c_pin_msid) return unmapped();
         auto r = opal::Machine::step(p, s.drive, opal::GetMsid{});
         if (!r.out.is_ok() || !r.out.msid) return from_output(r.out);
@@ -412,6 +434,14 @@ struct Tper {
         if (ses.sp == locking_sp)
           if (const auto row = locking_row(obj)) return set_locking_object(p, s, as, *row, inv.values);
         if ((obj & 0xFFFFFFFF00000000ull) == authority_table) return set_authority(p, s, ses.sp, as, obj, inv.values);
+        if (ses.sp == locking_sp && obj == datastore) {
+          // Set[Where = offset, Values = bytes] (TCG Core Set on a byte table; linux sed-opal's
+          // DataStore write). Where defaults to 0.
+          if (!inv.byte_values || !inv.values.empty()) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+          const auto where = inv.where.value_or(0);
+          if (where > UINT32_MAX) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+          return run(opal::DataStoreWrite{as, static_cast<std::uint32_t>(where), *inv.byte_values});
+        }
         return unmapped();
       }
       case Method::activate: {
