@@ -1472,4 +1472,27 @@ TEST_CASE("opal wire: the DataStore byte table, Set[Where, Values] and Get[start
   CHECK(*r.out.data == lockref::Bytes(5, 0));
 }
 
+
+TEST_CASE("errata: E-OPAL-ACTIVATE-ADMIN1-PIN Admin1's PIN after taking ownership, then Activate") {
+  // Seed 000: "The initial value for SID and various other PINs is a 32- byte manufactured SID
+  // (MSID)". sedutil initialSetup (the host tools' order): take ownership (SID := new PIN),
+  // Activate, then open the Locking SP as Admin1 with that same new PIN.
+  const std::string owner = "owner-pin-0123456789";
+  const auto set_sid = call(ow::c_pin_sid, m_set, {set_values({{3, Value::of_bytes(str_bytes(owner))}})});
+  for (const bool copies : {false, true}) {
+    INFO(copies);
+    WireDrive d;
+    d.p.activate_copies_sid_pin = copies;
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+    auto o = ow::Layer::on_item(d.p, d.s, 0x1001, 1, set_sid);
+    REQUIRE(wire_status(o) == 0);
+    d.s = o.next;
+    REQUIRE(wire_status(d.in(ow::locking_sp, m_activate)) == 0);
+    const auto with_owner = d.open(ow::locking_sp, std::make_pair(admin1_uid, owner));
+    CHECK(wire_status(with_owner) == (copies ? 0x00u : 0x01u));
+    const auto with_msid = d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid));
+    CHECK(wire_status(with_msid) == (copies ? 0x01u : 0x00u));
+  }
+}
+
 }  // namespace LOCKREF_UNITY_ID

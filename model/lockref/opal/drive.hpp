@@ -542,6 +542,7 @@ struct Machine {
     if (s.locking_sp_active) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SP-1");  // already Manufactured
     State n = a.next;
     n.locking_sp_active = true;
+    on_activation(p, n);
     n.reset_pending = true;
     return done(n, "OPAL-SP-1");
   }
@@ -950,6 +951,14 @@ struct Machine {
     n.sudr_geometry_by_admins = geometry_by_admins;
   }
 
+  /// What Activate does to the Locking SP's credentials (E-OPAL-ACTIVATE-ADMIN1-PIN).
+  static void on_activation(const Profile& p, State& n) {
+    if (!p.activate_copies_sid_pin) return;
+    const auto sid = index_of(n, "SID");
+    const auto admin1 = index_of(n, "Admin1");
+    if (sid && admin1) n.credentials[*admin1].pin = n.credentials[*sid].pin;
+  }
+
   /// LockingSP.Activate[SingleUserModeSelectionList, RangeStartRangeLengthPolicy] in the Admin SP
   /// (E-OPAL-SUM-ACTIVATE): the Activate row's operator (Drive Owner) activates the Locking SP
   /// with the selected rows already SUDRs. Refused as Activate is (already Manufactured:
@@ -963,6 +972,7 @@ struct Machine {
     if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(a.next, "INVALID_PARAMETER", *bad);
     State n = a.next;
     n.locking_sp_active = true;
+    on_activation(p, n);
     classify(n, e.ranges, e.geometry_by_admins);
     n.reset_pending = true;
     return done(n, "OPAL-SUM-6");
