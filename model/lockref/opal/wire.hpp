@@ -633,6 +633,11 @@ struct Machine {
         MethodCall c{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}};
         return Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(c)}};
       };
+      auto set_cols = [](std::vector<std::pair<std::uint64_t, Value>> cols) {  // Set's Values = [ col = v ... ]
+        std::vector<Value> v;
+        for (auto& [c, x] : cols) v.push_back(Value::of_name(Value::of_uint(c), std::move(x)));
+        return Value::of_name(Value::of_uint(1), Value::of_list(std::move(v)));
+      };
       auto set_pin = [&](std::uint64_t cpin, std::string pin) {
         return in(cpin, "Set", {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(
                                                                       Value::of_uint(3), Value::of_bytes(Bytes(pin.begin(), pin.end())))}))});
@@ -642,10 +647,22 @@ struct Machine {
                          {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)), Value::of_name(Value::of_uint(4), Value::of_uint(3))})}));
         out.push_back(set_pin(c_pin_sid, "owner-pin-0123456789"));
         out.push_back(in(locking_sp, "Activate"));
+        if (p.users >= 2)  // Activate with Locking_Range1 (owner User2) single-user (sedutil activateLockingSP_SUM)
+          out.push_back(in(locking_sp, "Activate",
+                           {Value::of_name(Value::of_uint(sum_selection_list), Value::of_list({uidb(locking_range_base + 1)})),
+                            Value::of_name(Value::of_uint(sum_range_policy), Value::of_uint(0))}));
+        out.push_back(in(makers, "Set", {set_cols({{col_enabled, Value::of_uint(0)}})}));  // setup step 7
         out.push_back(in(admin_sp, "Revert"));
       } else {
         out.push_back(set_pin(c_pin_uid("Admin1"), "admin1-pin-01234567"));
         out.push_back(in(k_aes_range_base + 1, "GenKey"));
+        // the Global range locked in one Set (linux sed-opal generic_lr_enable_disable), unlocked again
+        out.push_back(in(locking_global, "Set", {set_cols({{col_read_lock_enabled, Value::of_uint(1)}, {col_write_lock_enabled, Value::of_uint(1)},
+                                                          {col_read_locked, Value::of_uint(1)}, {col_write_locked, Value::of_uint(1)}})}));
+        out.push_back(in(locking_global, "Set", {set_cols({{col_read_locked, Value::of_uint(0)}, {col_write_locked, Value::of_uint(0)}})}));
+        if (p.users >= 1) out.push_back(in(user_base + 1, "Set", {set_cols({{col_enabled, Value::of_uint(0)}})}));
+        out.push_back(in(datastore, "Set", {Value::of_name(Value::of_uint(0), Value::of_uint(16)),
+                                            Value::of_name(Value::of_uint(1), Value::of_bytes(Bytes{0x5a, 0xa5}))}));
         out.push_back(in(this_sp, "RevertSP"));
         if (p.users >= 2)  // Single User Mode: Locking_Range1 (owner User2) as a SUDR, then erased
           out.push_back(in(this_sp, "Reactivate",
