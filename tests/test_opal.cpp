@@ -1366,7 +1366,7 @@ TEST_CASE("errata: E-OPAL-PSID-SESSION the guide's unauthenticated PSID revert i
   CHECK(d.s.sm.session);
 }
 
-TEST_CASE("errata: E-OPAL-SUM-ACTIVATE the guide classifies SUDRs by Reactivate only; Activate with a selection is a profile choice") {
+TEST_CASE("errata: E-OPAL-SUM-ACTIVATE the guide classifies SUDRs by Reactivate only, Activate with a selection is a profile choice") {
   // Seed 000 lists "Enable/Disable Single User Data Range (SUDR) ... LockingSP Admin1-4 ... TCG
   // Reactivate Method" and no Activate with a selection; sedutil's activateLockingSP_SUM sends one.
   for (const bool accept : {true, false}) {
