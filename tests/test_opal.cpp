@@ -1432,6 +1432,9 @@ TEST_CASE("opal wire: the DataStore byte table, Set[Where, Values] and Get[start
   };
   auto bytes_of = [](const ow::Layer::Out& o) { return std::get<MethodResult>(o.response.at(0)).results.at(0).b; };
   WireDrive d;
+  // A 64 KiB table keeps the state copies cheap (the default is the real drives' 10 MiB); the
+  // bounds below are the profile's, whatever its size.
+  d.p.datastore_size = 65536;
   d.activate();
   const lockref::Bytes hello{'h', 'e', 'l', 'l', 'o'};
   // Not an Admin: anonymous and User1 are refused, nothing changes.
