@@ -585,7 +585,7 @@ void wire_agrees_with_abstract(bool flip_at_limit) {
     const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
     const auto* c = Machine::find(a, name);
     RC_ASSERT(c != nullptr);
-    const std::string pin = *rc::gen::element(0, 1, 2) == 0 ? std::string("never-a-pin") : c->pin;
+    const std::string pin = *rc::gen::element(0, 1, 2) == 0 ? std::string("never-a-pin") : c->pin.str();
     const auto sp = name == "SID" || name.starts_with("AdminSP") ? ow::admin_sp : ow::locking_sp;
     auto o = Layer::on_item(p, w, 0, 0, start_call(sp, ow::authority_uid(name), pin));
     if (kind == 1 && name == "SID" && o.status == "ok") {  // Activate in the same session

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "lockref/core/bytes.hpp"
+#include "lockref/core/encode.hpp"
 #include "lockref/core/json.hpp"
 #include "lockref/lock/epoch.hpp"
 
@@ -53,6 +54,34 @@ TEST_CASE("core: json codec is strict and names the path") {
   CHECK(to_json(s).dump() ==
         R"({"lifecycle":"production","slots":["zeroized","randomized","blank","blank"],"perma_hek":"unset","sek":"SEK_PROGRAMMED"})");
   CHECK(*from_json<State>(to_json(s)) == s);
+}
+
+
+TEST_CASE("core: InlineString reads as a string: value equality, std::string order, JSON and encoding") {
+  using S = lockref::InlineString<8>;
+  S a = "abcdefgh";
+  a = "ab";  // shorter after longer: the stale bytes past the length must not count
+  CHECK(a == S("ab"));
+  CHECK(a == std::string("ab"));
+  CHECK(a == std::string_view("ab"));
+  CHECK(a.size() == 2);
+  const std::vector<std::string> words{"", "a", "ab", "abc", "b", "ba", "zzzzzzzz"};
+  for (const auto& x : words)
+    for (const auto& y : words) {
+      INFO(x << " vs " << y);
+      CHECK(((S(x) <=> S(y)) == (x <=> y)));
+      CHECK((S(x) == S(y)) == (x == y));
+      CHECK(lockref::encode(S(x)) == lockref::encode(x));  // same bytes as std::string's encoding
+    }
+  CHECK_THROWS_AS(S("123456789"), std::length_error);
+  CHECK(lockref::to_json(S("pin")) == lockref::Json("pin"));
+  CHECK(*lockref::from_json<S>(lockref::Json("12345678")) == "12345678");
+  const auto too_long = lockref::from_json<S>(lockref::Json("123456789"));
+  REQUIRE_FALSE(too_long);
+  CHECK(too_long.error().message == "expected a string of at most 8 bytes, got 9");
+  CHECK_FALSE(lockref::from_json<S>(lockref::Json(7)));
+  CHECK(*lockref::decode<S>(lockref::encode(std::string("abc"))) == "abc");
+  CHECK_FALSE(lockref::decode<S>(lockref::encode(std::string("123456789"))));  // longer than 8: malformed
 }
 
 }  // namespace LOCKREF_UNITY_ID

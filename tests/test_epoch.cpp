@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "lockref/core/explore.hpp"
+#include "lockref/drive/drive.hpp"
 #include "lockref/lock/epoch.hpp"
 #include "lockref/lock/result_codes.hpp"
 #include "registry.hpp"
@@ -260,6 +261,17 @@ TEST_CASE("errata: E-LOCK-T57-NO-SEQUENCE-CODE rules 2 and 5 have no Table 57 co
   CHECK(rule2.status == d.p.sequence_error);
   d.p.sequence_error = "VENDOR_SEQ_ERROR";  // the profile choice is the vendor's to make
   CHECK(d(ZeroizeCurrentHek{}).status == "VENDOR_SEQ_ERROR");
+  // The code becomes Output::status (a Label of at most 47 bytes): a longer one is refused
+  // when the profile is validated, for the epoch machine and the drive built on it.
+  d.p.sequence_error = std::string(47, 'E');
+  CHECK(lockref::lock::epoch::Machine::validate(d.p));
+  d.p.sequence_error = std::string(48, 'E');
+  const auto v = lockref::lock::epoch::Machine::validate(d.p);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().message == "sequence_error: at most 47 bytes");
+  lockref::drive::Profile dp;
+  dp.sequence_error = std::string(48, 'E');
+  CHECK_FALSE(lockref::drive::Machine::validate(dp));
 }
 
 TEST_CASE("errata: E-LOCK-METADATA-LATCH REPORT_HEK_METADATA is sent once per cold reset") {

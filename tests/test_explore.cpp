@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "lockref/core/encode.hpp"
@@ -276,6 +277,37 @@ TEST_CASE("explore: epoch and engine offer the same events in every state, as th
   e.capacity = 1;
   check_fixed_events<lockref::engine::Machine>(e);
   static_assert(!lockref::HasFixedEvents<lockref::opal::Machine>);
+}
+
+/// States whose `key` is equal offer equal candidate events; returns how many keys break that.
+template <class M, class Key>
+std::size_t keys_that_mix_event_lists(const typename M::Profile& p, const Exploration<M>& ex, Key key) {
+  std::map<std::string, std::string> events_of;  // key -> the events of the first state with it
+  std::set<std::string> broken;
+  for (const auto& s : ex.states) {
+    std::string dump;
+    for (const auto& e : M::candidate_events(p, s)) dump += lockref::to_json(e).dump() + "\n";
+    auto [it, fresh] = events_of.try_emplace(key(s), dump);
+    if (!fresh && it->second != dump) broken.insert(it->first);
+  }
+  return broken.size();
+}
+
+TEST_CASE("explore: the Opal event key determines candidate_events, and the cached search is the plain one") {
+  using lockref::opal::Machine;
+  auto p = lockref::opal::generic();
+  p.users = 2;
+  p.scope = lockref::opal::Scope::sum;  // 914 states: SUDR owner PINs, Admin1 resets, the key bound
+  const auto ex = lockref::explore<Machine>(p, opts(1, false, true));
+  std::set<std::string> keys;
+  for (const auto& s : ex.states) keys.insert(Machine::event_key(p, s));
+  CHECK(keys.size() > 3);  // PINs change and MEK generations reach the bound: several lists
+  CHECK(keys_that_mix_event_lists<Machine>(p, ex, [&](const auto& s) { return Machine::event_key(p, s); }) == 0);
+  // The check has teeth: a key that forgets the PINs mixes lists.
+  CHECK(keys_that_mix_event_lists<Machine>(p, ex, [&](const auto& s) { return std::to_string(Machine::keys_at_bound(p, s)); }) > 0);
+  auto plain = opts(1, false, true);
+  plain.event_cache = false;
+  check_same(ex, lockref::explore<Machine>(p, plain));
 }
 
 TEST_CASE("explore: --max-states and --max-memory stop cleanly with the reason") {

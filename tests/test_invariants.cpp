@@ -151,8 +151,21 @@ TEST_CASE("invariants: each opal invariant rejects a state that breaks its rule"
   // "The Try Limit sets an upper bound to this counter."
   bites<M>("invariant:opal.tries_within_limit", p, with([&](opal::State& s) { cred(s, "SID").tries = 6; }));
   // "Authentication PINs with length up to 32 bytes"
-  bites<M>("invariant:opal.pins_respect_length", p,
-           with([&](opal::State& s) { cred(s, "SID").pin = std::string(33, 'x'); }));
+  // (A C_PIN row holds at most 32 bytes by its type, opal::Pin: a profile with a lower
+  // maximum shows the length rule; a longer value cannot enter a state at all.)
+  {
+    auto p31 = p;
+    p31.max_pin_length = 31;
+    opal::State s = M::initial(p31);
+    cred(s, "SID").pin = std::string(32, 'x');
+    CHECK(holds<M>("invariant:opal.pins_respect_length", p, s));
+    CHECK_FALSE(holds<M>("invariant:opal.pins_respect_length", p31, s));
+    Json j = to_json(M::initial(p));
+    j["credentials"][0]["pin"] = std::string(33, 'x');
+    const auto r = from_json<opal::State>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("at most 32 bytes") != std::string::npos);
+  }
   bites<M>("invariant:opal.pins_respect_length", p, with([&](opal::State& s) { cred(s, "SID").pin.clear(); }));
   // a Locking SP not yet activated keeps its factory credentials
   bites<M>("invariant:opal.inactive_locking_sp_is_factory", p,

@@ -4,7 +4,10 @@
 
 #include "external_vectors.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 #include "lockref/core/explore.hpp"
@@ -35,7 +38,7 @@ struct Drive {
   }
   const Credential& cred(const std::string& who) const { return *Machine::find(s, who); }
   Output auth(const std::string& who, bool right) {
-    return run(Authenticate{who, right ? cred(who).pin : std::string("not-the-pin")});
+    return run(Authenticate{who, right ? cred(who).pin.str() : std::string("not-the-pin")});
   }
 };
 
@@ -384,6 +387,41 @@ TEST_CASE("opal: the CC setup steps reach CC Approved Mode and Show Status repor
     // "Exit CC Security Mode": a revert leaves CC mode
     CHECK(d.run(RevertSp{Auth{"Admin1", P32}}).status == "ok");
     CHECK_FALSE(cc_report(p, d.s).approved);
+  }
+}
+
+TEST_CASE("opal: the setup steps' numbers, optional flags and step 10 geometry are the guide's") {
+  // Known answers read from seed 000 itself ("TCG Opal Setup & Configuration"): the numbered
+  // step lines, which of them say "Optionally", and step 10's do_set_locking range arguments.
+  std::ifstream f(std::filesystem::path(LOCKREF_SHARED_DIR) / "seeds/000_486f11a636b6eb99.txt");
+  REQUIRE(f);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::map<int, bool> optional_in_guide;  // step -> its line says "Optionally"
+  const std::regex step_line(R"(^(- |\*\*)?(\d{1,2})\. (\*\*)?(.*)$)");  // "- 1. ", "6. **...", "10. "
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (!std::regex_match(line, m, step_line)) continue;
+    const int n = std::stoi(m[2]);
+    if (n >= 1 && n <= 11 && !optional_in_guide.count(n)) optional_in_guide[n] = m[4].str().find("Optionally") == 0;
+  }
+  REQUIRE(optional_in_guide.size() == 11);
+  std::smatch g;
+  REQUIRE(std::regex_search(text, g, std::regex(R"(do_set_locking range \(rangestart=(\d+),\s*rangelength=(\d+)\))")));
+  const std::uint64_t start = std::stoull(g[1]), length = std::stoull(g[2]);
+  for (const auto& p : {seagate_se4sa530(), generic()}) {
+    const auto steps = cc_setup_steps(p);
+    REQUIRE(steps.size() == 11);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      INFO("step " << i + 1);
+      CHECK(steps[i].number == int(i + 1));
+      CHECK(steps[i].optional == optional_in_guide[int(i + 1)]);
+    }
+    const auto* r = std::get_if<SetRange>(&steps[9].events.at(0));
+    REQUIRE(r != nullptr);
+    CHECK(r->range == 1);
+    CHECK(r->start == start);
+    CHECK(r->length == length);
   }
 }
 

@@ -68,7 +68,7 @@ Result<Json> authenticate_sequence_op(const Json& j) {
       auto ok = field<bool>(a, "pin_ok");
       if (!ok) return make_error(where + ": " + ok.error().message);
       const auto& cur = *Machine::find(s, *who);
-      e = Authenticate{*who, *ok ? cur.pin : cur.pin + "x"};
+      e = Authenticate{*who, *ok ? cur.pin.str() : cur.pin + "x"};
     }
     auto st = Machine::step(*p, s, e);
     s = std::move(st.next);

@@ -6,7 +6,7 @@
 // machine's State:
 //  - bool                       -> 1 byte (0 or 1)
 //  - enums, integers            -> LEB128 varint (signed: zigzag first)
-//  - std::string, Bytes         -> varint length, then the bytes
+//  - std::string, Bytes, InlineString -> varint length, then the bytes
 //  - std::array<u8, N>          -> the N bytes;  std::array<T, N> -> N elements
 //  - std::vector<T>             -> varint count, then the elements
 //  - std::optional<T>           -> 0, or 1 then the value
@@ -61,7 +61,7 @@ void encode_into(std::string& out, const T& v) {
   } else if constexpr (std::is_integral_v<T>) {
     if constexpr (std::is_signed_v<T>) put_varint(out, zigzag(v));
     else put_varint(out, static_cast<std::uint64_t>(v));
-  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes>) {
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
     put_varint(out, v.size());
     out.append(reinterpret_cast<const char*>(v.data()), v.size());
   } else if constexpr (detail::is_byte_array<T>::value) {
@@ -163,6 +163,13 @@ class Decoder {
       if (!length(n, 1)) return false;
       v.resize(n);
       return raw(reinterpret_cast<char*>(v.data()), n);
+    } else if constexpr (detail::is_inline_string<T>::value) {
+      std::size_t n;
+      if (!length(n, 1) || n > T::capacity) return false;
+      char tmp[T::capacity];
+      if (!raw(tmp, n)) return false;
+      v = T(std::string_view(tmp, n));
+      return true;
     } else if constexpr (detail::is_byte_array<T>::value) {
       return raw(reinterpret_cast<char*>(v.data()), v.size());
     } else if constexpr (is_std_array<T>::value) {

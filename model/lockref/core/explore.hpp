@@ -71,6 +71,14 @@ concept HasSymmetry = requires(const typename M::Profile& p, const typename M::S
 template <class M>
 concept HasFixedEvents = requires { requires M::events_independent_of_state; };
 
+/// A machine whose candidate_events() reads only a small part of a state declares
+/// `static std::string event_key(const Profile&, const State&)`, equal for states whose
+/// candidate events are equal: the explorer builds each list once per key and worker.
+template <class M>
+concept HasEventKey = requires(const typename M::Profile& p, const typename M::State& s) {
+  { M::event_key(p, s) } -> std::same_as<std::string>;
+};
+
 struct ExploreProgress {
   std::size_t states = 0;       // distinct states found
   std::size_t frontier = 0;     // states waiting to be expanded
@@ -88,6 +96,7 @@ struct ExploreOptions {
   bool symmetry = false;          // store canonical states only (M::canonical; ignored without it)
   bool keep_states = false;       // Exploration::states holds every state, by id (diagrams, tests)
   bool keep_edges = false;        // Exploration::edges holds every state change
+  bool event_cache = true;        // with M::event_key: build each event list once per key (tests turn it off)
   std::size_t max_violations = 1000;  // violations kept (all are counted)
   std::function<void(const ExploreProgress&)> progress;  // called about every progress_seconds
   double progress_seconds = 0.5;
@@ -259,7 +268,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   }();
   auto canonical = [&](State s) -> State {
     if constexpr (HasSymmetry<M>) {
-      if (sym) return M::canonical(p, s);
+      if (sym) return M::canonical(p, std::move(s));
     }
     return s;
   };
@@ -360,28 +369,50 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   std::vector<typename M::Event> fixed_events;
   if constexpr (HasFixedEvents<M>) fixed_events = M::candidate_events(p, M::initial(p));
 
+  // Each worker's event lists by M::event_key (HasEventKey): as many as distinct keys, which
+  // are few (they are not counted in --max-memory).
+  using EventList = std::vector<typename M::Event>;
+  using EventCache = absl::flat_hash_map<std::string, EventList>;
+  const unsigned threads = std::max(1u, o.threads);
+  std::vector<EventCache> event_caches(threads);
+
   // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
-  auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out) {
+  auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out, EventCache& cache) {
     std::string buf;
-    std::vector<typename M::Event> own_events;
+    EventList own_events;
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view enc = blk.at(i);
       auto decoded = decode<State>(enc);
       if (!decoded) throw std::logic_error("explore: a stored state does not decode: " + decoded.error().message);
       const State& s = *decoded;
-      if constexpr (!HasFixedEvents<M>) own_events = M::candidate_events(p, s);
-      const auto& events = HasFixedEvents<M> ? fixed_events : own_events;
+      const EventList* list = &fixed_events;
+      if constexpr (HasEventKey<M>) {
+        if (o.event_cache) {
+          auto [it, fresh] = cache.try_emplace(M::event_key(p, s));
+          if (fresh) it->second = M::candidate_events(p, s);
+          list = &it->second;
+        }
+      }
+      if constexpr (!HasFixedEvents<M>) {
+        if (list == &fixed_events) {
+          own_events = M::candidate_events(p, s);
+          list = &own_events;
+        }
+      }
+      const auto& events = *list;
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         auto st = M::step(p, s, events[k]);
         if (!st.out.is_ok()) ++out.rejected;
         // Follow every transition that changes the state, refused or not: some refusals
         // have effects the specification requires (a failed Authenticate counts a try).
-        if (!sym && st.next == s) continue;
+        // A stored state is its orbit's representative, so an unchanged state needs no
+        // canonical form to be known.
+        if (st.next == s) continue;
         const State next_state = canonical(std::move(st.next));
         buf.clear();
         encode_into(buf, next_state);
-        if (buf == enc) continue;
+        if (sym && buf == enc) continue;  // (without symmetry, != s above: the encoding is injective)
         ++out.changes;
         const std::uint64_t fp = fingerprint(buf);
         Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
@@ -403,7 +434,6 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     }
   };
 
-  const unsigned threads = std::max(1u, o.threads);
   constexpr std::size_t chunk_states = 64;  // the unit of work stealing and of the memory check
   auto last_report = t0;
   auto report = [&](bool force) {
@@ -438,7 +468,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
             o.max_memory ? (o.max_memory > used ? o.max_memory - used : 0) : std::numeric_limits<std::size_t>::max();
         // Phase 1: expand (parallel, read-only on `visited`).
         std::atomic<std::size_t> next_chunk{0}, produced{0}, first_skipped{nchunks};
-        auto work = [&] {
+        auto work = [&](unsigned worker) {
           for (std::size_t c; (c = next_chunk.fetch_add(1)) < nchunks;) {
             if (c > 0 && produced.load() > budget) {
               for (std::size_t f = first_skipped.load(); c < f && !first_skipped.compare_exchange_weak(f, c);) {
@@ -446,17 +476,17 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
               return;
             }
             const std::size_t b = done_states + c * chunk_states;
-            expand(blk, b, std::min(n, b + chunk_states), chunks[c]);
+            expand(blk, b, std::min(n, b + chunk_states), chunks[c], event_caches[worker]);
             produced.fetch_add(chunks[c].bytes());
           }
         };
         if (threads > 1 && nchunks > 1) {
           std::vector<std::thread> pool;
-          for (unsigned t = 1; t < std::min<std::size_t>(threads, nchunks); ++t) pool.emplace_back(work);
-          work();
+          for (unsigned t = 1; t < std::min<std::size_t>(threads, nchunks); ++t) pool.emplace_back(work, t);
+          work(0);
           for (auto& t : pool) t.join();
         } else {
-          work();
+          work(0);
         }
         const std::size_t merged = first_skipped.load();
         std::size_t chunk_bytes = 0;

@@ -25,6 +25,7 @@
 
 #include "lockref/core/bytes.hpp"
 #include "lockref/core/enum.hpp"
+#include "lockref/core/inline_string.hpp"
 #include "lockref/core/result.hpp"
 
 namespace lockref {
@@ -66,6 +67,8 @@ Json to_json(const T& v) {
     return v;
   } else if constexpr (std::is_same_v<T, std::string>) {
     return v;
+  } else if constexpr (detail::is_inline_string<T>::value) {
+    return v.str();
   } else if constexpr (std::is_same_v<T, Bytes> || detail::is_byte_array<T>::value) {
     return to_hex(ByteView(v.data(), v.size()));
   } else if constexpr (detail::is_vector<T>::value || detail::is_int_array<T>::value) {
@@ -216,6 +219,13 @@ Result<T> from_json(const Json& j) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!j.is_string()) return make_error("expected string, got " + detail::json_kind(j));
     return j.get<std::string>();
+  } else if constexpr (detail::is_inline_string<T>::value) {
+    if (!j.is_string()) return make_error("expected string, got " + detail::json_kind(j));
+    const auto& x = j.get_ref<const std::string&>();
+    if (x.size() > T::capacity)
+      return make_error("expected a string of at most " + std::to_string(T::capacity) + " bytes, got " +
+                        std::to_string(x.size()));
+    return T(x);
   } else if constexpr (std::is_same_v<T, Bytes>) {
     if (!j.is_string()) return make_error("expected hex string, got " + detail::json_kind(j));
     return from_hex(j.get<std::string>());

@@ -190,7 +190,7 @@ class TranscriptChecker {
                                    : first_difference(it.value(), *m, "state." + it.key(), true);
         if (!diff) continue;
         // A refused event must leave the state unchanged: its rule is the one violated.
-        const std::string rule = st.out.is_ok() ? std::string(M::view_requirement(it.key())) : st.out.rule;
+        const std::string rule = st.out.is_ok() ? std::string(M::view_requirement(it.key())) : std::string(std::string_view(st.out.rule));
         const Json before = state_json<M>(profile_, s_);
         return diverge(*diff, rule, &before);
       }

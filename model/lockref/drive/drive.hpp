@@ -103,7 +103,10 @@ struct MachineT {
   static epoch::Profile epoch_profile(const Profile& p) {
     return epoch::Profile{static_cast<std::uint16_t>(p.kmb.fuses.slots.size()), false, p.sequence_error};
   }
-  static Status validate(const Profile& p) { return K::validate(p.kmb); }
+  static Status validate(const Profile& p) {
+    if (auto v = K::validate(p.kmb); !v) return v;
+    return epoch::Machine::validate(epoch_profile(p));  // sequence_error becomes an epoch status
+  }
   static State initial(const Profile& p) {
     State s{K::initial(p.kmb)};
     if (p.mcu_reports_hek_metadata) s = mcu_rom(p, s);

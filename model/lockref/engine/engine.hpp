@@ -178,8 +178,8 @@ struct PowerCycle {
 using Event = std::variant<WriteReg, WriteCtrl, ReadReg, Tick, FatalError, PowerCycle>;
 
 struct Output {
-  std::string status = "ok";  // "ok" or EE_WRITE_IGNORED / EE_BAD_ACCESS (model names)
-  std::string rule;
+  Label status = "ok";  // "ok" or EE_WRITE_IGNORED / EE_BAD_ACCESS (model names)
+  Label rule;
   std::optional<std::uint32_t> ctrl;  // read of CTRL
   std::optional<Bytes> data;          // read of MEK / METD / AUX
   bool is_ok() const { return status == "ok"; }
@@ -212,7 +212,7 @@ namespace lockref::engine {
 struct Execution {
   std::uint8_t err = 0;
   std::vector<Entry> cache;
-  std::string rule;
+  std::string_view rule;  // a requirement id (a literal)
 };
 
 /// Table 11, with the vendor-defined outcomes of the profile. Pure.
@@ -392,10 +392,8 @@ struct Machine {
 
  private:
   using R = Step<State, Output>;
-  static R ok(State n, std::string_view rule) { return {std::move(n), Output{"ok", std::string(rule), {}, {}}}; }
-  static R ignored(const State& s, std::string_view rule) {
-    return {s, Output{"EE_WRITE_IGNORED", std::string(rule), {}, {}}};
-  }
+  static R ok(State n, std::string_view rule) { return {std::move(n), Output{"ok", rule, {}, {}}}; }
+  static R ignored(const State& s, std::string_view rule) { return {s, Output{"EE_WRITE_IGNORED", rule, {}, {}}}; }
 
   static R apply(const Profile&, const State& s, const WriteReg& e) {
     if (e.reg == Reg::ctrl) return {s, Output{"EE_BAD_ACCESS", "EE-T5-MAP", {}, {}}};

@@ -161,8 +161,8 @@ using Event = std::variant<AdvanceLifecycle, ProgramNextHek, ZeroizeCurrentHek, 
                            ZeroizeSek, ColdReset>;
 
 struct Output {
-  std::string status = "ok";  // "ok" or a Table 57 / profile result-code name
-  std::string rule;           // requirement id that decided the outcome
+  Label status = "ok";  // "ok" or a Table 57 / profile result-code name
+  Label rule;           // requirement id that decided the outcome
   /// On cold_reset: the REPORT_HEK_METADATA arguments MCU ROM sends (Table 15).
   std::optional<HekMetadata> hek_metadata;
   bool is_ok() const { return status == "ok"; }
@@ -332,6 +332,8 @@ struct Machine {
     if (p.slots < min_slots || p.slots > max_slots)
       return make_error("slots: " + std::to_string(p.slots) + "; §4.6.4.1 requires 4 <= n <= 16");
     if (p.sequence_error.empty() || p.sequence_error == "ok") return make_error("sequence_error: must name a code");
+    if (p.sequence_error.size() > Label::capacity)  // it becomes Output::status
+      return make_error("sequence_error: at most " + std::to_string(Label::capacity) + " bytes");
     return ok_status();
   }
 
@@ -418,10 +420,8 @@ struct Machine {
 
  private:
   using R = Step<State, Output>;
-  static R ok(State next, std::string_view rule) { return {std::move(next), Output{"ok", std::string(rule), {}}}; }
-  static R reject(const State& s, std::string code, std::string_view rule) {
-    return {s, Output{std::move(code), std::string(rule), {}}};
-  }
+  static R ok(State next, std::string_view rule) { return {std::move(next), Output{"ok", rule, {}}}; }
+  static R reject(const State& s, std::string_view code, std::string_view rule) { return {s, Output{code, rule, {}}}; }
   static bool fuse_writes_allowed(const Profile& p, const State& s) {
     return s.lifecycle == Lifecycle::production || p.preproduction_fuse_writes;
   }

@@ -39,6 +39,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,6 +47,7 @@
 #include <variant>
 #include <vector>
 
+#include "lockref/core/encode.hpp"
 #include "lockref/core/enum.hpp"
 #include "lockref/core/json.hpp"
 #include "lockref/core/machine.hpp"
@@ -195,7 +197,7 @@ struct Machine {
     // properties exercise them.
     auto as = [&](const std::string& who, bool right) {
       const auto* c = find(s, who);
-      return Auth{who, right && c ? c->pin : std::string("wrong-pin")};
+      return Auth{who, right && c ? c->pin.str() : std::string("wrong-pin")};
     };
     const bool right = true;
     out.push_back(Activate{as("SID", right)});
@@ -251,15 +253,33 @@ struct Machine {
     // Keep the MEK generations bounded for exploration: nothing that replaces a key once any
     // range reached the bound (GenKey, Revert and RevertSP all do).
     std::erase_if(out, [&](const Event& e) { return !in_scope(p.scope, e); });
-    bool at_bound = false;
-    for (const auto& r : s.ranges) at_bound = at_bound || r.mek >= p.max_key_generation;
-    if (at_bound)
+    if (keys_at_bound(p, s))
       std::erase_if(out, [](const Event& e) {
         return std::holds_alternative<GenKey>(e) || std::holds_alternative<Revert>(e) ||
                std::holds_alternative<RevertSp>(e) || std::holds_alternative<Erase>(e) ||
                std::holds_alternative<Reactivate>(e);
       });
     return out;
+  }
+
+  /// What candidate_events reads of a state: every credential's name and PIN, and whether a
+  /// range's MEK generation is at the bound. States with equal keys have equal candidate
+  /// events, so the explorer builds each list once (core/explore.hpp HasEventKey; the test
+  /// "opal: the event key determines candidate_events" in tests/test_explore.cpp).
+  static std::string event_key(const Profile& p, const State& s) {
+    std::string k;
+    for (const auto& c : s.credentials) {  // each length-prefixed: the key is injective
+      encode_into(k, c.authority);
+      encode_into(k, c.pin);
+    }
+    k += keys_at_bound(p, s) ? '1' : '0';
+    return k;
+  }
+  /// Has any range's MEK generation reached the exploration bound?
+  static bool keys_at_bound(const Profile& p, const State& s) {
+    for (const auto& r : s.ranges)
+      if (r.mek >= p.max_key_generation) return true;
+    return false;
   }
 
   static std::span<const Invariant<Machine>> invariants();
@@ -279,7 +299,7 @@ struct Machine {
 
   /// The orbit's representative: Users 2..n sorted by their C_PIN columns and their
   /// user_access bits, names kept in place.
-  static State canonical(const Profile& p, const State& s) {
+  static State canonical(const Profile& p, State s) {  // by value: most states are their own representative
     const std::size_t first = 2 + std::size_t{p.admin_sp_admins} + p.locking_admins + 1;  // User2
     const std::size_t n = p.users >= 2 ? std::size_t{p.users} - 1 : 0;                     // Users 2..n
     if (n < 2 || s.credentials.size() != first + n) return s;
@@ -426,19 +446,21 @@ struct Machine {
   static bool locked_out(const Credential& c) { return tcg::locked_out(c); }
 
  protected:
-  static R done(const State& next, std::string_view rule) {
-    Output o;
-    o.rule = std::string(rule);
-    return {next, o};
+  // Results take the new state by value: callers move a state they no longer need (the
+  // explorer's speed, issue 12), and copy only the input state they must not change.
+  static R done(State next, std::string_view rule) {
+    R r{std::move(next), Output{}};
+    r.out.rule = std::string(rule);
+    return r;
   }
-  static Output refusal(const std::string& code, std::string_view rule) {
+  static Output refusal(std::string_view code, std::string_view rule) {
     Output o;
-    o.status = code;
+    o.status = std::string(code);
     o.rule = std::string(rule);
     o.status_code = status_value(code).value_or(0xFF);
     return o;
   }
-  static R refuse(const State& s, const std::string& code, std::string_view rule) { return {s, refusal(code, rule)}; }
+  static R refuse(State s, std::string_view code, std::string_view rule) { return {std::move(s), refusal(code, rule)}; }
 
   /// Authenticate `who` with `pin` ([TRY]; TCG Core C_PIN Tries/TryLimit). Returns the state
   /// with the C_PIN row updated, and a failure output if authentication did not succeed.
@@ -493,7 +515,7 @@ struct Machine {
     return r;
   }
   /// The refused outcome of a failed authorization: the C_PIN row keeps its new Tries.
-  static R failed(const AuthResult& a) { return {a.next, *a.failure}; }
+  static R failed(AuthResult& a) { return {std::move(a.next), std::move(*a.failure)}; }
 
   static bool is_locking_credential(Role r) { return r == Role::locking_admin || r == Role::user; }
 
@@ -518,7 +540,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Authenticate& e) {
     auto a = authenticate(p, s, e.authority, e.pin);
     if (a.failure) return failed(a);
-    return done(a.next, "OPAL-TRY-3");
+    return done(std::move(a.next), "OPAL-TRY-3");
   }
 
   static R apply(const Profile& p, const State& s, const PowerCycle&) {
@@ -533,18 +555,18 @@ struct Machine {
     // step 8, unless the profile reads the sentence on its own: E-OPAL-FW-POR).
     if (n.fw_port_lock_on_reset || p.fw_port_power_cycle_always_locks) n.fw_port_locked = true;
     n.reset_pending = false;
-    return done(n, "OPAL-TRY-4");
+    return done(std::move(n), "OPAL-TRY-4");
   }
 
   static R apply(const Profile& p, const State& s, const Activate& e) {
     auto a = authorize(p, s, e.as, Service::activate);
     if (a.failure) return failed(a);
-    if (s.locking_sp_active) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SP-1");  // already Manufactured
-    State n = a.next;
+    if (s.locking_sp_active) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SP-1");  // already Manufactured
+    State n = std::move(a.next);
     n.locking_sp_active = true;
     on_activation(p, n);
     n.reset_pending = true;
-    return done(n, "OPAL-SP-1");
+    return done(std::move(n), "OPAL-SP-1");
   }
 
   /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
@@ -567,7 +589,7 @@ struct Machine {
     n.fw_security_version = a.next.fw_security_version;
     n.ranges = erased_ranges(p, s);
     n.reset_pending = true;
-    return done(n, "OPAL-SP-2");
+    return done(std::move(n), "OPAL-SP-2");
   }
 
   /// Locking SP revert: Locking SP back to Manufactured-Inactive, its credentials and ranges
@@ -575,7 +597,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const RevertSp& e) {
     auto a = authorize(p, s, e.as, Service::revert_locking_sp);
     if (a.failure) return failed(a);
-    State n = a.next;
+    State n = std::move(a.next);
     n.locking_sp_active = false;
     const auto fresh_locking = locking_sp_credentials(p);
     for (auto& c : n.credentials)
@@ -585,7 +607,7 @@ struct Machine {
     n.sudr_geometry_by_admins = false;
     n.datastore.clear();  // the Locking SP's DataStore table back to its factory content
     n.reset_pending = true;
-    return done(n, "OPAL-SP-3");
+    return done(std::move(n), "OPAL-SP-3");
   }
 
   static std::optional<std::size_t> settable_target(const State& s, const std::string& target) {
@@ -603,14 +625,14 @@ struct Machine {
   };
   static CPinWrite c_pin_write(const Profile& p, const State& s, const Auth& as, const std::string& target) {
     auto a = authorize(p, s, as, Service::set_pin);
-    if (a.failure) return {a.next, 0, failed(a)};
+    if (a.failure) return {State{}, 0, failed(a)};
     const auto t = settable_target(s, target);
     // PSID: "public drive unique 32-byte value on the drive label" - nobody sets it.
     if (!t || !may_set_credential(a.next, a.role, as.authority, target))
-      return {a.next, 0, refuse(a.next, "NOT_AUTHORIZED", "OPAL-ACL-SETPIN")};
+      return {State{}, 0, refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-ACL-SETPIN")};
     if (sp_of(role_of(target)) == Sp::locking && !s.locking_sp_active)
-      return {a.next, 0, refuse(a.next, p.inactive_sp_status, "OPAL-SP-1")};
-    return {a.next, *t, std::nullopt};
+      return {State{}, 0, refuse(std::move(a.next), p.inactive_sp_status, "OPAL-SP-1")};
+    return {std::move(a.next), *t, std::nullopt};
   }
 
   static R apply(const Profile& p, const State& s, const SetPin& e) {
@@ -620,10 +642,10 @@ struct Machine {
     // [DATA] "Authentication PINs with length up to 32 bytes".
     const auto& c = w.next.credentials[w.index];
     if (e.pin.size() < c.min_pin_length || e.pin.size() > p.max_pin_length || e.pin.empty())
-      return refuse(w.next, p.invalid_value_status, "OPAL-PIN-1");
+      return refuse(std::move(w.next), p.invalid_value_status, "OPAL-PIN-1");
     w.next.credentials[w.index].pin = e.pin;
     w.next.reset_pending = true;
-    return done(w.next, "OPAL-ACL-SETPIN");
+    return done(std::move(w.next), "OPAL-ACL-SETPIN");
   }
 
   static R apply(const Profile& p, const State& s, const SetMinPinLength& e) {
@@ -631,41 +653,41 @@ struct Machine {
     if (w.refused) return *w.refused;
     // [SETUP] "minimum pin length requirement is 8 bytes"; "setting ... '_MinPINLength' to 32".
     if (e.length < p.min_pin_length_floor || e.length > p.max_pin_length)
-      return refuse(w.next, p.invalid_value_status, "OPAL-PIN-2");
+      return refuse(std::move(w.next), p.invalid_value_status, "OPAL-PIN-2");
     w.next.credentials[w.index].min_pin_length = e.length;
     w.next.reset_pending = true;
-    return done(w.next, "OPAL-PIN-2");
+    return done(std::move(w.next), "OPAL-PIN-2");
   }
 
   static R apply(const Profile& p, const State& s, const SetTryLimit& e) {
     auto a = authorize(p, s, e.as, Service::set_try_limit);
     if (a.failure) return failed(a);
     const auto t = index_of(s, e.target);
-    if (!t) return refuse(a.next, "INVALID_PARAMETER", "OPAL-TRY-5");
+    if (!t) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-TRY-5");
     // [TRY] "See the ... section ... for the list of TCG Opal credentials where the Try Limit is
     // settable" (E-OPAL-SETTABLE: who may set it is a profile choice).
     const auto cls = class_of(role_of(e.target));
-    if (!cls || !policy_for(p, *cls).settable) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-TRY-5");
+    if (!cls || !policy_for(p, *cls).settable) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-TRY-5");
     const bool who_ok = p.try_limit_set_like_pin
                             ? may_set_credential(a.next, a.role, e.as.authority, e.target)
                             : (a.role == Role::sid || a.role == Role::locking_admin);
-    if (!who_ok) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-TRY-5");
-    State n = a.next;
+    if (!who_ok) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-TRY-5");
+    State n = std::move(a.next);
     auto& c = n.credentials[*t];
     // Model choice: a lower limit clamps Tries, so "Tries never exceeds TryLimit" holds.
     tcg::set_try_limit(c, e.limit);
     n.reset_pending = true;
-    return done(n, "OPAL-TRY-5");
+    return done(std::move(n), "OPAL-TRY-5");
   }
 
   static R apply(const Profile& p, const State& s, const SetEnabled& e) {
     if (e.target == "Makers") {  // [SETUP] step 7: the Drive Owner disables Makers
       auto a = authorize(p, s, e.as, Service::makers);
       if (a.failure) return failed(a);
-      State n = a.next;
+      State n = std::move(a.next);
       n.makers_enabled = e.enabled;
       n.reset_pending = true;
-      return done(n, "OPAL-ACL-MAKERS");
+      return done(std::move(n), "OPAL-ACL-MAKERS");
     }
     const auto t = role_of(e.target);
     const Service svc = t == Role::admin_sp_admin ? Service::enable_admin_sp_admin : Service::enable_locking_authority;
@@ -673,26 +695,26 @@ struct Machine {
     if (a.failure) return failed(a);
     const auto i = index_of(s, e.target);
     const bool target_ok = t == Role::admin_sp_admin || t == Role::locking_admin || t == Role::user;
-    if (!i || !target_ok) return refuse(a.next, "INVALID_PARAMETER", service_rule(svc));
+    if (!i || !target_ok) return refuse(std::move(a.next), "INVALID_PARAMETER", service_rule(svc));
     // [SUM] "Enable/Disable a LockingSP Admin or non-SUDR User Authority": not a SUDR's owner.
-    if (t == Role::user && owns_sudr(s, e.target)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
-    State n = a.next;
+    if (t == Role::user && owns_sudr(s, e.target)) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-2");
+    State n = std::move(a.next);
     n.credentials[*i].enabled = e.enabled;
     n.reset_pending = true;
-    return done(n, service_rule(svc));
+    return done(std::move(n), service_rule(svc));
   }
 
   static R apply(const Profile& p, const State& s, const DisableUserSetPin& e) {
     auto a = authorize(p, s, e.as, Service::disable_user_set_pin);
     if (a.failure) return failed(a);
     const auto i = index_of(s, e.target);
-    if (!i || role_of(e.target) != Role::user) return refuse(a.next, "INVALID_PARAMETER", "OPAL-ACL-DUSP");
+    if (!i || role_of(e.target) != Role::user) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-ACL-DUSP");
     // [SUM] "Disable a non-SUDR User's ability to change its own PIN".
-    if (owns_sudr(s, e.target)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
-    State n = a.next;
+    if (owns_sudr(s, e.target)) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-2");
+    State n = std::move(a.next);
     n.credentials[*i].set_pin_disabled = e.disabled;
     n.reset_pending = true;
-    return done(n, "OPAL-ACL-DUSP");
+    return done(std::move(n), "OPAL-ACL-DUSP");
   }
 
   static R apply(const Profile& p, const State& s, const SetFwPort& e) {
@@ -700,11 +722,11 @@ struct Machine {
     // Download: Drive Owner.
     auto a = authorize(p, s, e.as, Service::fw_port);
     if (a.failure) return failed(a);
-    State n = a.next;
+    State n = std::move(a.next);
     if (e.locked) n.fw_port_locked = *e.locked;
     if (e.lock_on_reset) n.fw_port_lock_on_reset = *e.lock_on_reset;
     n.reset_pending = true;
-    return done(n, "OPAL-FW-2");
+    return done(std::move(n), "OPAL-FW-2");
   }
 
   static bool user_may_use_range(const State& s, Role who, const std::string& name, std::uint8_t range) {
@@ -730,12 +752,12 @@ struct Machine {
     const bool geometry = e.start || e.length;
     const bool locking = e.read_lock_enabled || e.write_lock_enabled || e.lock_on_reset;
     if (geometry) {
-      if (!matrix_allows(Service::sudr_geometry, a.role)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-3");
+      if (!matrix_allows(Service::sudr_geometry, a.role)) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-3");
       const bool by_admins = s.sudr_geometry_by_admins;
-      if (by_admins ? a.role != Role::locking_admin : !owner) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-3");
+      if (by_admins ? a.role != Role::locking_admin : !owner) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-3");
     }
-    if ((locking && !owner) || e.user_access) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
-    if (!geometry && !locking) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");  // an empty Set: nothing granted
+    if ((locking && !owner) || e.user_access) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-2");
+    if (!geometry && !locking) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-2");  // an empty Set: nothing granted
     return set_range_columns(p, a.next, e, geometry ? "OPAL-SUM-3" : "OPAL-SUM-2");
   }
 
@@ -743,7 +765,7 @@ struct Machine {
     if (e.range < s.ranges.size() && s.ranges[e.range].single_user) return set_sudr(p, s, e);
     auto a = authorize(p, s, e.as, Service::set_range_attributes);
     if (a.failure) return failed(a);
-    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-1");
+    if (e.range >= s.ranges.size()) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-RANGE-1");
     return set_range_columns(p, a.next, e, "OPAL-RANGE-1");
   }
 
@@ -772,22 +794,22 @@ struct Machine {
       r.user_access = *e.user_access;
     }
     n.reset_pending = true;
-    return done(n, rule);
+    return done(std::move(n), rule);
   }
 
   static R apply(const Profile& p, const State& s, const LockRange& e) {
     auto a = authorize(p, s, e.as, Service::lock_unlock_range);
     if (a.failure) return failed(a);
-    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-2");
+    if (e.range >= s.ranges.size()) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-RANGE-2");
     // [SUM] "Locking SP Admin1-4 (for non-SUDRs)": a SUDR is locked and unlocked by its owner only.
     if (s.ranges[e.range].single_user && !is_owner(a.role, e.as.authority, e.range))
-      return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-2");
+      return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-2");
     if (!s.ranges[e.range].single_user && !user_may_use_range(s, a.role, e.as.authority, e.range))
-      return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-2");
-    State n = a.next;
+      return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-RANGE-2");
+    State n = std::move(a.next);
     if (e.read_locked) n.ranges[e.range].read_locked = *e.read_locked;
     if (e.write_locked) n.ranges[e.range].write_locked = *e.write_locked;
-    return done(n, "OPAL-RANGE-2");
+    return done(std::move(n), "OPAL-RANGE-2");
   }
 
   static R apply(const Profile& p, const State& s, const GenKey& e) {
@@ -796,23 +818,22 @@ struct Machine {
       if (!p.genkey_on_sudr) {
         auto a = authenticate(p, s, e.as.authority, e.as.pin);
         if (a.failure) return failed(a);
-        return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
+        return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-4");
       }
       return erase_sudr(p, s, e.as, e.range);
     }
     auto a = authorize(p, s, e.as, Service::crypto_erase);
     if (a.failure) return failed(a);
-    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-RANGE-3");
-    if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-RANGE-3");
-    return new_key(a.next, e.range, "OPAL-RANGE-3");
+    if (e.range >= s.ranges.size()) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-RANGE-3");
+    if (!user_may_use_range(s, a.role, e.as.authority, e.range)) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-RANGE-3");
+    return new_key(std::move(a.next), e.range, "OPAL-RANGE-3");
   }
 
   /// [DATA] "The data is erased by zeroizing the data encryption key"; [GENKEY] "Change DEK".
-  static R new_key(const State& authed, std::size_t range, std::string_view rule) {
-    State n = authed;
-    if (n.ranges[range].mek == UINT32_MAX) return refuse(authed, "INSUFFICIENT_SPACE", rule);
+  static R new_key(State n, std::size_t range, std::string_view rule) {
+    if (n.ranges[range].mek == UINT32_MAX) return refuse(std::move(n), "INSUFFICIENT_SPACE", rule);
     ++n.ranges[range].mek;
-    return done(n, rule);
+    return done(std::move(n), rule);
   }
 
   /// [SUM] "Cryptographic Erase of SUDR: Erase user data in a Single User Data Range by
@@ -821,8 +842,8 @@ struct Machine {
   static R erase_sudr(const Profile& p, const State& s, const Auth& as, std::uint8_t range) {
     auto a = authorize(p, s, as, Service::sudr_erase);
     if (a.failure) return failed(a);
-    if (a.role == Role::user && !is_owner(a.role, as.authority, range)) return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
-    return new_key(a.next, range, "OPAL-SUM-4");
+    if (a.role == Role::user && !is_owner(a.role, as.authority, range)) return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-4");
+    return new_key(std::move(a.next), range, "OPAL-SUM-4");
   }
 
   /// Erase on a Locking row: a SUDR only. A non-SUDR is erased with GenKey ("Cryptographic
@@ -831,8 +852,8 @@ struct Machine {
     if (e.range < s.ranges.size() && s.ranges[e.range].single_user) return erase_sudr(p, s, e.as, e.range);
     auto a = authenticate(p, s, e.as.authority, e.as.pin);
     if (a.failure) return failed(a);
-    if (e.range >= s.ranges.size()) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-4");
-    return refuse(a.next, "NOT_AUTHORIZED", "OPAL-SUM-4");
+    if (e.range >= s.ranges.size()) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SUM-4");
+    return refuse(std::move(a.next), "NOT_AUTHORIZED", "OPAL-SUM-4");
   }
 
   /// [SUM] Reactivate: "Enable/Disable Single User Data Range (SUDR) classification for a data
@@ -841,10 +862,10 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Reactivate& e) {
     auto a = authorize(p, s, e.as, Service::sudr_classify);
     if (a.failure) return failed(a);
-    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(a.next, "INVALID_PARAMETER", *bad);
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(std::move(a.next), "INVALID_PARAMETER", *bad);
     if (e.admin1_pin && (e.admin1_pin->empty() || e.admin1_pin->size() > p.max_pin_length))
-      return refuse(a.next, p.invalid_value_status, "OPAL-PIN-1");
-    State n = a.next;
+      return refuse(std::move(a.next), p.invalid_value_status, "OPAL-PIN-1");
+    State n = std::move(a.next);
     if (p.reactivate_resets_locking_sp) {  // E-OPAL-SUM-REACTIVATE: RevertSP + Activate
       const auto fresh_locking = locking_sp_credentials(p);
       for (auto& c : n.credentials)
@@ -857,7 +878,7 @@ struct Machine {
     if (e.admin1_pin)
       if (auto i = index_of(n, "Admin1")) n.credentials[*i].pin = *e.admin1_pin;
     n.reset_pending = true;
-    return done(n, "OPAL-SUM-1");
+    return done(std::move(n), "OPAL-SUM-1");
   }
 
   /// [SERVICES] "*Data Range has to be Unlocked"; [NONSEC] before activation data access is
@@ -872,7 +893,7 @@ struct Machine {
     if (write_blocked(s, s.ranges[e.range])) return refuse(s, "ACCESS_DENIED", "OPAL-RANGE-4");
     State n = s;
     n.ranges[e.range].data_mek = n.ranges[e.range].mek;
-    return done(n, "OPAL-RANGE-4");
+    return done(std::move(n), "OPAL-RANGE-4");
   }
 
   static R apply(const Profile&, const State& s, const ReadData& e) {
@@ -885,6 +906,18 @@ struct Machine {
     return out;
   }
 
+  /// fwpkg::seagate::image_decision remembered per thread. It is a pure function of three
+  /// small values (at most 256 x 2 x 256 of them), but it runs the loader, which rejects by
+  /// throwing: an exploration asks it for the same few arguments on every state (issue 12).
+  static const fwpkg::seagate::ImageDecision& image_decision(std::uint8_t installed, bool signature_ok,
+                                                             std::uint8_t version) {
+    thread_local std::map<std::tuple<std::uint8_t, bool, std::uint8_t>, fwpkg::seagate::ImageDecision> memo;
+    const auto key = std::tuple{installed, signature_ok, version};
+    auto it = memo.find(key);
+    if (it == memo.end()) it = memo.emplace(key, fwpkg::seagate::image_decision(installed, signature_ok, version)).first;
+    return it->second;
+  }
+
   static R apply(const Profile& p, const State& s, const FirmwareDownload& e) {
     // [SERVICES] Firmware Download "**FW Download Port has to be Unlocked".
     if (s.fw_port_locked) return refuse(s, p.fw_locked_status, "OPAL-FW-1");
@@ -893,7 +926,7 @@ struct Machine {
     // is returned and the update is not performed" (signatureFailure); rollback: "downgrading
     // to a lower security version number is not possible" (stalePackage). Both: StatusType =
     // 1h, StatusCode = 07h "Invalid Firmware Image".
-    const auto d = fwpkg::seagate::image_decision(s.fw_security_version, e.signature_ok, e.security_version);
+    const auto& d = image_decision(s.fw_security_version, e.signature_ok, e.security_version);
     if (!d.accepted) {
       R r = refuse(s, "INVALID_FIRMWARE_IMAGE", d.code == fwpkg::ErrorCode::signatureFailure ? "OPAL-FW-3" : "OPAL-FW-4");
       r.out.nvme_status_type = fw_invalid_status_type;
@@ -904,7 +937,7 @@ struct Machine {
     n.fw_security_version = static_cast<std::uint8_t>(d.security_version);
     // [FW] step 8: "At this point the firmware download port is unlocked." (soft reset: the
     // port and the ranges keep their state; model choice, the guide names no other effect).
-    return done(n, "OPAL-FW-1");
+    return done(std::move(n), "OPAL-FW-1");
   }
 
   static R apply(const Profile& p, const State& s, const GetMsid&) {
@@ -967,15 +1000,15 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const ActivateSum& e) {
     auto a = authorize(p, s, e.as, Service::activate);
     if (a.failure) return failed(a);
-    if (!p.activate_sum) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SUM-6");
-    if (s.locking_sp_active) return refuse(a.next, "INVALID_PARAMETER", "OPAL-SP-1");
-    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(a.next, "INVALID_PARAMETER", *bad);
-    State n = a.next;
+    if (!p.activate_sum) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SUM-6");
+    if (s.locking_sp_active) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SP-1");
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(std::move(a.next), "INVALID_PARAMETER", *bad);
+    State n = std::move(a.next);
     n.locking_sp_active = true;
     on_activation(p, n);
     classify(n, e.ranges, e.geometry_by_admins);
     n.reset_pending = true;
-    return done(n, "OPAL-SUM-6");
+    return done(std::move(n), "OPAL-SUM-6");
   }
 
   // ---- the DataStore table (TCG Opal SSC; not in the guide; issue 14) ----
@@ -990,14 +1023,14 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const DataStoreWrite& e) {
     auto a = authorize(p, s, e.as, Service::datastore);
     if (a.failure) return failed(a);
-    if (!in_datastore(p, e.offset, e.data.size())) return refuse(a.next, "INVALID_PARAMETER", "OPAL-DS-1");
-    State n = a.next;
+    if (!in_datastore(p, e.offset, e.data.size())) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-DS-1");
+    State n = std::move(a.next);
     auto& d = n.datastore;
     const std::size_t end = std::size_t{e.offset} + e.data.size();
     if (d.size() < end) d.resize(end, 0);
     std::copy(e.data.begin(), e.data.end(), d.begin() + static_cast<std::ptrdiff_t>(e.offset));
     while (!d.empty() && d.back() == 0) d.pop_back();  // one form per content: unwritten reads as 0
-    return done(n, "OPAL-DS-1");
+    return done(std::move(n), "OPAL-DS-1");
   }
 
   /// Get[Cellblock startRow, endRow] on the DataStore byte table: the bytes written there, zeros
@@ -1005,8 +1038,8 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const DataStoreRead& e) {
     auto a = authorize(p, s, e.as, Service::datastore);
     if (a.failure) return failed(a);
-    if (!in_datastore(p, e.offset, e.length)) return refuse(a.next, "INVALID_PARAMETER", "OPAL-DS-1");
-    R r = done(a.next, "OPAL-DS-1");
+    if (!in_datastore(p, e.offset, e.length)) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-DS-1");
+    R r = done(std::move(a.next), "OPAL-DS-1");
     Bytes out(e.length, 0);
     for (std::size_t i = 0; i < e.length && e.offset + i < s.datastore.size(); ++i) out[i] = s.datastore[e.offset + i];
     r.out.data = std::move(out);

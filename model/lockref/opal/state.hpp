@@ -15,9 +15,14 @@ namespace lockref::opal {
 // ---- state ---------------------------------------------------------------------------
 
 /// One C_PIN row plus its Authority row's Enabled column (tcg_core.hpp c_pin_columns).
+/// A C_PIN PIN value: [DATA] "Authentication PINs with length up to 32 bytes" (the profile's
+/// max_pin_length is validated to 1..32). Held in place, not on the heap: a state is copied on
+/// every step of an exploration (core/inline_string.hpp).
+using Pin = InlineString<32>;
+
 struct Credential {
   std::string authority;         // "SID", "PSID", "AdminSP.Admin1", "Admin1", "User1", ...
-  std::string pin;
+  Pin pin;
   std::uint32_t tries = 0;       // C_PIN Tries
   std::uint32_t try_limit = 0;   // C_PIN TryLimit (0 = no limit)
   bool persistent = false;       // C_PIN Persistence

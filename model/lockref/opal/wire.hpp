@@ -616,7 +616,7 @@ struct Machine {
     };
     auto pin_of = [&](std::string_view who) {
       for (const auto& c : s.drive.credentials)
-        if (c.authority == who) return c.pin;
+        if (c.authority == who) return c.pin.str();
       return std::string();
     };
     std::vector<Event> out;
