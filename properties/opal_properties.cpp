@@ -319,15 +319,17 @@ std::vector<Service> governing(const State& a, const State& b) {
   if (a.makers_enabled != b.makers_enabled) add({Service::makers, Service::revert_admin_sp});
   if (a.locking_sp_active != b.locking_sp_active)
     add({Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  // [SUM] Activate with a single-user selection classifies too (E-OPAL-SUM-ACTIVATE)
   if (a.sudr_geometry_by_admins != b.sudr_geometry_by_admins)
-    add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
+    add({Service::sudr_classify, Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
+  if (a.datastore != b.datastore) add({Service::datastore, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
   for (std::size_t i = 0; i < a.credentials.size(); ++i) {
     const auto &x = a.credentials[i], &y = b.credentials[i];
     if (x.pin != y.pin || x.min_pin_length != y.min_pin_length)
       add({Service::set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.enabled != y.enabled)
       add({Service::enable_admin_sp_admin, Service::enable_locking_authority, Service::revert_admin_sp,
-           Service::revert_locking_sp, Service::sudr_classify});
+           Service::revert_locking_sp, Service::sudr_classify, Service::activate});
     if (x.try_limit != y.try_limit) add({Service::set_try_limit, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.set_pin_disabled != y.set_pin_disabled)
       add({Service::disable_user_set_pin, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
@@ -342,7 +344,8 @@ std::vector<Service> governing(const State& a, const State& b) {
       // owner's, under the Lock / Unlock row)
       if (x.single_user && y.single_user) add({Service::sudr_geometry, Service::lock_unlock_range});
     }
-    if (x.single_user != y.single_user) add({Service::sudr_classify, Service::revert_admin_sp, Service::revert_locking_sp});
+    if (x.single_user != y.single_user)
+      add({Service::sudr_classify, Service::activate, Service::revert_admin_sp, Service::revert_locking_sp});
     if (x.read_locked != y.read_locked || x.write_locked != y.write_locked)
       add({Service::lock_unlock_range, Service::revert_admin_sp, Service::revert_locking_sp, Service::sudr_classify});
     if (x.mek != y.mek)
@@ -368,7 +371,8 @@ void only_matrix_authorities_change() {
                                 DisableUserSetPin{as, other, true}, SetFwPort{as, (k & 2) != 0, (k & 4) != 0},
                                 SetRange{as, r, std::nullopt, std::nullopt, true, true, true, std::nullopt},
                                 LockRange{as, r, (k & 2) != 0, (k & 4) != 0}, GenKey{as, r},
-                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r}};
+                                Reactivate{as, {r}, (k & 2) != 0, std::nullopt}, Erase{as, r},
+                                ActivateSum{as, {r}, (k & 2) != 0}, DataStoreWrite{as, r, {0x5a}}};
     const auto& e = ev[(k / 11) % ev.size()];
     const auto st = M::step(p, s, e);
     if (st.out.status == "ok") {
@@ -634,6 +638,7 @@ void sum_wire_agrees() {
   const auto n = *rc::gen::inRange(1, 30);
   for (int i = 0; i < n; ++i) {
     const auto& name = who[*rc::gen::inRange<std::size_t>(0, who.size())];
+    if (!Machine::find(a, name)->enabled) continue;  // disabled below (Authority Enabled): no session
     const std::string pin = Machine::find(a, name)->pin;
     auto o = Layer::on_item(p, w, 0, 0, start_call(ow::locking_sp, ow::authority_uid(name), pin));
     RC_ASSERT(o.status == std::string("ok"));
@@ -643,7 +648,7 @@ void sum_wire_agrees() {
     const bool b = *rc::gen::arbitrary<bool>();
     MethodCall c{{}, {}, {}, {0, 0, 0}};
     Event e;
-    switch (*rc::gen::inRange(0, 4)) {
+    switch (*rc::gen::inRange(0, 6)) {
       case 0:
         c = MethodCall{lockref::tcg::uid_bytes(ow::this_sp), lockref::tcg::uid_bytes(0x0000000600000801ull),
                        {Value::of_name(Value::of_uint(ow::sum_selection_list), Value::of_list({uidv(row_uid)})),
@@ -655,12 +660,24 @@ void sum_wire_agrees() {
         c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000803ull), {}, {0, 0, 0}};
         e = Erase{{name, pin}, row};
         break;
-      case 2: {  // Locking_Range1-2 (the adapter maps Set of Locking_Range<k>, k >= 1)
-        const std::uint8_t k = row == 0 ? 1 : row;
-        c = MethodCall{lockref::tcg::uid_bytes(ow::locking_range_base + k), lockref::tcg::uid_bytes(0x0000000600000017ull),
+      case 2:  // ReadLocked of Locking_GlobalRange or Locking_Range1-2
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000017ull),
                        {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(7), Value::of_uint(b ? 1 : 0))}))},
                        {0, 0, 0}};
-        e = LockRange{{name, pin}, k, b, std::nullopt};
+        e = LockRange{{name, pin}, row, b, std::nullopt};
+        break;
+      case 3:  // ReadLockEnabled of the same rows
+        c = MethodCall{lockref::tcg::uid_bytes(row_uid), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(5), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = SetRange{{name, pin}, row, std::nullopt, std::nullopt, b, std::nullopt, std::nullopt, std::nullopt};
+        break;
+      case 4: {  // Authority User<k>.Set[Enabled] (k = row + 1)
+        const std::string target = "User" + std::to_string(row + 1);
+        c = MethodCall{lockref::tcg::uid_bytes(ow::authority_uid(target)), lockref::tcg::uid_bytes(0x0000000600000017ull),
+                       {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(5), Value::of_uint(b ? 1 : 0))}))},
+                       {0, 0, 0}};
+        e = SetEnabled{{name, pin}, target, b};
         break;
       }
       default:
@@ -711,7 +728,7 @@ TEST_CASE("opal wire property: a session's authority never exceeds what the acce
 }
 
 TEST_CASE("opal wire property: Single User Mode at the wire agrees with the abstract machine") {
-  holds("Reactivate/Erase/Set/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
+  holds("Reactivate/Erase/Set (Global and ranges)/Authority Enabled/GenKey at the wire == the abstract events", [] { sum_wire_agrees<ow::Tper>(); }, 100);
   fails("mutant: the adapter carries out Erase as GenKey", [] { sum_wire_agrees<EraseAsGenKey>(); }, 2000);
 }
 

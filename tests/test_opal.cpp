@@ -283,7 +283,7 @@ TEST_CASE("opal: locking ranges gate data, LockOnReset re-locks, GenKey makes ol
 
 TEST_CASE("opal: access matrix rows are the guide's") {
   // every Service has exactly one row
-  for (int k = 0; k <= static_cast<int>(Service::sudr_erase); ++k) {
+  for (int k = 0; k <= static_cast<int>(Service::datastore); ++k) {
     int n = 0;
     for (const auto& r : access_matrix) n += r.service == static_cast<Service>(k);
     CHECK(n == 1);
@@ -1181,6 +1181,359 @@ TEST_CASE("opal wire: Reactivate and Erase (Single User Mode) as method calls, r
   CHECK(cols[1].items.at(1).u == 0);
   // ... but nothing else in that session
   CHECK(wire_status(in(range1, erase)) == 0x01);
+}
+
+
+// ---- issue 14, session 6: the Global range, Activate with a single-user selection, the
+// Authority table's Enabled column at the wire ----------------------------------------------
+
+namespace {
+/// Method UIDs (TCG Core Table 240 / Opal SSC: Get 00 00 00 06 00 00 00 16, Set ... 00 17,
+/// Activate ... 02 03) and the objects these tests address (Opal SSC: Locking_GlobalRange
+/// 00 00 08 02 00 00 00 01, Locking_Range1 00 00 08 02 00 03 00 01, Makers 00 00 00 09 00 00 00 03,
+/// User1 00 00 00 09 00 03 00 01).
+constexpr std::uint64_t m_get = 0x0000000600000016ull, m_set = 0x0000000600000017ull, m_activate = 0x0000000600000203ull;
+constexpr std::uint64_t global_range = 0x0000080200000001ull, range1_uid = 0x0000080200030001ull;
+constexpr std::uint64_t makers_uid = 0x0000000900000003ull, user1_uid = 0x0000000900030001ull, user2_uid = 0x0000000900030002ull;
+constexpr std::uint64_t admin1_uid = 0x0000000900010001ull, sid_uid = 0x0000000900000006ull;
+
+/// Set[Values = [ col = v ... ]] (TCG Core Set; Values is parameter 1).
+Value set_values(std::vector<std::pair<std::uint64_t, Value>> cols) {
+  std::vector<Value> v;
+  for (auto& [c, x] : cols) v.push_back(Value::of_name(Value::of_uint(c), std::move(x)));
+  return Value::of_name(Value::of_uint(1), Value::of_list(std::move(v)));
+}
+/// Get[Cellblock startColumn = a, endColumn = b].
+Value cellblock(std::uint64_t a, std::uint64_t b) {
+  return Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(a)), Value::of_name(Value::of_uint(4), Value::of_uint(b))});
+}
+
+struct WireDrive {
+  lockref::opal::Profile p = lockref::opal::seagate_se4sa530();
+  ow::State s = ow::initial(p);
+  ow::Layer::Out open(std::uint64_t sp, std::optional<std::pair<std::uint64_t, std::string>> who) {
+    s.sm = {};
+    auto o = ow::Layer::on_item(p, s, 0, 0, start_session(sp, std::move(who)));
+    s = o.next;
+    return o;
+  }
+  /// One method in the open session; the state advances as the TPer's would.
+  ow::Layer::Out in(std::uint64_t obj, std::uint64_t method, std::vector<Value> args = {}) {
+    auto o = ow::Layer::on_item(p, s, 0x1001, 1, call(obj, method, std::move(args)));
+    s = o.next;
+    return o;
+  }
+  void activate() {
+    s.drive = lockref::opal::Machine::step(p, s.drive, lockref::opal::Activate{{"SID", p.msid}}).next;
+    REQUIRE(s.drive.locking_sp_active);
+  }
+};
+}  // namespace
+
+TEST_CASE("opal wire: Set on Locking_GlobalRange maps onto the Global range (row 0), refusals with TCG Core codes") {
+  // Seed 000 Authenticated Services: "Set Range Attributes for non-SUDR ... LockingSP Admin1-4";
+  // "Lock / Unlock User Data Range ... User1-9, Locking SP Admin1-4"; "User Data Read / Write ...
+  // None* (Data Range has to be Unlocked)". Core status: SUCCESS 0x00, NOT_AUTHORIZED 0x01,
+  // INVALID_PARAMETER 0x0C.
+  WireDrive d;
+  d.activate();
+  // Anonymous: nothing of the Global range may be set.
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::nullopt)) == 0);
+  auto before = d.s;
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{7, Value::of_uint(1)}})})) == 0x01);
+  CHECK(d.s == before);
+  // Admin1: ReadLockEnabled, WriteLockEnabled, ReadLocked, WriteLocked in one Set (linux sed-opal's
+  // generic_lr_enable_disable form), then LockOnReset = [0] (Power Cycle, seed 000 step 8's form).
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{5, Value::of_uint(1)}, {6, Value::of_uint(1)}, {7, Value::of_uint(1)}, {8, Value::of_uint(1)}})})) == 0);
+  const auto& g = d.s.drive.ranges.at(0);
+  CHECK((g.read_lock_enabled && g.write_lock_enabled && g.read_locked && g.write_locked));
+  CHECK(d.s.drive.ranges.at(1) == lockref::opal::Range{});  // Locking_Range1 untouched
+  // Locked: the abstract drive refuses data access to the Global range.
+  CHECK(lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::ReadData{0}).out.status == "ACCESS_DENIED");
+  // The Global range spans the medium: RangeStart / RangeLength are refused, nothing changes.
+  before = d.s;
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{3, Value::of_uint(0)}, {4, Value::of_uint(4096)}})})) == 0x0C);
+  CHECK(d.s == before);
+  // A boolean column outside 0/1 is INVALID_PARAMETER.
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{7, Value::of_uint(2)}})})) == 0x0C);
+  CHECK(d.s == before);
+  // Unlock, LockOnReset = [0]; a power cycle locks the Global range again (Opal LockOnReset).
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{7, Value::of_uint(0)}, {8, Value::of_uint(0)}})})) == 0);
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{9, Value::of_list({Value::of_uint(0)})}})})) == 0);
+  CHECK(d.s.drive.ranges.at(0).lock_on_reset);
+  CHECK_FALSE(d.s.drive.ranges.at(0).read_locked);
+  d.s.drive = lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::PowerCycle{}).next;
+  CHECK((d.s.drive.ranges.at(0).read_locked && d.s.drive.ranges.at(0).write_locked));
+  // User1 has no access to the Global range (no User access right set): it may neither set its
+  // attributes (Admins only) nor unlock it; the mixed Set changes nothing (all or nothing).
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(user1_uid, d.p.msid))) == 0);
+  before = d.s;
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{7, Value::of_uint(0)}})})) == 0x01);
+  CHECK(wire_status(d.in(global_range, m_set, {set_values({{5, Value::of_uint(0)}, {7, Value::of_uint(0)}})})) == 0x01);
+  CHECK(d.s == before);
+  // The wire and the abstract machine agree on the same refusal.
+  CHECK(lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::LockRange{{"User1", d.p.msid}, 0, false, {}}).out.status == "NOT_AUTHORIZED");
+}
+
+TEST_CASE("opal wire: Activate with a SingleUserModeSelectionList (sedutil activateLockingSP_SUM) classifies SUDRs") {
+  // sedutil DtaDevOpal::activateLockingSP_SUM: LockingSP.Activate in an Admin SP session as SID,
+  // parameters 06 00 00 = [Locking object UIDs] or the Locking table UID, 06 00 01 = policy.
+  // Seed 000: a SUDR is locked/unlocked by its owner only ("Locking SP Admin1-4 (for non-SUDRs)").
+  auto selection = [](std::vector<std::uint64_t> rows) {
+    std::vector<Value> v;
+    for (auto r : rows) v.push_back(Value::of_bytes(lockref::tcg::uid_bytes(r)));
+    return Value::of_name(Value::of_uint(0x060000), Value::of_list(std::move(v)));
+  };
+  const auto policy = Value::of_name(Value::of_uint(0x060001), Value::of_uint(0));
+  {
+    WireDrive d;
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+    auto before = d.s;
+    // Locking_Range9's owner would be User10: the profile has nine Users (E-OPAL-SUM-OWNER).
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({0x0000080200030009ull}), policy})) == 0x0C);
+    // DataStoreTableSizes (06 00 03 in sedutil's SUM Activate) is not modelled.
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({range1_uid}), Value::of_name(Value::of_uint(0x060003), Value::of_list({Value::of_uint(1024)}))})) == 0x0C);
+    // A selection naming no Locking object.
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {Value::of_name(Value::of_uint(0x060000), Value::of_list({Value::of_bytes(lockref::tcg::uid_bytes(makers_uid))}))})) == 0x0C);
+    CHECK(d.s == before);
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({range1_uid}), policy})) == 0);
+    CHECK(d.s.drive.locking_sp_active);
+    CHECK(d.s.drive.ranges.at(1).single_user);
+    CHECK_FALSE(d.s.drive.ranges.at(0).single_user);
+    CHECK(lockref::opal::Machine::find(d.s.drive, "User2")->enabled);
+    // Activate again: the Locking SP is Manufactured already.
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({range1_uid}), policy})) == 0x0C);
+    // Admin1 may not unlock the SUDR; its owner User2 may.
+    REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+    CHECK(wire_status(d.in(range1_uid, m_set, {set_values({{7, Value::of_uint(1)}})})) == 0x01);
+    REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(user2_uid, d.p.msid))) == 0);
+    CHECK(wire_status(d.in(range1_uid, m_set, {set_values({{7, Value::of_uint(1)}})})) == 0);
+  }
+  {
+    // The Locking table UID selects every row the profile's Users can own (here all ten rows
+    // would need User10: refused); a profile with two ranges and nine Users accepts it.
+    WireDrive d;
+    d.p.ranges = 2;
+    d.s = ow::initial(d.p);
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {Value::of_name(Value::of_uint(0x060000), Value::of_bytes(lockref::tcg::uid_bytes(ow::locking_table))), policy})) == 0);
+    CHECK((d.s.drive.ranges.at(0).single_user && d.s.drive.ranges.at(1).single_user && d.s.drive.ranges.at(2).single_user));
+  }
+  {
+    // Only the Activate row's operator: User1 cannot even open the Admin SP; an anonymous
+    // session is refused; with activate_sum = false the selection is refused (E-OPAL-SUM-ACTIVATE).
+    WireDrive d;
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::nullopt)) == 0);
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({range1_uid}), policy})) == 0x01);
+    d.p.activate_sum = false;
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate, {selection({range1_uid}), policy})) == 0x0C);
+    CHECK_FALSE(d.s.drive.locking_sp_active);
+    CHECK(wire_status(d.in(ow::locking_sp, m_activate)) == 0);  // a plain Activate still works
+  }
+}
+
+TEST_CASE("opal wire: the Authority table's Enabled column, Get and Set, per the access matrix") {
+  // Seed 000: setup step 7 "disable makers authority" by the Drive Owner; "Enable/Disable
+  // LockingSP Admin(s), non-SUDR User(s) | LockingSP Admin1-4". TCG Core Authority table:
+  // Enabled is column 5 (sedutil enableUser sends 05 = TRUE).
+  WireDrive d;
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+  auto o = d.in(makers_uid, m_get, {cellblock(5, 5)});
+  REQUIRE(wire_status(o) == 0);
+  auto cols = std::get<MethodResult>(o.response.at(0)).results.at(0).items;
+  REQUIRE(cols.size() == 1);
+  CHECK(cols[0].items.at(0).u == 5);
+  CHECK(cols[0].items.at(1).u == 1);  // Makers is enabled out of the box (step 7 disables it)
+  CHECK(wire_status(d.in(makers_uid, m_set, {set_values({{5, Value::of_uint(0)}})})) == 0);
+  CHECK_FALSE(d.s.drive.makers_enabled);
+  o = d.in(makers_uid, m_get, {cellblock(5, 5)});
+  CHECK(std::get<MethodResult>(o.response.at(0)).results.at(0).items.at(0).items.at(1).u == 0);
+  // Enabled is a boolean; other columns are not modelled.
+  auto before = d.s;
+  CHECK(wire_status(d.in(makers_uid, m_set, {set_values({{5, Value::of_uint(2)}})})) == 0x0C);
+  CHECK(wire_status(d.in(makers_uid, m_set, {set_values({{2, Value::of_bytes(str_bytes("x"))}})})) == 0x0C);
+  CHECK(d.s == before);
+  // Locking SP: Admin1 disables User1; User1 can then no longer start a session.
+  d.activate();
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(user1_uid, d.p.msid))) == 0);
+  before = d.s;
+  CHECK(wire_status(d.in(user2_uid, m_set, {set_values({{5, Value::of_uint(0)}})})) == 0x01);  // a User may not
+  CHECK(wire_status(d.in(user1_uid, m_get, {cellblock(5, 5)})) == 0x01);
+  CHECK(d.s == before);
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  CHECK(wire_status(d.in(user1_uid, m_set, {set_values({{5, Value::of_uint(0)}})})) == 0);
+  o = d.in(user1_uid, m_get, {cellblock(0, 10)});
+  REQUIRE(wire_status(o) == 0);
+  CHECK(std::get<MethodResult>(o.response.at(0)).results.at(0).items.at(0).items.at(1).u == 0);
+  CHECK(wire_status(d.open(ow::locking_sp, std::make_pair(user1_uid, d.p.msid))) == 0x01);
+  // The same refusal from the abstract machine (one source of truth).
+  CHECK(lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::SetEnabled{{"User1", d.p.msid}, "User2", false}).out.status == "NOT_AUTHORIZED");
+}
+
+
+TEST_CASE("errata: E-OPAL-PSID-SESSION the guide's unauthenticated PSID revert is a PSID-authenticated session at the wire") {
+  // Seed 000 Unauthenticated Services: "Exit CC Security Mode ... None (using PSID) ...
+  // AdminSP.RevertSP() AdminSPObj.Revert()". TCG Core: a method is authorized by the authorities
+  // of its session; PSID is an Authority (UID 00 00 00 09 00 01 FF 01) proven by its C_PIN
+  // (HostChallenge = the label's PSID). Methods: Revert 00 00 00 06 00 00 02 02, RevertSP ... 00 11.
+  constexpr std::uint64_t revert = 0x0000000600000202ull, revert_sp = 0x0000000600000011ull;
+  constexpr std::uint64_t psid_uid = 0x000000090001FF01ull;
+  WireDrive d;
+  d.activate();
+  // Anonymous ("None"): both revert forms are refused, nothing changes.
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::nullopt)) == 0);
+  auto before = d.s;
+  CHECK(wire_status(d.in(ow::admin_sp, revert)) == 0x01);
+  CHECK(wire_status(d.in(ow::this_sp, revert_sp)) == 0x01);
+  CHECK(d.s == before);
+  // PSID with the MSID: a wrong PIN (NOT_AUTHORIZED), no session.
+  CHECK(wire_status(d.open(ow::admin_sp, std::make_pair(psid_uid, d.p.msid))) == 0x01);
+  // PSID with the label's value: AdminSP.RevertSP() reverts the TPer; the session ends.
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(psid_uid, d.p.psid_pin))) == 0);
+  CHECK(wire_status(d.in(ow::this_sp, revert_sp)) == 0);
+  CHECK_FALSE(d.s.drive.locking_sp_active);
+  CHECK_FALSE(d.s.sm.session);
+  // The Drive Owner's "TCG LockingSPObj.Revert()": Revert on the Locking SP object from an Admin
+  // SP session as SID; the Admin SP session goes on.
+  d.activate();
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+  CHECK(wire_status(d.in(ow::locking_sp, revert)) == 0);
+  CHECK_FALSE(d.s.drive.locking_sp_active);
+  CHECK(d.s.sm.session);
+}
+
+TEST_CASE("errata: E-OPAL-SUM-ACTIVATE the guide classifies SUDRs by Reactivate only, Activate with a selection is a profile choice") {
+  // Seed 000 lists "Enable/Disable Single User Data Range (SUDR) ... LockingSP Admin1-4 ... TCG
+  // Reactivate Method" and no Activate with a selection; sedutil's activateLockingSP_SUM sends one.
+  for (const bool accept : {true, false}) {
+    INFO(accept);
+    auto p = lockref::opal::seagate_se4sa530();
+    p.activate_sum = accept;
+    auto s = lockref::opal::Machine::initial(p);
+    auto r = lockref::opal::Machine::step(p, s, lockref::opal::ActivateSum{{"SID", p.msid}, {1}, false});
+    CHECK(r.out.status == (accept ? "ok" : "INVALID_PARAMETER"));
+    CHECK(r.next.locking_sp_active == accept);
+    CHECK(r.next.ranges.at(1).single_user == accept);
+    // Either way the guide's path works: Activate, then Reactivate by Admin1.
+    s = lockref::opal::Machine::step(p, s, lockref::opal::Activate{{"SID", p.msid}}).next;
+    r = lockref::opal::Machine::step(p, s, lockref::opal::Reactivate{{"Admin1", p.msid}, {1}, false, std::nullopt});
+    CHECK(r.out.status == "ok");
+    CHECK(r.next.ranges.at(1).single_user);
+  }
+  // Only the Activate row's operator (Drive Owner) may: Admin1 is refused even with the profile's yes.
+  const auto p = lockref::opal::seagate_se4sa530();
+  CHECK(lockref::opal::Machine::step(p, lockref::opal::Machine::initial(p), lockref::opal::ActivateSum{{"Admin1", p.msid}, {1}, false}).out.status != "ok");
+}
+
+
+TEST_CASE("opal: the drive must be personalized: SID starts as the MSID anyone reads, CC mode needs a private SID") {
+  // Seed 000 "Protection of Data on Disk": "The initial value for SID and various other PINs is a
+  // 32- byte manufactured SID (MSID) ... The drive must be "personalized" to change the initial
+  // value of the SID to private values. Once the administrator takes ownership of the drive the
+  // SID value is set to the administrator configured value."
+  namespace o = lockref::opal;
+  const auto p = o::seagate_se4sa530();
+  auto s = o::Machine::initial(p);
+  // Not personalized: the MSID is public (GetMsid needs no authority) and it is SID's PIN.
+  const auto msid = o::Machine::step(p, s, o::GetMsid{}).out.msid;
+  REQUIRE(msid);
+  CHECK(msid->size() == 32);
+  CHECK(o::Machine::step(p, s, o::Authenticate{"SID", *msid}).out.status == "ok");
+  const auto missing = o::cc_report(p, s).missing;
+  CHECK(std::find(missing.begin(), missing.end(), "sid_private") != missing.end());
+  // Personalized: SID set to a private value; the MSID no longer authenticates SID, the new one
+  // does, and the CC condition on the SID holds.
+  const std::string owner(o::Machine::guide_pin);
+  s = o::Machine::step(p, s, o::SetPin{{"SID", *msid}, "SID", owner}).next;
+  CHECK(o::Machine::step(p, s, o::Authenticate{"SID", *msid}).out.status == "NOT_AUTHORIZED");
+  CHECK(o::Machine::step(p, s, o::Authenticate{"SID", owner}).out.status == "ok");
+  const auto after = o::cc_report(p, s).missing;
+  CHECK(std::find(after.begin(), after.end(), "sid_private") == after.end());
+  // ... and the MSID read still answers the MSID (it is not the SID's PIN any more).
+  CHECK(o::Machine::step(p, s, o::GetMsid{}).out.msid == msid);
+}
+
+
+TEST_CASE("opal wire: the DataStore byte table, Set[Where, Values] and Get[startRow, endRow], Admins only") {
+  // Linux sed-opal's DataStore write/read (OPAL_DATASTORE 00 00 10 01 00 00 00 00): Set[Where (0) =
+  // offset, Values (1) = bytes], Get[Cellblock startRow (1), endRow (2)]. TCG Core: a byte table
+  // holds what was written; a Set or Get past its end is INVALID_PARAMETER; an answer too large
+  // is RESPONSE_OVERFLOW (0x11). The guide has no DataStore row: Admins only (OPAL-DS-1, model).
+  constexpr std::uint64_t ds = 0x0000100100000000ull, revert_sp = 0x0000000600000011ull;
+  auto write = [](std::uint64_t where, lockref::Bytes b) {
+    return std::vector<Value>{Value::of_name(Value::of_uint(0), Value::of_uint(where)), Value::of_name(Value::of_uint(1), Value::of_bytes(std::move(b)))};
+  };
+  auto rows = [](std::uint64_t a, std::uint64_t b) {
+    return std::vector<Value>{Value::of_list({Value::of_name(Value::of_uint(1), Value::of_uint(a)), Value::of_name(Value::of_uint(2), Value::of_uint(b))})};
+  };
+  auto bytes_of = [](const ow::Layer::Out& o) { return std::get<MethodResult>(o.response.at(0)).results.at(0).b; };
+  WireDrive d;
+  // A 64 KiB table keeps the state copies cheap (the default is the real drives' 10 MiB); the
+  // bounds below are the profile's, whatever its size.
+  d.p.datastore_size = 65536;
+  d.activate();
+  const lockref::Bytes hello{'h', 'e', 'l', 'l', 'o'};
+  // Not an Admin: anonymous and User1 are refused, nothing changes.
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::nullopt)) == 0);
+  auto before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(0, hello))) == 0x01);
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(user1_uid, d.p.msid))) == 0);
+  before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(0, hello))) == 0x01);
+  CHECK(wire_status(d.in(ds, m_get, rows(0, 4))) == 0x01);
+  CHECK(d.s == before);
+  // Admin1 writes "hello" at 100 and reads back 98..106: zeros, hello, zeros.
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  CHECK(wire_status(d.in(ds, m_set, write(100, hello))) == 0);
+  auto o = d.in(ds, m_get, rows(98, 106));
+  REQUIRE(wire_status(o) == 0);
+  CHECK(bytes_of(o) == lockref::Bytes{0, 0, 'h', 'e', 'l', 'l', 'o', 0, 0});
+  // Overwrite two bytes; the last bytes of the table are writable, one past them is not.
+  CHECK(wire_status(d.in(ds, m_set, write(101, {'E', 'L'}))) == 0);
+  CHECK(bytes_of(d.in(ds, m_get, rows(100, 104))) == lockref::Bytes{'h', 'E', 'L', 'l', 'o'});
+  const std::uint64_t last = d.p.datastore_size - 1;
+  CHECK(wire_status(d.in(ds, m_set, write(last, {0x7f}))) == 0);
+  CHECK(bytes_of(d.in(ds, m_get, rows(last, last))) == lockref::Bytes{0x7f});
+  before = d.s;
+  CHECK(wire_status(d.in(ds, m_set, write(last, {1, 2}))) == 0x0C);
+  CHECK(wire_status(d.in(ds, m_get, rows(last, last + 1))) == 0x0C);
+  CHECK(wire_status(d.in(ds, m_get, rows(10, 9))) == 0x0C);
+  // More than one token's worth (MaxIndTokenSize 1992) in one answer: RESPONSE_OVERFLOW.
+  CHECK(wire_status(d.in(ds, m_get, rows(0, 4095))) == 0x11);
+  CHECK(d.s == before);
+  // RevertSP takes the Locking SP, its DataStore included, back to the factory.
+  CHECK(wire_status(d.in(ow::this_sp, revert_sp)) == 0);
+  CHECK(d.s.drive.datastore.empty());
+  // The abstract machine answers the same read of a fresh Locking SP with zeros.
+  d.activate();
+  const auto r = lockref::opal::Machine::step(d.p, d.s.drive, lockref::opal::DataStoreRead{{"Admin1", d.p.msid}, 100, 5});
+  REQUIRE(r.out.data);
+  CHECK(*r.out.data == lockref::Bytes(5, 0));
+}
+
+
+TEST_CASE("errata: E-OPAL-ACTIVATE-ADMIN1-PIN Admin1's PIN after taking ownership, then Activate") {
+  // Seed 000: "The initial value for SID and various other PINs is a 32- byte manufactured SID
+  // (MSID)". sedutil initialSetup (the host tools' order): take ownership (SID := new PIN),
+  // Activate, then open the Locking SP as Admin1 with that same new PIN.
+  const std::string owner = "owner-pin-0123456789";
+  const auto set_sid = call(ow::c_pin_sid, m_set, {set_values({{3, Value::of_bytes(str_bytes(owner))}})});
+  for (const bool copies : {false, true}) {
+    INFO(copies);
+    WireDrive d;
+    d.p.activate_copies_sid_pin = copies;
+    REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+    auto o = ow::Layer::on_item(d.p, d.s, 0x1001, 1, set_sid);
+    REQUIRE(wire_status(o) == 0);
+    d.s = o.next;
+    REQUIRE(wire_status(d.in(ow::locking_sp, m_activate)) == 0);
+    const auto with_owner = d.open(ow::locking_sp, std::make_pair(admin1_uid, owner));
+    CHECK(wire_status(with_owner) == (copies ? 0x00u : 0x01u));
+    const auto with_msid = d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid));
+    CHECK(wire_status(with_msid) == (copies ? 0x01u : 0x00u));
+  }
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -142,7 +142,7 @@ inline tcg::SpAnswer Machine::Tper::invoke(const Profile& p, State& s, const tcg
   if (!admin1) return denied("KPIO-3.2.4-1");
   if (inv.method != Method::get && inv.method != Method::set) return bad("TCG-METHOD-1");
   const bool set = inv.method == Method::set;
-  if (set && inv.byte_values) return bad("TCG-METHOD-3");
+  if (set && (inv.byte_values || inv.where)) return bad("TCG-METHOD-3");  // no byte table here
 
   if (inv.object == tcg::uid_of("C_PIN_Admin1")) {
     if (!set) {

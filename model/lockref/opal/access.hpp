@@ -68,6 +68,8 @@ enum class Service : std::uint8_t {
   sudr_classify,
   sudr_geometry,
   sudr_erase,
+  // Not in the guide (TCG Opal SSC): the Locking SP's DataStore table
+  datastore,
 };
 
 struct AclRow {
@@ -80,7 +82,7 @@ struct AclRow {
   std::string_view rule;       // requirement id (spec/requirements/)
 };
 
-inline constexpr std::array<AclRow, 20> access_matrix{{
+inline constexpr std::array<AclRow, 21> access_matrix{{
     {Service::set_pin, "Set PIN", bit(Role::locking_admin) | bit(Role::user) | bit(Role::sid),
      "LockingSP Admin1-4, User1-9 (unless previously disabled by \"Disable User Set PIN\"), Drive Owner",
      "TCG Set Method", "Authenticated Services", "OPAL-ACL-SETPIN"},
@@ -131,6 +133,10 @@ inline constexpr std::array<AclRow, 20> access_matrix{{
     {Service::sudr_erase, "Cryptographic Erase of SUDR", bit(Role::locking_admin) | bit(Role::user),
      "Locking SP Admin1-4, User1-9", "TCG Erase Method TCG GenKey Method, TCG Erase Method",
      "Authenticated Services", "OPAL-SUM-4"},
+    // Not a row of the guide: the DataStore table of the TCG Opal SSC. Model choice: its
+    // factory ACL as the model reads it (Get and Set: the Admins class); see OPAL-DS-1.
+    {Service::datastore, "DataStore read / write (not in the guide)", bit(Role::locking_admin), "LockingSP Admin1-4 (model)",
+     "TCG Get / Set Method on the DataStore byte table", "TCG Opal SSC (model choice)", "OPAL-DS-1"},
 }};
 
 inline const AclRow& matrix_row(Service s) {

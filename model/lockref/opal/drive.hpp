@@ -108,6 +108,8 @@ struct Machine {
       return make_error("ranges: " + std::to_string(s.ranges.size()) + " rows, the profile has " +
                         std::to_string(p.ranges + 1) + " (Global + " + std::to_string(p.ranges) + ")");
     if (s.ranges[0].start || s.ranges[0].length) return make_error("ranges[0]: the Global range has no start/length");
+    if (s.datastore.size() > p.datastore_size) return make_error("datastore: larger than the profile's datastore_size");
+    if (!s.datastore.empty() && s.datastore.back() == 0) return make_error("datastore: ends in a zero byte (trailing zeros are not stored)");
     for (std::size_t i = 0; i < s.ranges.size(); ++i) {
       const auto& r = s.ranges[i];
       if (r.mek == 0 || r.data_mek > r.mek) return make_error("ranges[" + std::to_string(i) + "]: data_mek above mek");
@@ -562,6 +564,7 @@ struct Machine {
     if (s.locking_sp_active) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SP-1");  // already Manufactured
     State n = std::move(a.next);
     n.locking_sp_active = true;
+    on_activation(p, n);
     n.reset_pending = true;
     return done(std::move(n), "OPAL-SP-1");
   }
@@ -602,6 +605,7 @@ struct Machine {
         if (c.authority == f.authority) c = f;
     n.ranges = erased_ranges(p, s);  // every row non-SUDR again
     n.sudr_geometry_by_admins = false;
+    n.datastore.clear();  // the Locking SP's DataStore table back to its factory content
     n.reset_pending = true;
     return done(std::move(n), "OPAL-SP-3");
   }
@@ -858,10 +862,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Reactivate& e) {
     auto a = authorize(p, s, e.as, Service::sudr_classify);
     if (a.failure) return failed(a);
-    for (auto k : e.ranges) {
-      if (k >= s.ranges.size()) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SUM-1");
-      if (k + 1u > p.users) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SUM-5");
-    }
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(std::move(a.next), "INVALID_PARAMETER", *bad);
     if (e.admin1_pin && (e.admin1_pin->empty() || e.admin1_pin->size() > p.max_pin_length))
       return refuse(std::move(a.next), p.invalid_value_status, "OPAL-PIN-1");
     State n = std::move(a.next);
@@ -871,14 +872,9 @@ struct Machine {
         for (const auto& f : fresh_locking)
           if (c.authority == f.authority) c = f;
       n.ranges = erased_ranges(p, s);
+      n.datastore.clear();
     }
-    for (auto& r : n.ranges) r.single_user = false;
-    for (auto k : e.ranges) {
-      n.ranges[k].single_user = true;
-      // The owner can authenticate: its Authority is enabled with the classification.
-      if (auto i = index_of(n, sudr_owner(k))) n.credentials[*i].enabled = true;
-    }
-    n.sudr_geometry_by_admins = e.geometry_by_admins;
+    classify(n, e.ranges, e.geometry_by_admins);
     if (e.admin1_pin)
       if (auto i = index_of(n, "Admin1")) n.credentials[*i].pin = *e.admin1_pin;
     n.reset_pending = true;
@@ -961,6 +957,92 @@ struct Machine {
       if (s.ranges[k].single_user) info.single_user_ranges.push_back(static_cast<std::uint16_t>(k));
     info.geometry_by_admins = s.sudr_geometry_by_admins;
     r.out.locking_info = std::move(info);
+    return r;
+  }
+
+  // ---- [SUM] the single-user selection, shared by Reactivate and Activate (issue 14) ----
+
+  /// Why a single-user selection is refused (the rule), if it is: a row the Locking table does
+  /// not have (OPAL-SUM-1), or a row whose owner User the profile does not have (OPAL-SUM-5,
+  /// E-OPAL-SUM-OWNER).
+  static std::optional<std::string_view> selection_refusal(const Profile& p, const State& s,
+                                                           const std::vector<std::uint16_t>& ranges) {
+    for (auto k : ranges) {
+      if (k >= s.ranges.size()) return "OPAL-SUM-1";
+      if (k + 1u > p.users) return "OPAL-SUM-5";
+    }
+    return std::nullopt;
+  }
+  /// Make exactly the selected rows SUDRs, enable their owners, record the geometry policy.
+  static void classify(State& n, const std::vector<std::uint16_t>& ranges, bool geometry_by_admins) {
+    for (auto& r : n.ranges) r.single_user = false;
+    for (auto k : ranges) {
+      n.ranges[k].single_user = true;
+      // The owner can authenticate: its Authority is enabled with the classification.
+      if (auto i = index_of(n, sudr_owner(k))) n.credentials[*i].enabled = true;
+    }
+    n.sudr_geometry_by_admins = geometry_by_admins;
+  }
+
+  /// What Activate does to the Locking SP's credentials (E-OPAL-ACTIVATE-ADMIN1-PIN).
+  static void on_activation(const Profile& p, State& n) {
+    if (!p.activate_copies_sid_pin) return;
+    const auto sid = index_of(n, "SID");
+    const auto admin1 = index_of(n, "Admin1");
+    if (sid && admin1) n.credentials[*admin1].pin = n.credentials[*sid].pin;
+  }
+
+  /// LockingSP.Activate[SingleUserModeSelectionList, RangeStartRangeLengthPolicy] in the Admin SP
+  /// (E-OPAL-SUM-ACTIVATE): the Activate row's operator (Drive Owner) activates the Locking SP
+  /// with the selected rows already SUDRs. Refused as Activate is (already Manufactured:
+  /// INVALID_PARAMETER, OPAL-SP-1), and as Reactivate's selection is (OPAL-SUM-1/-5); with
+  /// `activate_sum` false the selection is refused (INVALID_PARAMETER, OPAL-SUM-6).
+  static R apply(const Profile& p, const State& s, const ActivateSum& e) {
+    auto a = authorize(p, s, e.as, Service::activate);
+    if (a.failure) return failed(a);
+    if (!p.activate_sum) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SUM-6");
+    if (s.locking_sp_active) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-SP-1");
+    if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(std::move(a.next), "INVALID_PARAMETER", *bad);
+    State n = std::move(a.next);
+    n.locking_sp_active = true;
+    on_activation(p, n);
+    classify(n, e.ranges, e.geometry_by_admins);
+    n.reset_pending = true;
+    return done(std::move(n), "OPAL-SUM-6");
+  }
+
+  // ---- the DataStore table (TCG Opal SSC; not in the guide; issue 14) ----
+
+  /// Is [offset, offset + length) inside the DataStore table?
+  static bool in_datastore(const Profile& p, std::uint64_t offset, std::uint64_t length) {
+    return offset <= p.datastore_size && length <= p.datastore_size - offset;
+  }
+
+  /// Set[Where = offset, Values = bytes] on the DataStore byte table: the Admins (model choice,
+  /// OPAL-DS-1), inside the table (Core: a byte-table Set past its end is INVALID_PARAMETER).
+  static R apply(const Profile& p, const State& s, const DataStoreWrite& e) {
+    auto a = authorize(p, s, e.as, Service::datastore);
+    if (a.failure) return failed(a);
+    if (!in_datastore(p, e.offset, e.data.size())) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-DS-1");
+    State n = std::move(a.next);
+    auto& d = n.datastore;
+    const std::size_t end = std::size_t{e.offset} + e.data.size();
+    if (d.size() < end) d.resize(end, 0);
+    std::copy(e.data.begin(), e.data.end(), d.begin() + static_cast<std::ptrdiff_t>(e.offset));
+    while (!d.empty() && d.back() == 0) d.pop_back();  // one form per content: unwritten reads as 0
+    return done(std::move(n), "OPAL-DS-1");
+  }
+
+  /// Get[Cellblock startRow, endRow] on the DataStore byte table: the bytes written there, zeros
+  /// where nothing was.
+  static R apply(const Profile& p, const State& s, const DataStoreRead& e) {
+    auto a = authorize(p, s, e.as, Service::datastore);
+    if (a.failure) return failed(a);
+    if (!in_datastore(p, e.offset, e.length)) return refuse(std::move(a.next), "INVALID_PARAMETER", "OPAL-DS-1");
+    R r = done(std::move(a.next), "OPAL-DS-1");
+    Bytes out(e.length, 0);
+    for (std::size_t i = 0; i < e.length && e.offset + i < s.datastore.size(); ++i) out[i] = s.datastore[e.offset + i];
+    r.out.data = std::move(out);
     return r;
   }
 

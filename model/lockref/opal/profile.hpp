@@ -139,6 +139,20 @@ struct Profile {
   /// Method, TCG Erase Method". true: GenKey on a SUDR's key is accepted from the same operators
   /// as Erase; false: a SUDR is erased by Erase only (GenKey refused NOT_AUTHORIZED).
   bool genkey_on_sudr = true;
+  /// E-OPAL-SUM-ACTIVATE: the guide lists only Reactivate (LockingSP Admins) for the SUDR
+  /// classification; the TCG Single User Mode feature set (as host tools send it) also lets the
+  /// Drive Owner's Activate carry a single-user selection. true: accepted from the Activate row's
+  /// operator (Drive Owner); false: refused INVALID_PARAMETER, only Reactivate classifies.
+  bool activate_sum = true;
+  /// E-OPAL-ACTIVATE-ADMIN1-PIN: Admin1's PIN after Activate. false: the guide's "The initial
+  /// value for SID and various other PINs is a 32-byte manufactured SID (MSID)" (Admin1 keeps
+  /// the MSID); true: Activate copies SID's current PIN into Admin1, as host tools rely on
+  /// (sedutil initialSetup: take ownership, Activate, then Admin1 with the SID password).
+  bool activate_copies_sid_pin = false;
+  /// Size of the Locking SP's DataStore byte table in bytes. Model choice: the guide has no
+  /// DataStore; the real-drive Level 0 captures (external-vectors/tcg, DataStore feature 0x0202)
+  /// report a maximum total DataStore size of 0x00A00000 = 10,485,760 bytes.
+  std::uint32_t datastore_size = 10485760;
   // ---- status codes the guide leaves open (model choices) ----
   /// Sessions to the Locking SP before Activate. Model choice (TCG Opal: Manufactured-Inactive SP).
   std::string inactive_sp_status = "INVALID_PARAMETER";
@@ -216,5 +230,5 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Profile, firmware, sid, psid, admin_sp_ad
                         min_pin_length_floor, max_pin_length, refuse_correct_pin_at_limit, users_enabled_on_activate,
                         try_limit_set_like_pin, cc_pin_length_strictly_greater, cc_min_pin_length,
                         cc_indicator_rule, fw_port_power_cycle_always_locks, reactivate_resets_locking_sp,
-                        genkey_on_sudr, inactive_sp_status, invalid_value_status, fw_locked_status,
+                        genkey_on_sudr, activate_sum, activate_copies_sid_pin, datastore_size, inactive_sp_status, invalid_value_status, fw_locked_status,
                         max_security_version, max_key_generation, scope);

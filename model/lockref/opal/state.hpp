@@ -65,6 +65,11 @@ struct State {
   /// SUDR: User1-9 (if User Ownership), Locking SP Admin1-4 (if Admin Ownership)". false: User
   /// Ownership (policy 0), true: Admin Ownership (policy 1).
   bool sudr_geometry_by_admins = false;
+  /// The Locking SP's DataStore byte table (TCG Opal SSC; not in the guide): its content up to
+  /// the last non-zero byte written; the rest of the table reads as zeros (model choice for the
+  /// factory content). No candidate event of `explore opal` writes it, so every scope's states
+  /// keep it empty.
+  Bytes datastore;
   friend bool operator==(const State&, const State&) = default;
 };
 
@@ -210,6 +215,32 @@ struct Erase {
 struct GetLockingInfo {
   static constexpr std::string_view tag = "get_locking_info";
 };
+/// Activate of the Locking SP with a single-user selection (TCG Opal Feature Set: Single User
+/// Mode, as sedutil DtaDevOpal::activateLockingSP_SUM sends it: LockingSP.Activate in the Admin
+/// SP with SingleUserModeSelectionList 0x060000 and RangeStartRangeLengthPolicy 0x060001).
+/// The guide lists only Reactivate for the classification (E-OPAL-SUM-ACTIVATE); `ranges` and
+/// `geometry_by_admins` as in Reactivate.
+struct ActivateSum {
+  static constexpr std::string_view tag = "activate_sum";
+  Auth as;
+  std::vector<std::uint16_t> ranges;
+  bool geometry_by_admins = false;
+};
+/// Set on the DataStore byte table: Set[Where = offset, Values = bytes] (linux sed-opal's
+/// DataStore write; TCG Core Set on a byte table).
+struct DataStoreWrite {
+  static constexpr std::string_view tag = "datastore_write";
+  Auth as;
+  std::uint32_t offset = 0;
+  Bytes data;
+};
+/// Get on the DataStore byte table: Cellblock startRow = offset, endRow = offset + length - 1.
+struct DataStoreRead {
+  static constexpr std::string_view tag = "datastore_read";
+  Auth as;
+  std::uint32_t offset = 0;
+  std::uint32_t length = 0;
+};
 /// [SERVICES] Show Status: Level 0 Discovery, CC mode indicator (byte 30 bit 0).
 struct ShowStatus {
   static constexpr std::string_view tag = "show_status";
@@ -217,7 +248,8 @@ struct ShowStatus {
 
 using Event = std::variant<Authenticate, PowerCycle, Activate, Revert, RevertSp, SetPin, SetMinPinLength, SetTryLimit,
                            SetEnabled, DisableUserSetPin, SetFwPort, SetRange, LockRange, GenKey, WriteData, ReadData,
-                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo>;
+                           FirmwareDownload, ShowStatus, GetMsid, Reactivate, Erase, GetLockingInfo,
+                           ActivateSum, DataStoreWrite, DataStoreRead>;
 
 /// The LockingInfo columns the model keeps: MaxRanges, and the Single User Mode columns
 /// SingleUserModeRanges (the SUDRs' Locking rows) and RangeStartLengthPolicy.
@@ -242,6 +274,7 @@ struct Output {
   std::optional<bool> cc_mode_indicator;  // show_status: Level 0 byte 30 bit 0
   std::optional<std::string> msid;        // get_msid: the MSID C_PIN value
   std::optional<LockingInfo> locking_info;  // get_locking_info
+  std::optional<Bytes> data;                // datastore_read
   bool is_ok() const { return status == "ok"; }
   friend bool operator==(const Output&, const Output&) = default;
 };
@@ -261,7 +294,8 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::Credential, authority, pin, tries, try_li
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Range, start, length, read_lock_enabled, write_lock_enabled, read_locked,
                         write_locked, lock_on_reset, user_access, mek, data_mek, single_user);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::State, locking_sp_active, credentials, makers_enabled, fw_port_locked,
-                        fw_port_lock_on_reset, fw_security_version, ranges, reset_pending, sudr_geometry_by_admins);
+                        fw_port_lock_on_reset, fw_security_version, ranges, reset_pending, sudr_geometry_by_admins,
+                        datastore);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Auth, authority, pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Authenticate, authority, pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Activate, as);
@@ -282,8 +316,11 @@ BOOST_HANA_ADAPT_STRUCT(lockref::opal::ReadData, range);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::FirmwareDownload, signature_ok, security_version);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Reactivate, as, ranges, geometry_by_admins, admin1_pin);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Erase, as, range);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::ActivateSum, as, ranges, geometry_by_admins);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::DataStoreWrite, as, offset, data);
+BOOST_HANA_ADAPT_STRUCT(lockref::opal::DataStoreRead, as, offset, length);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::LockingInfo, max_ranges, single_user_ranges, geometry_by_admins);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::Output, status, rule, status_code, nvme_status_type, try_counted, data_readable,
-                        cc_mode_indicator, msid, locking_info);
+                        cc_mode_indicator, msid, locking_info, data);
 BOOST_HANA_ADAPT_STRUCT(lockref::opal::View, cc_approved_mode, cc_missing, cc_mode_indicator, locked_out);
 

@@ -9,11 +9,18 @@
 //              C_PIN_<x>.Set[Values = [PIN = v]]        -> SetPin{target x}
 //              C_PIN_<x>.Set[Values = [TryLimit = n]]   -> SetTryLimit{target x}
 //              LockingSP.Activate[]                     -> Activate
-//              AdminSP.Revert[]                         -> Revert (the session ends)
+//              LockingSP.Activate[SingleUserModeSelectionList = 0x060000,
+//                                 RangeStartRangeLengthPolicy = 0x060001] -> ActivateSum
+//                                 (sedutil activateLockingSP_SUM; E-OPAL-SUM-ACTIVATE)
+//              AdminSP.Revert[], ThisSP.RevertSP[]      -> Revert (the session ends; E-OPAL-PSID-SESSION)
+//              LockingSP.Revert[]                       -> RevertSp (LockingSPObj.Revert, Drive Owner)
+//              Makers / AdminSP Admin<k> Authority.Set[Enabled = b] -> SetEnabled; .Get[Enabled]
 //   LockingSP: C_PIN_<x>.Set as above; ThisSP.RevertSP[] -> RevertSp (the session ends)
-//              Locking_Range<k>.Set[ReadLocked/WriteLocked] -> LockRange
-//              Locking_Range<k>.Set[RangeStart/RangeLength/ReadLockEnabled/
-//                                   WriteLockEnabled/LockOnReset] -> SetRange
+//              Admin<k> / User<k> Authority.Set[Enabled = b] -> SetEnabled; .Get[Enabled]
+//              Locking_GlobalRange / Locking_Range<k>.Set[ReadLocked/WriteLocked] -> LockRange
+//              Locking_GlobalRange / Locking_Range<k>.Set[RangeStart/RangeLength/ReadLockEnabled/
+//                                   WriteLockEnabled/LockOnReset] -> SetRange (row 0: Global);
+//                                   both kinds in one Set: SetRange then LockRange, all or nothing
 //              K_AES_256_Range<k>_Key.GenKey[]          -> GenKey{range k}
 //              ThisSP.Reactivate[SingleUserModeSelectionList = 0x060000,
 //                                RangeStartRangeLengthPolicy = 0x060001,
@@ -33,10 +40,12 @@
 // UIDs: TCG Opal SSC v2.01/v2.30 §4 (Admin SP and Locking SP tables) and TCG Core Table 240
 // (method UIDs); lockref's own table in tcg/uids.hpp names those the Key Per I/O note uses.
 //
-// Not mapped (yet): LockingInfo's other columns, the Authority table's Enabled column, the
-// firmware-download port object, Get of other tables, Activate with a single-user selection and
-// Reactivate's DataStoreTableSizes (0x060003); they are refused with INVALID_PARAMETER naming
-// OPAL-WIRE-UNMAPPED.
+//              DataStore.Set[Where = offset, Values = bytes] -> DataStoreWrite; .Get[startRow, endRow]
+//                                   -> DataStoreRead (Admins: OPAL-DS-1, model choice)
+// Not mapped (yet): LockingInfo's other columns, the Authority table's columns other than
+// Enabled, the firmware-download port object, Get of other tables, additional DataStore tables
+// and the DataStoreTableSizes parameter of Activate (0x060002) and Reactivate (0x060003); they are
+// refused with INVALID_PARAMETER naming OPAL-WIRE-UNMAPPED.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -70,6 +79,19 @@ inline constexpr std::uint64_t locking_range_base = 0x0000080200030000ull;  // +
 inline constexpr std::uint64_t k_aes_global = 0x0000080600000001ull;
 inline constexpr std::uint64_t k_aes_range_base = 0x0000080600030000ull;    // + k
 
+inline constexpr std::uint64_t datastore = 0x0000100100000000ull;  // the DataStore byte table (linux sed-opal OPAL_DATASTORE)
+inline constexpr std::uint64_t makers = 0x0000000900000003ull;  // Opal SSC Admin SP Authority table: Makers
+inline constexpr std::uint64_t authority_table = 0x0000000900000000ull;
+/// Authority table column Enabled (TCG Core Authority table: UID 0, Name 1, CommonName 2,
+/// IsClass 3, Class 4, Enabled 5; sedutil OPAL_TOKEN::ENABLED = 0x05).
+inline constexpr std::uint64_t col_enabled = 5;
+/// Locking table columns (Opal SSC Locking table; linux sed-opal OPAL_READLOCKENABLED 5 ...
+/// OPAL_LOCKONRESET 9): RangeStart 3, RangeLength 4, ReadLockEnabled 5, WriteLockEnabled 6,
+/// ReadLocked 7, WriteLocked 8, LockOnReset 9.
+inline constexpr std::uint64_t col_range_start = 3, col_range_length = 4, col_read_lock_enabled = 5,
+                               col_write_lock_enabled = 6, col_read_locked = 7, col_write_locked = 8,
+                               col_lock_on_reset = 9;
+
 /// The Locking table row of a Locking object UID (Global = 0, Locking_Range<k> = k).
 inline std::optional<std::uint8_t> locking_row(std::uint64_t uid) {
   if (uid == locking_global) return 0;
@@ -101,14 +123,24 @@ inline std::vector<Value> locking_info_columns(const opal::LockingInfo& li, cons
   return {Value::of_list(std::move(cols))};
 }
 
-/// ThisSP.Reactivate's parameters as the abstract event, or why they are refused.
-inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, const opal::Auth& as, std::size_t rows) {
-  opal::Reactivate r{as, {}, false, std::nullopt};
+/// SingleUserModeSelectionList (0x060000) and RangeStartRangeLengthPolicy (0x060001), the
+/// parameters Activate and Reactivate share, and Reactivate's Admin1PIN (0x060002). Activate's
+/// 0x060002 is DataStoreTableSizes (sedutil DtaDevOpal::activateLockingSP; its SUM variant sends
+/// 0x060003 as Reactivate does): not modelled, refused as such.
+struct Selection {
+  std::vector<std::uint16_t> ranges;
+  bool geometry_by_admins = false;
+  std::optional<std::string> admin1_pin;
+  bool named = false;  // a SingleUserModeSelectionList was given
+};
+inline Result<Selection> selection_of(const std::vector<Value>& args, std::size_t rows, bool reactivate) {
+  Selection r;
   for (const auto& a : args) {
     if (a.kind != Value::Kind::name || a.items[0].kind != Value::Kind::uint) return make_error("a parameter is not a named value");
     const auto& v = a.items[1];
     switch (a.items[0].u) {
       case sum_selection_list:
+        r.named = true;
         if (v.kind == Value::Kind::bytes && tcg::uid_from_bytes(v.b) == locking_table) {
           for (std::size_t k = 0; k < rows; ++k) r.ranges.push_back(static_cast<std::uint16_t>(k));
         } else if (v.kind == Value::Kind::list) {
@@ -127,6 +159,7 @@ inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, co
         r.geometry_by_admins = v.u == 1;
         break;
       case sum_admin1_pin:
+        if (!reactivate) return make_error("parameter not modelled (DataStoreTableSizes)");
         if (v.kind != Value::Kind::bytes) return make_error("Admin1PIN: not a byte string");
         r.admin1_pin = std::string(v.b.begin(), v.b.end());
         break;
@@ -134,6 +167,19 @@ inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, co
     }
   }
   return r;
+}
+
+/// ThisSP.Reactivate's parameters as the abstract event, or why they are refused.
+inline Result<opal::Reactivate> reactivate_of(const std::vector<Value>& args, const opal::Auth& as, std::size_t rows) {
+  auto sel = selection_of(args, rows, true);
+  if (!sel) return make_error(sel.error().message);
+  return opal::Reactivate{as, std::move(sel->ranges), sel->geometry_by_admins, std::move(sel->admin1_pin)};
+}
+
+/// The INVALID_PARAMETER answer to parameters selection_of refused: OPAL-WIRE-UNMAPPED for what
+/// the model does not have, OPAL-WIRE-SUM for a malformed selection.
+inline tcg::SpAnswer selection_refused(const Error& e) {
+  return tcg::SpAnswer::refuse("INVALID_PARAMETER", e.message.starts_with("parameter not modelled") ? "OPAL-WIRE-UNMAPPED" : "OPAL-WIRE-SUM");
 }
 
 /// The abstract authority name of an Authority UID in an SP ("" if none).
@@ -213,6 +259,128 @@ struct Tper {
     return a;
   }
 
+  /// One abstract event on the drive; the state advances only when it is accepted.
+  static tcg::SpAnswer run_event(const Profile& p, State& s, const opal::Event& e, std::vector<Value> results = {}) {
+    auto r = opal::Machine::step(p, s.drive, e);
+    if (r.out.is_ok()) s.drive = r.next;
+    return from_output(r.out, std::move(results));
+  }
+
+  /// Locking_GlobalRange / Locking_Range<k>.Set[Values = [...]]: the geometry and lock-enable
+  /// columns are a SetRange, ReadLocked/WriteLocked a LockRange of the same row (row 0 is the
+  /// Global range of the abstract model). A Set naming both kinds (linux sed-opal
+  /// generic_lr_enable_disable sends ReadLockEnabled, WriteLockEnabled, ReadLocked and
+  /// WriteLocked in one Set) is SetRange then LockRange, all or nothing: the session layer keeps
+  /// the state of a refused method. LockOnReset is a list of Core reset types ([0] = Power Cycle,
+  /// as sedutil and seed 000 step 8 send it) or, as before, a boolean: the model's one reset is
+  /// the power cycle.
+  static tcg::SpAnswer set_locking_object(const Profile& p, State& s, const opal::Auth& as, std::uint8_t row,
+                                          const std::vector<std::pair<std::uint64_t, Value>>& values) {
+    auto unmapped = [] { return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED"); };
+    opal::SetRange sr{as, row, {}, {}, {}, {}, {}, {}};
+    opal::LockRange lr{as, row, {}, {}};
+    bool range = false, lock = false;
+    for (const auto& [col, v] : values) {
+      if (col == col_lock_on_reset && v.kind == Value::Kind::list) {
+        bool power_cycle = false;
+        for (const auto& t : v.items) {
+          if (t.kind != Value::Kind::uint) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-LOCKING");
+          power_cycle = power_cycle || t.u == 0;
+        }
+        sr.lock_on_reset = power_cycle;
+        range = true;
+        continue;
+      }
+      if (v.kind != Value::Kind::uint) return unmapped();
+      const bool b = v.u != 0;
+      switch (col) {
+        case col_range_start: sr.start = v.u; range = true; break;
+        case col_range_length: sr.length = v.u; range = true; break;
+        case col_read_lock_enabled: sr.read_lock_enabled = b; range = true; break;
+        case col_write_lock_enabled: sr.write_lock_enabled = b; range = true; break;
+        case col_read_locked: lr.read_locked = b; lock = true; break;
+        case col_write_locked: lr.write_locked = b; lock = true; break;
+        case col_lock_on_reset: sr.lock_on_reset = b; range = true; break;
+        default: return unmapped();
+      }
+      if (col >= col_read_lock_enabled && v.u > 1) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-LOCKING");
+    }
+    if (!range && !lock) return unmapped();
+    if (range) {
+      auto a = run_event(p, s, sr);
+      if (a.status != "ok" || !lock) return a;
+    }
+    return run_event(p, s, lr);
+  }
+
+  /// The abstract target of an Authority object in an SP: its authority name, or "Makers".
+  static std::string authority_target(std::uint64_t sp, std::uint64_t obj) {
+    if (sp == admin_sp && obj == makers) return "Makers";
+    return authority_name(sp, obj);
+  }
+
+  /// Authority_<x>.Set[Values = [Enabled = b]] -> SetEnabled (seed 000: "Enable/Disable Admin SP
+  /// Admin(s)" Drive Owner; "Enable/Disable LockingSP Admin(s), non-SUDR User(s)" LockingSP
+  /// Admin1-4; setup step 7 "disable makers authority" Drive Owner). Other columns: not modelled.
+  static tcg::SpAnswer set_authority(const Profile& p, State& s, std::uint64_t sp, const opal::Auth& as, std::uint64_t obj,
+                                     const std::vector<std::pair<std::uint64_t, Value>>& values) {
+    const auto target = authority_target(sp, obj);
+    if (target.empty()) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-AUTHORITY");
+    if (values.size() != 1 || values.front().first != col_enabled) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED");
+    const auto& v = values.front().second;
+    if (v.kind != Value::Kind::uint || v.u > 1) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-AUTHORITY");
+    return run_event(p, s, opal::SetEnabled{as, target, v.u == 1});
+  }
+
+  /// The matrix row that governs an authority's Enabled column.
+  static opal::Service enabled_service(std::string_view target) {
+    if (target == "Makers") return opal::Service::makers;
+    return opal::role_of(target) == opal::Role::admin_sp_admin ? opal::Service::enable_admin_sp_admin
+                                                                : opal::Service::enable_locking_authority;
+  }
+
+  /// Authority_<x>.Get[Cellblock] -> [ [ Enabled(5) = b ] ] (the one column the model keeps; a
+  /// Cellblock that excludes it is answered with an empty list). Model choice (the guide has no
+  /// read row): read by the operators that may set it (same matrix row), NOT_AUTHORIZED otherwise.
+  static tcg::SpAnswer get_authority(const State& s, std::uint64_t sp, const opal::Auth& as, std::uint64_t obj,
+                                     const tcg::CellBlock& cells) {
+    const auto target = authority_target(sp, obj);
+    if (target.empty()) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-AUTHORITY");
+    const auto svc = enabled_service(target);
+    if (!opal::matrix_allows(svc, opal::role_of(as.authority))) return tcg::SpAnswer::refuse("NOT_AUTHORIZED", std::string(opal::service_rule(svc)));
+    bool enabled = s.drive.makers_enabled;
+    if (target != "Makers") {
+      const auto* c = opal::Machine::find(s.drive, target);
+      if (!c) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-AUTHORITY");
+      enabled = c->enabled;
+    }
+    std::vector<Value> cols;
+    if (cells.start_column.value_or(0) <= col_enabled && cells.end_column.value_or(UINT64_MAX) >= col_enabled)
+      cols.push_back(Value::of_name(Value::of_uint(col_enabled), Value::of_uint(enabled ? 1 : 0)));
+    tcg::SpAnswer a;
+    a.rule = "OPAL-WIRE-AUTHORITY";
+    a.results = {Value::of_list(std::move(cols))};
+    return a;
+  }
+
+  /// DataStore.Get[Cellblock startRow = a, endRow = b] -> [ bytes a..b ] (TCG Core Get on a byte
+  /// table; linux sed-opal's DataStore read). startRow defaults to 0; endRow must be given (the
+  /// whole table would not fit a ComPacket). An answer longer than the session profile's
+  /// MaxIndTokenSize is RESPONSE_OVERFLOW (Core status 0x11; model choice where to draw the line).
+  static tcg::SpAnswer get_datastore(const Profile& p, State& s, const opal::Auth& as, const tcg::CellBlock& cells) {
+    if (cells.start_column || cells.end_column || !cells.end_row) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+    const auto a = cells.start_row.value_or(0), b = *cells.end_row;
+    if (b < a || b >= p.datastore_size) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+    const auto length = b - a + 1;
+    std::uint64_t max_token = 0;
+    for (const auto& [k, v] : session_profile(p).tper_properties)
+      if (k == "MaxIndTokenSize") max_token = v;
+    auto r = opal::Machine::step(p, s.drive, opal::DataStoreRead{as, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(length)});
+    if (!r.out.is_ok() || !r.out.data) return from_output(r.out);
+    if (length > max_token) return tcg::SpAnswer::refuse("RESPONSE_OVERFLOW", "OPAL-DS-1");
+    return from_output(r.out, {Value::of_bytes(std::move(*r.out.data))});
+  }
+
   static tcg::SpAnswer invoke(const Profile& p, State& s, const tcg::Session& ses, const tcg::Invocation& inv) {
     using tcg::Method;
     // The session's authority and its PIN: the abstract event re-presents it (already proven).
@@ -226,11 +394,7 @@ struct Tper {
         }
       if (as.authority != "Anybody") break;
     }
-    auto run = [&](const opal::Event& e, std::vector<Value> results = {}) {
-      auto r = opal::Machine::step(p, s.drive, e);
-      if (r.out.is_ok()) s.drive = r.next;
-      return from_output(r.out, std::move(results));
-    };
+    auto run = [&](const opal::Event& e) { return run_event(p, s, e); };
     auto unmapped = [] { return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-WIRE-UNMAPPED"); };
     const auto obj = inv.object;
     // An anonymous session (Anybody) holds no operator column of the Security Mode Services
@@ -248,6 +412,8 @@ struct Tper {
           if (!r.out.is_ok() || !r.out.locking_info) return from_output(r.out);
           return from_output(r.out, locking_info_columns(*r.out.locking_info, inv.cells));
         }
+        if ((obj & 0xFFFFFFFF00000000ull) == authority_table) return get_authority(s, ses.sp, as, obj, inv.cells);
+        if (ses.sp == locking_sp && obj == datastore) return get_datastore(p, s, as, inv.cells);
         if (ses.sp != admin_sp || obj != c_pin_msid) return unmapped();
         auto r = opal::Machine::step(p, s.drive, opal::GetMsid{});
         if (!r.out.is_ok() || !r.out.msid) return from_output(r.out);
@@ -265,41 +431,48 @@ struct Tper {
             return run(opal::SetTryLimit{as, target, static_cast<std::uint32_t>(v.u)});
           return unmapped();
         }
-        if (ses.sp == locking_sp && obj > locking_range_base && obj <= locking_range_base + 9) {
-          const auto k = static_cast<std::uint8_t>(obj - locking_range_base);
-          opal::SetRange sr{as, k, {}, {}, {}, {}, {}, {}};
-          opal::LockRange lr{as, k, {}, {}};
-          bool range = false, lock = false;
-          for (const auto& [col, v] : inv.values) {
-            if (v.kind != Value::Kind::uint) return unmapped();
-            const bool b = v.u != 0;
-            switch (col) {  // Locking table columns (Opal SSC Locking table)
-              case 3: sr.start = v.u; range = true; break;
-              case 4: sr.length = v.u; range = true; break;
-              case 5: sr.read_lock_enabled = b; range = true; break;
-              case 6: sr.write_lock_enabled = b; range = true; break;
-              case 7: lr.read_locked = b; lock = true; break;
-              case 8: lr.write_locked = b; lock = true; break;
-              case 9: sr.lock_on_reset = b; range = true; break;
-              default: return unmapped();
-            }
-          }
-          if (range && lock) return unmapped();  // one abstract event per method
-          return range ? run(sr) : run(lr);
+        if (ses.sp == locking_sp)
+          if (const auto row = locking_row(obj)) return set_locking_object(p, s, as, *row, inv.values);
+        if ((obj & 0xFFFFFFFF00000000ull) == authority_table) return set_authority(p, s, ses.sp, as, obj, inv.values);
+        if (ses.sp == locking_sp && obj == datastore) {
+          // Set[Where = offset, Values = bytes] (TCG Core Set on a byte table; linux sed-opal's
+          // DataStore write). Where defaults to 0.
+          if (!inv.byte_values || !inv.values.empty()) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+          const auto where = inv.where.value_or(0);
+          if (where > UINT32_MAX) return tcg::SpAnswer::refuse("INVALID_PARAMETER", "OPAL-DS-1");
+          return run(opal::DataStoreWrite{as, static_cast<std::uint32_t>(where), *inv.byte_values});
         }
         return unmapped();
       }
-      case Method::activate:
-        if (ses.sp == admin_sp && obj == locking_sp) return run(opal::Activate{as});
-        return unmapped();
+      case Method::activate: {
+        if (ses.sp != admin_sp || obj != locking_sp) return unmapped();
+        if (inv.args.empty()) return run(opal::Activate{as});
+        // Activate[SingleUserModeSelectionList, RangeStartRangeLengthPolicy] (sedutil
+        // activateLockingSP_SUM): the selection as Reactivate's, on the Activate row's operator.
+        auto sel = selection_of(inv.args, s.drive.ranges.size(), false);
+        if (!sel) return selection_refused(sel.error());
+        if (!sel->named) return run(opal::Activate{as});  // only the policy: nothing single-user
+        return run(opal::ActivateSum{as, std::move(sel->ranges), sel->geometry_by_admins});
+      }
       case Method::revert:
         if (ses.sp == admin_sp && obj == admin_sp) {
           auto a = run(opal::Revert{as});
           a.end_session = true;  // Core Revert: the session is aborted
           return a;
         }
+        // "TCG LockingSPObj.Revert()" (Drive Owner, seed 000 Exit CC Security Mode): Revert on the
+        // Locking SP object from the Admin SP; the Admin SP session goes on.
+        if (ses.sp == admin_sp && obj == locking_sp) return run(opal::RevertSp{as});
         return unmapped();
       case Method::revert_sp:
+        // "AdminSP.RevertSP() AdminSPObj.Revert()" (seed 000 Unauthenticated Services, "None
+        // (using PSID)"): the Admin SP reverted from inside, the whole TPer as AdminSPObj.Revert
+        // (E-OPAL-PSID-SESSION).
+        if (ses.sp == admin_sp && obj == this_sp) {
+          auto a = run(opal::Revert{as});
+          a.end_session = true;
+          return a;
+        }
         if (ses.sp == locking_sp && obj == this_sp) {
           auto a = run(opal::RevertSp{as});
           a.end_session = true;
@@ -314,7 +487,7 @@ struct Tper {
       case Method::reactivate: {
         if (ses.sp != locking_sp || obj != this_sp) return unmapped();
         auto e = reactivate_of(inv.args, as, s.drive.ranges.size());
-        if (!e) return tcg::SpAnswer::refuse("INVALID_PARAMETER", e.error().message.starts_with("parameter not modelled") ? "OPAL-WIRE-UNMAPPED" : "OPAL-WIRE-SUM");
+        if (!e) return selection_refused(e.error());
         auto a = run(*e);
         // The Locking SP starts over (E-OPAL-SUM-REACTIVATE): the session's authentication is
         // gone with it, as after RevertSP.
@@ -460,6 +633,11 @@ struct Machine {
         MethodCall c{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}};
         return Event{Call{ses.tsn, ses.hsn, tcg::item_to_json(c)}};
       };
+      auto set_cols = [](std::vector<std::pair<std::uint64_t, Value>> cols) {  // Set's Values = [ col = v ... ]
+        std::vector<Value> v;
+        for (auto& [c, x] : cols) v.push_back(Value::of_name(Value::of_uint(c), std::move(x)));
+        return Value::of_name(Value::of_uint(1), Value::of_list(std::move(v)));
+      };
       auto set_pin = [&](std::uint64_t cpin, std::string pin) {
         return in(cpin, "Set", {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(
                                                                       Value::of_uint(3), Value::of_bytes(Bytes(pin.begin(), pin.end())))}))});
@@ -469,10 +647,22 @@ struct Machine {
                          {Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(3)), Value::of_name(Value::of_uint(4), Value::of_uint(3))})}));
         out.push_back(set_pin(c_pin_sid, "owner-pin-0123456789"));
         out.push_back(in(locking_sp, "Activate"));
+        if (p.users >= 2)  // Activate with Locking_Range1 (owner User2) single-user (sedutil activateLockingSP_SUM)
+          out.push_back(in(locking_sp, "Activate",
+                           {Value::of_name(Value::of_uint(sum_selection_list), Value::of_list({uidb(locking_range_base + 1)})),
+                            Value::of_name(Value::of_uint(sum_range_policy), Value::of_uint(0))}));
+        out.push_back(in(makers, "Set", {set_cols({{col_enabled, Value::of_uint(0)}})}));  // setup step 7
         out.push_back(in(admin_sp, "Revert"));
       } else {
         out.push_back(set_pin(c_pin_uid("Admin1"), "admin1-pin-01234567"));
         out.push_back(in(k_aes_range_base + 1, "GenKey"));
+        // the Global range locked in one Set (linux sed-opal generic_lr_enable_disable), unlocked again
+        out.push_back(in(locking_global, "Set", {set_cols({{col_read_lock_enabled, Value::of_uint(1)}, {col_write_lock_enabled, Value::of_uint(1)},
+                                                          {col_read_locked, Value::of_uint(1)}, {col_write_locked, Value::of_uint(1)}})}));
+        out.push_back(in(locking_global, "Set", {set_cols({{col_read_locked, Value::of_uint(0)}, {col_write_locked, Value::of_uint(0)}})}));
+        if (p.users >= 1) out.push_back(in(user_base + 1, "Set", {set_cols({{col_enabled, Value::of_uint(0)}})}));
+        out.push_back(in(datastore, "Set", {Value::of_name(Value::of_uint(0), Value::of_uint(16)),
+                                            Value::of_name(Value::of_uint(1), Value::of_bytes(Bytes{0x5a, 0xa5}))}));
         out.push_back(in(this_sp, "RevertSP"));
         if (p.users >= 2)  // Single User Mode: Locking_Range1 (owner User2) as a SUDR, then erased
           out.push_back(in(this_sp, "Reactivate",

@@ -156,6 +156,7 @@ struct Invocation {
   CellBlock cells;                                     // Get
   std::vector<std::pair<std::uint64_t, Value>> values; // Set on an object table: column -> value
   std::optional<Bytes> byte_values;                    // Set on a byte table
+  std::optional<std::uint64_t> where;                  // Set's Where (0): a byte table's first row
   std::vector<Value> args;                             // the raw parameters (Activate, Revert, ...)
 };
 
@@ -415,9 +416,15 @@ struct SessionLayer {
         else return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-METHOD-2", mname);
       }
     } else if (*m == Method::set) {
-      // Set[Where = 0 (optional), Values = 1] (Core Set; KPIO AN Table 14 ff.)
+      // Set[Where = 0 (optional), Values = 1] (Core Set; KPIO AN Table 14 ff.). Where is a
+      // uinteger row (a byte table's offset, as linux sed-opal's DataStore write sends it).
       bool have_values = false;
       for (const auto& nv : c.args) {
+        if (nv.kind == Value::Kind::name && detail::as_uint(nv.items[0]) == 0u && !inv.where && !have_values &&
+            detail::as_uint(nv.items[1])) {
+          inv.where = *detail::as_uint(nv.items[1]);
+          continue;
+        }
         if (nv.kind != Value::Kind::name || !detail::as_uint(nv.items[0]) || *detail::as_uint(nv.items[0]) != 1)
           return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-METHOD-3", mname);
         const auto& vals = nv.items[1];
