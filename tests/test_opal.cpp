@@ -80,6 +80,11 @@ TEST_CASE("opal: try-limit table transcribed from the guide") {
   CHECK(Machine::validate(a).ok());
   CHECK(Machine::validate(b).ok());
   CHECK(Machine::validate(generic()).ok());
+  auto big = generic();  // a DataStore larger than any drive reports: refused, not allocated
+  big.datastore_size = (64u << 20) + 1;
+  CHECK_FALSE(Machine::validate(big).ok());
+  big.datastore_size = 64u << 20;
+  CHECK(Machine::validate(big).ok());
 }
 
 TEST_CASE("opal: TCG Core status codes and C_PIN columns are one table") {

@@ -78,6 +78,9 @@ struct Machine {
     if (p.users > 9) return make_error("users: at most 9 (User1-9)");
     if (p.ranges > 9) return make_error("ranges: at most 9 (\"up to 9 user locking ranges\")");
     if (p.max_pin_length < 1 || p.max_pin_length > 32) return make_error("max_pin_length: 1..32");
+    // The state holds the DataStore up to its last non-zero byte: a bound keeps one write
+    // from costing more memory than a drive could have (the real-drive captures report 10 MiB).
+    if (p.datastore_size > (std::uint32_t{64} << 20)) return make_error("datastore_size: at most 67108864 bytes (64 MiB)");
     if (p.min_pin_length_floor > p.max_pin_length) return make_error("min_pin_length_floor above max_pin_length");
     if (p.msid.size() != 32 || p.psid_pin.size() != 32) return make_error("msid and psid_pin are 32-byte values");
     if (p.msid == p.psid_pin) return make_error("msid and psid_pin must differ");
