@@ -377,6 +377,20 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   const unsigned threads = std::max(1u, o.threads);
   std::vector<EventCache> event_caches(threads);
 
+  // The events of state s: the fixed list, the worker's cached list for its key, or its own.
+  auto events_of = [&](const State& s, EventCache& cache, EventList& own) -> const EventList& {
+    if constexpr (HasFixedEvents<M>) return fixed_events;
+    if constexpr (HasEventKey<M>) {
+      if (o.event_cache) {
+        auto [it, fresh] = cache.try_emplace(M::event_key(p, s));
+        if (fresh) it->second = M::candidate_events(p, s);
+        return it->second;
+      }
+    }
+    own = M::candidate_events(p, s);
+    return own;
+  };
+
   // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
   auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out, EventCache& cache) {
     std::string buf;
@@ -386,21 +400,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       auto decoded = decode<State>(enc);
       if (!decoded) throw std::logic_error("explore: a stored state does not decode: " + decoded.error().message);
       const State& s = *decoded;
-      const EventList* list = &fixed_events;
-      if constexpr (HasEventKey<M>) {
-        if (o.event_cache) {
-          auto [it, fresh] = cache.try_emplace(M::event_key(p, s));
-          if (fresh) it->second = M::candidate_events(p, s);
-          list = &it->second;
-        }
-      }
-      if constexpr (!HasFixedEvents<M>) {
-        if (list == &fixed_events) {
-          own_events = M::candidate_events(p, s);
-          list = &own_events;
-        }
-      }
-      const auto& events = *list;
+      const EventList& events = events_of(s, cache, own_events);
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         auto st = M::step(p, s, events[k]);
