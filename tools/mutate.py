@@ -567,8 +567,8 @@ class CompileError(Exception):
 
 
 # The command-line and oracle tests a survivor of the unit and property suites meets next
-# (the npm interop and the libFuzzer runs are left out: they need node and clang and take
-# minutes; the coverage test does not run the model).
+# (the npm interop and the fuzz-target replay are left out: they need node, and a replay
+# program the mutants do not rebuild; the coverage test does not run the model).
 SECOND_TIER_SKIP = {"hpke_interop", "wire_fuzz", "coverage"}
 
 

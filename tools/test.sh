@@ -6,8 +6,9 @@
 #   LOCKREF_DEEP=1 tools/test.sh                property tests with many more cases
 #   LOCKREF_PRESETS="default" tools/test.sh     only some presets (release: build only)
 #   LOCKREF_ASAN_ALL=1 tools/test.sh            every test under ASan, not only unit/property/fuzz
-#   LOCKREF_FUZZ=1 tools/test.sh                also libFuzzer runs of every decoder (clang;
-#                                               ~125 CPU-s to build: tests/fuzz/run.sh)
+#   LOCKREF_FUZZ=1 tools/test.sh                longer libFuzzer runs: 20000 inputs per decoder
+#                                               instead of 3000 (ctest "fuzz: libfuzzer", in the
+#                                               default preset: tests/fuzz/run.sh)
 #   LOCKREF_MUTATION=1 tools/test.sh            also the 20-mutant sample (ctest label
 #                                               "mutation"; longer than the 15-minute budget)
 set -euo pipefail
@@ -28,7 +29,8 @@ for preset in $presets; do
   echo "=== preset $preset: ctest"
   label=(-LE mutation); [ "${LOCKREF_MUTATION:-0}" = 1 ] && label=()
   # Under ASan+UBSan: the unit, property and fuzz tests (the model, every decoder, and the
-  # program under mutated input, all instrumented). The CLI, oracle and install tests check
+  # program under mutated input, all instrumented; "fuzz: libfuzzer", clang's ASan+UBSan
+  # libFuzzer binary, exists in the default preset only). The CLI, oracle and install tests check
   # the program's behaviour, which the default preset's run has just checked; they would
   # cost five more minutes instrumented. LOCKREF_ASAN_ALL=1 runs them under ASan too.
   select=()
