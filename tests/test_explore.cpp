@@ -58,8 +58,8 @@ void check_encoding(const Exploration<M>& ex) {
 }
 
 /// Everything a search reports must not depend on how it ran.
-template <class M>
-void check_same(const Exploration<M>& a, const Exploration<M>& b) {
+template <class M, class N>
+void check_same(const Exploration<M>& a, const Exploration<N>& b) {
   CHECK(a.state_count == b.state_count);
   CHECK(a.transitions == b.transitions);
   CHECK(a.rejected == b.rejected);
@@ -86,6 +86,17 @@ ExploreOptions opts(unsigned threads, bool full = false, bool keep = false) {
   return o;
 }
 
+/// Base's invariants as Derived's (a struct deriving from a machine keeps its checks).
+template <class Derived, class Base>
+std::span<const lockref::Invariant<Derived>> invariants_as() {
+  static const auto list = [] {
+    std::vector<lockref::Invariant<Derived>> v;
+    for (const auto& i : Base::invariants()) v.push_back({i.id, i.requirement, i.holds});
+    return v;
+  }();
+  return list;
+}
+
 /// A mutant epoch machine that lets the HEK be zeroized while the SEK is programmed
 /// (breaking §4.6.4.2 rule 2): invariant:epoch.sek_implies_hek must catch it.
 struct ZeroizeWithSek : lockref::lock::epoch::Machine {
@@ -101,14 +112,7 @@ struct ZeroizeWithSek : lockref::lock::epoch::Machine {
     }
     return Base::step(p, s, e);
   }
-  static std::span<const lockref::Invariant<ZeroizeWithSek>> invariants() {
-    static const auto list = [] {
-      std::vector<lockref::Invariant<ZeroizeWithSek>> v;
-      for (const auto& i : Base::invariants()) v.push_back({i.id, i.requirement, i.holds});
-      return v;
-    }();
-    return list;
-  }
+  static std::span<const lockref::Invariant<ZeroizeWithSek>> invariants() { return invariants_as<ZeroizeWithSek, Base>(); }
 };
 static_assert(lockref::StateMachine<ZeroizeWithSek>);
 
@@ -277,6 +281,68 @@ TEST_CASE("explore: epoch and engine offer the same events in every state, as th
   e.capacity = 1;
   check_fixed_events<lockref::engine::Machine>(e);
   static_assert(!lockref::HasFixedEvents<lockref::opal::Machine>);
+}
+
+/// The same machine without its fast step: a struct deriving from it, so HasFastStep does
+/// not hold and the explorer goes through step() (as it does for a mutant).
+template <class M>
+struct ThroughStep : M {
+  static std::span<const lockref::Invariant<ThroughStep>> invariants() { return invariants_as<ThroughStep, M>(); }
+};
+
+/// On every reachable state and every candidate event, fast_step decides as step() does
+/// (status, rule) and leaves step()'s next state in the scratch state when it says it wrote
+/// one, step()'s next state being the current one otherwise; the scratch state starts as
+/// some other reachable state, so a fast step that leans on its old contents shows.
+/// Returns the number of (state, event) pairs that differ.
+template <class M>
+std::size_t fast_step_differences(const typename M::Profile& p) {
+  static_assert(lockref::HasFastStep<M> && !lockref::HasFastStep<ThroughStep<M>>);
+  const auto ex = lockref::explore<M>(p);
+  REQUIRE(!ex.truncated);
+  std::size_t differ = 0, pairs = 0, wrote = 0;
+  for (std::size_t i = 0; i < ex.states.size(); ++i) {
+    const auto& s = ex.states[i];
+    for (const auto& e : M::candidate_events(p, s)) {
+      ++pairs;
+      const auto st = M::step(p, s, e);
+      auto scratch = ex.states[(i * 7 + pairs) % ex.states.size()];
+      const lockref::Verdict v = M::fast_step(p, s, e, scratch);
+      wrote += v.wrote;
+      const bool same = v.status == st.out.status.view() && v.rule == st.out.rule.view() &&
+                        v.is_ok() == st.out.is_ok() && (v.wrote ? scratch : s) == st.next;
+      if (!same && differ++ < 3)
+        FAIL_CHECK("fast_step differs from step on state " << lockref::to_json(s).dump() << " event "
+                                                           << lockref::to_json(e).dump());
+    }
+  }
+  CHECK(pairs == ex.transitions);
+  CHECK(wrote > ex.states.size());  // not vacuous: states do change
+  // The search through the fast step is the search through step().
+  check_same(lockref::explore<M>(p, ExploreOptions{}), lockref::explore<ThroughStep<M>>(p, ExploreOptions{}));
+  return differ;
+}
+
+TEST_CASE("explore: the epoch and engine fast steps are step() (every reachable state, every event)") {
+  lockref::lock::epoch::Profile ep;
+  ep.slots = 16;
+  CHECK(fast_step_differences<lockref::lock::epoch::Machine>(ep) == 0);
+  ep.slots = 4;
+  ep.preproduction_fuse_writes = true;
+  CHECK(fast_step_differences<lockref::lock::epoch::Machine>(ep) == 0);
+  // The strict profile at key cache 2 and 3 (8 912 and 37 326 states), the lenient one
+  // (its other choices) at 2, and a cache a fatal error empties.
+  for (auto [ee, cap] : {std::pair{lockref::engine::strict(), 2}, {lockref::engine::strict(), 3},
+                         {lockref::engine::lenient(), 2}, {lockref::engine::strict(), 1}}) {
+    if (kAsan && cap == 3) continue;  // (slow under ASan; the default preset runs it)
+    ee.capacity = static_cast<std::uint16_t>(cap);
+    ee.fatal_clears_cache = cap == 1;
+    CAPTURE(ee.name);
+    CAPTURE(cap);
+    CHECK(fast_step_differences<lockref::engine::Machine>(ee) == 0);
+  }
+  static_assert(!lockref::HasFastStep<ZeroizeWithSek>);  // a mutant is explored through its own step()
+  static_assert(!lockref::HasFastStep<lockref::opal::Machine>);
 }
 
 /// States whose `key` is equal offer equal candidate events; returns how many keys break that.

@@ -19,7 +19,9 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,12 +37,15 @@ namespace codec_detail {
 template <class T> struct is_std_array : std::false_type {};
 template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::true_type {};
 
-inline void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(static_cast<std::uint8_t>(v) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
+inline std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+inline char* put_varint(char* p, std::uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>(static_cast<std::uint8_t>(v) | 0x80);
+  *p++ = static_cast<char>(v);
+  return p;
 }
 
 template <class T>
@@ -48,45 +53,95 @@ std::uint64_t zigzag(T v) {
   const auto x = static_cast<std::int64_t>(v);
   return (static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63);
 }
+
+// The encoder measures the encoding first (size_of), then writes it into place (write_to):
+// one buffer growth per value instead of a capacity check per byte (the explorer encodes
+// every successor state; issue 12). The two follow the same table above, member by member.
+template <class T>
+std::size_t size_of(const T& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return 1;
+  } else if constexpr (std::is_enum_v<T>) {
+    return size_of(static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) return varint_size(zigzag(v));
+    else return varint_size(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
+    return varint_size(v.size()) + v.size();
+  } else if constexpr (detail::is_byte_array<T>::value) {
+    return v.size();
+  } else if constexpr (is_std_array<T>::value || detail::is_vector<T>::value) {
+    std::size_t n = detail::is_vector<T>::value ? varint_size(v.size()) : 0;
+    for (const auto& x : v) n += size_of(x);
+    return n;
+  } else if constexpr (detail::is_optional<T>::value) {
+    return v ? 1 + size_of(*v) : 1;
+  } else if constexpr (detail::is_variant<T>::value) {
+    return varint_size(v.index()) + std::visit(
+                                        [](const auto& alt) -> std::size_t {
+                                          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return size_of(alt);
+                                          else return 0;
+                                        },
+                                        v);
+  } else if constexpr (Reflected<T>) {
+    std::size_t n = 0;
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) { n += size_of(boost::hana::second(pair)(v)); });
+    return n;
+  } else {
+    static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
+  }
+}
+
+inline char* put_bytes(char* p, const void* data, std::size_t n) {
+  if (n) std::memcpy(p, data, n);
+  return p + n;
+}
+
+template <class T>
+char* write_to(char* p, const T& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    *p++ = v ? '\1' : '\0';
+    return p;
+  } else if constexpr (std::is_enum_v<T>) {
+    return write_to(p, static_cast<std::underlying_type_t<T>>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) return put_varint(p, zigzag(v));
+    else return put_varint(p, static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
+    return put_bytes(put_varint(p, v.size()), v.data(), v.size());
+  } else if constexpr (detail::is_byte_array<T>::value) {
+    return put_bytes(p, v.data(), v.size());
+  } else if constexpr (is_std_array<T>::value || detail::is_vector<T>::value) {
+    if constexpr (detail::is_vector<T>::value) p = put_varint(p, v.size());
+    for (const auto& x : v) p = write_to(p, x);
+    return p;
+  } else if constexpr (detail::is_optional<T>::value) {
+    *p++ = v ? '\1' : '\0';
+    return v ? write_to(p, *v) : p;
+  } else if constexpr (detail::is_variant<T>::value) {
+    p = put_varint(p, v.index());
+    return std::visit(
+        [p](const auto& alt) -> char* {
+          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return write_to(p, alt);
+          else return p;
+        },
+        v);
+  } else if constexpr (Reflected<T>) {
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) { p = write_to(p, boost::hana::second(pair)(v)); });
+    return p;
+  } else {
+    static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
+  }
+}
 }  // namespace codec_detail
 
 /// Appends the canonical encoding of v to out.
 template <class T>
 void encode_into(std::string& out, const T& v) {
-  using namespace codec_detail;
-  if constexpr (std::is_same_v<T, bool>) {
-    out.push_back(v ? '\1' : '\0');
-  } else if constexpr (std::is_enum_v<T>) {
-    encode_into(out, static_cast<std::underlying_type_t<T>>(v));
-  } else if constexpr (std::is_integral_v<T>) {
-    if constexpr (std::is_signed_v<T>) put_varint(out, zigzag(v));
-    else put_varint(out, static_cast<std::uint64_t>(v));
-  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
-    put_varint(out, v.size());
-    out.append(reinterpret_cast<const char*>(v.data()), v.size());
-  } else if constexpr (detail::is_byte_array<T>::value) {
-    out.append(reinterpret_cast<const char*>(v.data()), v.size());
-  } else if constexpr (is_std_array<T>::value) {
-    for (const auto& x : v) encode_into(out, x);
-  } else if constexpr (detail::is_vector<T>::value) {
-    put_varint(out, v.size());
-    for (const auto& x : v) encode_into(out, x);
-  } else if constexpr (detail::is_optional<T>::value) {
-    out.push_back(v ? '\1' : '\0');
-    if (v) encode_into(out, *v);
-  } else if constexpr (detail::is_variant<T>::value) {
-    put_varint(out, v.index());
-    std::visit(
-        [&](const auto& alt) {
-          if constexpr (Reflected<std::decay_t<decltype(alt)>>) encode_into(out, alt);
-        },
-        v);
-  } else if constexpr (Reflected<T>) {
-    boost::hana::for_each(boost::hana::accessors<T>(),
-                          [&](auto pair) { encode_into(out, boost::hana::second(pair)(v)); });
-  } else {
-    static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
-  }
+  const std::size_t at = out.size(), n = codec_detail::size_of(v);
+  out.resize(at + n);
+  char* end = codec_detail::write_to(out.data() + at, v);
+  if (end != out.data() + at + n) throw std::logic_error("lockref::encode: the measured size is not the written one");
 }
 
 template <class T>
@@ -117,7 +172,7 @@ class Decoder {
   }
   bool raw(char* dst, std::size_t n) {
     if (n > in_.size() - pos_) return false;
-    for (std::size_t i = 0; i < n; ++i) dst[i] = in_[pos_ + i];
+    if (n) std::memcpy(dst, in_.data() + pos_, n);
     pos_ += n;
     return true;
   }

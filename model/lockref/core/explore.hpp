@@ -79,6 +79,22 @@ concept HasEventKey = requires(const typename M::Profile& p, const typename M::S
   { M::event_key(p, s) } -> std::same_as<std::string>;
 };
 
+/// A machine whose step() is built on rules that write into a scratch state (machine.hpp
+/// Verdict) may hand them to the explorer:
+///   using fast_step_of = Machine;   // the class itself
+///   static Verdict fast_step(const Profile&, const State& s, const Event& e, State& next);
+/// deciding exactly as step(p, s, e) does (status, rule) and, when it returns `wrote`,
+/// leaving step(p, s, e).next in `next`, a scratch state the explorer owns and reuses;
+/// otherwise step(p, s, e).next == s. No Output is built and an event that leaves the state
+/// alone copies nothing. step() stays the definition (tests/test_explore.cpp compares the
+/// two on every reachable state). The marker names the class, so a struct deriving from the
+/// machine (a mutant that overrides step()) is explored through its own step().
+template <class M>
+concept HasFastStep = std::same_as<typename M::fast_step_of, M> &&
+    requires(const typename M::Profile& p, const typename M::State& s, const typename M::Event& e, typename M::State& n) {
+      { M::fast_step(p, s, e, n) } -> std::same_as<Verdict>;
+    };
+
 struct ExploreProgress {
   std::size_t states = 0;       // distinct states found
   std::size_t frontier = 0;     // states waiting to be expanded
@@ -109,7 +125,7 @@ class PagedArray {
  public:
   static constexpr std::size_t page = std::size_t{1} << 12;
   void push_back(T v) {
-    if (size_ % page == 0) pages_.push_back(std::make_unique<T[]>(page));
+    if (size_ % page == 0) pages_.push_back(std::make_unique_for_overwrite<T[]>(page));  // (no zero-filling)
     pages_.back()[size_ % page] = v;
     ++size_;
   }
@@ -395,22 +411,37 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out, EventCache& cache) {
     std::string buf;
     EventList own_events;
+    State s;        // the state being expanded, decoded in place (its buffers reused)
+    State scratch;  // its successor by one event
+    State canon;    // with symmetry: the successor's representative
+    // New successors this chunk has already found, by fingerprint -> index in out.succ: a
+    // state reached from several states of the chunk (usual in BFS) is stored and checked
+    // against the invariants once; its later Succs share the first one's encoding and
+    // results, and phase 2 finds them visited as it would have anyway.
+    absl::flat_hash_map<std::uint64_t, std::uint32_t, IdentityHash> found;
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view enc = blk.at(i);
-      auto decoded = decode<State>(enc);
-      if (!decoded) throw std::logic_error("explore: a stored state does not decode: " + decoded.error().message);
-      const State& s = *decoded;
+      if (Decoder d(enc); !d.read(s) || !d.at_end())
+        throw std::logic_error("explore: a stored state does not decode at offset " + std::to_string(d.offset()));
       const EventList& events = events_of(s, cache, own_events);
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
-        auto st = M::step(p, s, events[k]);
-        if (!st.out.is_ok()) ++out.rejected;
         // Follow every transition that changes the state, refused or not: some refusals
         // have effects the specification requires (a failed Authenticate counts a try).
         // A stored state is its orbit's representative, so an unchanged state needs no
         // canonical form to be known.
-        if (st.next == s) continue;
-        const State next_state = canonical(std::move(st.next));
+        if constexpr (HasFastStep<M>) {
+          const Verdict v = M::fast_step(p, s, events[k], scratch);
+          if (!v.is_ok()) ++out.rejected;
+          if (!v.wrote || scratch == s) continue;
+        } else {
+          auto st = M::step(p, s, events[k]);
+          if (!st.out.is_ok()) ++out.rejected;
+          if (st.next == s) continue;
+          scratch = std::move(st.next);
+        }
+        if (sym) canon = canonical(std::move(scratch));
+        const State& next_state = sym ? canon : scratch;
         buf.clear();
         encode_into(buf, next_state);
         if (sym && buf == enc) continue;  // (without symmetry, != s above: the encoding is injective)
@@ -420,7 +451,17 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
         if (visited.contains(fp, buf)) {
           if (!o.keep_edges) continue;
           x.known = visited.id_of(fp, buf);
+        } else if (const auto it = found.find(fp);
+                   it != found.end() && std::string_view(out.arena).substr(out.succ[it->second].enc_begin,
+                                                                          out.succ[it->second].enc_end -
+                                                                              out.succ[it->second].enc_begin) == buf) {
+          const Succ& first = out.succ[it->second];
+          x.enc_begin = first.enc_begin;
+          x.enc_end = first.enc_end;
+          x.fail_begin = first.fail_begin;
+          x.fail_end = first.fail_end;
         } else {
+          found.try_emplace(fp, static_cast<std::uint32_t>(out.succ.size()));
           x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
           out.arena.append(buf);
           x.enc_end = static_cast<std::uint32_t>(out.arena.size());

@@ -31,6 +31,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lockref/core/json.hpp"
@@ -42,6 +43,34 @@ struct Step {
   State next;
   Output out;
 };
+
+/// How a step decided, for a machine whose step() is built on rules that write the next
+/// state into a caller's scratch state (epoch, engine): the Outcome's status and rule as
+/// views (literals or profile strings), and whether the scratch state was written; if not,
+/// the next state is the current one. Such a machine may offer the rules to the explorer
+/// directly as `fast_step` (core/explore.hpp HasFastStep), with no Output or state copy.
+struct Verdict {
+  std::string_view status = "ok";
+  std::string_view rule;
+  bool wrote = false;
+  bool is_ok() const { return status == "ok"; }
+  static Verdict refuse(std::string_view status, std::string_view rule) { return {status, rule, false}; }
+  static Verdict keep(std::string_view rule) { return {"ok", rule, false}; }   // accepted, state unchanged
+  static Verdict write(std::string_view rule) { return {"ok", rule, true}; }   // accepted, scratch written
+};
+
+/// step() of a machine built on such rules: `rules(n, &out)` decides the event for s,
+/// writing the next state into n if it is written and the Output fields other than status
+/// and rule into out.
+template <class State, class Output, class Rules>
+Step<State, Output> step_by_rules(const State& s, Rules&& rules) {
+  State n;
+  Output o;
+  const Verdict v = rules(n, &o);
+  o.status = v.status;
+  o.rule = v.rule;
+  return {v.wrote ? std::move(n) : s, std::move(o)};
+}
 
 /// The common part of every machine's output.
 ///  status: "ok", or the specification's result-code mnemonic (e.g. LOCK_HEK_INVALID_SLOT)

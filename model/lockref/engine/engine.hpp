@@ -281,7 +281,14 @@ struct Machine {
   }
 
   static Step<State, Output> step(const Profile& p, const State& s, const Event& e) {
-    return std::visit([&](const auto& ev) { return apply(p, s, ev); }, e);
+    return step_by_rules<State, Output>(
+        s, [&](State& n, Output* o) { return std::visit([&](const auto& ev) { return apply(p, s, ev, n, o); }, e); });
+  }
+
+  /// The explorer's fast path (core/explore.hpp HasFastStep), as the epoch machine's.
+  using fast_step_of = Machine;
+  static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n) {
+    return std::visit([&](const auto& ev) { return apply(p, s, ev, n, nullptr); }, e);
   }
 
   /// The bounded event alphabet used by `lockref explore engine` and corpora:
@@ -391,125 +398,128 @@ struct Machine {
   }
 
  private:
-  using R = Step<State, Output>;
-  static R ok(State n, std::string_view rule) { return {std::move(n), Output{"ok", rule, {}, {}}}; }
-  static R ignored(const State& s, std::string_view rule) { return {s, Output{"EE_WRITE_IGNORED", rule, {}, {}}}; }
+  // Each rule decides an event for state s: a refusal, or an accepted event that either
+  // leaves s as it is or writes the next state into n (n = s, then the change). `out`, when
+  // given, receives the Output fields other than status and rule (step() only).
+  static Verdict ignored(std::string_view rule) { return Verdict::refuse("EE_WRITE_IGNORED", rule); }
 
-  static R apply(const Profile&, const State& s, const WriteReg& e) {
-    if (e.reg == Reg::ctrl) return {s, Output{"EE_BAD_ACCESS", "EE-T5-MAP", {}, {}}};
+  static Verdict apply(const Profile&, const State& s, const WriteReg& e, State& n, Output*) {
+    if (e.reg == Reg::ctrl) return Verdict::refuse("EE_BAD_ACCESS", "EE-T5-MAP");
     const auto info = reg_info(e.reg);
     if (e.data.empty() || std::size_t{e.offset} + e.data.size() > info.size)
-      return {s, Output{"EE_BAD_ACCESS", "EE-T5-MAP", {}, {}}};
+      return Verdict::refuse("EE_BAD_ACCESS", "EE-T5-MAP");
     // Model choice (both profiles): while EXE=1 the engine owns the data registers; a KMB
     // write then is an unexpected flow (§4.7.1.2.4) and is ignored, so the command runs on
     // the values present when EXE rose (Figure 35 [003]).
-    if (s.phase == Phase::executing) return ignored(s, "EE-VENDOR-DATA-WHILE-BUSY");
-    State n = s;
+    if (s.phase == Phase::executing) return ignored("EE-VENDOR-DATA-WHILE-BUSY");
+    n = s;
     std::uint8_t* dst = e.reg == Reg::mek ? n.mek.data() : e.reg == Reg::metd ? n.metd.data() : n.aux.data();
     std::copy(e.data.begin(), e.data.end(), dst + e.offset);
-    return ok(std::move(n), e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX");
+    return Verdict::write(e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX");
   }
 
-  static R apply(const Profile& p, const State& s, const WriteCtrl& e) {
+  static Verdict apply(const Profile& p, const State& s, const WriteCtrl& e, State& n, Output*) {
     // Table 9 RDY: "KMB checks that this bit is set to 1b before issuing any commands";
     // model choice: an engine that is not ready (initializing, fatal) ignores CTRL writes,
     // so Figure 34's fatal state keeps CMD=[code].
-    if (!s.ctrl.rdy) return ignored(s, "EE-T9-RDY");
+    if (!s.ctrl.rdy) return ignored("EE-T9-RDY");
     const Ctrl w = decode(e.value);  // reserved bits and the RO fields RDY, ERR are not written
     if (w.done) {
       if (s.phase == Phase::executing && p.done_while_busy == BusyDoneWrite::ignore)
-        return ignored(s, "EE-VENDOR-DONE-WHILE-BUSY");
-      if (s.phase == Phase::resetting) return ok(s, "EE-T9-DONE-ACK");  // already acknowledged
-      State n = s;
+        return ignored("EE-VENDOR-DONE-WHILE-BUSY");
+      if (s.phase == Phase::resetting) return Verdict::keep("EE-T9-DONE-ACK");  // already acknowledged
+      n = s;
       // Table 9 DONE: "A write by KMB of the value 1b to this bit shall cause the encryption
       // engine to: set the DONE bit to 0b, set the EXE bit to 0b, set the ERR field to 0000b,
       // and set the CMD bit to 0000b." Figure 34 "resets for next command" may take time.
       if (s.phase == Phase::done && p.ack_latency > 0) {
         n.phase = Phase::resetting;
         n.countdown = p.ack_latency;
-        return ok(std::move(n), "EE-T9-DONE-ACK");
+        return Verdict::write("EE-T9-DONE-ACK");
       }
       n.ctrl = Ctrl{true, 0, 0, false, false};
       n.phase = Phase::ready;
       n.countdown = 0;
-      return ok(std::move(n), s.phase == Phase::executing ? "EE-VENDOR-DONE-WHILE-BUSY" : "EE-T9-DONE-ACK");
+      return Verdict::write(s.phase == Phase::executing ? "EE-VENDOR-DONE-WHILE-BUSY" : "EE-T9-DONE-ACK");
     }
     // Unexpected flows (§4.7.1.2.4: "left for vendors"); model choice for both profiles:
     // while busy, or while a completed status awaits KMB's DONE=1, CMD/EXE writes are ignored.
-    if (s.phase == Phase::executing) return ignored(s, "EE-VENDOR-WRITE-WHILE-BUSY");
-    if (s.phase == Phase::done || s.phase == Phase::resetting) return ignored(s, "EE-VENDOR-WRITE-BEFORE-ACK");
-    State n = s;
+    if (s.phase == Phase::executing) return ignored("EE-VENDOR-WRITE-WHILE-BUSY");
+    if (s.phase == Phase::done || s.phase == Phase::resetting) return ignored("EE-VENDOR-WRITE-BEFORE-ACK");
+    n = s;
     // CMD is RW (Table 9). Figure 34 writes CMD and then EXE; §4.7.1.2.4 writes them together.
     n.ctrl.cmd = (w.exe && w.cmd == 0 && p.exe_write_keeps_cmd) ? s.ctrl.cmd : w.cmd;
-    if (!w.exe) return ok(std::move(n), "EE-FIG34-CMD");
+    if (!w.exe) return Verdict::write("EE-FIG34-CMD");
     // Table 9 EXE: "When this bit is set from 0b to 1b by KMB, the encryption engine shall
     // execute the command specified in the CMD field." ... "While the EXE bit is 1b, the
     // encryption engine is busy."
     n.ctrl.exe = true;
     n.phase = Phase::executing;
     n.countdown = p.latency;
-    return ok(std::move(n), "EE-T9-EXE");
+    return Verdict::write("EE-T9-EXE");
   }
 
-  static R apply(const Profile&, const State& s, const ReadReg& e) {
-    R r = ok(s, "EE-T9-READ");
-    switch (e.reg) {
-      case Reg::ctrl: r.out.ctrl = encode(s.ctrl); break;  // reserved bits read as zero
-      // Table 6: MEK is WO; §4.7.1: "MEKs shall not be accessible to the drive firmware".
-      // Model choice: a read returns zeros.
-      case Reg::mek: r.out.data = Bytes(mek_size, 0); r.out.rule = "EE-T6-MEK"; break;
-      case Reg::metd: r.out.data = Bytes(s.metd.begin(), s.metd.end()); break;
-      case Reg::aux: r.out.data = Bytes(s.aux.begin(), s.aux.end()); break;
+  static Verdict apply(const Profile&, const State& s, const ReadReg& e, State&, Output* out) {
+    if (out) {
+      switch (e.reg) {
+        case Reg::ctrl: out->ctrl = encode(s.ctrl); break;  // reserved bits read as zero
+        // Table 6: MEK is WO; §4.7.1: "MEKs shall not be accessible to the drive firmware".
+        // Model choice: a read returns zeros.
+        case Reg::mek: out->data = Bytes(mek_size, 0); break;
+        case Reg::metd: out->data = Bytes(s.metd.begin(), s.metd.end()); break;
+        case Reg::aux: out->data = Bytes(s.aux.begin(), s.aux.end()); break;
+      }
     }
-    return r;
+    return Verdict::keep(e.reg == Reg::mek ? "EE-T6-MEK" : "EE-T9-READ");
   }
 
-  static R apply(const Profile& p, const State& s, const Tick&) {
+  static Verdict apply(const Profile& p, const State& s, const Tick&, State& n, Output*) {
     if (s.phase != Phase::initializing && s.phase != Phase::executing && s.phase != Phase::resetting)
-      return ok(s, "EE-FIG34");
-    State n = s;
-    if (--n.countdown > 0) return ok(std::move(n), "EE-FIG34");
+      return Verdict::keep("EE-FIG34");
+    n = s;
+    if (--n.countdown > 0) return Verdict::write("EE-FIG34");
     switch (s.phase) {
       case Phase::initializing:  // Figure 34 "Encryption engine writes RDY=1"
         n.ctrl.rdy = true;
         n.phase = Phase::ready;
-        return ok(std::move(n), "EE-T9-RDY");
+        return Verdict::write("EE-T9-RDY");
       case Phase::executing: {
         // Table 9 EXE: "Once the execution is complete, the encryption engine shall
         // simultaneously set this bit from 1b to 0b, set the DONE bit from 0b to 1b, and
         // populate the ERR field."
-        auto x = execute(p, s.ctrl.cmd, Entry{s.metd, s.aux, s.mek}, s.cache);
+        auto x = execute(p, s.ctrl.cmd, Entry{s.metd, s.aux, s.mek}, std::move(n.cache));
         n.cache = std::move(x.cache);
         n.ctrl.err = x.err;
         n.ctrl.exe = false;
         n.ctrl.done = true;
         n.phase = Phase::done;
-        return ok(std::move(n), x.rule);
+        return Verdict::write(x.rule);
       }
       case Phase::resetting:  // Figure 34 "Encryption engine writes ERR=0, CMD=0, DONE=0, EXE=0"
         n.ctrl = Ctrl{true, 0, 0, false, false};
         n.phase = Phase::ready;
-        return ok(std::move(n), "EE-T9-DONE-ACK");
+        return Verdict::write("EE-T9-DONE-ACK");
       default: break;
     }
-    return ok(s, "EE-FIG34");  // unreachable
+    return Verdict::keep("EE-FIG34");  // unreachable
   }
 
-  static R apply(const Profile& p, const State& s, const FatalError&) {
+  static Verdict apply(const Profile& p, const State& s, const FatalError&, State& n, Output*) {
     // Figure 34: RDY=0, ERR=0, CMD=[code] (kept), DONE=0, EXE=0. The key cache: profile
     // fatal_clears_cache (errata E-EE-FATAL-CACHE); a power cycle empties it in any case.
-    State n = s;
+    n = s;
     if (p.fatal_clears_cache) n.cache.clear();
     n.phase = Phase::fatal;
     n.countdown = 0;
     n.ctrl = Ctrl{false, 0, s.ctrl.cmd, false, false};
-    return ok(std::move(n), "EE-FIG34-FATAL");
+    return Verdict::write("EE-FIG34-FATAL");
   }
 
-  static R apply(const Profile& p, const State&, const PowerCycle&) {
+  static Verdict apply(const Profile& p, const State&, const PowerCycle&, State& n, Output*) {
     // Table 60 item 4: "The encryption engine shall remove all MEKs from the encryption
     // engine on a power cycle". Table 6-9: every register resets to 0h.
-    return ok(initial(p), "EE-T60-4");
+    n = initial(p);
+    return Verdict::write("EE-T60-4");
   }
 };
 
