@@ -93,6 +93,8 @@ mode = sys.argv[1]
 for line in sys.stdin:
     r = json.loads(line)
     if r["op"] == "hello":
+        if mode == "silent":
+            time.sleep(60)
         print(json.dumps({"ok": True, "version": 2 if mode == "version" else 1}), flush=True)
     elif r["op"] == "reset":
         print('{"ok":true}', flush=True)
@@ -108,6 +110,11 @@ PY
 # (Not shrunk: every shrink candidate would wait for its timeout.)
 run "hung adapter: reported and killed" 1 "ADAPTER HUNG at step 1: it no answer within 3000 ms" \
   timeout 100 "$L" difftest epoch --step-timeout 3000 --sequences 3 --no-shrink --dut "python3 $T/bad.py hang"
+# The hello has its own, longer allowance (--start-timeout, default 60 s: a simulator may
+# take long to start; a python3 adapter on a loaded machine took more than the 3 s step
+# timeout above to answer it): an adapter silent at the hello stops the run, exit 2.
+run "adapter silent at the hello: --start-timeout" 2 "hello: the adapter did not answer: no answer within 1000 ms" \
+  timeout 100 "$L" difftest epoch --start-timeout 1000 --dut "python3 $T/bad.py silent"
 run "crashing adapter: exit status reported" 1 "ADAPTER CRASHED at step 1: it exited with status 3" \
   timeout 60 "$L" difftest epoch --sequences 3 --dut "python3 $T/bad.py crash"
 run "adapter answering junk"    2 "does not speak the protocol: step 1: the answer is not JSON" "$L" difftest epoch --dut "python3 $T/bad.py junk"

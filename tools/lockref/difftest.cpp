@@ -40,6 +40,9 @@ std::vector<Option> difftest_options() {
           opt::number("max-length", "events per sequence at most", 1, 10000, 30),
           opt::number("step-timeout", "milliseconds the adapter has for each answer; then it is killed and reported hung",
                       1, 3600000, 10000),
+          opt::number("start-timeout", "milliseconds the adapter has to start and answer the hello (a simulator may "
+                                       "take long to start); then it is killed and the run stops (exit 2)",
+                      1, 3600000, 60000),
           opt::text("out", "where to write the shrunk counterexample as a transcript (default: difftest-MACHINE.jsonl)",
                     "FILE"),
           opt::text("start", "first run the event sequences of this transcript or corpus (each walk one sequence): a "
@@ -69,13 +72,16 @@ struct Run {
 class Session {
  public:
   Session(const Args& a, const DiffMachine& m)
-      : m_(m), command_(a.text("dut")), timeout_(std::chrono::milliseconds(a.uint("step-timeout"))) {}
+      : m_(m),
+        command_(a.text("dut")),
+        timeout_(std::chrono::milliseconds(a.uint("step-timeout"))),
+        start_timeout_(std::chrono::milliseconds(a.uint("start-timeout"))) {}
 
   /// Starts the adapter and says hello. Error: it does not start or does not speak the protocol.
   Status connect() {
     if (auto s = child_.start(command_, {"LOCKREF_BIN=" + self_exe()}); !s) return s;
     Json hello{{"op", "hello"}, {"protocol", "lockref-difftest"}, {"version", 1}, {"machine", m_.name}, {"profile", m_.profile}};
-    auto r = ask(hello, "hello");
+    auto r = ask(hello, "hello", start_timeout_);
     if (!r) return r.error();
     const Json& h = *r;
     if (!h.value("ok", false))
@@ -156,9 +162,9 @@ class Session {
     return r;
   }
   /// One request and its answer as JSON; Error when the adapter is gone, hung or not JSON.
-  Result<Json> ask(const Json& request, const std::string& what) {
+  Result<Json> ask(const Json& request, const std::string& what, std::chrono::milliseconds timeout) {
     std::string answer;
-    switch (child_.exchange(request.dump(), answer, timeout_)) {
+    switch (child_.exchange(request.dump(), answer, timeout)) {
       case ChildProcess::Outcome::line: break;
       case ChildProcess::Outcome::timeout: return make_error(what + ": the adapter did not answer: " + child_.exit_description());
       case ChildProcess::Outcome::closed: return make_error(what + ": the adapter " + child_.exit_description());
@@ -189,7 +195,8 @@ class Session {
 
   const DiffMachine& m_;
   std::string command_;
-  std::chrono::milliseconds timeout_;
+  std::chrono::milliseconds timeout_;        // each answer (--step-timeout)
+  std::chrono::milliseconds start_timeout_;  // start-up and the hello (--start-timeout)
   ChildProcess child_;
   std::string implementation_;
   std::vector<std::string> allowed_;
