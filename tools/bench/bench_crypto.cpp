@@ -5,7 +5,7 @@
 //   MEK secret (n MPKs)        = (3 + n) Preconditioned Key Extracts
 //   derived MEK                = MEK secret + 1 AES-ECB block + 1 HMAC-SHA512
 //   random MEK wrap            = 4 AES-ECB blocks + Preconditioned AES-Encrypt
-// Run: build/release/tools/bench/bench_crypto
+// Run: build/release/tools/bench/lockref-bench (its --benchmark_filter picks some)
 #include <benchmark/benchmark.h>
 #include <cryptopp/aes.h>
 #include <cryptopp/gcm.h>
@@ -14,6 +14,8 @@
 
 #include "lockref/crypto/crypto.hpp"
 #include "lockref/lock/keys.hpp"
+
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
 
 using namespace lockref;
 using namespace lockref::lock::rev09;
@@ -129,3 +131,5 @@ BENCHMARK(BM_WrapMek);
 BENCHMARK(BM_UnwrapMek);
 BENCHMARK(BM_LockMpk);
 }  // namespace
+
+}  // namespace LOCKREF_UNITY_ID

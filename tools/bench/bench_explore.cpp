@@ -1,7 +1,7 @@
 // Exhaustive exploration speed (issue 12): distinct states per second, per thread count,
 // on the epoch, engine and Opal machines; and the parts of one expansion (step, encode,
 // fingerprint) so a slow rate can be attributed.
-//   build/release/tools/bench/bench_explore --benchmark_counters_tabular=true
+//   build/release/tools/bench/lockref-bench --benchmark_filter=Explore --benchmark_counters_tabular=true
 // "states/s" is distinct states found per second of wall time (items_per_second).
 #include <benchmark/benchmark.h>
 
@@ -9,6 +9,8 @@
 #include "lockref/engine/engine.hpp"
 #include "lockref/lock/epoch.hpp"
 #include "lockref/opal/drive.hpp"
+
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
 
 namespace {
 
@@ -133,3 +135,5 @@ void BM_EngineDecode(benchmark::State& st) {
 BENCHMARK(BM_EngineDecode);
 
 }  // namespace
+
+}  // namespace LOCKREF_UNITY_ID

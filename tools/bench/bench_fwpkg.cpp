@@ -5,6 +5,8 @@
 #include "lockref/core/explore.hpp"
 #include "lockref/fwpkg/machine.hpp"
 
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
+
 using namespace lockref::fwpkg;
 
 namespace {
@@ -48,3 +50,5 @@ static void BM_ExploreFwpkg(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(lockref::explore<Machine>(p).states.size());
 }
 BENCHMARK(BM_ExploreFwpkg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+}  // namespace LOCKREF_UNITY_ID

@@ -4,6 +4,8 @@
 
 #include "lockref/crypto/hpke.hpp"
 
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
+
 using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 namespace mlkem = lockref::crypto::mlkem;
@@ -37,3 +39,5 @@ static void BM_MlKem1024(benchmark::State& st) {
   st.SetLabel(st.range(0) == 0 ? "KeyGen" : st.range(0) == 1 ? "Encaps" : "Decaps");
 }
 BENCHMARK(BM_MlKem1024)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond);
+
+}  // namespace LOCKREF_UNITY_ID

@@ -7,7 +7,7 @@
 //   MIX_MPK      = 1 HMAC-SHA512 (subkey) + AES-256-GCM open of 32 bytes + 1 Preconditioned Key Extract
 //   GENERATE_MEK = 3 Preconditioned Key Extracts + HMAC_DRBG (88 bytes: 10 HMAC-SHA384)
 //                  + 4 AES-ECB blocks (MDK) + 1 HMAC-SHA512 (subkey) + AES-256-GCM seal of 64 bytes
-// Run: build/release/tools/bench/bench_kmb
+// Run: build/release/tools/bench/lockref-bench --benchmark_filter='Raw_(DeriveMek|MixMpk|GenerateMek)|Kmb_|Engine_RunCommand'
 #include <benchmark/benchmark.h>
 #include <cryptopp/aes.h>
 #include <cryptopp/gcm.h>
@@ -16,6 +16,8 @@
 #include <cryptopp/sha.h>
 
 #include "lockref/lock/kmb/kmb.hpp"
+
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
 
 using namespace lockref;
 using namespace lockref::lock::kmb;
@@ -186,3 +188,5 @@ BENCHMARK(BM_Kmb_UnloadMek);
 BENCHMARK(BM_Engine_RunCommand);
 
 }  // namespace
+
+}  // namespace LOCKREF_UNITY_ID

@@ -1,7 +1,7 @@
 // Transitions per second of every machine `lockref explore` drives: M::step over a fixed
 // sample of (state, event) pairs taken from a seeded random walk (candidate events, valid
 // and invalid alike, a restart from the initial state every 64 steps), default profiles.
-// items_per_second is transitions per second. Run: build/release/tools/bench/bench_machines
+// items_per_second is transitions per second. Run: build/release/tools/bench/lockref-bench --benchmark_filter=transitions/
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -15,6 +15,8 @@
 #include "lockref/lock/epoch.hpp"
 #include "lockref/lock/kmb/kmb.hpp"
 #include "lockref/opal/drive.hpp"
+
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
 
 namespace {
 
@@ -62,3 +64,5 @@ BENCHMARK(BM_Transitions<lockref::kpio::Machine>)->Name("transitions/kpio");
 BENCHMARK(BM_Transitions<lockref::fwpkg::Machine>)->Name("transitions/fwpkg");
 BENCHMARK(BM_Transitions<lockref::lock::kmb::Machine>)->Name("transitions/kmb");
 BENCHMARK(BM_Transitions<lockref::drive::Machine>)->Name("transitions/drive");
+
+}  // namespace LOCKREF_UNITY_ID

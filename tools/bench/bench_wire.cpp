@@ -2,7 +2,7 @@
 // per second over the seed's own messages: every "hex" capture of vectors/kmip-seed002.json
 // (12 messages, 200..1224 bytes) and vectors/tcg-seed002.json. tools/bench/pykmip_ttlv.py
 // measures PyKMIP (Debian python3-pykmip) on the same TTLV messages, for the ratio in the
-// README. items_per_second counts messages. Run: build/release/tools/bench/bench_wire
+// README. items_per_second counts messages. Run: build/release/tools/bench/lockref-bench --benchmark_filter='Ttlv|TcgTokens'
 #include <benchmark/benchmark.h>
 
 #include <fstream>
@@ -13,6 +13,8 @@
 #include "lockref/core/json.hpp"
 #include "lockref/kmip/ttlv.hpp"
 #include "lockref/tcg/token.hpp"
+
+namespace LOCKREF_UNITY_ID {  // file-local: the benchmarks are one program, compiled as a unity build
 
 namespace {
 using namespace lockref;
@@ -82,3 +84,5 @@ BENCHMARK(BM_TtlvDecode);
 BENCHMARK(BM_TtlvEncode);
 BENCHMARK(BM_TcgTokensDecode);
 BENCHMARK(BM_TcgTokensEncode);
+
+}  // namespace LOCKREF_UNITY_ID
