@@ -9,9 +9,9 @@ set -uo pipefail
 lockref=${1:?lockref binary}; src=${2:?source dir}
 replay="$(dirname "$lockref")/../tests/lockref-fuzz-replay"
 [ -x "$replay" ] || { echo "FAIL: $replay not built (cmake --build --preset ... --target lockref-fuzz-replay)"; exit 1; }
-# The program only writes a transcript corpus for the transcript target's seeds; tools/test.sh
-# builds no lockref in the asan preset, where this test runs instrumented: then those seeds
-# come from tools/examples/ alone.
+# The program only writes a transcript corpus for the transcript target's seeds; in a build
+# tree without it (the replay built alone, e.g. `--target lockref-fuzz-replay` in the asan
+# preset) those seeds come from tools/examples/ alone.
 if [ ! -x "$lockref" ]; then
   echo "note: $lockref not built: transcript seeds from tools/examples/ only"
   lockref=""

@@ -2,13 +2,17 @@
 # Coverage-guided fuzzing of every decoder with libFuzzer (clang++ -fsanitize=fuzzer,
 # address,undefined), seeded by tests/fuzz/seeds.py: ctest "fuzz: libfuzzer", in every default
 # preset test run (tools/test.sh). tests/fuzz/build.sh builds the one binary of all targets
-# (one translation unit: ~100 CPU-s at -O1), then each target runs a fixed number of inputs
-# from libFuzzer seed 1, two targets at a time. The amount of work is fixed; the inputs tried
+# (one translation unit: 52 CPU-s at -O0, the short run's build; 136 at -O1, the longer
+# runs'), then each target runs a fixed number of inputs from libFuzzer seed 1, two targets
+# at a time. The amount of work is fixed; the inputs tried
 # are nearly but not exactly the same from run to run (the same binary and seed grew the tcg
 # corpus by 126, 129, 131 and 141 inputs in four runs, also with ASLR off: libFuzzer).
 #
-#   tests/fuzz/run.sh LOCKREF SRC_DIR        short run: 3000 inputs per target (the ctest test)
-#   LOCKREF_FUZZ=1 tests/fuzz/run.sh ...     longer: 20000 inputs per target
+#   tests/fuzz/run.sh LOCKREF SRC_DIR        short run (the ctest test): built at -O0, 3000
+#                                            inputs per target, 500 for the transcript reader
+#                                            (each of its inputs replays a whole transcript:
+#                                            23 ms at -O0, where 3000 took 68 s)
+#   LOCKREF_FUZZ=1 tests/fuzz/run.sh ...     longer: built at -O1, 20000 inputs per target
 #   LOCKREF_FUZZ_RUNS=-1 LOCKREF_FUZZ_SECONDS=90 LOCKREF_FUZZ_SEED=17 tests/fuzz/run.sh ...
 #                                            long run: 90 s per target (README "Fuzzing")
 #   LOCKREF_FUZZ_KEEP_CORPUS=1               start from the corpus the last run grew
@@ -26,6 +30,11 @@ lockref=${1:?lockref binary}; src=${2:?source dir}
 tests="$(cd "$(dirname "$lockref")/../tests" && pwd)"
 out="$tests/libfuzzer"
 start=$(date +%s)
+# The short run is built at -O0 (52 CPU-s, against 136 at -O1): it runs too few inputs for
+# the optimiser to pay back.
+if [ -z "${LOCKREF_FUZZ_CXXFLAGS:-}" ] && [ -z "${LOCKREF_FUZZ_RUNS:-}" ] && [ "${LOCKREF_FUZZ:-0}" != 1 ]; then
+  export LOCKREF_FUZZ_CXXFLAGS="-O0 -g0"
+fi
 bash "$src/tests/fuzz/build.sh" "$src" "$tests/fuzz_generated" "$out"
 rc=$?
 if [ $rc -eq 77 ]; then echo "SKIP: no clang++ with libFuzzer (apt-get install clang libclang-rt-14-dev)"; exit 0; fi
@@ -36,6 +45,7 @@ rm -rf "$out/seeds" "$out/artifacts"; mkdir -p "$out/seeds" "$out/artifacts"
 python3 "$src/tests/fuzz/seeds.py" "$src" "$out/seeds" "$lockref" >/dev/null || { echo "FAIL: seeds"; exit 1; }
 [ "${LOCKREF_FUZZ_KEEP_CORPUS:-0}" = 1 ] || rm -rf "$out/corpus"
 runs=${LOCKREF_FUZZ_RUNS:-3000}; [ "${LOCKREF_FUZZ:-0}" = 1 ] && runs=${LOCKREF_FUZZ_RUNS:-20000}
+short=0; [ -z "${LOCKREF_FUZZ_RUNS:-}" ] && [ "${LOCKREF_FUZZ:-0}" != 1 ] && short=1
 secs=${LOCKREF_FUZZ_SECONDS:-0}; seed=${LOCKREF_FUZZ_SEED:-1}
 # The slowest targets first, so that two at a time finish together.
 all=$(LOCKREF_FUZZ_TARGET=list "$bin") || { echo "FAIL: $bin does not start"; exit 1; }
@@ -45,7 +55,8 @@ one() {  # one target; its status in $out/$t.status
   local t=$1 log="$out/$1.log" s0 st
   mkdir -p "$out/corpus/$t"
   s0=$(date +%s)
-  (cd "$out" && LOCKREF_FUZZ_TARGET=$t "$bin" -runs="$runs" -max_total_time="$secs" -seed="$seed" \
+  local n=$runs; [ "$short" = 1 ] && [ "$t" = transcript ] && n=500
+  (cd "$out" && LOCKREF_FUZZ_TARGET=$t "$bin" -runs="$n" -max_total_time="$secs" -seed="$seed" \
       -max_len=8192 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$out/artifacts/$t-" "$out/corpus/$t" "$out/seeds/$t") > "$log" 2>&1
   st=$?
