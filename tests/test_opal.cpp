@@ -85,6 +85,16 @@ TEST_CASE("opal: try-limit table transcribed from the guide") {
   CHECK_FALSE(Machine::validate(big).ok());
   big.datastore_size = 64u << 20;
   CHECK(Machine::validate(big).ok());
+  // The factory MSID and PSID PINs are 32 bytes: a shorter maximum PIN length would make the
+  // initial state violate OPAL-PIN-1, so the profile is refused (it was explored before, and
+  // every state "failed" the invariant).
+  auto short_pins = generic();
+  short_pins.max_pin_length = 20;
+  const auto v = Machine::validate(short_pins);
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.error().message.find("max_pin_length: 20 is below the 32-byte MSID") != std::string::npos);
+  short_pins.max_pin_length = 32;
+  CHECK(Machine::validate(short_pins).ok());
 }
 
 TEST_CASE("opal: TCG Core status codes and C_PIN columns are one table") {

@@ -84,6 +84,12 @@ struct Machine {
     if (p.min_pin_length_floor > p.max_pin_length) return make_error("min_pin_length_floor above max_pin_length");
     if (p.msid.size() != 32 || p.psid_pin.size() != 32) return make_error("msid and psid_pin are 32-byte values");
     if (p.msid == p.psid_pin) return make_error("msid and psid_pin must differ");
+    // The drive ships with SID and Admin1 holding the MSID and with the PSID, 32 bytes each:
+    // a shorter maximum would have the initial state break OPAL-PIN-1 (pins_respect_length)
+    // before any event, so such a profile is refused here instead of explored.
+    if (p.max_pin_length < p.msid.size())
+      return make_error("max_pin_length: " + std::to_string(p.max_pin_length) +
+                        " is below the 32-byte MSID and PSID PINs the drive ships with (\"PINs with length up to 32 bytes\"); it must be 32");
     for (const auto* s : {&p.inactive_sp_status, &p.invalid_value_status, &p.fw_locked_status})
       if (!status_value(*s)) return make_error("status \"" + *s + "\" is neither a TCG Core method status (tcg/method_status.hpp) nor in tcg_core.hpp opal_outcome_codes");
     return ok_status();
