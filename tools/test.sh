@@ -37,6 +37,9 @@ label=(); [ -n "$skip" ] && label=(-LE "$skip")
 pending=()   # "preset pid" of the ctest runs still going
 report() {   # report PRESET PID: wait for the preset's ctest, print its output; exit 8 if it failed
   local preset=$1 pid=$2 rc=0
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "=== preset $preset: waiting for its ctest ($(grep -c ' Test  *#' "build/$preset/test-sh-ctest.log" || true) tests done so far)"
+  fi
   wait "$pid" || rc=$?
   echo "=== preset $preset: ctest"
   cat "build/$preset/test-sh-ctest.log"
@@ -65,7 +68,7 @@ for preset in $presets; do
   elif [ "$preset" = default ] && [[ " $presets " == *" asan "* ]] && [ "$asan_all" != 1 ]; then
     select=(-E '^property:')   # run instrumented, in the asan preset
   fi
-  echo "=== preset $preset: ctest started (its output follows when it ends)"
+  echo "=== preset $preset: ctest started in the background (its output follows when it ends; meanwhile: build/$preset/test-sh-ctest.log)"
   ctest --preset "$preset" -j "$jobs" "${label[@]}" "${select[@]}" > "build/$preset/test-sh-ctest.log" 2>&1 &
   pending+=("$preset $!")
 done
