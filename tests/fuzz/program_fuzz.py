@@ -3,7 +3,8 @@
 
 Mutates inputs derived from vectors/ and tools/examples/ (and corpora the program writes
 for its own machines) and feeds them to the real program — the ASan+UBSan build when ctest
-runs in the asan preset:
+runs in the asan preset (tools/test.sh runs it there only with LOCKREF_ASAN_ALL=1; else in
+the default preset, uninstrumented: crashes, assertion failures, hangs, wrong exit codes):
 
   * eval requests: every eval-shaped vector request, mutated structurally (a field of
     another type, a huge or negative number, non-ASCII or non-hex text, deep nesting, a
