@@ -34,6 +34,9 @@ asan_all=${LOCKREF_ASAN_ALL:-0}
 skip=mutation; [ "${LOCKREF_MUTATION:-0}" = 1 ] && skip=""
 label=(); [ -n "$skip" ] && label=(-LE "$skip")
 
+t0=$(date +%s); times=()   # wall seconds of each phase, printed at the end
+phase_start=$t0
+phase_done() { local now; now=$(date +%s); times+=("$1: $((now - phase_start)) s"); phase_start=$now; }
 pending=()   # "preset pid" of the ctest runs still going
 report() {   # report PRESET PID: wait for the preset's ctest, print its output; exit 8 if it failed
   local preset=$1 pid=$2 rc=0
@@ -61,6 +64,7 @@ for preset in $presets; do
   targets=()
   [ "$preset" = asan ] && [ "$asan_all" != 1 ] && targets=(--target lockref-properties)
   cmake --build --preset "$preset" -j "$jobs" "${targets[@]}"
+  phase_done "$preset configure and build${pending[*]:+ (earlier ctest beside it)}"
   [ "$preset" = release ] && continue
   select=()
   if [ "$preset" = asan ] && [ "$asan_all" != 1 ]; then
@@ -74,4 +78,7 @@ for preset in $presets; do
 done
 for p in "${pending[@]}"; do report $p; done
 pending=()
-echo "=== all presets built, every test passed"
+phase_done "waiting for the last ctest"
+echo "=== all presets built, every test passed; wall time by phase:"
+for t in "${times[@]}"; do echo "    $t"; done
+echo "    total after setup: $(( $(date +%s) - t0 )) s (the budget: 15 minutes on 2 cores, setup included)"
