@@ -58,16 +58,17 @@ trap 'for p in "${pending[@]}"; do kill "${p#* }" 2>/dev/null || true; done' EXI
 
 for preset in $presets; do
   echo "=== preset $preset: configure and build"
-  # One ctest test per property source file under ASan (tests/doctest-group.sh), not per case.
-  byfile=OFF; [ "$preset" = asan ] && [ "$asan_all" != 1 ] && byfile=ON
+  # asan, unless LOCKREF_ASAN_ALL=1: the property suites only, one ctest test per source file
+  # (tests/doctest-group.sh), not per case.
+  subset=0; [ "$preset" = asan ] && [ "$asan_all" != 1 ] && subset=1
+  byfile=OFF; targets=()
+  [ "$subset" = 1 ] && byfile=ON && targets=(--target lockref-properties)
   bash tools/configure-preset.sh "$preset" -DLOCKREF_CTEST_BY_FILE=$byfile
-  targets=()
-  [ "$preset" = asan ] && [ "$asan_all" != 1 ] && targets=(--target lockref-properties)
   cmake --build --preset "$preset" -j "$jobs" "${targets[@]}"
   phase_done "$preset configure and build${pending[*]:+ (earlier ctest beside it)}"
   [ "$preset" = release ] && continue
   select=()
-  if [ "$preset" = asan ] && [ "$asan_all" != 1 ]; then
+  if [ "$subset" = 1 ]; then
     select=(-R '^property:')
   elif [ "$preset" = default ] && [[ " $presets " == *" asan "* ]] && [ "$asan_all" != 1 ]; then
     select=(-E '^property:')   # run instrumented, in the asan preset
