@@ -54,84 +54,75 @@ std::uint64_t zigzag(T v) {
   return (static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63);
 }
 
-// The encoder measures the encoding first (size_of), then writes it into place (write_to):
-// one buffer growth per value instead of a capacity check per byte (the explorer encodes
-// every successor state; issue 12). The two follow the same table above, member by member.
-template <class T>
-std::size_t size_of(const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return 1;
-  } else if constexpr (std::is_enum_v<T>) {
-    return size_of(static_cast<std::underlying_type_t<T>>(v));
-  } else if constexpr (std::is_integral_v<T>) {
-    if constexpr (std::is_signed_v<T>) return varint_size(zigzag(v));
-    else return varint_size(static_cast<std::uint64_t>(v));
-  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
-    return varint_size(v.size()) + v.size();
-  } else if constexpr (detail::is_byte_array<T>::value) {
-    return v.size();
-  } else if constexpr (is_std_array<T>::value || detail::is_vector<T>::value) {
-    std::size_t n = detail::is_vector<T>::value ? varint_size(v.size()) : 0;
-    for (const auto& x : v) n += size_of(x);
-    return n;
-  } else if constexpr (detail::is_optional<T>::value) {
-    return v ? 1 + size_of(*v) : 1;
-  } else if constexpr (detail::is_variant<T>::value) {
-    return varint_size(v.index()) + std::visit(
-                                        [](const auto& alt) -> std::size_t {
-                                          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return size_of(alt);
-                                          else return 0;
-                                        },
-                                        v);
-  } else if constexpr (Reflected<T>) {
-    std::size_t n = 0;
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) { n += size_of(boost::hana::second(pair)(v)); });
-    return n;
-  } else {
-    static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
-  }
-}
-
 inline char* put_bytes(char* p, const void* data, std::size_t n) {
   if (n) std::memcpy(p, data, n);
   return p + n;
 }
 
-template <class T>
-char* write_to(char* p, const T& v) {
+// The encoder measures the encoding first (size_of), then writes it into place (write_to):
+// one buffer growth per value instead of a capacity check per byte (the explorer encodes
+// every successor state; issue 12). Both passes are one walk over the table above, into a
+// sink passed and returned by value (so that it stays in a register): Count adds up the
+// bytes, Write stores them.
+struct Count {
+  std::size_t n = 0;
+  Count byte(char) const { return {n + 1}; }
+  Count bytes(const void*, std::size_t k) const { return {n + k}; }
+  Count varint(std::uint64_t v) const { return {n + varint_size(v)}; }
+};
+struct Write {
+  char* p;
+  Write byte(char c) const {
+    *p = c;
+    return {p + 1};
+  }
+  Write bytes(const void* data, std::size_t k) const { return {put_bytes(p, data, k)}; }
+  Write varint(std::uint64_t v) const { return {put_varint(p, v)}; }
+};
+
+template <class S, class T>
+S walk(S s, const T& v) {
   if constexpr (std::is_same_v<T, bool>) {
-    *p++ = v ? '\1' : '\0';
-    return p;
+    return s.byte(v ? '\1' : '\0');
   } else if constexpr (std::is_enum_v<T>) {
-    return write_to(p, static_cast<std::underlying_type_t<T>>(v));
+    return walk(s, static_cast<std::underlying_type_t<T>>(v));
   } else if constexpr (std::is_integral_v<T>) {
-    if constexpr (std::is_signed_v<T>) return put_varint(p, zigzag(v));
-    else return put_varint(p, static_cast<std::uint64_t>(v));
+    if constexpr (std::is_signed_v<T>) return s.varint(zigzag(v));
+    else return s.varint(static_cast<std::uint64_t>(v));
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes> || detail::is_inline_string<T>::value) {
-    return put_bytes(put_varint(p, v.size()), v.data(), v.size());
+    return s.varint(v.size()).bytes(v.data(), v.size());
   } else if constexpr (detail::is_byte_array<T>::value) {
-    return put_bytes(p, v.data(), v.size());
+    return s.bytes(v.data(), v.size());
   } else if constexpr (is_std_array<T>::value || detail::is_vector<T>::value) {
-    if constexpr (detail::is_vector<T>::value) p = put_varint(p, v.size());
-    for (const auto& x : v) p = write_to(p, x);
-    return p;
+    if constexpr (detail::is_vector<T>::value) s = s.varint(v.size());
+    for (const auto& x : v) s = walk(s, x);
+    return s;
   } else if constexpr (detail::is_optional<T>::value) {
-    *p++ = v ? '\1' : '\0';
-    return v ? write_to(p, *v) : p;
+    s = s.byte(v ? '\1' : '\0');
+    return v ? walk(s, *v) : s;
   } else if constexpr (detail::is_variant<T>::value) {
-    p = put_varint(p, v.index());
+    s = s.varint(v.index());
     return std::visit(
-        [p](const auto& alt) -> char* {
-          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return write_to(p, alt);
-          else return p;
+        [s](const auto& alt) -> S {
+          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return walk(s, alt);
+          else return s;
         },
         v);
   } else if constexpr (Reflected<T>) {
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) { p = write_to(p, boost::hana::second(pair)(v)); });
-    return p;
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) { s = walk(s, boost::hana::second(pair)(v)); });
+    return s;
   } else {
     static_assert(sizeof(T) == 0, "lockref::encode: type not supported");
   }
+}
+
+template <class T>
+std::size_t size_of(const T& v) {
+  return walk(Count{}, v).n;
+}
+template <class T>
+char* write_to(char* p, const T& v) {
+  return walk(Write{p}, v).p;
 }
 }  // namespace codec_detail
 
