@@ -28,6 +28,15 @@ run "symmetry on (default)"     0 "symmetry-reduced: Users 2..4 interchangeable"
 full=$("$L" explore opal --users 4 --scope locking --symmetry off | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
 red=$("$L" explore opal --users 4 --scope locking | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
 [ -n "$full" ] && [ -n "$red" ] && [ "$red" -lt "$full" ] && ok "symmetry reduces $full to $red" || bad "symmetry: $full -> $red"
+# Counter abstraction: an Opal profile with Try Limits above 2 merges Tries 1..TryLimit-1
+# (tests/test_explore.cpp checks the classes against the full search).
+prof='{"sid":{"try_limit":5,"settable":true,"persistent":true},"psid":{"try_limit":3,"settable":true,"persistent":false}}'
+run "abstraction on (default)"  0 "counter-abstracted: C_PIN Tries 1\.\.4 kept as TryLimit-1" "$L" explore opal --profile "$prof"
+run "nothing to merge at Try Limit 1" 0 "counter-abstracted: no Try Limit above 2" "$L" explore opal --scope locking
+full=$("$L" explore opal --profile "$prof" --abstraction off | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
+red=$("$L" explore opal --profile "$prof" | sed -n 's/^ *reachable states: *\([0-9]*\).*/\1/p')
+[ -n "$full" ] && [ -n "$red" ] && [ "$red" -lt "$full" ] && ok "abstraction reduces $full to $red" || bad "abstraction: $full -> $red"
+"$L" explore opal --profile "$prof" --abstraction off | grep -q "counter-abstracted" && bad "--abstraction off still abstracts" || ok "--abstraction off counts every value"
 # No violation: no counterexample file is written.
 run "no counterexample to write" 0 "all invariants hold"                 "$L" explore epoch --counterexample "$T/cex.jsonl"
 [ ! -e "$T/cex.jsonl" ] && ok "no file without a violation" || bad "counterexample file written without a violation"
@@ -36,6 +45,7 @@ run "bad --threads"             2 "--threads: expected an integer in 1\.\.256"  
 run "bad --max-memory"          2 "expected a size such as 4G"           "$L" explore epoch --max-memory lots
 run "bad --states"              2 "expected fingerprints or full"        "$L" explore epoch --states some
 run "bad --symmetry"            2 "expected on or off"                   "$L" explore epoch --symmetry maybe
+run "bad --abstraction"         2 "expected on or off"                   "$L" explore opal --abstraction maybe
 run "bad --max-states"          2 "--max-states: expected an integer in 0\.\."      "$L" explore epoch --max-states -1
 # --symmetry's help names every machine that declares a symmetry (issue 12: it named Opal only).
 run "--symmetry help names opal and engine" 0 "--symmetry.*opal, whose Users are interchangeable; engine, whose key tags are" \

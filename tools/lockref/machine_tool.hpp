@@ -27,7 +27,7 @@
 // that differs (the options never silently override a header, nor the reverse).
 //
 // `explore` takes the search options every machine shares (explore_common() in main.cpp):
-// --max-states, --max-memory, --threads, --states, --symmetry, --counterexample FILE and
+// --max-states, --max-memory, --threads, --states, --symmetry, --abstraction, --counterexample FILE and
 // --dot FILE; explore_options() turns them into the explorer's ExploreOptions and
 // finish_explore() prints the common tail of the report.
 #pragma once
@@ -124,7 +124,8 @@ inline std::string human_bytes(double b) {
 /// The search options every `explore` shares, as declared in explore_common() (the values
 /// are already checked against their declarations): --max-states N (0: no bound),
 /// --max-memory SIZE (default half the machine's memory), --threads N (default: every
-/// core), --states fingerprints|full, --symmetry on|off (machines that declare one). A
+/// core), --states fingerprints|full, --symmetry on|off and --abstraction on|off (machines
+/// that declare them). A
 /// progress line on standard error when it is a terminal.
 template <lockref::StateMachine M>
 Result<ExploreOptions> explore_options(const Args& a) {
@@ -134,6 +135,7 @@ Result<ExploreOptions> explore_options(const Args& a) {
   o.threads = a.has("threads") ? static_cast<unsigned>(a.uint("threads")) : std::max(1u, std::thread::hardware_concurrency());
   o.full_states = a.text("states") == "full";
   o.symmetry = a.text("symmetry") == "on" && HasSymmetry<M>;
+  o.abstraction = a.text("abstraction") == "on" && HasAbstraction<M>;
   if (isatty(STDERR_FILENO)) {  // the program's one progress line (progress.hpp); nothing when not a terminal
     auto line = std::make_shared<Progress>("explore " + std::string(M::name));
     o.progress = [line](const ExploreProgress& pr) {
@@ -238,6 +240,9 @@ int explore_cmd(const Args& a, const ProfileFn<M>& fn) {
             << (ex.truncated ? " (stopped at " + ex.truncation.substr(0, ex.truncation.find(' ')) + ")" : std::string());
   if constexpr (HasSymmetry<M>) {
     if (ex.symmetric) std::cout << " (symmetry-reduced: " << M::symmetry_note(*p) << "; --symmetry off counts every state)";
+  }
+  if constexpr (HasAbstraction<M>) {
+    if (ex.abstracted) std::cout << " (counter-abstracted: " << M::abstraction_note(*p) << "; --abstraction off counts every value)";
   }
   std::cout << "\n"
             << "  events tried:     " << ex.transitions << " (" << ex.rejected << " rejected by a rule)\n"

@@ -49,6 +49,9 @@ std::vector<Option> explore_common() {
                       {"fingerprints", "full"}, "fingerprints"),
           opt::choice("symmetry", "store one state per symmetry class (machines that declare one: opal, whose Users are interchangeable; engine, whose key tags are)", {"on", "off"},
                       "on"),
+          opt::choice("abstraction", "store one state per class of counter values the rules cannot tell apart (machines "
+                                     "that declare one: opal, whose C_PIN Tries 1..TryLimit-1 are kept as TryLimit-1)",
+                      {"on", "off"}, "on"),
           opt::text("counterexample", "on a violation, write the shortest counterexample as a transcript to FILE",
                     "FILE")};
 }

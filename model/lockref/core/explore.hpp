@@ -28,6 +28,16 @@
 // (interchangeable users, key-cache slots). With `symmetry` on, the explorer stores
 // canonical states only; counts are then orbit counts. trace_to() still returns a path
 // of real (not canonicalised) states, valid for `lockref check`.
+//
+// Counter abstraction: a machine may declare `static State abstract(const Profile&, State)`
+// mapping a state to the representative of a class of counter values its rules cannot tell
+// apart within the candidate events (Opal: C_PIN Tries 1..TryLimit-1, kept as TryLimit-1;
+// the argument that this is exact is the machine's, next to its abstract()). With
+// `abstraction` on, the explorer stores abstract(s) (then canonical(), with symmetry) and
+// checks the invariants on it; a representative is itself a reachable state, so a
+// violation is real. trace_to() replays such a path on the real machine, repeating an
+// event where the real counter has not yet reached the representative's value (e.g. more
+// failed authentications), so a counterexample may be longer than the BFS depth.
 #pragma once
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -63,6 +73,13 @@ template <class M>
 concept HasSymmetry = requires(const typename M::Profile& p, const typename M::State& s) {
   { M::canonical(p, s) } -> std::same_as<typename M::State>;
   { M::symmetry_note(p) } -> std::convertible_to<std::string>;  // what is interchangeable, in words
+};
+
+/// A machine that declares a counter abstraction (see the header comment).
+template <class M>
+concept HasAbstraction = requires(const typename M::Profile& p, const typename M::State& s) {
+  { M::abstract(p, s) } -> std::same_as<typename M::State>;
+  { M::abstraction_note(p) } -> std::convertible_to<std::string>;  // what is merged, in words
 };
 
 /// A machine whose candidate_events() does not depend on the state declares
@@ -110,6 +127,7 @@ struct ExploreOptions {
   unsigned threads = 1;           // workers expanding the frontier (same result for any count)
   bool full_states = false;       // visited set of whole encodings: no fingerprint collision possible
   bool symmetry = false;          // store canonical states only (M::canonical; ignored without it)
+  bool abstraction = false;       // store M::abstract(s): counter values merged (ignored without it)
   bool keep_states = false;       // Exploration::states holds every state, by id (diagrams, tests)
   bool keep_edges = false;        // Exploration::edges holds every state change
   bool event_cache = true;        // with M::event_key: build each event list once per key (tests turn it off)
@@ -119,6 +137,20 @@ struct ExploreOptions {
 };
 
 namespace explore_detail {
+/// The state the explorer stores for `s`: the counter abstraction's representative (with
+/// `abs`), then its symmetry orbit's (with `sym`).
+template <class M>
+typename M::State representative(const typename M::Profile& p, typename M::State s, bool abs, bool sym) {
+  if constexpr (HasAbstraction<M>) {
+    if (abs) s = M::abstract(p, std::move(s));
+  }
+  if constexpr (HasSymmetry<M>) {
+    if (sym) return M::canonical(p, std::move(s));
+  }
+  (void)p, (void)abs, (void)sym;
+  return s;
+}
+
 /// An append-only array in fixed pages: no doubling peak, memory counted exactly.
 template <class T>
 class PagedArray {
@@ -253,6 +285,7 @@ struct Exploration {
   bool truncated = false;                 // a bound stopped the search
   std::string truncation;                 // which bound, in words
   bool symmetric = false;                 // states are canonical representatives (M::canonical)
+  bool abstracted = false;                // states are counter-abstraction representatives (M::abstract)
   bool full_states = false;               // the visited set held whole encodings
   std::size_t encoded_bytes = 0;          // sum of the states' encoding sizes
   std::size_t memory_peak = 0;            // bytes at the peak, the explorer's accounting
@@ -282,16 +315,17 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     if constexpr (HasSymmetry<M>) return o.symmetry;
     return false;
   }();
-  auto canonical = [&](State s) -> State {
-    if constexpr (HasSymmetry<M>) {
-      if (sym) return M::canonical(p, std::move(s));
-    }
-    return s;
-  };
+  const bool abs = [&] {
+    if constexpr (HasAbstraction<M>) return o.abstraction;
+    return false;
+  }();
+  const bool reduce = sym || abs;  // stored states are representatives, not every state
+  auto canonical = [&](State s) -> State { return explore_detail::representative<M>(p, std::move(s), abs, sym); };
   const auto invariants = M::invariants();
 
   Exploration<M> ex;
   ex.symmetric = sym;
+  ex.abstracted = abs;
   ex.full_states = o.full_states;
   Visited visited(o.full_states, o.keep_edges);
 
@@ -413,7 +447,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     EventList own_events;
     State s;        // the state being expanded, decoded in place (its buffers reused)
     State scratch;  // its successor by one event
-    State canon;    // with symmetry: the successor's representative
+    State canon;    // with symmetry or abstraction: the successor's representative
     // New successors this chunk has already found, by fingerprint -> index in out.succ: a
     // state reached from several states of the chunk (usual in BFS) is stored and checked
     // against the invariants once; its later Succs share the first one's encoding and
@@ -440,11 +474,11 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
           if (st.next == s) continue;
           scratch = std::move(st.next);
         }
-        if (sym) canon = canonical(std::move(scratch));
-        const State& next_state = sym ? canon : scratch;
+        if (reduce) canon = canonical(std::move(scratch));
+        const State& next_state = reduce ? canon : scratch;
         buf.clear();
         encode_into(buf, next_state);
-        if (sym && buf == enc) continue;  // (without symmetry, != s above: the encoding is injective)
+        if (reduce && buf == enc) continue;  // (without a reduction, != s above: the encoding is injective)
         ++out.changes;
         const std::uint64_t fp = fingerprint(buf);
         Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
@@ -607,16 +641,17 @@ struct Trace {
 
 /// A shortest path from the initial state to state `id` of an exploration, replayed on
 /// the real machine (Exploration::parent/via give the BFS tree). With symmetry, each step
-/// takes the event of the real state whose successor has the recorded canonical form.
+/// takes the event of the real state whose successor has the recorded representative. With
+/// the counter abstraction, where no single event gets there, an event is repeated until
+/// its representative is the recorded one (the real counter catches up with the
+/// representative's: at most `max_repeat` times), so the real path may be longer.
 template <StateMachine M>
-Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex, std::size_t id) {
+Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex, std::size_t id,
+                          std::size_t max_repeat = 1 << 16) {
   using State = typename M::State;
   if (id >= ex.state_count) return make_error("trace: no state " + std::to_string(id));
   auto canonical = [&](const State& s) -> State {
-    if constexpr (HasSymmetry<M>) {
-      if (ex.symmetric) return M::canonical(p, s);
-    }
-    return s;
+    return explore_detail::representative<M>(p, s, ex.abstracted, ex.symmetric);
   };
   std::vector<std::uint32_t> chain;  // ids from the state back to the initial state
   for (std::size_t i = id; i != 0; i = ex.parent[i]) {
@@ -625,7 +660,7 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
   }
   std::reverse(chain.begin(), chain.end());
   Trace<M> t;
-  State canon = canonical(M::initial(p));  // the recorded path, in canonical states
+  State canon = canonical(M::initial(p));  // the recorded path, in representatives
   State real = M::initial(p);              // the same path on the real machine
   t.states.push_back(real);
   for (const auto i : chain) {
@@ -634,8 +669,9 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
     if (k >= events.size()) return make_error("trace: event index out of range (fingerprint collision?)");
     canon = canonical(M::step(p, canon, events[k]).next);
     const std::string want = encode(canon);
+    const auto real_events = M::candidate_events(p, real);
     bool found = false;
-    for (const auto& e : M::candidate_events(p, real)) {
+    for (const auto& e : real_events) {
       auto st = M::step(p, real, e);
       if (encode(canonical(st.next)) != want) continue;
       real = std::move(st.next);
@@ -643,6 +679,28 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
       t.states.push_back(real);
       found = true;
       break;
+    }
+    // The abstraction merged counter values: repeat one event until the real state's
+    // representative is the recorded one (or the event stops changing the state).
+    for (std::size_t r = 0; !found && ex.abstracted && r < real_events.size(); ++r) {
+      std::vector<State> path;
+      State cur = real;
+      for (std::size_t n = 0; n < max_repeat; ++n) {
+        auto st = M::step(p, cur, real_events[r]);
+        if (st.next == cur) break;
+        cur = std::move(st.next);
+        path.push_back(cur);
+        if (encode(canonical(cur)) == want) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) continue;
+      for (auto& s : path) {
+        t.events.push_back(real_events[r]);
+        t.states.push_back(std::move(s));
+      }
+      real = t.states.back();
     }
     if (!found) return make_error("trace: no event of the real state reaches the recorded successor");
   }

@@ -355,6 +355,35 @@ struct Machine {
     return p.users >= 3 ? "Users 2.." + std::to_string(p.users) + " interchangeable" : "no interchangeable Users";
   }
 
+  // ---- counter abstraction (lockref explore --abstraction on; core/explore.hpp) ----
+  //
+  // A C_PIN row's Tries between 1 and TryLimit-1 is kept as TryLimit-1 ("one failure from
+  // lockout"). Why the exploration stays exact: within candidate_events, Tries is read only
+  // by the [TRY] rule (tcg/credential.hpp present_pin: locked out at TryLimit, +1 on a wrong
+  // PIN, 0 on the right one), by a power cycle (0 unless Persistent), by SetTryLimit (which
+  // clamps, and candidate_events only sets a TryLimit of 1), and by the invariants (Tries <=
+  // TryLimit; locked out at TryLimit), none of which tells 1..TryLimit-1 apart. And a failed
+  // Authenticate (the candidate "wrong-pin", offered for every credential) changes only that
+  // row's Tries: in any reachable state with Tries = t in 1..TryLimit-2, the same state with
+  // Tries = TryLimit-1 is reachable too (TryLimit-1-t more failures inserted right after the
+  // last failure that counted, when the authority was enabled and its SP active). So every
+  // representative is a reachable state (a violation found is real), and every reachable
+  // state's representative is found: the reduced search checks the invariants on exactly the
+  // classes of the full one. tests/test_explore.cpp compares the two, state class by state
+  // class, on profiles with Try Limits 3 to 5, persistent or not, and both readings of
+  // E-OPAL-AT-LIMIT; and checks that no candidate SetTryLimit sets a limit above 1.
+  static State abstract(const Profile&, State s) {
+    for (auto& c : s.credentials)
+      if (c.tries >= 1 && c.try_limit >= 3 && c.tries <= c.try_limit - 2) c.tries = c.try_limit - 1;
+    return s;
+  }
+  static std::string abstraction_note(const Profile& p) {
+    std::uint32_t top = 0;
+    for (const auto* t : {&p.sid, &p.psid, &p.admin_sp_admin, &p.locking_admin, &p.user}) top = std::max(top, t->try_limit);
+    return top >= 3 ? "C_PIN Tries 1.." + std::to_string(top - 1) + " kept as TryLimit-1"
+                    : "no Try Limit above 2, so no Tries values merged";
+  }
+
   static bool in_scope(Scope sc, const Event& e) {
     if (sc == Scope::all) return true;
     const bool sum_only = std::holds_alternative<Reactivate>(e) || std::holds_alternative<Erase>(e) ||
