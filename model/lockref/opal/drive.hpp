@@ -44,6 +44,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -186,6 +187,27 @@ struct Machine {
 
   static R step(const Profile& p, const State& s, const Event& e) {
     return std::visit([&](const auto& ev) { return apply(p, s, ev); }, e);
+  }
+
+  /// The explorer's fast path (core/explore.hpp HasFastStep). Authenticate, 64 of the ~76
+  /// candidate events of a Seagate state, is decided by check_auth() without copying the
+  /// state (only a counted or reset Tries writes `n`); every other event goes through
+  /// step(). tests/test_explore.cpp checks it against step() on every reachable state.
+  using fast_step_of = Machine;
+  static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n) {
+    if (const auto* a = std::get_if<Authenticate>(&e)) {
+      const AuthCheck k = check_auth(p, s, a->authority, a->pin);
+      const bool writes = k.index && k.tries != s.credentials[*k.index].tries;
+      if (writes) {
+        n = s;
+        n.credentials[*k.index].tries = k.tries;
+      }
+      return {k.status, k.ok() ? std::string_view("OPAL-TRY-3") : k.rule, writes};
+    }
+    R r = step(p, s, e);
+    const bool writes = !(r.next == s);
+    if (writes) n = std::move(r.next);
+    return {interned(r.out.status), interned(r.out.rule), writes};
   }
 
   /// Bounded: a small PIN alphabet (MSID, PSID, one 32-byte private value from the guide, one
@@ -483,6 +505,13 @@ struct Machine {
   /// TCG Core C_PIN: at the limit when TryLimit is non-zero and Tries has reached it.
   static bool locked_out(const Credential& c) { return tcg::locked_out(c); }
 
+  /// A status or rule name as a view that outlives the Output it came from (fast_step's
+  /// Verdict): one copy of each distinct name per thread, in a node-based set.
+  static std::string_view interned(const std::string& name) {
+    thread_local std::unordered_set<std::string> names;
+    return *names.insert(name).first;
+  }
+
  protected:
   // Results take the new state by value: callers move a state they no longer need (the
   // explorer's speed, issue 12), and copy only the input state they must not change.
@@ -500,6 +529,55 @@ struct Machine {
   }
   static R refuse(State s, std::string_view code, std::string_view rule) { return {std::move(s), refusal(code, rule)}; }
 
+  /// The [TRY] decision for `who` presenting `pin` in state s, without copying s: whether it
+  /// authenticates (status "ok") or why not, and the row's Tries afterwards. authenticate()
+  /// and the explorer's fast_step() both decide through it.
+  struct AuthCheck {
+    std::string_view status = "ok";  // "ok", or the refusal's status
+    std::string_view rule;           // the refusal's rule ("" when ok)
+    Role role = Role::anybody;
+    std::optional<std::size_t> index;  // the C_PIN row, if the authority exists
+    std::uint32_t tries = 0;           // that row's Tries afterwards
+    bool counted = false;              // a wrong PIN was counted (Output::try_counted)
+    bool ok() const { return status == "ok"; }
+  };
+  static AuthCheck check_auth(const Profile& p, const State& s, std::string_view who, const std::string& pin) {
+    AuthCheck r;
+    r.role = role_of(who);
+    auto refuse_as = [&](std::string_view status, std::string_view rule) {
+      r.status = status;
+      r.rule = rule;
+      return r;
+    };
+    r.index = index_of(s, who);
+    if (!r.index) return refuse_as("INVALID_PARAMETER", "OPAL-ACL-1");  // no such authority
+    const Credential& c = s.credentials[*r.index];
+    r.tries = c.tries;
+    if (sp_of(r.role) == Sp::locking && !s.locking_sp_active) return refuse_as(p.inactive_sp_status, "OPAL-SP-1");
+    // a disabled authority cannot authenticate
+    if (!c.enabled) return refuse_as("NOT_AUTHORIZED", "OPAL-ACL-2");
+    // [TRY] "once the Try Limit is reached, the drive will lock out all further authentication
+    // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise);
+    // "if a successful authentication is made at any time before the Try Limit is reached, the
+    // counter is reset to zero"; "a separate counter for each credential which keeps track of
+    // the number of unsuccessful authentication attempts". The rule is TCG Core's C_PIN rule,
+    // shared with every SP: tcg/credential.hpp.
+    struct Row {  // the row's Core C_PIN columns, Tries by value (s stays as it is)
+      const Pin& pin;
+      std::uint32_t tries, try_limit;
+      bool persistent;
+    } row{c.pin, c.tries, c.try_limit, c.persistent};
+    const auto verdict = tcg::present_pin(row, pin, p.refuse_correct_pin_at_limit);
+    r.tries = row.tries;
+    switch (verdict) {
+      case tcg::PinCheck::ok: return r;
+      case tcg::PinCheck::locked_out: return refuse_as("AUTHORITY_LOCKED_OUT", "OPAL-TRY-2");
+      case tcg::PinCheck::wrong: break;
+    }
+    r.counted = true;
+    return refuse_as("NOT_AUTHORIZED", "OPAL-TRY-1");
+  }
+
   /// Authenticate `who` with `pin` ([TRY]; TCG Core C_PIN Tries/TryLimit). Returns the state
   /// with the C_PIN row updated, and a failure output if authentication did not succeed.
   struct AuthResult {
@@ -509,39 +587,13 @@ struct Machine {
     std::size_t index = 0;
   };
   static AuthResult authenticate(const Profile& p, const State& s, const std::string& who, const std::string& pin) {
-    AuthResult r{s, std::nullopt, role_of(who), 0};
-    const auto i = index_of(s, who);
-    if (!i) {
-      r.failure = refusal("INVALID_PARAMETER", "OPAL-ACL-1");  // no such authority
-      return r;
+    const AuthCheck k = check_auth(p, s, who, pin);
+    AuthResult r{s, std::nullopt, k.role, k.index.value_or(0)};
+    if (k.index) r.next.credentials[*k.index].tries = k.tries;
+    if (!k.ok()) {
+      r.failure = refusal(k.status, k.rule);
+      r.failure->try_counted = k.counted;
     }
-    r.index = *i;
-    const auto sp = sp_of(r.role);
-    if (sp == Sp::locking && !s.locking_sp_active) {
-      r.failure = refusal(p.inactive_sp_status, "OPAL-SP-1");
-      return r;
-    }
-    auto& c = r.next.credentials[*i];
-    if (!c.enabled) {
-      r.failure = refusal("NOT_AUTHORIZED", "OPAL-ACL-2");  // a disabled authority cannot authenticate
-      return r;
-    }
-    // [TRY] "once the Try Limit is reached, the drive will lock out all further authentication
-    // attempts" (E-OPAL-AT-LIMIT: correct PIN refused too unless the profile says otherwise);
-    // "if a successful authentication is made at any time before the Try Limit is reached, the
-    // counter is reset to zero"; "a separate counter for each credential which keeps track of
-    // the number of unsuccessful authentication attempts". The rule is TCG Core's C_PIN rule,
-    // shared with every SP: tcg/credential.hpp.
-    switch (tcg::present_pin(c, pin, p.refuse_correct_pin_at_limit)) {
-      case tcg::PinCheck::ok: return r;
-      case tcg::PinCheck::locked_out:
-        r.failure = refusal("AUTHORITY_LOCKED_OUT", "OPAL-TRY-2");
-        return r;
-      case tcg::PinCheck::wrong: break;
-    }
-    Output o = refusal("NOT_AUTHORIZED", "OPAL-TRY-1");
-    o.try_counted = true;
-    r.failure = o;
     return r;
   }
 
