@@ -60,13 +60,14 @@ survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime
 units, at most six; --domains narrows the choice) that holds N, builds them as one schemata
 build and exits 1 when one survives that is not listed as equivalent.
 
---budget SECONDS bounds a run on a busy machine: no header group is started after that
-much time, and the mutants of the groups not started are reported as "not run" (never as
+--budget SECONDS bounds a run on a busy machine: no header group is started after half
+that time, and the mutants of the groups not started are reported as "not run" (never as
 killed). The groups are then taken round-robin over the domains (the cheapest group of
 each domain, then the second cheapest, ...), so every domain gets a measured sample of its
 cheaper headers. Stage 2 waits until every group started has had its stage 1, and then
-runs group by group, fewest units left to build first; the stage-1 survivors of the groups
-whose stage 2 the budget leaves out are "unsettled". The table's score counts only the
+runs group by group, fewest units left to build first, while the budget lasts (none
+that the mean compile time so far says would end after it); the stage-1 survivors of the
+groups whose stage 2 the budget leaves out are "unsettled". The table's score counts only the
 mutants that ran, an unsettled one as not detected (so the score is a lower bound).
 """
 import argparse
@@ -487,11 +488,17 @@ class Build:
                 continue
             hs = set(re.findall(r"model/lockref/(\S+\.hpp)", deps))
             self.includes[obj] = (c, hs)
+        self.compile_seconds, self.compiled_units = 0.0, 0
         self.linked = set()
         for d, line, _ in self.targets.values():
             for tok in shlex.split(line):
                 if tok.endswith(".o"):
                     self.linked.add(os.path.normpath(os.path.join(d, tok)))
+
+    def seconds_per_unit(self):
+        """The mean compile time of a unit so far (a bounded run does not start a stage 2
+        that cannot end within its budget)."""
+        return self.compile_seconds / self.compiled_units if self.compiled_units else 0.0
 
     def includers(self, headers):
         return sorted(o for o, (c, hs) in self.includes.items() if hs & set(headers) and o in self.linked)
@@ -527,6 +534,7 @@ class Build:
         path; returns {object: scratch object} or raises with the compiler's messages."""
         procs, out = [], {}
         errors = []
+        t0 = time.time()
         pending = list(objs)
         running = []
         while pending or running:
@@ -550,6 +558,8 @@ class Build:
                 errors.append(msg)
             else:
                 out[o] = dst
+        self.compile_seconds += (time.time() - t0) * self.jobs
+        self.compiled_units += len(objs)
         if errors:
             raise CompileError("\n".join(errors))
         return out
@@ -659,7 +669,10 @@ def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None)
         except subprocess.TimeoutExpired:
             return "timed out", name, time.time() - t0
         if r.returncode != 0:
-            m = re.search(r"TEST CASE:\s+(.*)", r.stdout)
+            # the test case of the first block that reports an error (a passing test that
+            # prints a MESSAGE has a TEST CASE header too)
+            block = next((b for b in r.stdout.split("=" * 79) if re.search(r"\b(ERROR|exception)\b", b)), "")
+            m = re.search(r"TEST CASE:\s+(.*)", block)
             why = m.group(1).strip() if m else ("exit %d" % r.returncode)
             return "killed", f"{name}: {why}", time.time() - t0
     if cli:
@@ -882,10 +895,11 @@ def campaign(args, chosen, texts, build, equivalent, log):
             shutil.rmtree(os.path.join(build.scratch, "bin", tag), ignore_errors=True)
             shutil.rmtree(os.path.join(build.scratch, "bin", tag + "-1"), ignore_errors=True)
 
-    spent = lambda: args.budget and time.time() - t_start > args.budget
+    # a bounded run starts no group after half the budget, and gives the rest to stage 2
+    spent = lambda share=1.0: args.budget and time.time() - t_start > share * args.budget
     pending = []  # bounded run: groups with stage-1 survivors, whose stage 2 waits for every group's stage 1
     for (mode, key), mus in order:
-        if spent():
+        if spent(0.5):
             # a bounded run: the groups not started are reported, not silently dropped
             for m in mus:
                 results.append(dict(m.to_json(), verdict="not run", detail=f"--budget {args.budget:.0f} s spent"))
@@ -897,8 +911,8 @@ def campaign(args, chosen, texts, build, equivalent, log):
             pending.append((waiting[0], len(pending), g, waiting[1]))
         if args.json:  # a run stopped early keeps what it measured
             write_json(args, None, results, partial=True)
-    for _, _, g, left in sorted(pending, key=lambda p: p[:2]):  # fewest units left to build first
-        if spent():
+    for n, _, g, left in sorted(pending, key=lambda p: p[:2]):  # fewest units left to build first
+        if spent() or (args.budget and t_start + args.budget - time.time() < n * build.seconds_per_unit()):
             for m in left:
                 results.append(dict(m.to_json(), verdict="unsettled",
                                     detail=f"survived its related tests (stage 1); --budget {args.budget:.0f} s spent before stage 2"))
@@ -997,8 +1011,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="per-mutant limit in seconds (at least 5x the baseline)")
     ap.add_argument("--json", help="write every result to this file")
     ap.add_argument("--report", help="write the per-domain table (markdown) to this file")
-    ap.add_argument("--budget", type=float, help="seconds: start no header group after this much time; the mutants "
-                                                 "of the groups not started are reported as not run")
+    ap.add_argument("--budget", type=float, help="seconds: start no header group after half this time, and no "
+                                                 "stage 2 after all of it; the mutants of the groups not started are "
+                                                 "reported as not run, the stage-1 survivors left as unsettled")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     ap.add_argument("--ids", help="run only the mutants whose ids are listed in this file (one per line)")
