@@ -780,8 +780,6 @@ def campaign(args, chosen, texts, build, equivalent, log):
         # leave the others that include the header out; stage 2, for its survivors: all of them
         near = [o for o in objs if build.related(o, files)] if mode == "schemata" and not args.no_stages else []
         far = [o for o in objs if o not in near]
-        if not near or not far:
-            near, far = [], objs
         dropped, compiled, built_live = [], {}, None
 
         def build_for(live, units, leave_out):
@@ -881,8 +879,10 @@ def campaign(args, chosen, texts, build, equivalent, log):
                 if left and args.budget:
                     yield len(far), left
             if left:
-                # the same overlay (every mutant of stage 1), so that the related units are reused
-                bins, live = build_for(live, objs, set())
+                # the same overlay (every mutant of stage 1), so that the related units are reused;
+                # when every unit is related, stage 1 ran the whole programs' related tests only
+                if far or bins is None:
+                    bins, live = build_for(live, objs, set())
                 if bins is not None:
                     run_stage(bins, [m for m in left if m in live], None)
         finally:  # also when a bounded run closes the group after stage 1
