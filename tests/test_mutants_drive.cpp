@@ -39,4 +39,14 @@ TEST_CASE("drive: each invariant and each reported field names the Table 60 item
   CHECK(drive::Machine::view_requirement("hek_state") == "KMB-4.7.2");
 }
 
+TEST_CASE("drive: a cold reset answers under Table 60 item 6 (MCU ROM reports the HEK metadata)") {
+  // seed 001 §4.10 Table 60 item 6: "MCU ROM shall populate the HEK seed fuse register and
+  // invoke REPORT_HEK_METADATA upon cold reset" (spec/requirements/lock.json LOCK-T60-6)
+  drive::Profile p;
+  const auto s = drive::Machine::initial(p);
+  const auto r = drive::Machine::step(p, s, drive::Event{drive::ColdReset{}});
+  CHECK(r.out.status == "ok");
+  CHECK(r.out.rule == "LOCK-T60-6");
+}
+
 }  // namespace LOCKREF_UNITY_ID
