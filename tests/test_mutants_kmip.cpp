@@ -40,6 +40,18 @@ TEST_CASE("kmip json: malformed items are refused with the reason") {
         "Operation: Enumeration value must be at most 2^32-1");
   CHECK(error_of(Json{{"tag", "Operation"}, {"type", "Enumeration"}, {"value", -1}}) ==
         "Operation: Enumeration value must be a name or an unsigned number");
+  // the tag is a string (a name or 0x42xxxx); a ByteString or BigInteger value is hex text
+  CHECK(error_of(Json{{"type", "Integer"}, {"value", 1}}) == "missing \"tag\" string");
+  CHECK(error_of(Json{{"tag", 0x42005C}, {"type", "Integer"}, {"value", 1}}) == "missing \"tag\" string");
+  CHECK(error_of(Json{{"tag", "Operation"}, {"type", "ByteString"}, {"value", 5}}) ==
+        "Operation: ByteString value must be a hex string");
+  // a LongInteger is a signed 64-bit number (KMIP TTLV: eight bytes, two's complement): 2^63 does
+  // not fit and is refused, not wrapped to -2^63; -2^63 itself is accepted
+  CHECK(error_of(Json{{"tag", "Operation"}, {"type", "LongInteger"}, {"value", 9223372036854775808ull}}) ==
+        "Operation: LongInteger value must be a 64-bit signed number");
+  auto lmin = item_from_json(Json{{"tag", "Operation"}, {"type", "LongInteger"}, {"value", INT64_MIN}});
+  REQUIRE(lmin);
+  CHECK(lmin->num == INT64_MIN);
   const auto hex = error_of(Json{{"tag", "Operation"}, {"type", "ByteString"}, {"value", "0g"}});
   CHECK(hex.rfind("Operation: ", 0) == 0);
   CHECK(error_of(Json{{"tag", "Operation"}, {"type", "ByteString"}, {"value", "0a0b"}}).empty());

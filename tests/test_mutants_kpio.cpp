@@ -2,10 +2,12 @@
 // replay could not tell apart (through eval, an exception and a refusal both read
 // {"ok":false}), written to kill the mutants tools/mutate.py found surviving
 // (spec/mutation/report.md). Known answer: seed 002 §3.4.7.7 Table 68 with the nonce of
-// §3.4.7.6 Table 66 (vectors/kpio-key-wrap.json).
+// §3.4.7.6 Table 66 (vectors/kpio-key-wrap.json). And the requirement a divergence in each
+// reported field names (Machine::view_requirement), from spec/requirements/kpio.json.
 #include <doctest/doctest.h>
 
 #include "lockref/kpio/key_wrap.hpp"
+#include "lockref/kpio/sp.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
 // the other sources compiled with it in one translation unit.
@@ -58,6 +60,25 @@ TEST_CASE("kpio: a plaintext that is only the nonce carries no key and is refuse
   auto one = crypto::aes_gcm_encrypt(KEK, IV, {}, concat({Bytes{0x42}, NONCE}));
   REQUIRE(one);
   CHECK(kpio::unwrap_key_with_nonce(KEK, IV, one->ciphertext, one->tag, NONCE).value() == Bytes{0x42});
+}
+
+TEST_CASE("kpio: a divergence in each reported field names the seed 002 section that governs it") {
+  // what `lockref check` prints as "violates ..." when a device's field differs; each id is
+  // the requirement of spec/requirements/kpio.json whose quoted seed text covers the field
+  namespace kp = lockref::kpio;
+  // §3.2.3 Tables 15-19: "Determines the life cycle state of the Key Per I/O SP ... Activates"
+  CHECK(kp::Machine::view_requirement("kpio_life_cycle") == "KPIO-3.2.3-1");
+  CHECK(kp::Machine::view_requirement("kpio_active") == "KPIO-3.2.3-1");
+  // §3.2.2 Tables 10-14: taking ownership (MSID, SID)
+  CHECK(kp::Machine::view_requirement("owned") == "KPIO-3.2.2-1");
+  // §3.2.5: "Configures Namespace to be managed by Key Per I/O by setting the Managed column
+  // in the KeyTagAllocation Table to TRUE"
+  CHECK(kp::Machine::view_requirement("allocations") == "KPIO-3.2.5-1");
+  // §3.2.6: the Key Injection Interface after activation
+  CHECK(kp::Machine::view_requirement("key_injection_locked") == "KPIO-3.2.6-1");
+  // §3.4.7.3: "When replay protection is enabled, all MEKs and KEKs ... must be encrypted with a Nonce"
+  CHECK(kp::Machine::view_requirement("nonces") == "KPIO-3.4.7-1");
+  CHECK(kp::Machine::view_requirement("no_such_field").empty());
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -79,6 +79,13 @@ TEST_CASE("tcg json: integer widths, names, byte strings and statuses are checke
   CHECK(value_error(Json{{"bytes", "00"}, {"continued", 1}}) == "continued: expected boolean");
   auto cont = tcg::value_from_json(Json{{"bytes", "00"}, {"continued", true}});
   REQUIRE(cont);
+  // a byte string is {"bytes", "continued"?, "form"?}: "form" asks for a non-minimal atom
+  // (Core 2.01 §3.2.2.3.1: a short atom holds 0-15 bytes, a medium one up to 2047), and a
+  // field outside those three is refused like any other
+  const auto medium = tcg::value_from_json(Json{{"bytes", "00"}, {"form", "medium"}});
+  REQUIRE(medium);
+  CHECK(medium->form == tcg::AtomForm::medium);
+  CHECK(value_error(Json{{"bytes", "00"}, {"x", 1}}) == "unknown field \"x\"");
   // an item's status is a list of numbers
   const auto st = tcg::item_from_json(Json{{"result", Json::array()}, {"status", "x"}});
   REQUIRE_FALSE(st);
@@ -101,6 +108,23 @@ TEST_CASE("level0: a descriptor header cut short by the Length is refused") {
   CHECK(r.error().message == "feature descriptor at offset 52: needs a 4-byte header, 2 byte(s) left within Length");
 }
 
+
+TEST_CASE("level0: an 8-byte field takes every 64-bit value (Geometry Reporting, Opal SSC v2.30 Table 5)") {
+  // No seed has an 8-byte Level 0 field (seed 002 Tables 1-2 are at most 4 bytes wide); the
+  // Geometry Reporting descriptor (0x0003) of Opal SSC v2.30 §3.1.1.4 Table 5, the source
+  // model/lockref/tcg/level0.hpp cites, has two: Alignment Granularity (bytes 16-23) and
+  // Lowest Aligned LBA (bytes 24-31), each a full uint64. The width check must not refuse
+  // a value just because it needs all eight bytes, nor let a wider one through elsewhere.
+  level0::Feature g{0x0003, 0x10, {}};
+  REQUIRE(level0::set_field(g, "alignment_granularity", 0x0102030405060708u));
+  REQUIRE(level0::set_field(g, "lowest_aligned_lba", 0xFFFFFFFFFFFFFFFFu));
+  REQUIRE(g.data.size() >= 28u);
+  CHECK(to_hex(Bytes(g.data.begin() + 12, g.data.begin() + 20)) == "0102030405060708");
+  CHECK(to_hex(Bytes(g.data.begin() + 20, g.data.begin() + 28)) == "ffffffffffffffff");
+  // Logical Block Size (bytes 12-15) is four bytes: 2^32 does not fit
+  CHECK_FALSE(level0::set_field(g, "logical_block_size", 0x100000000u));
+  CHECK(level0::set_field(g, "logical_block_size", 0xFFFFFFFFu));
+}
 
 TEST_CASE("tcg tokens: Start and End Transaction are 0xFB and 0xFC (TCG Core 2.01 Table 04)") {
   // Core spec Table 04, Token Types: F0 Start List ... FA End of Session, FB Start

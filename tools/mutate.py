@@ -33,6 +33,20 @@ How a mutant is built, without touching the tree or its build:
     of headers that at most 8 translation units include, --textual-per-domain per domain).
   - A schemata copy that does not compile (a mutant that is not valid C++, e.g. a type
     mismatch) loses the mutants on the offending lines, which are reported as not built.
+  - Two stages (--no-stages: one): a header's group first recompiles only its related
+    units (tests/ and properties/ sources, and the tools/lockref/ops_* eval operations,
+    whose name shares a word with the header's path: tests/test_kpio.cpp,
+    tests/test_mutants_kpio.cpp, properties/kpio_properties.cpp and ops_kpio.cpp for
+    kpio/key_wrap.hpp) and links the programs without the other units that include the
+    header (every copy of the header in them is the mutant's); each mutant runs the
+    related sources' test cases alone (doctest --source-file). Their baseline (no mutant)
+    must pass there, or every mutant goes to stage 2; a mutant a test then fails on is
+    killed. Only the survivors of stage 1 meet stage 2: the other units compiled with the
+    same overlay, the whole programs, every suite, as above. Most mutants die in stage 1,
+    so a header that most units include (core/, engine/) is rebuilt in full only when one
+    of its mutants survives its own tests. (A stage-1 kill is a failure in a program that
+    lacks the unrelated units, e.g. their eval operations; a test that passes there with
+    no mutant, and fails with one, is counted as a detection.)
 Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
 explorer's input alphabet, are left out): every site is enumerated in file order, and a
 random.Random(seed) sample of --per-domain mutants is taken per domain (folder under
@@ -46,11 +60,15 @@ survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime
 units, at most six; --domains narrows the choice) that holds N, builds them as one schemata
 build and exits 1 when one survives that is not listed as equivalent.
 
---budget SECONDS bounds a run on a busy machine: no header group is started after that
-much time, and the mutants of the groups not started are reported as "not run" (never as
+--budget SECONDS bounds a run on a busy machine: no header group is started after half
+that time, and the mutants of the groups not started are reported as "not run" (never as
 killed). The groups are then taken round-robin over the domains (the cheapest group of
 each domain, then the second cheapest, ...), so every domain gets a measured sample of its
-cheaper headers; the table's score counts only the mutants that ran.
+cheaper headers. Stage 2 waits until every group started has had its stage 1, and then
+runs group by group, fewest units left to build first, while the budget lasts (none
+that the mean compile time so far says would end after it); the stage-1 survivors of the
+groups whose stage 2 the budget leaves out are "unsettled". The table's score counts only the
+mutants that ran, an unsettled one as not detected (so the score is a lower bound).
 """
 import argparse
 import fnmatch
@@ -297,7 +315,7 @@ def function_body(mask, pos):
     i = 0
     for m in re.finditer(r"[{}]", mask[:pos]):
         if m.group(0) == "{":
-            prev = mask[:m.start()].rstrip()
+            prev = mask[max(0, m.start() - 400):m.start()].rstrip()  # the end is enough: a linear scan
             is_fn = bool(re.search(r"(\)|\bconst|\bnoexcept|\bmutable|->\s*[\w:<>]+|\belse|\bdo|\btry)$", prev))
             depth_stack.append(is_fn or (depth_stack and depth_stack[-1]))
         else:
@@ -443,7 +461,7 @@ def textual_text(text, mu):
 # ---- building against an existing build directory ---------------------------------------------
 
 class Build:
-    def __init__(self, build_dir, scratch, jobs, log):
+    def __init__(self, build_dir, scratch, jobs, log, unit_only=False):
         self.dir = os.path.abspath(build_dir)
         self.scratch = scratch
         self.jobs = jobs
@@ -452,7 +470,8 @@ class Build:
             self.commands = {os.path.realpath(c["file"]): c for c in json.load(f)}
         self.targets = {}  # name -> (directory the link command runs in, link command, binary)
         for name, sub in (("lockref-tests", "tests"), ("lockref-properties", "properties"), ("lockref", "tools")):
-            self.targets[name] = self.link_command(name, sub)
+            if not (unit_only and name == "lockref"):  # the program serves only the command-line tier
+                self.targets[name] = self.link_command(name, sub)
         # objects of each target, and the headers each translation unit includes
         self.includes = {}  # object path -> set of model headers (relative to model/lockref)
         ninja_deps = self.ninja_deps()
@@ -469,20 +488,53 @@ class Build:
                 continue
             hs = set(re.findall(r"model/lockref/(\S+\.hpp)", deps))
             self.includes[obj] = (c, hs)
+        self.compile_seconds, self.compiled_units = 0.0, 0
         self.linked = set()
         for d, line, _ in self.targets.values():
             for tok in shlex.split(line):
                 if tok.endswith(".o"):
                     self.linked.add(os.path.normpath(os.path.join(d, tok)))
 
+    def seconds_per_unit(self):
+        """The mean compile time of a unit so far (a bounded run does not start a stage 2
+        that cannot end within its budget)."""
+        return self.compile_seconds / self.compiled_units if self.compiled_units else 0.0
+
     def includers(self, headers):
         return sorted(o for o, (c, hs) in self.includes.items() if hs & set(headers) and o in self.linked)
+
+    def sources(self, objs):
+        """The source files an object compiles: its own, or those a unity file includes."""
+        out = []
+        for o in objs:
+            src = self.includes[o][0]["file"]
+            if "/Unity/" in src:
+                with open(src) as f:
+                    out += re.findall(r'^#include "([^"]+)"', f.read(), re.M)
+            else:
+                out.append(src)
+        return out
+
+    def related(self, obj, headers):
+        """Is a translation unit one of the tests of these headers? Its sources' names share
+        a word with the headers' paths (tests/test_kpio.cpp and kpio/key_wrap.hpp,
+        properties/hpke_properties.cpp and crypto/hpke_kdf.hpp), among the test sources
+        (tests/, properties/) and the eval operations their tests call (tools/lockref/ops_*)."""
+        words = {w for h in headers for w in re.split(r"[/_.]", h[:-len(".hpp")])}
+        for src in self.sources([obj]):
+            base = os.path.basename(src).rsplit(".", 1)[0]
+            if os.path.basename(os.path.dirname(src)) not in ("tests", "properties") and not base.startswith("ops_"):
+                continue
+            if (set(base.split("_")) - {"test", "properties", "mutants", "ops"}) & words:
+                return True
+        return False
 
     def compile(self, objs, overlay, tag):
         """Compiles the translation units of `objs` with the overlay first on the include
         path; returns {object: scratch object} or raises with the compiler's messages."""
         procs, out = [], {}
         errors = []
+        t0 = time.time()
         pending = list(objs)
         running = []
         while pending or running:
@@ -506,6 +558,8 @@ class Build:
                 errors.append(msg)
             else:
                 out[o] = dst
+        self.compile_seconds += (time.time() - t0) * self.jobs
+        self.compiled_units += len(objs)
         if errors:
             raise CompileError("\n".join(errors))
         return out
@@ -540,21 +594,30 @@ class Build:
             raise SystemExit(f"mutate.py: no link command for {name} in {self.dir} (neither link.txt nor build.ninja)")
         return self.dir, step.strip(), os.path.join(d, name)
 
-    def link(self, replaced, tag):
+    def link(self, replaced, tag, leave_out=()):
+        """Links each program from the build's objects, `replaced` ones swapped for their
+        mutant copies. Stage 1 (`leave_out`: the other units that include the mutated
+        header): only the programs with a replaced unit, without the units left out;
+        raises LinkError if one of them is needed."""
         bins = {}
         for name, (d, line, _) in self.targets.items():
-            args = shlex.split(line)
-            for i, a in enumerate(args):
-                p = os.path.normpath(os.path.join(d, a)) if a.endswith(".o") else None
-                if p and p in replaced:
-                    args[i] = replaced[p]
-            k = args.index("-o")
             dst = os.path.join(self.scratch, "bin", tag, name)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
+            args, mine = [], False
+            for a in shlex.split(line):
+                p = os.path.normpath(os.path.join(d, a)) if a.endswith(".o") else None
+                if p not in leave_out:
+                    args.append(replaced.get(p, a))
+                mine = mine or p in replaced
+            if leave_out and not mine:
+                continue
+            k = args.index("-o")
             args[k + 1] = dst
             r = subprocess.run(["nice", "-n", "19"] + args, cwd=d, capture_output=True, text=True)
+            if r.returncode != 0 and leave_out:
+                raise LinkError(r.stdout + r.stderr)
             if r.returncode != 0:  # not the mutant's fault: the build directory is incomplete
-                raise SystemExit(f"mutate.py: linking {name} failed (is {self.dir} built?):\n" + r.stdout + r.stderr)
+                raise LinkError(f"mutate.py: linking {name} failed (is {self.dir} built?):\n" + r.stdout + r.stderr)
             bins[name] = dst
         return bins
 
@@ -563,6 +626,10 @@ class Build:
 
 
 class CompileError(Exception):
+    pass
+
+
+class LinkError(Exception):
     pass
 
 
@@ -579,9 +646,10 @@ def second_tier():
     return [["bash", p] for p in cli] + [[sys.executable, p] for p in oracle]
 
 
-def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False):
+def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None):
     """Runs the unit/vector suite, then the property suite, then (cli) the command-line
-    and oracle tests against the mutant `lockref`. Returns (verdict, detail, seconds)."""
+    and oracle tests against the mutant `lockref`; only the test cases of `sources` when
+    given (stage 1). Returns (verdict, detail, seconds)."""
     env = dict(os.environ)
     env["RC_PARAMS"] = "seed=4300 noshrink=1 verbose_progress=0 verbose_shrinking=0"
     env["LOCKREF_MUTANT"] = str(mutant_k)
@@ -589,16 +657,22 @@ def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False):
     env.update(env_extra or {})
     t0 = time.time()
     for name in ("lockref-tests", "lockref-properties"):
+        if name not in bins:  # stage 1: none of its units is related to the mutated header
+            continue
         left = timeout - (time.time() - t0)
         if left <= 0:
             return "timed out", name, time.time() - t0
         try:
-            r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"],
+            only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in sources)] if sources else []
+            r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"] + only,
                                capture_output=True, text=True, timeout=left, env=env, cwd=ROOT)
         except subprocess.TimeoutExpired:
             return "timed out", name, time.time() - t0
         if r.returncode != 0:
-            m = re.search(r"TEST CASE:\s+(.*)", r.stdout)
+            # the test case of the first block that reports an error (a passing test that
+            # prints a MESSAGE has a TEST CASE header too)
+            block = next((b for b in r.stdout.split("=" * 79) if re.search(r"\b(ERROR|exception)\b", b)), "")
+            m = re.search(r"TEST CASE:\s+(.*)", block)
             why = m.group(1).strip() if m else ("exit %d" % r.returncode)
             return "killed", f"{name}: {why}", time.time() - t0
     if cli:
@@ -689,13 +763,11 @@ def campaign(args, chosen, texts, build, equivalent, log):
             rank[kv[0]] = seen[dom] = seen.get(dom, -1) + 1
         order = sorted(order, key=lambda kv: rank[kv[0]])  # stable: cost order within a rank
     t_start = time.time()
-    for (mode, key), mus in order:
-        if args.budget and time.time() - t_start > args.budget:
-            # a bounded run: the groups not started are reported, not silently dropped
-            for m in mus:
-                results.append(dict(m.to_json(), verdict="not run", detail=f"--budget {args.budget:.0f} s spent"))
-                done += 1
-            continue
+
+    def group(mode, key, mus):
+        """Builds and runs one header group. A generator: in a bounded run it yields (units
+        left to build, stage-1 survivors) after stage 1, and stage 2 runs when resumed."""
+        nonlocal done, baseline_time
         files = sorted({m.file for m in mus})
         tag = hashlib.sha1((mode + repr(key)).encode()).hexdigest()[:10]
         overlay = os.path.join(overlay_root, tag)
@@ -704,80 +776,174 @@ def campaign(args, chosen, texts, build, equivalent, log):
         with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as f:
             f.write(SCHEMATA_HEADER)
         objs = build.includers(files)
-        live, dropped, bins = list(mus), [], None
-        for attempt in range(8):
-            for rel in files:
-                mine = [m for m in live if m.file == rel]
-                os.makedirs(os.path.join(overlay, "lockref", os.path.dirname(rel)), exist_ok=True)
-                text = schemata_text(texts[rel], mine) if mode == "schemata" else textual_text(texts[rel], mine[0]) \
-                    if mine else texts[rel]
-                with open(os.path.join(overlay, "lockref", rel), "w") as f:
-                    f.write(text)
-            t0 = time.time()
-            try:
-                if not objs:
-                    raise CompileError("no translation unit of the test binaries includes " + ", ".join(files))
-                # one unit first: a schemata copy that does not compile fails there, cheaply
-                replaced = build.compile(objs[:1], overlay, tag)
-                replaced.update(build.compile(objs[1:], overlay, tag))
-                bins = build.link(replaced, tag)
-                log(f"[{done}/{total}] built {', '.join(files)} ({mode}, {len(live)} mutant(s), "
-                    f"{len(objs)} translation unit(s)) in {time.time() - t0:.0f} s")
-                break
-            except CompileError as e:
-                bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", str(e))}
-                now = [m for m in live if (m.file, m.line) in bad or
-                       any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
-                           for f, n in bad)] if mode == "schemata" else []
-                if not now:
-                    log(f"[{done}/{total}] {', '.join(files)}: does not build ({mode}); {len(live)} mutant(s) not built\n"
-                        + str(e)[:1500])
-                    dropped += live
-                    live = []
-                    break
-                dropped += now
-                live = [m for m in live if m not in now]
-                log(f"  {len(now)} mutant(s) do not compile as schemata; rebuilding without them")
-                if not live:
-                    break
-        for m in dropped:
-            results.append(dict(m.to_json(), verdict="not built", detail="does not compile"))
-            done += 1
-        if not live or bins is None:
-            continue
-        if mode == "schemata":
-            v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=not (args.sample or args.unit_only))
-            if v != "survived":
-                log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
-                for m in live:
-                    results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + detail))
+        # stage 1 (schemata only): the related translation units alone, in binaries that
+        # leave the others that include the header out; stage 2, for its survivors: all of them
+        near = [o for o in objs if build.related(o, files)] if mode == "schemata" and not args.no_stages else []
+        far = [o for o in objs if o not in near]
+        dropped, compiled, built_live = [], {}, None
+
+        def build_for(live, units, leave_out):
+            """Builds the overlay for `live` and links the binaries from `units` (recompiled)
+            and the build's objects but `leave_out`. Returns (binaries or None, live): a
+            mutant whose schemata line does not compile is moved to `dropped`."""
+            nonlocal built_live
+            for attempt in range(8):
+                if live != built_live:  # the overlay changes: every unit compiled so far is stale
+                    for rel in files:
+                        mine = [m for m in live if m.file == rel]
+                        os.makedirs(os.path.join(overlay, "lockref", os.path.dirname(rel)), exist_ok=True)
+                        text = schemata_text(texts[rel], mine) if mode == "schemata" else \
+                            textual_text(texts[rel], mine[0]) if mine else texts[rel]
+                        with open(os.path.join(overlay, "lockref", rel), "w") as f:
+                            f.write(text)
+                    compiled.clear()
+                    built_live = list(live)
+                t0 = time.time()
+                try:
+                    if not objs:
+                        raise CompileError("no translation unit of the test binaries includes " + ", ".join(files))
+                    todo = [o for o in units if o not in compiled]
+                    # one unit first: a schemata copy that does not compile fails there, cheaply
+                    compiled.update(build.compile(todo[:1], overlay, tag))
+                    compiled.update(build.compile(todo[1:], overlay, tag))
+                    bins = build.link({o: compiled[o] for o in units}, tag + ("-1" if leave_out else ""), leave_out)
+                    log(f"[{done}/{total}] built {', '.join(files)} ({mode}, {len(live)} mutant(s), {len(units)} of "
+                        f"{len(objs)} translation unit(s){' (stage 1: the related ones)' if leave_out else ''}) "
+                        f"in {time.time() - t0:.0f} s")
+                    return bins, live
+                except LinkError as e:
+                    if leave_out:  # the units left out define something the others need: no stage 1
+                        log(f"  stage 1 does not link without the unrelated units ({str(e)[:200]}); building all")
+                        return None, live
+                    raise SystemExit(str(e))
+                except CompileError as e:
+                    bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", str(e))}
+                    now = [m for m in live if (m.file, m.line) in bad or
+                           any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
+                               for f, n in bad)] if mode == "schemata" else []
+                    if not now:
+                        log(f"[{done}/{total}] {', '.join(files)}: does not build ({mode}); {len(live)} mutant(s) not built\n"
+                            + str(e)[:1500])
+                        dropped.extend(live)
+                        return None, []
+                    dropped.extend(now)
+                    live = [m for m in live if m not in now]
+                    log(f"  {len(now)} mutant(s) do not compile as schemata; rebuilding without them")
+                    if not live:
+                        return None, []
+            return None, live
+
+        def run_stage(bins, live, sources):
+            """Runs each live mutant against `bins` (restricted to the tests of `sources` in
+            stage 1); returns the survivors, whose verdicts stage 2 settles (or the table)."""
+            nonlocal done, baseline_time
+            cli = not (args.sample or args.unit_only) and not sources
+            if mode == "schemata":
+                v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources)
+                if v != "survived" and sources:  # e.g. a test needs an eval op of a unit left out
+                    log(f"  stage 1 fails with no mutant active ({detail}): every mutant goes to stage 2")
+                    return live
+                if v != "survived":
+                    log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
+                    for m in live:
+                        results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + detail))
+                        done += 1
+                    return []
+                if not sources:
+                    baseline_time = secs if baseline_time is None else max(baseline_time, secs)
+                limit = max(args.timeout, 5 * secs) if sources else max(args.timeout, 5 * (baseline_time or 30))
+            else:
+                limit = max(args.timeout, 5 * (baseline_time or 30))
+            left = []
+            for m in live:
+                v, detail, secs = run_suites(bins, m.k, limit, cli=cli, sources=sources)
+                if v == "survived" and sources:
+                    left.append(m)
+                    log(f"  survives the related tests: {m.id}")
+                    continue
+                done += 1
+                eq = equivalent.get(m.id)
+                if v == "survived" and eq:
+                    v, detail = "equivalent", eq
+                results.append(dict(m.to_json(), verdict=v, detail=detail, seconds=round(secs, 1),
+                                    stage=1 if sources else 2))
+                log(f"[{done}/{total}] {v:10} {m.id}  (line {m.line}: {m.old!r} -> {m.new!r}) {detail[:80]}")
+            return left
+
+        try:
+            live = list(mus)
+            left = live
+            if near:
+                bins, live = build_for(live, near, set(far))
+                left = run_stage(bins, live, build.sources(near)) if bins is not None else live
+                if left and args.budget:
+                    yield len(far), left
+            if left:
+                # the same overlay (every mutant of stage 1), so that the related units are reused;
+                # when every unit is related, stage 1 ran the whole programs' related tests only
+                if far or bins is None:
+                    bins, live = build_for(live, objs, set())
+                if bins is not None:
+                    run_stage(bins, [m for m in left if m in live], None)
+        finally:  # also when a bounded run closes the group after stage 1
+            settled = {r["id"] for r in results}
+            for m in dropped:
+                if m.id not in settled:
+                    results.append(dict(m.to_json(), verdict="not built", detail="does not compile"))
                     done += 1
-                continue
-            baseline_time = secs if baseline_time is None else max(baseline_time, secs)
-        limit = max(args.timeout, 5 * (baseline_time or 30))
-        for m in live:
-            v, detail, secs = run_suites(bins, m.k, limit, cli=not (args.sample or args.unit_only))
-            done += 1
-            eq = equivalent.get(m.id)
-            if v == "survived" and eq:
-                v, detail = "equivalent", eq
-            results.append(dict(m.to_json(), verdict=v, detail=detail, seconds=round(secs, 1)))
-            log(f"[{done}/{total}] {v:10} {m.id}  (line {m.line}: {m.old!r} -> {m.new!r}) {detail[:80]}")
-        shutil.rmtree(os.path.join(build.scratch, "obj", tag), ignore_errors=True)
-        shutil.rmtree(os.path.join(build.scratch, "bin", tag), ignore_errors=True)
+            shutil.rmtree(os.path.join(build.scratch, "obj", tag), ignore_errors=True)
+            shutil.rmtree(os.path.join(build.scratch, "bin", tag), ignore_errors=True)
+            shutil.rmtree(os.path.join(build.scratch, "bin", tag + "-1"), ignore_errors=True)
+
+    # a bounded run starts no group after half the budget, and gives the rest to stage 2
+    spent = lambda share=1.0: args.budget and time.time() - t_start > share * args.budget
+    pending = []  # bounded run: groups with stage-1 survivors, whose stage 2 waits for every group's stage 1
+    for (mode, key), mus in order:
+        if spent(0.5):
+            # a bounded run: the groups not started are reported, not silently dropped
+            for m in mus:
+                results.append(dict(m.to_json(), verdict="not run", detail=f"--budget {args.budget:.0f} s spent"))
+                done += 1
+            continue
+        g = group(mode, key, mus)
+        waiting = next(g, None)
+        if waiting:
+            pending.append((waiting[0], len(pending), g, waiting[1]))
+        if args.json:  # a run stopped early keeps what it measured
+            write_json(args, None, results, partial=True)
+    for n, _, g, left in sorted(pending, key=lambda p: p[:2]):  # fewest units left to build first
+        if spent() or (args.budget and t_start + args.budget - time.time() < n * build.seconds_per_unit()):
+            for m in left:
+                results.append(dict(m.to_json(), verdict="unsettled",
+                                    detail=f"survived its related tests (stage 1); --budget {args.budget:.0f} s spent before stage 2"))
+                done += 1
+            g.close()
+        else:
+            next(g, None)
+        if args.json:
+            write_json(args, None, results, partial=True)
     return results
+
+
+def write_json(args, enumerated, results, partial=False):
+    with open(args.json, "w") as f:
+        json.dump({"seed": args.seed, "per_domain": None if args.all else args.per_domain,
+                   "textual_per_domain": None if args.all else args.textual_per_domain,
+                   "mutants_enumerated": enumerated, "results": results} |
+                  ({"partial": "written after each header group; the run did not finish"} if partial else {}),
+                  f, indent=1)
 
 
 def summary(results):
     doms = {}
     for r in results:
         d = doms.setdefault(r["file"].split("/")[0], {"made": 0, "killed": 0, "timed out": 0, "survived": 0,
-                                                      "equivalent": 0, "not built": 0, "not run": 0})
+                                                      "unsettled": 0, "equivalent": 0, "not built": 0, "not run": 0})
         d["made"] += 1
         d[r["verdict"]] += 1
-    lines = ["| domain | made | killed | timed out | survived | equivalent | not built | not run | score |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    tot = {k: 0 for k in ("made", "killed", "timed out", "survived", "equivalent", "not built", "not run")}
+    lines = ["| domain | made | killed | timed out | survived | unsettled | equivalent | not built | not run | score |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    tot = {k: 0 for k in ("made", "killed", "timed out", "survived", "unsettled", "equivalent", "not built", "not run")}
     for dom in sorted(doms):
         d = doms[dom]
         for kk in tot:
@@ -789,12 +955,13 @@ def summary(results):
 
 def score(d):
     det = d["killed"] + d["timed out"]
-    live = det + d["survived"]
+    live = det + d["survived"] + d.get("unsettled", 0)  # an unsettled mutant counts as not detected
     return 100.0 * det / live if live else None  # nothing ran: no score
 
 
 def row(name, d):
-    return (f"| {name} | {d['made']} | {d['killed']} | {d['timed out']} | {d['survived']} | {d['equivalent']} | "
+    return (f"| {name} | {d['made']} | {d['killed']} | {d['timed out']} | {d['survived']} | {d.get('unsettled', 0)} | "
+            f"{d['equivalent']} | "
             f"{d['not built']} | {d['not run']} | " + (f"{score(d):.1f} % |" if score(d) is not None else "n/a |"))
 
 
@@ -844,8 +1011,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="per-mutant limit in seconds (at least 5x the baseline)")
     ap.add_argument("--json", help="write every result to this file")
     ap.add_argument("--report", help="write the per-domain table (markdown) to this file")
-    ap.add_argument("--budget", type=float, help="seconds: start no header group after this much time; the mutants "
-                                                 "of the groups not started are reported as not run")
+    ap.add_argument("--budget", type=float, help="seconds: start no header group after half this time, and no "
+                                                 "stage 2 after all of it; the mutants of the groups not started are "
+                                                 "reported as not run, the stage-1 survivors left as unsettled")
     ap.add_argument("--list", action="store_true", help="list the selected mutants and stop")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     ap.add_argument("--ids", help="run only the mutants whose ids are listed in this file (one per line)")
@@ -853,6 +1021,8 @@ def main():
                                        "flags), and run there: edits to the tree meanwhile do not disturb the run")
     ap.add_argument("--unit-only", action="store_true", help="run only the unit, vector and property suites (as "
                                                            "--sample does), not the command-line and oracle tests")
+    ap.add_argument("--no-stages", action="store_true", help="build every unit that includes a header at once, "
+                                                           "with no first stage of the related tests alone")
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
                                         "current spec/mutation/equivalent.json applied, and stop")
     args = ap.parse_args()
@@ -915,7 +1085,7 @@ def main():
         return 0
     scratch = tempfile.mkdtemp(prefix="lockref-mutate-")
     try:
-        build = Build(args.build, scratch, args.jobs, log)
+        build = Build(args.build, scratch, args.jobs, log, unit_only=bool(args.sample or args.unit_only))
         if args.sample:
             # the sample shares one build: all its headers in one schemata group per file
             pass
@@ -925,10 +1095,7 @@ def main():
         print(table)
         print(f"\n{len(results)} mutants in {time.time() - t0:.0f} s (seed {args.seed})")
         if args.json:
-            with open(args.json, "w") as f:
-                json.dump({"seed": args.seed, "per_domain": None if args.all else args.per_domain,
-                           "textual_per_domain": None if args.all else args.textual_per_domain,
-                           "mutants_enumerated": len(muts), "results": results}, f, indent=1)
+            write_json(args, len(muts), results)
         if args.report:
             with open(args.report, "w") as f:
                 f.write(table + "\n")
