@@ -320,7 +320,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     return false;
   }();
   const bool reduce = sym || abs;  // stored states are representatives, not every state
-  auto canonical = [&](State s) -> State { return explore_detail::representative<M>(p, std::move(s), abs, sym); };
+  auto representative = [&](State s) -> State { return explore_detail::representative<M>(p, std::move(s), abs, sym); };
   const auto invariants = M::invariants();
 
   Exploration<M> ex;
@@ -408,7 +408,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
   };
 
   {  // the initial state
-    const State s0 = canonical(M::initial(p));
+    const State s0 = representative(M::initial(p));
     const std::string enc = encode(s0);
     std::vector<std::uint16_t> fails;
     for (std::size_t k = 0; k < invariants.size(); ++k)
@@ -474,7 +474,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
           if (st.next == s) continue;
           scratch = std::move(st.next);
         }
-        if (reduce) canon = canonical(std::move(scratch));
+        if (reduce) canon = representative(std::move(scratch));
         const State& next_state = reduce ? canon : scratch;
         buf.clear();
         encode_into(buf, next_state);
@@ -650,7 +650,7 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
                           std::size_t max_repeat = 1 << 16) {
   using State = typename M::State;
   if (id >= ex.state_count) return make_error("trace: no state " + std::to_string(id));
-  auto canonical = [&](const State& s) -> State {
+  auto representative = [&](const State& s) -> State {
     return explore_detail::representative<M>(p, s, ex.abstracted, ex.symmetric);
   };
   std::vector<std::uint32_t> chain;  // ids from the state back to the initial state
@@ -660,20 +660,20 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
   }
   std::reverse(chain.begin(), chain.end());
   Trace<M> t;
-  State canon = canonical(M::initial(p));  // the recorded path, in representatives
+  State canon = representative(M::initial(p));  // the recorded path, in representatives
   State real = M::initial(p);              // the same path on the real machine
   t.states.push_back(real);
   for (const auto i : chain) {
     const auto events = M::candidate_events(p, canon);
     const auto k = ex.via[i];
     if (k >= events.size()) return make_error("trace: event index out of range (fingerprint collision?)");
-    canon = canonical(M::step(p, canon, events[k]).next);
+    canon = representative(M::step(p, canon, events[k]).next);
     const std::string want = encode(canon);
     const auto real_events = M::candidate_events(p, real);
     bool found = false;
     for (const auto& e : real_events) {
       auto st = M::step(p, real, e);
-      if (encode(canonical(st.next)) != want) continue;
+      if (encode(representative(st.next)) != want) continue;
       real = std::move(st.next);
       t.events.push_back(e);
       t.states.push_back(real);
@@ -690,7 +690,7 @@ Result<Trace<M>> trace_to(const typename M::Profile& p, const Exploration<M>& ex
         if (st.next == cur) break;
         cur = std::move(st.next);
         path.push_back(cur);
-        if (encode(canonical(cur)) == want) {
+        if (encode(representative(cur)) == want) {
           found = true;
           break;
         }

@@ -202,7 +202,7 @@ struct Machine {
         n = s;
         n.credentials[*k.index].tries = k.tries;
       }
-      return {k.status, k.ok() ? std::string_view("OPAL-TRY-3") : k.rule, writes};
+      return {k.status, k.ok() ? authenticated_rule : k.rule, writes};
     }
     R r = step(p, s, e);
     const bool writes = !(r.next == s);
@@ -505,14 +505,16 @@ struct Machine {
   /// TCG Core C_PIN: at the limit when TryLimit is non-zero and Tries has reached it.
   static bool locked_out(const Credential& c) { return tcg::locked_out(c); }
 
+ protected:
   /// A status or rule name as a view that outlives the Output it came from (fast_step's
   /// Verdict): one copy of each distinct name per thread, in a node-based set.
   static std::string_view interned(const std::string& name) {
     thread_local std::unordered_set<std::string> names;
     return *names.insert(name).first;
   }
+  /// The rule of a successful Authenticate (apply and fast_step).
+  static constexpr std::string_view authenticated_rule = "OPAL-TRY-3";
 
- protected:
   // Results take the new state by value: callers move a state they no longer need (the
   // explorer's speed, issue 12), and copy only the input state they must not change.
   static R done(State next, std::string_view rule) {
@@ -630,7 +632,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Authenticate& e) {
     auto a = authenticate(p, s, e.authority, e.pin);
     if (a.failure) return failed(a);
-    return done(std::move(a.next), "OPAL-TRY-3");
+    return done(std::move(a.next), authenticated_rule);
   }
 
   static R apply(const Profile& p, const State& s, const PowerCycle&) {
