@@ -4,8 +4,13 @@
 // (spec/mutation/report.md). Known answer: seed 002 §3.4.7.7 Table 68 with the nonce of
 // §3.4.7.6 Table 66 (vectors/kpio-key-wrap.json). And the requirement a divergence in each
 // reported field names (Machine::view_requirement), from spec/requirements/kpio.json.
+// And what Run C of tools/mutate.py left surviving in kpio/sp.hpp, sp_methods.hpp,
+// kmip_import.hpp and describe.hpp: each case below names the seed 002 section (or the KMIP 2.1
+// / TCG Core text) that fixes the expected answer.
 #include <doctest/doctest.h>
 
+#include "external_vectors.hpp"
+#include "lockref/kpio/describe.hpp"
 #include "lockref/kpio/key_wrap.hpp"
 #include "lockref/kpio/sp.hpp"
 
@@ -79,6 +84,288 @@ TEST_CASE("kpio: a divergence in each reported field names the seed 002 section 
   // §3.4.7.3: "When replay protection is enabled, all MEKs and KEKs ... must be encrypted with a Nonce"
   CHECK(kp::Machine::view_requirement("nonces") == "KPIO-3.4.7-1");
   CHECK(kp::Machine::view_requirement("no_such_field").empty());
+}
+
+}  // namespace LOCKREF_UNITY_ID
+
+// ---- Run C's kpio survivors ----------------------------------------------------------------
+
+namespace LOCKREF_UNITY_ID {
+using namespace lockref;
+namespace kp = lockref::kpio;
+using tcg::Value;
+
+namespace {
+/// Get's Cellblock [startColumn = a, endColumn = b] (seed 002 Table 16: 03 = startColumn, 04 = endColumn).
+Value columns(std::uint64_t a, std::uint64_t b) {
+  return Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(a)), Value::of_name(Value::of_uint(4), Value::of_uint(b))});
+}
+/// The ComPacket of a seed 002 Security Protocol 0x03 table (vectors/tcg-seed002.json).
+Bytes seed_sp3(int table) {
+  static const Json all = testing::load_vectors("tcg-seed002.json");
+  for (const auto& v : all["vectors"])
+    if (v["id"] == "kpio-table" + std::to_string(table) + "-sp3-compacket") return testing::unhex(v["expect"]["hex"]);
+  FAIL("no Table " << table);
+  return {};
+}
+kmip::Item seed_kmip(int table) { return kmip::decode_prefix(tcg::decode_raw_compacket(seed_sp3(table))->data)->first; }
+kmip::Item* first_of(kmip::Item& m, std::uint32_t tg) {
+  if (m.tag == tg) return &m;
+  for (auto& c : m.children)
+    if (auto* r = first_of(c, tg)) return r;
+  return nullptr;
+}
+Bytes compacket(const kmip::Item& m) { return tcg::encode_raw_compacket(0x0801, 0, *kmip::encode(m)); }
+/// A Key Per I/O TPer (Table 1's constants unless the profile says otherwise), one event at a time.
+struct Tp {
+  kp::Profile p;
+  kp::State s = kp::Machine::initial(p);
+  kp::Output on(const kp::Event& e) {
+    auto r = kp::Machine::step(p, s, e);
+    s = std::move(r.next);
+    return r.out;
+  }
+  /// One method call; in the open session when there is one (TSN/HSN of its SyncSession).
+  kp::Output call(std::uint64_t obj, std::string_view method, std::vector<Value> args) {
+    const auto ses = s.sm.session;
+    return on(kp::Call{ses ? ses->tsn : 0, ses ? ses->hsn : 0,
+                       tcg::item_to_json(tcg::MethodCall{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}})});
+  }
+  /// SMUID.StartSession[HostSessionID 1, SPID, Write 1, HostChallenge = pin, HostSigningAuthority = who]
+  /// (seed 002 Tables 13, 20).
+  kp::Output open(std::string_view sp, std::string_view who, const std::string& pin) {
+    return call(tcg::uid_of("SMUID"), "StartSession",
+                {Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(tcg::uid_of(sp))), Value::of_uint(1),
+                 Value::of_name(Value::of_uint(0), Value::of_bytes(to_bytes(pin))),
+                 Value::of_name(Value::of_uint(3), Value::of_bytes(tcg::uid_bytes(tcg::uid_of(who))))});
+  }
+  /// A KMIP message sent on Security Protocol 0x03 (§3.4.1) is refused with `status` under
+  /// `rule`, and KEK row `row` stays empty.
+  void refuses(const kmip::Item& m, const char* status, const char* rule, std::size_t row) {
+    const auto o = on(kp::Send{3, compacket(m), 0});
+    CHECK(o.status == status);
+    CHECK(o.rule == rule);
+    CHECK_FALSE(s.keks.at(row - 1).key_set);
+  }
+  /// Owned (§3.2.2) and activated (§3.2.3): Admin1's PIN is the SID PIN (§3.3.6 note).
+  Tp& activated() {
+    REQUIRE(on(kp::TakeOwnership{}).is_ok());
+    REQUIRE(on(kp::ActivateSp{}).is_ok());
+    return *this;
+  }
+};
+}  // namespace
+
+TEST_CASE("kpio: a TPer of 1 to 64 namespaces and KEK rows is a valid profile (the range lockref's --namespaces and --keks offer)") {
+  // A model bound, not the note's (Table 1's counts are 2-byte fields): tools/lockref/ops_kpio.cpp
+  // offers --namespaces and --keks 1..64, so each end of that range must validate, and no more.
+  for (std::uint32_t n : {1u, 64u}) {
+    kp::Profile p;
+    p.namespaces = n;
+    p.keks = n;
+    CHECK(kp::Machine::validate(p).ok());
+  }
+  for (std::uint32_t n : {0u, 65u}) {
+    kp::Profile p;
+    p.namespaces = n;
+    CHECK_FALSE(kp::Machine::validate(p).ok());
+    kp::Profile q;
+    q.keks = n;
+    CHECK_FALSE(kp::Machine::validate(q).ok());
+  }
+}
+
+TEST_CASE("kpio: KeyTagAllocation rows are namespaces 1..n; the row of NSID 0 does not exist (§3.2.5 Table 22)") {
+  // Table 22 addresses NS1's row as 00 00 12 01 00 00 00 01: row k is namespace k, and NVMe has
+  // no namespace 0. Neither Get nor Set reaches a row 00 00 12 01 00 00 00 00.
+  Tp t;
+  t.activated();
+  REQUIRE(t.open("KeyPerIOSP", "Admin1", t.s.sid.pin).is_ok());
+  const auto before = t.s;
+  CHECK(t.call(kp::allocation_uid(1), "Get", {columns(4, 4)}).is_ok());
+  CHECK_FALSE(t.call(kp::allocation_uid(0), "Get", {columns(4, 4)}).is_ok());
+  CHECK_FALSE(t.call(kp::allocation_uid(0), "Set",
+                     {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(4), Value::of_uint(1))}))})
+                  .is_ok());
+  CHECK(t.s.allocations == before.allocations);
+}
+
+TEST_CASE("kpio: an Import before the Key Per I/O SP is activated names KPIO-3.2.3-2 (§4.2.1 Table 71)") {
+  // KPIO-3.2.3-2: "A KMIP Import sent before the Key Per I/O SP is activated is refused
+  // (PermissionDenied): the SP's tables do not exist while it is Manufactured-Inactive".
+  Tp t;
+  REQUIRE(t.on(kp::TakeOwnership{}).is_ok());
+  t.refuses(seed_kmip(40), "PermissionDenied", "KPIO-3.2.3-2", 1);
+}
+
+TEST_CASE("kpio: a KEK whose AES key wrap does not unwrap is CryptographicFailure under KPIO-3.4.3-1 (§3.4.3, Tables 49, 50)") {
+  // KPIO-3.4.3-1: "A KEK wrapped with a KEK (BlockCipherMode NISTKeyWrap) is unwrapped with the
+  // AES key wrap of RFC 3394; a value that does not unwrap is CryptographicFailure."
+  Tp t;
+  t.activated();
+  REQUIRE(t.on(kp::Send{3, compacket(seed_kmip(40)), 0}).is_ok());  // §3.2.11: KEK1 in plaintext (Table 40)
+  REQUIRE(t.on(kp::SetColumn{"KeyEncryptionKey2", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1", "KeyEncryptionKey2"}),
+                             std::nullopt})
+              .is_ok());  // Table 48
+  auto m = seed_kmip(49);
+  auto* kv = first_of(m, kp::tag::key_value);
+  REQUIRE(kv);
+  kv->bytes.back() ^= 0x01;  // RFC 3394 §2.2.3: the integrity check fails
+  t.refuses(m, "CryptographicFailure", "KPIO-3.4.3-1", 2);
+}
+
+TEST_CASE("kpio: a KEK under the public key without (a) or (b) of §3.2.16 is refused and not injected") {
+  Tp t;
+  t.activated();
+  const auto [k, unused] = kp::named_key("KEK-PKI");
+  const kp::ImportKek rsa{1, k, "kek-pki", "rsa_oaep", 0, std::nullopt, Bytes(12, 1), to_bytes("oaep-seed")};
+  // Neither PKIProtectedKEKProgrammingEnabled (a) nor PKIPublicKeyEncryptionKey in the row's
+  // AllowedKeyEncryptionKeys (b): "A PKI encrypted KEK can be injected ... if: a. ... or b. ...".
+  const auto o = t.on(rsa);
+  CHECK(o.status == "PermissionDenied");
+  CHECK_FALSE(t.s.keks[0].key_set);
+  REQUIRE(t.on(kp::SetColumn{"KPIOPolicies", "PKIProtectedKEKProgrammingEnabled", true, std::nullopt}).is_ok());  // (a), Table 28
+  CHECK(t.on(rsa).is_ok());
+  CHECK(t.s.keks[0].key == k);
+}
+
+TEST_CASE("kpio: an MEK fills one key tag of one namespace; another namespace's MEK in the same tag stays (§3.2.17, §4.2.8 Tables 85, 86)") {
+  // §4 (Tables 71-108): the TPer key cache holds one MEK per (Namespace, Key Tag) slot; an
+  // injection into NS2 KT0 neither touches NS1 KT0 nor adds a second MEK to a slot.
+  Tp t;
+  t.activated();
+  const auto [kek, unused] = kp::named_key("KEK1");
+  REQUIRE(t.on(kp::ImportKek{1, kek, "kek-1", "plaintext", 0, std::nullopt, Bytes(12, 1), {}}).is_ok());
+  for (const char* ns : {"KeyTagAllocation1", "KeyTagAllocation2"}) {
+    REQUIRE(t.on(kp::SetColumn{ns, "Managed", true, std::nullopt}).is_ok());                                     // §3.2.5
+    REQUIRE(t.on(kp::SetColumn{ns, "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1"}), std::nullopt}).is_ok());  // §3.2.8
+  }
+  REQUIRE(t.on(kp::ExchangeProperties{}).is_ok());  // Protocol3MaxKmipBatchItems 2 (Table 3)
+  auto mek = [](std::uint32_t ns, const char* name) {
+    auto [k1, k2] = kp::named_key(name);
+    return kp::ImportMek{ns, 0, k1, k2, 1, false, std::nullopt, Bytes(12, 1)};
+  };
+  REQUIRE(t.on(mek(1, "KPIO-MEK1")).is_ok());
+  REQUIRE(t.on(mek(2, "KPIO-MEK2")).is_ok());
+  CHECK(kp::Machine::observe(t.p, t.s).key_cache == std::vector<std::string>{"NS1:KT0", "NS2:KT0"});
+  // a new MEK for NS2 KT0 replaces the one there
+  REQUIRE(t.on(mek(2, "KPIO-MEK3")).is_ok());
+  CHECK(kp::Machine::observe(t.p, t.s).key_cache == std::vector<std::string>{"NS1:KT0", "NS2:KT0"});
+  REQUIRE(t.s.cache.size() == 2);
+  CHECK(t.s.cache[0].key1 == kp::named_key("KPIO-MEK1").first);
+  CHECK(t.s.cache[1].key1 == kp::named_key("KPIO-MEK3").first);
+}
+
+TEST_CASE("kpio: a KEK wrapped with a KEK and the TPer's nonce is injected (§3.2.18, §3.4.7.7)") {
+  Tp t;
+  t.activated();
+  const auto [k1, u1] = kp::named_key("KEK1");
+  const auto [k2, u2] = kp::named_key("KEK2");
+  REQUIRE(t.on(kp::ImportKek{1, k1, "kek-1", "plaintext", 0, std::nullopt, Bytes(12, 1), {}}).is_ok());
+  REQUIRE(t.on(kp::SetColumn{"KeyEncryptionKey2", "AllowedKeyEncryptionKeys", Json::array({"KeyEncryptionKey1", "KeyEncryptionKey2"}),
+                             std::nullopt})
+              .is_ok());                                            // Table 48
+  REQUIRE(t.on(kp::GetNonce{*from_hex("01020304050607080910111213141516")}).is_ok());  // Table 66's nonce
+  const auto o = t.on(kp::ImportKek{2, k2, "kek-2", "aes_gcm", 1, std::nullopt, Bytes(12, 1), {}});
+  CHECK(o.status == "ok");
+  CHECK(t.s.keks[1].key == k2);
+  CHECK(t.s.nonces.empty());  // the nonce wraps one injection (§3.4.7.6)
+}
+
+TEST_CASE("kpio: the SID PIN is never read back, its other C_PIN columns are (TCG Core C_PIN; KPIO-NOPLAIN-1)") {
+  // KPIO-NOPLAIN-1: "a Get of a Key or PIN column is refused". C_PIN columns: 3 PIN, 5 TryLimit,
+  // 6 Tries, 7 Persistence (TCG Core 2.01 §5.3.2.12).
+  Tp t;
+  REQUIRE(t.open("AdminSP", "SID", t.p.msid).is_ok());
+  const auto pin = t.call(tcg::uid_of("C_PIN_SID"), "Get", {columns(3, 3)});
+  CHECK(pin.status == "NOT_AUTHORIZED");
+  CHECK(pin.rule == "KPIO-NOPLAIN-1");
+  CHECK_FALSE(t.call(tcg::uid_of("C_PIN_SID"), "Get", {columns(3, 7)}).is_ok());
+  const auto rest = t.call(tcg::uid_of("C_PIN_SID"), "Get", {columns(5, 7)});
+  REQUIRE(rest.is_ok());
+  REQUIRE((*rest.results)[0].size() == 3);
+  for (int i = 0; i < 3; ++i) CHECK((*rest.results)[0][i]["name"] == 5 + i);
+}
+
+TEST_CASE("kpio: PlaintextKEKProgrammingEnabled is set under §3.2.9 (Table 26)") {
+  // KPIO-3.2.9-1: "Enable plaintext KEK provisioning for all KEKs ... by setting the
+  // PlaintextKEKProgrammingEnabled column in the KPIOPolicies Table to TRUE."
+  Tp t;
+  t.activated();
+  const auto o = t.on(kp::SetColumn{"KPIOPolicies", "PlaintextKEKProgrammingEnabled", true, std::nullopt});
+  CHECK(o.is_ok());
+  CHECK(o.rule == "KPIO-3.2.9-1");
+  CHECK(t.s.policies.plaintext_kek_programming_enabled);
+}
+
+TEST_CASE("kpio: a Get of a KeyEncryptionKey row returns its LockOnReset list (§4.3.4, TCG Core reset types)") {
+  // §4.3.4: LockOnReset "must contain the value Power Cycle"; TCG Core reset types: Power Cycle 0,
+  // Hardware Reset 1, Programmatic 3.
+  Tp t;
+  t.activated();
+  REQUIRE(t.on(kp::SetColumn{"KeyEncryptionKey1", "LockOnReset", Json::array({0u, 1u}), std::nullopt}).is_ok());
+  REQUIRE(t.open("KeyPerIOSP", "Admin1", t.s.sid.pin).is_ok());
+  const auto o = t.call(kp::kek_uid(1), "Get", {columns(5, 5)});
+  REQUIRE(o.is_ok());
+  CHECK(o.results == Json::array({Json::array({Json{{"name", 5}, {"value", Json::array({0, 1})}}})}));
+  const auto row = t.call(kp::kek_uid(2), "Get", {columns(3, 6)});
+  REQUIRE(row.is_ok());
+  const Json& lor = (*row.results)[0][2];  // columns 3, 4, 5, 6: LockOnReset third
+  CHECK(lor["name"] == 5);
+  CHECK(std::find(lor["value"].begin(), lor["value"].end(), Json(0)) != lor["value"].end());  // "must contain ... Power Cycle"
+}
+
+// ---- kmip_import.hpp: what a KMIP server answers (KMIP 2.1; values as PyKMIP's enums) -----------
+
+TEST_CASE("kpio: an Import BatchItem without its RequestPayload is MissingData") {
+  // KMIP 2.1 Import: the Request Payload is required. ResultReason Missing Data = 0x06.
+  auto m = seed_kmip(40);
+  auto* bi = first_of(m, kp::tag::batch_item);
+  REQUIRE(bi);
+  std::erase_if(bi->children, [](const kmip::Item& c) { return c.tag == kp::tag::request_payload; });
+  const auto r = kp::parse_import(m, 1);
+  const auto* f = std::get_if<kp::KmipFailure>(&r);
+  REQUIRE(f);
+  CHECK(f->reason == kp::KmipReason::missing_data);
+}
+
+TEST_CASE("kpio: an Import of an object other than a SymmetricKey is InvalidField (§3.4.2 Tables 41, 45)") {
+  // The note's Import requests carry ObjectType SymmetricKey (KMIP Object Type 0x02); Secret Data
+  // is 0x07 (PyKMIP enums.ObjectType). ResultReason Invalid Field = 0x07.
+  auto m = seed_kmip(40);
+  REQUIRE(std::holds_alternative<kp::ImportRequest>(kp::parse_import(m, 1)));
+  auto* ot = first_of(m, kp::tag::object_type);
+  REQUIRE(ot);
+  REQUIRE(ot->num == 0x02);
+  ot->num = 0x07;
+  const auto r = kp::parse_import(m, 1);
+  const auto* f = std::get_if<kp::KmipFailure>(&r);
+  REQUIRE(f);
+  CHECK(f->reason == kp::KmipReason::invalid_field);
+}
+
+// ---- describe.hpp: a capture's KMIP payloads as lines (`lockref decode`) ------------------------
+
+TEST_CASE("kpio describe: a KMIP response names its result status, reason, UniqueIdentifier and message") {
+  using kmip::Item;
+  using kmip::ItemType;
+  // Seed 002 Table 42 (the Import of Table 40 answered): Success with the KEK's UniqueIdentifier.
+  const auto ok = kp::describe_payload(3, kp::Direction::recv, seed_sp3(42));
+  REQUIRE(ok.ok());
+  CHECK(*ok == std::vector<std::string>{"<- KMIP Import result Success \"c51a6ce0-e11c-4320-80c2-f1f270d2368e\""});
+  // A failed Import: ResultStatus Operation Failed (1), ResultReason Permission Denied (0x0C),
+  // ResultMessage (KMIP 2.1 tags 0x42007F, 0x42007E, 0x42007D; enumeration names as KMIP's JSON
+  // and XML encodings write them).
+  const Item failed{kp::tag::response_message, ItemType::structure, 0, {},
+                    {Item{kp::tag::batch_item, ItemType::structure, 0, {},
+                          {Item{kp::tag::operation, ItemType::enumeration, 0x2A, {}, {}},
+                           Item{kp::tag::result_status, ItemType::enumeration, 1, {}, {}},
+                           Item{kp::tag::result_reason, ItemType::enumeration, 0x0C, {}, {}},
+                           Item{kp::tag::result_message, ItemType::text_string, 0, to_bytes("interface locked"), {}}}}}};
+  CHECK(kp::describe_kmip(failed) == std::vector<std::string>{"KMIP Import result OperationFailed PermissionDenied: interface locked"});
+  // Neither a RequestMessage nor a ResponseMessage: its tag as KMIP writes it (Attributes, 0x420125).
+  const Item attrs{kp::tag::attributes, ItemType::structure, 0, {}, {}};
+  CHECK(kp::describe_kmip(attrs) == std::vector<std::string>{"KMIP item with tag 0x420125 (neither a RequestMessage nor a ResponseMessage)"});
 }
 
 }  // namespace LOCKREF_UNITY_ID

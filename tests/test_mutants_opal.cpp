@@ -5,9 +5,11 @@
 // governs the case (spec/requirements/opal.json), quoted beside it.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include "lockref/opal/drive.hpp"
+#include "lockref/opal/wire.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
 // the other sources compiled with it in one translation unit.
@@ -146,6 +148,86 @@ TEST_CASE("opal: profiles by firmware name") {
   REQUIRE(profile_named("SGEBHG02"));
   CHECK(profile_named("SGEBHG02")->firmware == "seagate_sgebhg02");
   CHECK_FALSE(profile_named("SE4SA531"));
+}
+
+// ---- Opal at the wire (opal/wire.hpp) ---------------------------------------------------------
+
+namespace {
+namespace ow = lockref::opal::wire;
+using lockref::tcg::Value;
+/// A session's method calls, one at a time, on the Opal TPer of the SE4SA530 profile.
+struct Wire {
+  Profile p = seagate_se4sa530();
+  ow::State s = ow::initial(p);
+  ow::Layer::Out call(std::uint64_t obj, std::string_view method, std::vector<Value> args = {}) {
+    const auto ses = s.sm.session;
+    auto o = ow::Layer::on_item(p, s, ses ? ses->tsn : 0, ses ? ses->hsn : 0,
+                                lockref::tcg::MethodCall{lockref::tcg::uid_bytes(obj), lockref::tcg::uid_bytes(lockref::tcg::uid_of(method)),
+                                                         std::move(args), {0, 0, 0}});
+    s = o.next;
+    return o;
+  }
+  ow::Layer::Out open(std::uint64_t sp, std::uint64_t who, const std::string& pin) {
+    return call(lockref::tcg::uid_of("SMUID"), "StartSession",
+                {Value::of_uint(1), Value::of_bytes(lockref::tcg::uid_bytes(sp)), Value::of_uint(1),
+                 Value::of_name(Value::of_uint(0), Value::of_bytes(lockref::Bytes(pin.begin(), pin.end()))),
+                 Value::of_name(Value::of_uint(3), Value::of_bytes(lockref::tcg::uid_bytes(who)))});
+  }
+  /// The Locking SP activated by the Drive Owner with the MSID (seed 000 setup steps 1-2).
+  void activate() {
+    auto r = Machine::step(p, s.drive, Activate{{"SID", p.msid}});
+    REQUIRE(r.out.is_ok());
+    s.drive = r.next;
+  }
+};
+}  // namespace
+
+TEST_CASE("opal wire: the TPer's communication properties hold a Packet in a ComPacket and a token in a Packet") {
+  // Opal SSC v2.30 §4.1.1.1 Table 17 (outside the seeds): MaxComPacketSize 2048, MaxPacketSize
+  // 2028, MaxIndTokenSize 1992 minimum. TCG Core §3.2.3: a Packet travels in a ComPacket after
+  // its 20-byte header, a token in a Packet after the 24-byte Packet and 12-byte Subpacket
+  // headers (seed 002 Tables 3 and 4 report 4096 / 4076 / 4040 and 8192 / 8172 / 8136 so).
+  Wire w;
+  const auto o = w.call(lockref::tcg::uid_of("SMUID"), "Properties");
+  REQUIRE(o.status == "ok");
+  std::map<std::string, std::uint64_t> props;
+  for (const auto& v : std::get<lockref::tcg::MethodCall>(o.response.at(0)).args.at(0).items)
+    props[std::string(v.items.at(0).b.begin(), v.items.at(0).b.end())] = v.items.at(1).u;
+  const auto com = props.at("MaxComPacketSize"), packet = props.at("MaxPacketSize"), token = props.at("MaxIndTokenSize");
+  CHECK(com >= 2048);
+  CHECK(packet >= 2028);
+  CHECK(token >= 1992);
+  CHECK(packet + 20 <= com);
+  CHECK(token + 24 + 12 <= packet);
+}
+
+TEST_CASE("opal wire: a Set of RangeStart alone sets the location of Locking_Range1 (seed 000 'Set Range Attributes')") {
+  // Seed 000 Authenticated Services: "Set Range Attributes for non-SUDR: Set the location, size,
+  // locking and User access rights of the non-SUDR. LockingSP Admin1-4. TCG Set Method"; the
+  // Locking table's RangeStart is column 3 (Opal SSC Locking table; sedutil and linux sed-opal).
+  Wire w;
+  w.activate();
+  REQUIRE(w.open(ow::locking_sp, ow::locking_admin_base + 1, w.p.msid).status == "ok");
+  const auto o = w.call(ow::locking_range_base + 1, "Set",
+                        {Value::of_name(Value::of_uint(1), Value::of_list({Value::of_name(Value::of_uint(ow::col_range_start), Value::of_uint(4096))}))});
+  CHECK(o.status == "ok");
+  CHECK(w.s.drive.ranges.at(1).start == 4096);
+}
+
+TEST_CASE("opal wire: Revert reverts only an SP object of the Admin SP (seed 000 'Exit CC Security Mode')") {
+  // Seed 000: "Exit CC Security Mode ... Drive Owner: TCG LockingSPObj.Revert(), TCG
+  // AdminSPObj.Revert()". Revert invoked on an object that is neither SP (C_PIN_MSID, the
+  // Global range) exits nothing: the Locking SP stays active and the session goes on.
+  Wire w;
+  w.activate();
+  REQUIRE(w.open(ow::admin_sp, ow::sid, w.p.msid).status == "ok");
+  for (const auto obj : {ow::c_pin_msid, ow::locking_global}) {
+    CHECK_FALSE(w.call(obj, "Revert").status == "ok");
+    CHECK(w.s.drive.locking_sp_active);
+    CHECK(w.s.sm.session);
+  }
+  CHECK(w.call(ow::locking_sp, "Revert").status == "ok");  // LockingSPObj.Revert()
+  CHECK_FALSE(w.s.drive.locking_sp_active);
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -3,6 +3,7 @@
 // (spec/mutation/report.md). Layouts: seed 002 §3.3.15-§3.3.16 Tables 31-35.
 #include <doctest/doctest.h>
 
+#include "lockref/opal/wire.hpp"
 #include "lockref/tcg/sp02.hpp"
 #include "lockref/tcg/json.hpp"
 #include "lockref/tcg/level0.hpp"
@@ -174,6 +175,62 @@ TEST_CASE("tcg packet: a Packet header cut short after its Reserved field is ref
   const auto r = tcg::decode_compacket(b);
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("Packet at offset 20") != std::string::npos);
+}
+
+// ---- the session layer (tcg/session.hpp), on the Opal TPer of opal/wire.hpp ----------------
+
+namespace {
+namespace ow = lockref::opal::wire;
+MethodCall invoke(std::uint64_t obj, std::string_view method, std::vector<Value> args) {
+  return MethodCall{uid_bytes(obj), uid_bytes(uid_of(method)), std::move(args), {0, 0, 0}};
+}
+Value uid_value(std::uint64_t u) { return Value::of_bytes(uid_bytes(u)); }
+}  // namespace
+
+TEST_CASE("tcg session: a StartSession without HostSessionID, SPID and Write is INVALID_PARAMETER under TCG-SESSION-4") {
+  // TCG-SESSION-4 (Core StartSession; seed 002 Tables 5, 10, 13): "StartSession[HostSessionID
+  // (non-zero), SPID (an SP the TPer has), Write (0 or 1), HostChallenge = 0,
+  // HostSigningAuthority = 3]: anything else is INVALID_PARAMETER." No session is open, so
+  // MaxSessions (TCG-SESSION-5) has nothing to say.
+  const auto p = lockref::opal::seagate_se4sa530();
+  const auto s = ow::initial(p);
+  const auto smuid = uid_of("SMUID");
+  for (const auto& args : {std::vector<Value>{Value::of_uint(1), uid_value(ow::admin_sp)},
+                           std::vector<Value>{Value::of_uint(1), Value::of_uint(ow::admin_sp), Value::of_uint(1)},
+                           std::vector<Value>{uid_value(1), uid_value(ow::admin_sp), Value::of_uint(1)}}) {
+    const auto o = ow::Layer::on_item(p, s, 0, 0, invoke(smuid, "StartSession", args));
+    CHECK(o.status == "INVALID_PARAMETER");
+    CHECK(o.rule == "TCG-SESSION-4");
+    CHECK_FALSE(o.next.sm.session);
+  }
+  CHECK(ow::Layer::on_item(p, s, 0, 0, invoke(smuid, "StartSession", {Value::of_uint(1), uid_value(ow::admin_sp), Value::of_uint(1)})).status ==
+        "ok");
+}
+
+TEST_CASE("tcg session: Authenticate is a method of ThisSP and names its authority by UID (TCG-AUTH-4)") {
+  // TCG-AUTH-4 (Core ThisSP.Authenticate): "Authenticate is invoked on ThisSP with an authority
+  // that has a credential in the session's SP and a Proof; otherwise INVALID_PARAMETER." The
+  // right proof does not make another invoking object, or an authority that is no UID, valid.
+  const auto p = lockref::opal::seagate_se4sa530();
+  auto s = ow::initial(p);
+  auto o = ow::Layer::on_item(p, s, 0, 0, invoke(uid_of("SMUID"), "StartSession", {Value::of_uint(1), uid_value(ow::admin_sp), Value::of_uint(1)}));
+  REQUIRE(o.status == "ok");
+  s = o.next;
+  const auto ses = *s.sm.session;
+  const Value proof = Value::of_name(Value::of_uint(0), Value::of_bytes(Bytes(p.msid.begin(), p.msid.end())));
+  for (const auto& c : {invoke(ow::admin_sp, "Authenticate", {uid_value(ow::sid), proof}),
+                        invoke(ow::c_pin_sid, "Authenticate", {uid_value(ow::sid), proof}),
+                        invoke(ow::this_sp, "Authenticate", {Value::of_uint(ow::sid), proof}),
+                        invoke(ow::this_sp, "Authenticate", {Value::of_bytes(Bytes{0x00, 0x09}), proof})}) {
+    const auto r = ow::Layer::on_item(p, s, ses.tsn, ses.hsn, c);
+    CHECK(r.status == "INVALID_PARAMETER");
+    CHECK(r.rule == "TCG-AUTH-4");
+    CHECK(r.next.sm.session->authorities.empty());
+  }
+  // ThisSP.Authenticate[SID, Proof = MSID] (seed 000: SID's initial PIN is the MSID) authenticates
+  const auto good = ow::Layer::on_item(p, s, ses.tsn, ses.hsn, invoke(ow::this_sp, "Authenticate", {uid_value(ow::sid), proof}));
+  CHECK(good.status == "ok");
+  CHECK(good.next.sm.session->authorities == std::vector<std::uint64_t>{ow::sid});
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -1,0 +1,113 @@
+// RFC 4108 firmware packages: what Run C of tools/mutate.py left surviving in fwpkg/print.hpp
+// (the structure printer of `lockref decode`) and fwpkg/builder.hpp (lockref's example
+// packages). Expected values: offsets as `openssl asn1parse` lists them, packages built by
+// tests/oracle/fwpkg_builder.py (python3-asn1crypto) or signed by openssl cms; the ASN.1 is
+// RFC 4108's (Appendix A; the whole RFC is ../shared/external-vectors/rfc4108/rfc4108.txt).
+#include <doctest/doctest.h>
+
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "external_vectors.hpp"
+#include "lockref/fwpkg/builder.hpp"
+#include "lockref/fwpkg/print.hpp"
+
+// Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
+// the other sources compiled with it in one translation unit.
+namespace LOCKREF_UNITY_ID {
+using namespace lockref;
+using namespace lockref::fwpkg;
+
+namespace {
+/// The printed lines as (offset, text without the indentation).
+std::set<std::pair<std::size_t, std::string>> lines_of(const std::string& text) {
+  std::set<std::pair<std::size_t, std::string>> out;
+  std::istringstream in(text);
+  std::string l;
+  while (std::getline(in, l)) {
+    std::size_t off = 0;
+    std::istringstream f(l);
+    if (!(f >> off)) continue;
+    std::string rest;
+    std::getline(f >> std::ws, rest);
+    out.insert({off, rest});
+  }
+  return out;
+}
+Bytes package_of(const std::string& id) {
+  static const Json all = testing::load_vectors("fwpkg-accept.json");
+  for (const auto& v : all["vectors"])
+    if (v["id"] == id) return testing::unhex(v["request"]["package_der"]);
+  FAIL("no vector " << id);
+  return {};
+}
+}  // namespace
+
+TEST_CASE("fwpkg decode: the firmware-package-identifier and firmware-package-info attributes, field by field (RFC 4108 §2.2.3, §2.2.9)") {
+  // vectors/fwpkg-accept.json "dependency-met" (tests/oracle/fwpkg_builder.py): package B
+  // (1.3.6.1.4.1.221121.2.2) version 1, fwPkgType 2, depending on A (1.3.6.1.4.1.221121.2.1) >= 1.
+  // Offsets from `openssl asn1parse -inform DER` of the package.
+  const auto d = describe_cms(package_of("dependency-met"));
+  REQUIRE(d.ok());
+  CHECK(d->kind == "firmware package");
+  const auto got = lines_of(d->text);
+  INFO(d->text);
+  const std::pair<std::size_t, std::string> want[] = {
+      {285, "FirmwarePackageIdentifier"},         // 285 SEQUENCE (the attribute's value)
+      {287, "name (preferred)"},                  // 287 SEQUENCE
+      {289, "fwPkgID = 1.3.6.1.4.1.221121.2.2"},  // 289 OBJECT
+      {301, "verNum = 1"},                        // 301 INTEGER
+      {321, "FirmwarePackageInfo"},               // 321 SEQUENCE
+      {323, "fwPkgType = 2"},                     // 323 INTEGER
+      {326, "dependencies"},                      // 326 SEQUENCE
+      {328, "dependency (preferred)"},            // 328 SEQUENCE
+      {330, "fwPkgID = 1.3.6.1.4.1.221121.2.1"},  // 330 OBJECT
+      {342, "verNum = 1"},                        // 342 INTEGER
+  };
+  for (const auto& w : want) {
+    CAPTURE(w.first);
+    CAPTURE(w.second);
+    CHECK(got.count(w) == 1);
+  }
+}
+
+TEST_CASE("fwpkg decode: a signed load error report is named so (RFC 4108 §4.1)") {
+  // ../shared/external-vectors/rfc4108/error_report.der's FirmwarePackageLoadError (stalePackage,
+  // 28) as the eContent of SignedData, eContentType id-ct-firmwareLoadError
+  // (1.2.840.113549.1.9.16.1.18), signed with tests/oracle/fixtures/fwpkg/module_p256.key:
+  //   openssl cms -sign -binary -nodetach -econtent_type 1.2.840.113549.1.9.16.1.18 -keyid
+  //     -nocerts -nosmimecap -md sha256 -outform DER   (openssl cms -verify: successful)
+  const Bytes signed_report = *from_hex(
+      "3082015506092a864886f70d010702a082014630820142020103310d300b0609608648016503040201303f060b2a864886f7"
+      "0d0109100112a030042e302c060b2b060104018dbf4101012a040801020304050607080a011c3010060b2b060104018dbf41"
+      "0102010201073181ec3081e902010380149c7828a8283be282a2bd2a38ab35cd717ae42fd2300b0609608648016503040201"
+      "a06b301a06092a864886f70d010903310d060b2a864886f70d0109100112301c06092a864886f70d010905310f170d323631"
+      "3230323231343631365a302f06092a864886f70d01090431220420be074de2b86c43cf4d195987abf349d6eecf24c62a6c75"
+      "12fe4755eeea3f3018300a06082a8648ce3d04030204483046022100fed8271d76ab9a3b881155c689bb919b08c4b2f13e84"
+      "6f7b4ec6bde0430e09ee022100d4484e30373755af0969014de8e1e213b7ce60382d778fccd782a8e12d33b1e3");
+  const auto d = describe_cms(signed_report);
+  REQUIRE(d.ok());
+  CHECK(d->kind == "signed load error report");
+  const auto got = lines_of(d->text);
+  INFO(d->text);
+  CHECK(got.count({60, "FirmwarePackageLoadError"}) == 1);   // openssl asn1parse: eContent's value at 60
+  CHECK(got.count({85, "errorCode = 28 stalePackage"}) == 1);  // RFC 4108 §4.1.3 stalePackage (28)
+}
+
+TEST_CASE("fwpkg builder: a hwModuleList community is hwType, then the serial entries (RFC 4108 §2.2.8)") {
+  // HardwareModules ::= SEQUENCE { hwType OBJECT IDENTIFIER, hwSerialEntries SEQUENCE OF
+  // HardwareSerialEntry }; HardwareSerialEntry ::= CHOICE { all NULL, single OCTET STRING,
+  // block SEQUENCE { low, high } }. The expected DER is tests/oracle/fwpkg_builder.py's
+  // CommunityIdentifiers (python3-asn1crypto) of the same communities.
+  const std::vector<Community> cs{
+      Community{std::string("1.3.6.1.4.1.221121.3.1"), "", {}},
+      Community{std::nullopt, "1.3.6.1.4.1.221121.1.1.42",
+                {SerialEntry{SerialKind::single, *from_hex("0102030405060708"), {}}, SerialEntry{SerialKind::all, {}, {}},
+                 SerialEntry{SerialKind::block, *from_hex("0100"), *from_hex("01ff")}}}};
+  CHECK(to_hex(communities_value(cs)) ==
+        "3033060a2b060104018dbf4103013025060b2b060104018dbf4101012a3016040801020304050607080500300804020100040201ff");
+}
+
+}  // namespace LOCKREF_UNITY_ID
