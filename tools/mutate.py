@@ -7,6 +7,7 @@
     python3 tools/mutate.py --sample 20 --build build/default       (the ctest sample)
     python3 tools/mutate.py --budget 2100 --json run.json ...        (a bounded run: see below)
     python3 tools/mutate.py --from-json run.json                     (its table, equivalents applied)
+    python3 tools/mutate.py --from-json run-c.json,run-d.json        (run C's mutants, run D's verdicts where it re-ran them)
 
 A mutant is one small change to a header under model/: a relational operator negated or
 relaxed (== !=, < <=, > >=), && and || swapped, + and - swapped, an integer bound moved by
@@ -1042,16 +1043,28 @@ def main():
     ap.add_argument("--no-stages", action="store_true", help="build every unit that includes a header at once, "
                                                            "with no first stage of the related tests alone")
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
-                                        "current spec/mutation/equivalent.json applied, and stop")
+                                        "current spec/mutation/equivalent.json applied, and stop; A.json,B.json,...: "
+                                        "A's mutants with the verdicts of the later runs that re-ran them")
     args = ap.parse_args()
 
     log = lambda s: print(s, file=sys.stderr, flush=True)
     if args.from_json:
-        with open(args.from_json) as f:
-            run = json.load(f)
+        # The first file is the sample; each later one re-ran some of its mutants (chosen ids,
+        # against a later tree) and its verdicts replace theirs, except "not run".
+        paths = args.from_json.split(",")
+        runs = []
+        for path in paths:
+            with open(path) as f:
+                runs.append(json.load(f)["results"])
+        latest = {r["id"]: r for r in runs[0]}
+        for later in runs[1:]:
+            for r in later:
+                if r["id"] in latest and r["verdict"] != "not run":
+                    latest[r["id"]] = r
         equivalent = load_equivalent()
         results = [dict(r, verdict="equivalent", detail=equivalent[r["id"]])
-                   if r["verdict"] == "survived" and r["id"] in equivalent else r for r in run["results"]]
+                   if r["verdict"] in ("survived", "unsettled") and r["id"] in equivalent else r
+                   for r in latest.values()]
         print(summary(results)[0])
         for r in results:
             if r["verdict"] == "survived":
