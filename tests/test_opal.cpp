@@ -1551,4 +1551,109 @@ TEST_CASE("errata: E-OPAL-ACTIVATE-ADMIN1-PIN Admin1's PIN after taking ownershi
   }
 }
 
+
+// ---- what tools/mutate.py's ctest sample found unchecked in opal/wire.hpp (spec/mutation) ------
+
+TEST_CASE("opal wire: the Admin SP's Admin1-4 authorities are addressable by their Authority UIDs, Admin5 is not") {
+  // Seed 000 Try Limits table: "Admin SP Admin 1-4 Passwords (BEV)". Opal SSC Admin SP Authority
+  // table: Admin<k> is 00 00 00 09 00 00 02 0k; TCG Core Authority table column Enabled = 5.
+  // OPAL-WIRE-AUTHORITY: "an unknown Authority is INVALID_PARAMETER" (0x0C).
+  constexpr std::uint64_t admin_sp_admin = 0x0000000900000200ull;
+  WireDrive d;
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+  for (std::uint64_t k = 1; k <= 4; ++k) {
+    INFO("AdminSP Admin" << k);
+    auto o = d.in(admin_sp_admin + k, m_get, {cellblock(5, 5)});
+    REQUIRE(wire_status(o) == 0);
+    CHECK(std::get<MethodResult>(o.response.at(0)).results.at(0).items.at(0).items.at(1).u == 0);  // disabled from the factory
+    CHECK(wire_status(d.in(admin_sp_admin + k, m_set, {set_values({{5, Value::of_uint(1)}})})) == 0);
+  }
+  auto before = d.s;
+  CHECK(wire_status(d.in(admin_sp_admin + 5, m_set, {set_values({{5, Value::of_uint(1)}})})) == 0x0C);
+  CHECK(d.s == before);
+  // Enabled, AdminSP Admin4 authenticates with its C_PIN (the MSID from the factory).
+  CHECK(wire_status(d.open(ow::admin_sp, std::make_pair(admin_sp_admin + 4, d.p.msid))) == 0);
+  const auto v = ow::Machine::observe(d.p, d.s);
+  CHECK(v.session_authorities == std::vector<std::string>{"AdminSP.Admin4"});
+}
+
+TEST_CASE("opal wire: an answer names the requirement the drive decided it by") {
+  // Each expected rule is the requirement whose quoted guide text governs the case
+  // (spec/requirements/opal.json), as tests/test_mutants_opal.cpp checks for the abstract drive:
+  // OPAL-SP-1 "the activate method of the Locking SP". A StartSession is the session layer's:
+  // TCG-AUTH-2 "A wrong PIN counts a Try in the authority's C_PIN: StartSession fails NOT_AUTHORIZED".
+  WireDrive d;
+  auto o = d.open(ow::admin_sp, std::make_pair(sid_uid, std::string("wrong-pin")));
+  CHECK(wire_status(o) == 0x01);
+  CHECK(o.rule == "TCG-AUTH-2");
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+  o = d.in(ow::locking_sp, m_activate);
+  CHECK(wire_status(o) == 0);
+  CHECK(o.rule == "OPAL-SP-1");
+}
+
+TEST_CASE("opal wire: SP methods are invoked on ThisSP of the SP they act on, or are not modelled") {
+  // TCG Core: RevertSP and Reactivate are SP methods, invoked on ThisSP (00 00 00 00 00 00 00 01);
+  // Reactivate is a Locking SP method (Opal Feature Set: Single User Mode). A method call the
+  // model does not map is INVALID_PARAMETER (0x0C, rule OPAL-WIRE-UNMAPPED) and changes nothing.
+  constexpr std::uint64_t revert_sp = 0x0000000600000011ull, reactivate = 0x0000000600000801ull;
+  WireDrive d;
+  d.activate();
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  auto before = d.s;
+  for (const auto method : {revert_sp, reactivate}) {
+    INFO(std::hex << method);
+    const auto o = d.in(global_range, method);  // a Locking SP object that is not ThisSP
+    CHECK(wire_status(o) == 0x0C);
+    CHECK(o.rule == "OPAL-WIRE-UNMAPPED");
+    CHECK(d.s == before);
+  }
+  // Reactivate from an Admin SP session, on ThisSP, is not the Locking SP's method either.
+  REQUIRE(wire_status(d.open(ow::admin_sp, std::make_pair(sid_uid, d.p.msid))) == 0);
+  before = d.s;
+  const auto o = d.in(ow::this_sp, reactivate);
+  CHECK(wire_status(o) == 0x0C);
+  CHECK(o.rule == "OPAL-WIRE-UNMAPPED");
+  CHECK(d.s == before);
+  CHECK(d.s.drive.locking_sp_active);
+}
+
+TEST_CASE("opal wire: GenKey on each of the nine range keys changes that range's key only") {
+  // Seed 000 "up to 9 user locking ranges", [GENKEY] "Change DEK" (Crypto Erase, LockingSP
+  // Admin1-4); Opal SSC Locking SP K_AES_256_Range<k>_Key is 00 00 08 06 00 03 00 0k.
+  constexpr std::uint64_t gen_key = 0x0000000600000010ull, k_aes_range = 0x0000080600030000ull;
+  WireDrive d;
+  d.activate();
+  REQUIRE(d.s.drive.ranges.size() == 10);
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  for (std::uint64_t k = 1; k <= 9; ++k) {
+    INFO("Locking_Range" << k);
+    const auto before = d.s.drive.ranges;
+    CHECK(wire_status(d.in(k_aes_range + k, gen_key)) == 0);
+    for (std::size_t r = 0; r < before.size(); ++r) CHECK((d.s.drive.ranges[r].mek != before[r].mek) == (r == k));
+  }
+  const auto before = d.s;
+  CHECK(wire_status(d.in(k_aes_range + 10, gen_key)) == 0x0C);  // no tenth range
+  CHECK(d.s == before);
+}
+
+TEST_CASE("opal wire: a DataStore Set without bytes, or with column values, is INVALID_PARAMETER") {
+  // Linux sed-opal's DataStore write: Set[Where (0) = offset, Values (1) = bytes]. TCG-METHOD-3 "Set
+  // takes Values (1 = column-value pairs, or bytes for a byte table); without it ... INVALID_PARAMETER";
+  // a byte table has no columns: column values are INVALID_PARAMETER too (0x0C; OPAL-DS-1).
+  constexpr std::uint64_t ds = 0x0000100100000000ull;
+  WireDrive d;
+  d.p.datastore_size = 4096;
+  d.activate();
+  REQUIRE(wire_status(d.open(ow::locking_sp, std::make_pair(admin1_uid, d.p.msid))) == 0);
+  const auto before = d.s;
+  auto o = d.in(ds, m_set, {Value::of_name(Value::of_uint(0), Value::of_uint(8))});
+  CHECK(wire_status(o) == 0x0C);
+  CHECK(o.rule == "TCG-METHOD-3");
+  o = d.in(ds, m_set, {set_values({{3, Value::of_uint(1)}})});
+  CHECK(wire_status(o) == 0x0C);
+  CHECK(o.rule == "OPAL-DS-1");
+  CHECK(d.s == before);
+}
+
 }  // namespace LOCKREF_UNITY_ID

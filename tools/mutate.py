@@ -7,6 +7,7 @@
     python3 tools/mutate.py --sample 20 --build build/default       (the ctest sample)
     python3 tools/mutate.py --budget 2100 --json run.json ...        (a bounded run: see below)
     python3 tools/mutate.py --from-json run.json                     (its table, equivalents applied)
+    python3 tools/mutate.py --from-json run-c.json,run-d.json        (run C's mutants, run D's verdicts where it re-ran them)
 
 A mutant is one small change to a header under model/: a relational operator negated or
 relaxed (== !=, < <=, > >=), && and || swapped, + and - swapped, an integer bound moved by
@@ -520,12 +521,11 @@ class Build:
         a word with the headers' paths (tests/test_kpio.cpp and kpio/key_wrap.hpp,
         properties/hpke_properties.cpp and crypto/hpke_kdf.hpp), among the test sources
         (tests/, properties/) and the eval operations their tests call (tools/lockref/ops_*)."""
-        words = {w for h in headers for w in re.split(r"[/_.]", h[:-len(".hpp")])}
         for src in self.sources([obj]):
             base = os.path.basename(src).rsplit(".", 1)[0]
             if os.path.basename(os.path.dirname(src)) not in ("tests", "properties") and not base.startswith("ops_"):
                 continue
-            if (set(base.split("_")) - {"test", "properties", "mutants", "ops"}) & words:
+            if named_after(src, headers):
                 return True
         return False
 
@@ -646,24 +646,43 @@ def second_tier():
     return [["bash", p] for p in cli] + [[sys.executable, p] for p in oracle]
 
 
-def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None):
+def named_after(src, headers):
+    """Does a source's name share a word with the headers' paths (tests/test_kpio.cpp and
+    kpio/key_wrap.hpp, properties/hpke_properties.cpp and crypto/hpke_kdf.hpp)?"""
+    words = {w for h in headers for w in re.split(r"[/_.]", h[:-len(".hpp")])}
+    return bool((set(os.path.basename(src).rsplit(".", 1)[0].split("_")) - {"test", "properties", "mutants", "ops"}) & words)
+
+
+def named_first(sources, headers):
+    """Stage 1's sources in two passes: first those whose names share a word with the mutated
+    headers (tests/test_kmip.cpp, tests/test_mutants_kmip.cpp for kmip/json.hpp), then the
+    others. In a unity build a related unit compiles fifteen sources, most of them about
+    other headers; a mutant their own tests kill then dies before the others run. Both passes
+    together are the same tests, so the verdict is the same."""
+    named = [s for s in sources if named_after(s, headers)]
+    return [p for p in (named, [s for s in sources if s not in named]) if p]
+
+
+def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None, headers=()):
     """Runs the unit/vector suite, then the property suite, then (cli) the command-line
     and oracle tests against the mutant `lockref`; only the test cases of `sources` when
-    given (stage 1). Returns (verdict, detail, seconds)."""
+    given (stage 1: those named after `headers` first, named_first()). Returns (verdict,
+    detail, seconds)."""
     env = dict(os.environ)
     env["RC_PARAMS"] = "seed=4300 noshrink=1 verbose_progress=0 verbose_shrinking=0"
     env["LOCKREF_MUTANT"] = str(mutant_k)
     env.pop("LOCKREF_DEEP", None)
     env.update(env_extra or {})
     t0 = time.time()
-    for name in ("lockref-tests", "lockref-properties"):
+    passes = named_first(sources, headers) if sources else [None]
+    for name, part in ((n, p) for p in passes for n in ("lockref-tests", "lockref-properties")):
         if name not in bins:  # stage 1: none of its units is related to the mutated header
             continue
         left = timeout - (time.time() - t0)
         if left <= 0:
             return "timed out", name, time.time() - t0
         try:
-            only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in sources)] if sources else []
+            only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in part)] if part else []
             r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"] + only,
                                capture_output=True, text=True, timeout=left, env=env, cwd=ROOT)
         except subprocess.TimeoutExpired:
@@ -839,7 +858,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
             nonlocal done, baseline_time
             cli = not (args.sample or args.unit_only) and not sources
             if mode == "schemata":
-                v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources)
+                v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources, headers=files)
                 if v != "survived" and sources:  # e.g. a test needs an eval op of a unit left out
                     log(f"  stage 1 fails with no mutant active ({detail}): every mutant goes to stage 2")
                     return live
@@ -856,7 +875,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                 limit = max(args.timeout, 5 * (baseline_time or 30))
             left = []
             for m in live:
-                v, detail, secs = run_suites(bins, m.k, limit, cli=cli, sources=sources)
+                v, detail, secs = run_suites(bins, m.k, limit, cli=cli, sources=sources, headers=files)
                 if v == "survived" and sources:
                     left.append(m)
                     log(f"  survives the related tests: {m.id}")
@@ -1024,16 +1043,28 @@ def main():
     ap.add_argument("--no-stages", action="store_true", help="build every unit that includes a header at once, "
                                                            "with no first stage of the related tests alone")
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
-                                        "current spec/mutation/equivalent.json applied, and stop")
+                                        "current spec/mutation/equivalent.json applied, and stop; A.json,B.json,...: "
+                                        "A's mutants with the verdicts of the later runs that re-ran them")
     args = ap.parse_args()
 
     log = lambda s: print(s, file=sys.stderr, flush=True)
     if args.from_json:
-        with open(args.from_json) as f:
-            run = json.load(f)
+        # The first file is the sample; each later one re-ran some of its mutants (chosen ids,
+        # against a later tree) and its verdicts replace theirs, except "not run".
+        paths = args.from_json.split(",")
+        runs = []
+        for path in paths:
+            with open(path) as f:
+                runs.append(json.load(f)["results"])
+        latest = {r["id"]: r for r in runs[0]}
+        for later in runs[1:]:
+            for r in later:
+                if r["id"] in latest and r["verdict"] != "not run":
+                    latest[r["id"]] = r
         equivalent = load_equivalent()
         results = [dict(r, verdict="equivalent", detail=equivalent[r["id"]])
-                   if r["verdict"] == "survived" and r["id"] in equivalent else r for r in run["results"]]
+                   if r["verdict"] in ("survived", "unsettled") and r["id"] in equivalent else r
+                   for r in latest.values()]
         print(summary(results)[0])
         for r in results:
             if r["verdict"] == "survived":
