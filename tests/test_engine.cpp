@@ -689,4 +689,35 @@ TEST_CASE("engine-regs: transcripts of the composed system conform, under both p
   }
 }
 
+
+TEST_CASE("kmb-driver: CLEAR_KEY_CACHE writes only CTRL, CMD=Zeroize with EXE, after the RDY check (Figure 53)") {
+  // seed 001 Appendix C.17 Figure 53: [002] Read Control Reg, then [007] Write Control Reg
+  // (CMD = Sanitize, DN = 0b, EXE = 1b); no METD, AUX or MEK write (Table 9 CMD 3h "Zeroize").
+  sys::Profile p;
+  const auto r = run_command(p, powered(p), kmb::clear_key_cache(100));
+  CHECK(r.result == "ok");
+  std::size_t writes = 0;
+  for (const auto& op : r.bus) {
+    if (op.op != kmb::Dir::write) continue;
+    CHECK(op.reg == Reg::ctrl);
+    if (writes++ == 0) {
+      REQUIRE(op.value);
+      CHECK(*op.value == ((3u << 2) | 1u));  // CMD (5:2) = 3h, EXE (0) = 1
+    }
+  }
+  CHECK(writes == 2);  // the command, then DN = 1b ([014])
+  REQUIRE_FALSE(r.bus.empty());
+  CHECK(r.bus.front().op == kmb::Dir::read);
+}
+
+TEST_CASE("engine-regs: an event line of a register transcript holds the field \"event\" and nothing else") {
+  // README (engine-regs): a transcript line is a register access {reg|addr, op, value|data,
+  // offset} or an event {"event": power_cycle | fatal_error | tick}; a line mixing both is
+  // malformed, not silently read as the event.
+  CHECK(parse_access(Json{{"event", "tick"}}));
+  CHECK_FALSE(parse_access(Json{{"event", "tick"}, {"reg", "CTRL"}}));
+  CHECK_FALSE(parse_access(Json{{"event", "power_cycle"}, {"op", "read"}, {"value", "0x80000000"}}));
+  CHECK_FALSE(check_regs(Json::array({Json{{"event", "tick"}, {"reg", "CTRL"}, {"op", "read"}}}))["ok"].get<bool>());
+}
+
 }  // namespace LOCKREF_UNITY_ID

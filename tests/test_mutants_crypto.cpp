@@ -116,4 +116,32 @@ TEST_CASE("hpke: LabeledExpand's L is two bytes, so 65535 fits and only HKDF's 2
   CHECK(hpke::labeled_expand(suite, prk, "x", {}, 12240));
 }
 
+
+TEST_CASE("hpke: Export takes L up to 255*Nh and no more (RFC 9180 §5.3)") {
+  // RFC 9180 §5.3: Export(exporter_context, L) "MUST" fail with an error if L is larger than
+  // 255*Nh; HKDF-SHA384 has Nh = 48, so L = 12240 is the largest allowed length.
+  const hpke::Suite s{hpke::kem_dhkem_p384, 2, 2};
+  const auto ctx = hpke::key_schedule_base(s, fill(5, 48), to_bytes("info"));
+  REQUIRE(ctx);
+  const auto at_max = ctx->export_secret(to_bytes("ctx"), 255 * 48);
+  REQUIRE(at_max);
+  CHECK(at_max->size() == 12240);
+  CHECK_FALSE(ctx->export_secret(to_bytes("ctx"), 255 * 48 + 1));
+}
+
+TEST_CASE("hpke: an ML-KEM-1024 decapsulation key in FIPS 203 form yields its encapsulation key") {
+  // FIPS 203 Algorithm 16 (ML-KEM.KeyGen_internal): dk = dk_PKE (384k = 1536 bytes) || ek
+  // (1568 bytes) || H(ek) || z; the public key of a 3168-byte dk is the ek inside it, the
+  // same one the 64-byte seed form (draft-ietf-hpke-pq) yields.
+  const Bytes seed = fill(0x40, 64);
+  const auto kp = crypto::mlkem::keygen_from_seed(crypto::mlkem::ml_kem_1024, seed);
+  REQUIRE(kp);
+  REQUIRE(kp->dk.size() == 3168);
+  const auto from_dk = hpke::public_key(hpke::kem_ml_kem_1024, kp->dk);
+  REQUIRE(from_dk);
+  CHECK(*from_dk == Bytes(kp->dk.begin() + 1536, kp->dk.begin() + 1536 + 1568));
+  CHECK(*from_dk == kp->ek);
+  CHECK(*from_dk == hpke::public_key(hpke::kem_ml_kem_1024, seed).value());
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -176,4 +176,29 @@ TEST_CASE("tcg packet: a Packet header cut short after its Reserved field is ref
   CHECK(r.error().message.find("Packet at offset 20") != std::string::npos);
 }
 
+
+TEST_CASE("level0: the Initial C_PIN_SID PIN Indicator values and their meanings") {
+  // TCG Storage Opal SSC v2.30 §3.1.1.5 (Opal SSC V2 Feature Descriptor), also the Key Per I/O
+  // SSC descriptor (seed 002 §3.x, "Initial C_PIN_SID PIN Indicator"): 0x00 the initial
+  // C_PIN_SID PIN value equals the C_PIN_MSID PIN value, 0xFF it is vendor unique, others reserved.
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0x00) == "initial C_PIN_SID PIN is the C_PIN_MSID PIN");
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0xFF) == "initial C_PIN_SID PIN is vendor unique");
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0x01) == "reserved value");
+}
+
+TEST_CASE("level0: the 48-byte Discovery header is complete at 48 bytes and not before") {
+  // Opal SSC v2.30 §3.1.1.1 Table 2 / TCG Core §3.3.6.3: the Level 0 Discovery header is 48
+  // bytes (Length of Parameter Data, Data structure revision, Reserved, Vendor Specific).
+  Bytes h(48, 0);
+  h[3] = 44;  // Length of Parameter Data: the 44 header bytes after it, no descriptor
+  h[7] = 1;
+  const auto whole = level0::parse_partial(h);
+  CHECK(whole.header_complete);
+  CHECK(whole.problems.empty());
+  h.pop_back();
+  const auto cut = level0::parse_partial(h);
+  CHECK_FALSE(cut.header_complete);
+  CHECK_FALSE(cut.problems.empty());
+}
+
 }  // namespace LOCKREF_UNITY_ID
