@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "lockref/lock/kmb/decode.hpp"
@@ -121,6 +122,22 @@ TEST_CASE("kmb: no TRNG sample seeds the DRBG twice (power-on instantiate, then 
   const auto r = kmb::Machine::step(p, s, kmb::Event{kmb::ColdReset{}});
   CHECK(r.next.trng_samples == 2);
   CHECK(r.next.drbg != s.drbg);
+}
+
+
+TEST_CASE("kmb decode: an hpke_algorithm that is no Table 20 bit is named in full, most significant byte first") {
+  // seed 001 Table 20 hpke_algorithms bits 0..2; a SealedAccessKey's hpke_algorithm (u32,
+  // §4.7.2.1 little-endian on the wire) outside them is refused as LOCK_BAD_ALGORITHM, and
+  // the detail spells the value as a 32-bit hex number.
+  for (const std::uint32_t a : {0x00010000u, 0x80000000u, 0x00000300u, 0x12345678u}) {
+    const auto n = kmb::nenc_of(a);
+    REQUIRE(std::holds_alternative<wire::Issue>(n));
+    const auto& i = std::get<wire::Issue>(n);
+    CHECK(i.code == "LOCK_BAD_ALGORITHM");
+    char want[16];
+    std::snprintf(want, sizeof want, "0x%08x", a);
+    CHECK_MESSAGE(i.message.find(want) != std::string::npos, i.message);
+  }
 }
 
 }  // namespace LOCKREF_UNITY_ID

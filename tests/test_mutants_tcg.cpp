@@ -201,4 +201,27 @@ TEST_CASE("level0: the 48-byte Discovery header is complete at 48 bytes and not 
   CHECK_FALSE(cut.problems.empty());
 }
 
+
+TEST_CASE("sp02: a request longer than the transfer length is refused, not cut") {
+  // KPIO AN Tables 31, 34: a request occupies bytes 0 to TRNSFLEN-1; a Clear Single MEK
+  // request needs 12 bytes before its Reserved ones (Extended ComID, Request Code, Key Tag,
+  // 00 04), so a transfer of 11 bytes cannot carry it (cutting it would drop the 00 04).
+  sp02::Profile p;
+  p.transfer_length = 11;
+  CHECK_FALSE(sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1}, p));
+  p.transfer_length = 12;
+  const auto q = sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1}, p);
+  REQUIRE(q);
+  CHECK(to_hex(*q) == "00000800" "00000003" "0001" "0004");
+}
+
+TEST_CASE("sp02: a Clear Single MEK request carries the four bytes its 00 04 announces (Table 31)") {
+  // KPIO AN Table 31: bytes 10-11 "00 04 four Bytes of Data" (E-KPIO-SP2-1 default reading),
+  // so bytes 12-15 belong to the request: 16 bytes is the least, 15 is short.
+  auto q = sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1});
+  REQUIRE(q);
+  CHECK(sp02::decode_request(ByteView(*q).first(16)));
+  CHECK_FALSE(sp02::decode_request(ByteView(*q).first(15)));
+}
+
 }  // namespace LOCKREF_UNITY_ID
