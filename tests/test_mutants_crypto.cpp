@@ -7,6 +7,7 @@
 // (0.9 §4.6.2.2, Figure 13); the MDK is a 256-bit AES key (Figure 22).
 #include <doctest/doctest.h>
 
+#include <new>
 #include <string>
 
 #include "lockref/crypto/hpke.hpp"
@@ -142,6 +143,31 @@ TEST_CASE("hpke: an ML-KEM-1024 decapsulation key in FIPS 203 form yields its en
   CHECK(*from_dk == Bytes(kp->dk.begin() + 1536, kp->dk.begin() + 1536 + 1568));
   CHECK(*from_dk == kp->ek);
   CHECK(*from_dk == hpke::public_key(hpke::kem_ml_kem_1024, seed).value());
+}
+
+
+TEST_CASE("ml-kem: SampleNTT stores 256 coefficients and not one more (FIPS 203 Algorithm 7)") {
+  // FIPS 203 Algorithm 7: "if d2 < q and j < 256 then a[j] <- d2": when d1 fills the last
+  // coefficient, d2 is dropped. The polynomial is built in place (the caller's object), so
+  // a store past its end would reach the word that follows it here (AddressSanitizer's
+  // stack-buffer-overflow without the sanitizer). With rho = 00..1f, half of the 16
+  // (j, i) of a 4x4 matrix end on d1 with d2 < q (checked with Python's hashlib SHAKE128).
+  struct Guarded {
+    crypto::mlkem::Poly p;
+    std::uint16_t canary;
+  };
+  const Bytes rho = fill(0, 32);
+  for (std::uint8_t j = 0; j < 4; ++j)
+    for (std::uint8_t i = 0; i < 4; ++i) {
+      Guarded g{};
+      g.canary = 0xBEEF;
+      // placement with a prvalue: sample_ntt's result object is g.p itself (C++17 elision)
+      ::new (static_cast<void*>(&g.p)) crypto::mlkem::Poly(crypto::mlkem::sample_ntt(rho, j, i));
+      CHECK(g.canary == 0xBEEF);
+      const crypto::mlkem::Poly h = crypto::mlkem::sample_ntt(rho, j, i);
+      CHECK(g.p == h);
+      for (auto c : h) CHECK(c < 3329);
+    }
 }
 
 }  // namespace LOCKREF_UNITY_ID
