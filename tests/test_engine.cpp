@@ -689,4 +689,83 @@ TEST_CASE("engine-regs: transcripts of the composed system conform, under both p
   }
 }
 
+
+TEST_CASE("kmb-driver: CLEAR_KEY_CACHE writes only CTRL, CMD=Zeroize with EXE, after the RDY check (Figure 53)") {
+  // seed 001 Appendix C.17 Figure 53: [002] Read Control Reg, then [007] Write Control Reg
+  // (CMD = Sanitize, DN = 0b, EXE = 1b); no METD, AUX or MEK write (Table 9 CMD 3h "Zeroize").
+  sys::Profile p;
+  const auto r = run_command(p, powered(p), kmb::clear_key_cache(100));
+  CHECK(r.result == "ok");
+  std::size_t writes = 0;
+  for (const auto& op : r.bus) {
+    if (op.op != kmb::Dir::write) continue;
+    CHECK(op.reg == Reg::ctrl);
+    if (writes++ == 0) {
+      REQUIRE(op.value);
+      CHECK(*op.value == ((3u << 2) | 1u));  // CMD (5:2) = 3h, EXE (0) = 1
+    }
+  }
+  CHECK(writes == 2);  // the command, then DN = 1b ([014])
+  REQUIRE_FALSE(r.bus.empty());
+  CHECK(r.bus.front().op == kmb::Dir::read);
+}
+
+TEST_CASE("engine-regs: an event line of a register transcript holds the field \"event\" and nothing else") {
+  // README (engine-regs): a transcript line is a register access {reg|addr, op, value|data,
+  // offset} or an event {"event": power_cycle | fatal_error | tick}; a line mixing both is
+  // malformed, not silently read as the event.
+  CHECK(parse_access(Json{{"event", "tick"}}));
+  CHECK_FALSE(parse_access(Json{{"event", "tick"}, {"reg", "CTRL"}}));
+  CHECK_FALSE(parse_access(Json{{"event", "power_cycle"}, {"op", "read"}, {"value", "0x80000000"}}));
+  CHECK_FALSE(check_regs(Json::array({Json{{"event", "tick"}, {"reg", "CTRL"}, {"op", "read"}}}))["ok"].get<bool>());
+}
+
+
+TEST_CASE("engine: each outcome names its requirement (Table 11 reserved CMD, Table 60 item 4, Figure 34)") {
+  // seed 001 Table 11: "0h Reserved; 4h to Fh Reserved" (EE-T11-RESERVED); Table 60 item 4:
+  // "The encryption engine shall remove all MEKs ... on a power cycle" (EE-T60-4); CTRL is
+  // Figure 34's state machine (EE-FIG34).
+  const auto p = strict();
+  for (std::uint8_t cmd : {std::uint8_t{0x0}, std::uint8_t{0x4}, std::uint8_t{0xA}, std::uint8_t{0xF}}) {
+    const auto x = execute(p, cmd, Entry{}, {});
+    CHECK(x.rule == "EE-T11-RESERVED");
+    CHECK(x.err == p.err_reserved_cmd);
+  }
+  auto seq = load_seq(1);
+  seq.push_back(tick);
+  const auto loaded = run(p, seq, ready(p));
+  REQUIRE(loaded.s.cache.size() == 1);
+  const auto pc = Machine::step(p, loaded.s, Ev{PowerCycle{}});
+  CHECK(pc.out.rule == "EE-T60-4");
+  CHECK(pc.next.cache.empty());
+  CHECK(Machine::view_requirement("ctrl") == "EE-FIG34");
+  CHECK(Machine::view_requirement("ctrl_value") == "EE-FIG34");
+  CHECK(Machine::view_requirement("cache_size") == "EE-4.7.1.1-CACHE");
+}
+
+TEST_CASE("engine: AES-XTS halves that differ in their last byte only are two keys (4.6.5.5)") {
+  // §4.6.5.5 / FIPS 140-3 IG C.I: the check refuses Key_1 == Key_2, all 32 bytes; halves
+  // equal but for byte 31 pass it.
+  const auto p = strict();
+  Bytes k(64);
+  for (std::size_t i = 0; i < 64; ++i) k[i] = static_cast<std::uint8_t>(i % 32);
+  k[63] ^= 0x01;  // Key_2's last byte
+  auto r = run(p, {wr(Reg::metd, metd_bytes(1)), wr(Reg::mek, k), wc(0x5), tick}, ready(p));
+  CHECK(decode(ctrl(r.s)).err == 0);
+  CHECK(r.s.cache.size() == 1);
+  Entry e;
+  std::copy(k.begin(), k.end(), e.mek.begin());
+  CHECK(execute(p, 0x1, e, {}).rule == "EE-T11-LOAD");
+}
+
+TEST_CASE("engine-regs: a CTRL value of one character \"0\" is zero, whatever follows the view") {
+  // parse_ctrl takes a string_view: only its own characters count ("0x" is a prefix only
+  // when both characters are in the view).
+  const std::string_view text = "0x5";
+  const auto v = parse_ctrl(text.substr(0, 1));
+  REQUIRE(v);
+  CHECK(*v == 0u);
+  CHECK(parse_ctrl(text).value() == 5u);
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -12,6 +12,8 @@
 
 #include "external_vectors.hpp"
 #include "registry.hpp"
+#include "lockref/core/explore.hpp"
+#include "lockref/lock/epoch.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
 // the other sources compiled with it in one translation unit.
@@ -74,6 +76,15 @@ TEST_CASE("eval: every refusal near a golden vector carries its reason, never an
   }
   CHECK(asked > 500);
   CHECK(refused > 100);
+}
+
+
+TEST_CASE("explore: a diagram title with a double quote stays one DOT string (Graphviz ID syntax)") {
+  // Graphviz DOT language: a double-quoted ID may contain a double quote only escaped as \".
+  const lockref::lock::epoch::Profile p;
+  const auto ex = lockref::explore<lockref::lock::epoch::Machine>(p, 50);
+  const auto dot = lockref::to_dot<lockref::lock::epoch::Machine>(p, ex, "say \"hi\"");
+  CHECK(dot.rfind("digraph \"say \\\"hi\\\"\" {", 0) == 0);
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -7,6 +7,7 @@
 // (0.9 §4.6.2.2, Figure 13); the MDK is a 256-bit AES key (Figure 22).
 #include <doctest/doctest.h>
 
+#include <new>
 #include <string>
 
 #include "lockref/crypto/hpke.hpp"
@@ -114,6 +115,59 @@ TEST_CASE("hpke: LabeledExpand's L is two bytes, so 65535 fits and only HKDF's 2
   REQUIRE_FALSE(over);
   CHECK(over.error().message.find("2 bytes") != std::string::npos);
   CHECK(hpke::labeled_expand(suite, prk, "x", {}, 12240));
+}
+
+
+TEST_CASE("hpke: Export takes L up to 255*Nh and no more (RFC 9180 §5.3)") {
+  // RFC 9180 §5.3: Export(exporter_context, L) "MUST" fail with an error if L is larger than
+  // 255*Nh; HKDF-SHA384 has Nh = 48, so L = 12240 is the largest allowed length.
+  const hpke::Suite s{hpke::kem_dhkem_p384, 2, 2};
+  const auto ctx = hpke::key_schedule_base(s, fill(5, 48), to_bytes("info"));
+  REQUIRE(ctx);
+  const auto at_max = ctx->export_secret(to_bytes("ctx"), 255 * 48);
+  REQUIRE(at_max);
+  CHECK(at_max->size() == 12240);
+  CHECK_FALSE(ctx->export_secret(to_bytes("ctx"), 255 * 48 + 1));
+}
+
+TEST_CASE("hpke: an ML-KEM-1024 decapsulation key in FIPS 203 form yields its encapsulation key") {
+  // FIPS 203 Algorithm 16 (ML-KEM.KeyGen_internal): dk = dk_PKE (384k = 1536 bytes) || ek
+  // (1568 bytes) || H(ek) || z; the public key of a 3168-byte dk is the ek inside it, the
+  // same one the 64-byte seed form (draft-ietf-hpke-pq) yields.
+  const Bytes seed = fill(0x40, 64);
+  const auto kp = crypto::mlkem::keygen_from_seed(crypto::mlkem::ml_kem_1024, seed);
+  REQUIRE(kp);
+  REQUIRE(kp->dk.size() == 3168);
+  const auto from_dk = hpke::public_key(hpke::kem_ml_kem_1024, kp->dk);
+  REQUIRE(from_dk);
+  CHECK(*from_dk == Bytes(kp->dk.begin() + 1536, kp->dk.begin() + 1536 + 1568));
+  CHECK(*from_dk == kp->ek);
+  CHECK(*from_dk == hpke::public_key(hpke::kem_ml_kem_1024, seed).value());
+}
+
+
+TEST_CASE("ml-kem: SampleNTT stores 256 coefficients and not one more (FIPS 203 Algorithm 7)") {
+  // FIPS 203 Algorithm 7: "if d2 < q and j < 256 then a[j] <- d2": when d1 fills the last
+  // coefficient, d2 is dropped. The polynomial is built in place (the caller's object), so
+  // a store past its end would reach the word that follows it here (AddressSanitizer's
+  // stack-buffer-overflow without the sanitizer). With rho = 00..1f, half of the 16
+  // (j, i) of a 4x4 matrix end on d1 with d2 < q (checked with Python's hashlib SHAKE128).
+  struct Guarded {
+    crypto::mlkem::Poly p;
+    std::uint16_t canary;
+  };
+  const Bytes rho = fill(0, 32);
+  for (std::uint8_t j = 0; j < 4; ++j)
+    for (std::uint8_t i = 0; i < 4; ++i) {
+      Guarded g{};
+      g.canary = 0xBEEF;
+      // placement with a prvalue: sample_ntt's result object is g.p itself (C++17 elision)
+      ::new (static_cast<void*>(&g.p)) crypto::mlkem::Poly(crypto::mlkem::sample_ntt(rho, j, i));
+      CHECK(g.canary == 0xBEEF);
+      const crypto::mlkem::Poly h = crypto::mlkem::sample_ntt(rho, j, i);
+      CHECK(g.p == h);
+      for (auto c : h) CHECK(c < 3329);
+    }
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -49,4 +49,136 @@ TEST_CASE("drive: a cold reset answers under Table 60 item 6 (MCU ROM reports th
   CHECK(r.out.rule == "LOCK-T60-6");
 }
 
+namespace {
+namespace kmb = lockref::lock::kmb;
+namespace epoch = lockref::lock::epoch;
+struct Drv {
+  drive::Profile p;
+  drive::State s;
+  explicit Drv(drive::Profile q = {}) : p(std::move(q)), s(drive::Machine::initial(p)) {}
+  drive::Output send(const drive::Event& e) {
+    auto st = drive::Machine::step(p, s, e);
+    s = st.next;
+    return st.out;
+  }
+  drive::Output mb(const kmb::Mailbox& m) { return send(drive::Command{m.cmd, m.payload}); }
+  /// One MEK in the engine's key cache (INITIALIZE_MEK_SECRET, then DERIVE_MEK).
+  void load_one() {
+    mb(kmb::host::simple<kmb::INITIALIZE_MEK_SECRET>());
+    REQUIRE(mb(kmb::host::derive_mek(kmb::host::filled<32>(0x20), kmb::host::filled<32>(0x30), {},
+                                     kmb::host::filled<20>(1), {}, 50))
+                .status == "ok");
+    REQUIRE(s.kmb.engine.engine.cache.size() == 1);
+  }
+};
+}  // namespace
+
+TEST_CASE("drive: an answer is ok exactly when its status is \"ok\"") {
+  // Table 57: a command succeeds with result code 0 ("ok" in the model); every refusal names
+  // a code. A drive refusal (Table 60 item 8: no MEK with the SEK zeroized) is not ok.
+  Drv d;
+  const auto reset = d.send(drive::Event{drive::ColdReset{}});
+  CHECK(reset.status == "ok");
+  CHECK(reset.is_ok());
+  d.send(drive::Epoch{epoch::ZeroizeSek{}});
+  const auto r = d.mb(kmb::host::derive_mek(kmb::host::filled<32>(0x20), kmb::host::filled<32>(0x30), {},
+                                            kmb::host::filled<20>(1), {}, 50));
+  CHECK(r.status == "DRIVE_SEK_ZEROIZED");
+  CHECK_FALSE(r.is_ok());
+}
+
+TEST_CASE("drive: no HEK fuse is written before the Production lifecycle state (Figure 19)") {
+  // seed 001 §4.6.4.2 Figure 19: PROGRAM_NEXT_HEK, ZEROIZE_CURRENT_HEK and ENABLE_HEK_BYPASS
+  // appear only in the Production lifecycle state (spec/requirements/lock.json LOCK-FIG19-2).
+  // The drive composes the epoch rules with that reading: a manufacturing-state device
+  // refuses every fuse write and keeps its bank.
+  drive::Profile p;
+  p.kmb.fuses.lifecycle = epoch::Lifecycle::manufacturing;
+  p.kmb.fuses.slots = {epoch::Slot::blank, epoch::Slot::blank, epoch::Slot::blank, epoch::Slot::blank};
+  p.kmb.fuses.sek = epoch::Sek::zeroized;
+  REQUIRE(drive::Machine::validate(p));
+  Drv d(p);
+  const auto before = d.s.kmb.fuses;
+  for (const epoch::Event& e : {epoch::Event{epoch::ProgramNextHek{}}, epoch::Event{epoch::ZeroizeCurrentHek{}},
+                                epoch::Event{epoch::EnablePermaHek{}}}) {
+    const auto o = d.send(drive::Epoch{e});
+    CHECK(o.status == "LOCK_EPOCH_SEQUENCE");
+    CHECK(o.rule == "LOCK-FIG19-2");
+  }
+  CHECK(d.s.kmb.fuses == before);
+}
+
+TEST_CASE("drive: the Table 60 item 8 invariant holds while MEKs are loaded with both epoch keys available") {
+  // Item 8 forbids MEKs only "while the SEK or HEK are zeroized": with the HEK available and
+  // the SEK programmed a loaded MEK is the drive's ordinary state, and every invariant holds.
+  Drv d;
+  d.load_one();
+  CHECK(drive::Machine::observe(d.p, d.s).mek_load_allowed);
+  for (const auto& inv : drive::Machine::invariants()) CHECK_MESSAGE(inv.holds(d.p, d.s), inv.id);
+}
+
+TEST_CASE("drive: an epoch cold reset is the drive's cold reset: KMB reboots and MCU ROM reports the HEK metadata") {
+  // seed 001 Table 60 item 6 (LOCK-T60-6): "MCU ROM shall ... invoke REPORT_HEK_METADATA upon
+  // cold reset"; §4.6.4.1 / Figure 37: Caliptra ROM derives the HEK at cold reset, so a HEK
+  // zeroized before it is unavailable after it (Table 53 HEK_UNAVAIL_ZEROIZED).
+  Drv d;
+  REQUIRE(d.send(drive::Epoch{epoch::ZeroizeSek{}}).status == "ok");
+  REQUIRE(d.send(drive::Epoch{epoch::ZeroizeCurrentHek{}}).status == "ok");
+  const auto o = d.send(drive::Epoch{epoch::ColdReset{}});
+  CHECK(o.status == "ok");
+  CHECK(o.rule == "LOCK-T60-6");
+  CHECK(drive::Machine::observe(d.p, d.s).hek_state == "HEK_UNAVAIL_ZEROIZED");
+  CHECK(d.s.kmb.hek_metadata.reported);
+  // the same as the drive's own ColdReset event from the same state
+  Drv e;
+  e.send(drive::Epoch{epoch::ZeroizeSek{}});
+  e.send(drive::Epoch{epoch::ZeroizeCurrentHek{}});
+  e.send(drive::ColdReset{});
+  CHECK(e.s == d.s);
+}
+
+TEST_CASE("drive: only a SEK zeroization clears the key cache, and a refused one clears nothing") {
+  // seed 001 Table 60 item 4 (DRIVE-T60-4): MEKs are removed "on a power cycle or during
+  // zeroization of the storage device". An epoch operation the §4.6.4.2 rules refuse (rule 2:
+  // "The HEK seed shall only be zeroized once the SEK is zeroized") zeroizes nothing, so the
+  // loaded MEK stays and no engine command runs.
+  Drv d;
+  d.load_one();
+  const auto r = d.send(drive::Epoch{epoch::ZeroizeCurrentHek{}});
+  CHECK(r.status == "LOCK_EPOCH_SEQUENCE");
+  CHECK_FALSE(r.engine.has_value());
+  CHECK(d.s.kmb.engine.engine.cache.size() == 1);
+  // a drive whose firmware does not clear the cache (profile switch) leaves it too
+  drive::Profile q;
+  q.clear_cache_on_sek_zeroize = false;
+  Drv n(q);
+  n.load_one();
+  const auto z = n.send(drive::Epoch{epoch::ZeroizeSek{}});
+  CHECK(z.status == "ok");
+  CHECK_FALSE(z.engine.has_value());
+  CHECK(n.s.kmb.engine.engine.cache.size() == 1);
+}
+
+TEST_CASE("drive: the SEK zeroization reports a CLEAR_KEY_CACHE that fails, and only one that fails") {
+  // seed 001 §4.7.2.2: "If this timeout is exceeded, KMB aborts the command and reports a
+  // LOCK ENGINE TIMEOUT result code". A successful clear adds no detail; an engine slower
+  // than the drive's cmd_timeout leaves the SEK zeroized and says the clear failed, and why.
+  Drv d;
+  d.load_one();
+  const auto z = d.send(drive::Epoch{epoch::ZeroizeSek{}});
+  CHECK(z.status == "ok");
+  REQUIRE(z.engine);
+  CHECK(z.engine->result == "ok");
+  CHECK(z.detail.empty());
+  drive::Profile q;
+  q.kmb.engine.engine.latency = 60000;  // engine ticks to complete a command, >> cmd_timeout
+  Drv slow(q);
+  const auto zs = slow.send(drive::Epoch{epoch::ZeroizeSek{}});
+  CHECK(zs.status == "ok");
+  REQUIRE(zs.engine);
+  CHECK(zs.engine->result == "LOCK_ENGINE_TIMEOUT");
+  CHECK(zs.detail.find("CLEAR_KEY_CACHE") != std::string::npos);
+  CHECK(zs.detail.find("LOCK_ENGINE_TIMEOUT") != std::string::npos);
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -77,4 +77,33 @@ TEST_CASE("kmip json: structures nest as deep as TTLV allows and no deeper") {
   CHECK(deep.find("nesting deeper than 64") != std::string::npos);
 }
 
+
+TEST_CASE("kmip ttlv: an Item Tag is three bytes, so 0xFFFFFF still encodes and 0x1000000 does not") {
+  // KMIP 1.4 §9.1.1.1 / Table 184: "Item Tag: 3 bytes" (an unsigned integer of three bytes).
+  Item it;
+  it.tag = 0xFFFFFF;
+  it.type = ItemType::integer;
+  it.num = 1;
+  const auto b = encode(it);
+  REQUIRE(b);
+  CHECK(*b == Bytes{0xFF, 0xFF, 0xFF, 0x02, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0});
+  it.tag = 0x1000000;
+  CHECK_FALSE(encode(it));
+}
+
+TEST_CASE("kmip ttlv: a Text String is UTF-8 without surrogates, U+D800 to U+DFFF (RFC 3629 §3)") {
+  // RFC 3629 §3: "The definition of UTF-8 prohibits encoding character numbers between
+  // U+D800 and U+DFFF". KMIP 1.4 §9.1.1.4: a Text String is a sequence of UTF-8 bytes.
+  auto text = [](Bytes utf8) {
+    Bytes b = {0x42, 0x00, 0x55, 0x07, 0, 0, 0, static_cast<std::uint8_t>(utf8.size())};
+    b.insert(b.end(), utf8.begin(), utf8.end());
+    b.resize(8 + (utf8.size() + 7) / 8 * 8, 0);
+    return decode(b);
+  };
+  CHECK(text({0xED, 0x9F, 0xBF}));         // U+D7FF
+  CHECK_FALSE(text({0xED, 0xA0, 0x80}));   // U+D800
+  CHECK_FALSE(text({0xED, 0xBF, 0xBF}));   // U+DFFF
+  CHECK(text({0xEE, 0x80, 0x80}));         // U+E000
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -230,4 +230,22 @@ TEST_CASE("opal wire: Revert reverts only an SP object of the Admin SP (seed 000
   CHECK_FALSE(w.s.drive.locking_sp_active);
 }
 
+TEST_CASE("opal: the credentials scope explores enabling Users, and leaves Makers to the firmware scope") {
+  // profile.hpp Scope: candidate_events offers one area at a time. Whether an authority is
+  // enabled (Opal SSC Authority table Enabled column) decides who may authenticate: the
+  // credentials scope; the Makers authority ([SETUP] step 7) gates firmware download: the
+  // firmware scope.
+  Profile p = generic();
+  p.users = 1;
+  auto has = [&](Scope sc, const char* target) {
+    p.scope = sc;
+    for (const auto& e : Machine::candidate_events(p, Machine::initial(p)))
+      if (const auto* x = std::get_if<SetEnabled>(&e); x && x->target == target) return true;
+    return false;
+  };
+  CHECK(has(Scope::credentials, "User1"));
+  CHECK_FALSE(has(Scope::credentials, "Makers"));
+  CHECK(has(Scope::firmware, "Makers"));
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -233,4 +233,51 @@ TEST_CASE("tcg session: Authenticate is a method of ThisSP and names its authori
   CHECK(good.next.sm.session->authorities == std::vector<std::uint64_t>{ow::sid});
 }
 
+TEST_CASE("level0: the Initial C_PIN_SID PIN Indicator values and their meanings") {
+  // TCG Storage Opal SSC v2.30 §3.1.1.5 (Opal SSC V2 Feature Descriptor), also the Key Per I/O
+  // SSC descriptor (seed 002 §3.x, "Initial C_PIN_SID PIN Indicator"): 0x00 the initial
+  // C_PIN_SID PIN value equals the C_PIN_MSID PIN value, 0xFF it is vendor unique, others reserved.
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0x00) == "initial C_PIN_SID PIN is the C_PIN_MSID PIN");
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0xFF) == "initial C_PIN_SID PIN is vendor unique");
+  CHECK(level0::meaning(0x0203, "initial_cpin_sid_indicator", 0x01) == "reserved value");
+}
+
+TEST_CASE("level0: the 48-byte Discovery header is complete at 48 bytes and not before") {
+  // Opal SSC v2.30 §3.1.1.1 Table 2 / TCG Core §3.3.6.3: the Level 0 Discovery header is 48
+  // bytes (Length of Parameter Data, Data structure revision, Reserved, Vendor Specific).
+  Bytes h(48, 0);
+  h[3] = 44;  // Length of Parameter Data: the 44 header bytes after it, no descriptor
+  h[7] = 1;
+  const auto whole = level0::parse_partial(h);
+  CHECK(whole.header_complete);
+  CHECK(whole.problems.empty());
+  h.pop_back();
+  const auto cut = level0::parse_partial(h);
+  CHECK_FALSE(cut.header_complete);
+  CHECK_FALSE(cut.problems.empty());
+}
+
+
+TEST_CASE("sp02: a request longer than the transfer length is refused, not cut") {
+  // KPIO AN Tables 31, 34: a request occupies bytes 0 to TRNSFLEN-1; a Clear Single MEK
+  // request needs 12 bytes before its Reserved ones (Extended ComID, Request Code, Key Tag,
+  // 00 04), so a transfer of 11 bytes cannot carry it (cutting it would drop the 00 04).
+  sp02::Profile p;
+  p.transfer_length = 11;
+  CHECK_FALSE(sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1}, p));
+  p.transfer_length = 12;
+  const auto q = sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1}, p);
+  REQUIRE(q);
+  CHECK(to_hex(*q) == "00000800" "00000003" "0001" "0004");
+}
+
+TEST_CASE("sp02: a Clear Single MEK request carries the four bytes its 00 04 announces (Table 31)") {
+  // KPIO AN Table 31: bytes 10-11 "00 04 four Bytes of Data" (E-KPIO-SP2-1 default reading),
+  // so bytes 12-15 belong to the request: 16 bytes is the least, 15 is short.
+  auto q = sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 1});
+  REQUIRE(q);
+  CHECK(sp02::decode_request(ByteView(*q).first(16)));
+  CHECK_FALSE(sp02::decode_request(ByteView(*q).first(15)));
+}
+
 }  // namespace LOCKREF_UNITY_ID
