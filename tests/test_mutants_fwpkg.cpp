@@ -213,4 +213,40 @@ TEST_CASE("fwpkg: AES-CBC without a 16-octet IV is badEncryptAlgorithm (RFC 3565
   }
 }
 
+TEST_CASE("fwpkg: a firmware key unwrapped from wrapped-firmware-decryption-key decrypts the package (RFC 4108 §2.3.1, FWPKG-2.3-1)") {
+  // RFC 4108 §2.3.1: the unsigned attribute carries EnvelopedData with a KEKRecipientInfo (RFC 5652
+  // §6.2.3, version 4) whose encryptedKey is the firmware key under AES key wrap (RFC 3565 §2.3.3),
+  // and an EncryptedContentInfo that matches the package's but has no encryptedContent. The module
+  // holds only the key-encryption key (example-fw-key-1); the firmware key is a fresh AES-128 key.
+  const DecryptKey kek = example::decrypt_key();
+  const Bytes cek = *from_hex("00112233445566778899aabbccddeeff");
+  const Bytes iv(16, 0x44);
+  const Bytes fw = to_bytes("firmware image A1");
+  const Bytes ct = crypto::aes_cbc_encrypt(cek, iv, fw).value();
+  const Bytes env = der::encode([&](der::Sink& s) {
+    der::sequence(s, [&](der::Sink& q) {
+      der::put_uint(q, 2);  // EnvelopedData.version 2 with a KEKRecipientInfo (RFC 5652 §6.1)
+      der::constructed(q, der::SET, [&](der::Sink& ris) {
+        der::constructed(ris, der::ctx(2, true), [&](der::Sink& k) {
+          der::put_uint(k, 4);
+          der::sequence(k, [&](der::Sink& id) { der::put_octets(id, kek.id); });
+          put_algorithm(k, oid::aes128_wrap);
+          der::put_octets(k, crypto::aes_kw_wrap(kek.key, cek).value());
+        });
+      });
+      der::sequence(q, [&](der::Sink& e) {
+        der::put_oid(e, oid::firmware_package);
+        put_algorithm(e, oid::aes128_cbc, ByteView(octets_der(iv)));
+      });
+    });
+  });
+  const Bytes pkg = encrypted_package(oid::aes128_cbc, octets_der(iv), ct, to_bytes("fw-key-not-held"),
+                                      {attribute(oid::wrapped_firmware_key, env)});
+  const auto r = load_into(Profile{}, example::module(), pkg);
+  CHECK(r.out.status == "ok");
+  CHECK(r.out.rule == "FWPKG-ACCEPT-1");
+  REQUIRE(r.next.installed.size() == 1);
+  CHECK(same_package(r.next.installed[0].name, pref_name(example::package_a, 1)));
+}
+
 }  // namespace LOCKREF_UNITY_ID
