@@ -12,7 +12,9 @@
 
 #include "external_vectors.hpp"
 #include "lockref/fwpkg/builder.hpp"
+#include "lockref/fwpkg/inflate.hpp"
 #include "lockref/fwpkg/print.hpp"
+#include "lockref/fwpkg/verify.hpp"
 #include "lockref/crypto/aes.hpp"
 #include "lockref/crypto/keywrap.hpp"
 
@@ -247,6 +249,44 @@ TEST_CASE("fwpkg: a firmware key unwrapped from wrapped-firmware-decryption-key 
   CHECK(r.out.rule == "FWPKG-ACCEPT-1");
   REQUIRE(r.next.installed.size() == 1);
   CHECK(same_package(r.next.installed[0].name, pref_name(example::package_a, 1)));
+}
+
+TEST_CASE("fwpkg signer: an ECDSA r||s becomes a DER Ecdsa-Sig-Value with minimal INTEGERs (RFC 5758 §3.2, X.690 §8.3.2)") {
+  // Expected DER from python3-cryptography's encode_dss_signature(r, s) (an independent
+  // implementation). r with its top bit set needs a leading 00 octet to stay positive; s with
+  // it clear needs none; leading zero octets are dropped (a 30-octet r), and a short value stays short.
+  const auto der_of = [](const std::string& r, const std::string& s) {
+    return to_hex(ecdsa_p1363_to_der(testing::unhex(r + s)));
+  };
+  CHECK(der_of("80" + std::string(62, '0'), "7f" + std::string(62, 'f')) ==
+        "3045022100" "80" + std::string(62, '0') + "0220" "7f" + std::string(62, 'f'));
+  CHECK(der_of("0000017f" + std::string(56, '1'), std::string(64, 'f')) ==
+        "3043021e017f" + std::string(56, '1') + "022100" + std::string(64, 'f'));
+  CHECK(der_of("0001", "007f") == "300602010102017f");
+}
+
+TEST_CASE("fwpkg zlib: streams of several output chunks, truncated streams and trailing bytes (RFC 1950, RFC 3274 §2)") {
+  // Streams made by Python's zlib.compress(data, 9) (an independent implementation).
+  const Bytes zeros = testing::unhex(
+      "78daedc13101000000c2a0f54f6d0d0fa" + std::string(193, '0') + "80570386af0001");
+  const Inflated big = zlib_inflate(zeros, 1 << 20);  // 100000 zero octets: several 16 KiB chunks
+  CHECK(big.status == Inflated::Status::ok);
+  CHECK(big.data == Bytes(100000, 0));
+  CHECK(zlib_inflate(zeros, 99999).status == Inflated::Status::too_large);
+  const Bytes small = testing::unhex("78dacbc94fce2e4a4dcba18c0200065a1cfd");  // "lockref" x 10
+  const Inflated ok = zlib_inflate(small, 1024);
+  REQUIRE(ok.status == Inflated::Status::ok);
+  CHECK(std::string(ok.data.begin(), ok.data.end()) == "lockreflockreflockreflockreflockreflockreflockreflockreflockreflockref");
+  for (std::size_t cut = 1; cut < small.size(); ++cut) {  // every proper prefix is refused, none read past its end
+    const Inflated t = zlib_inflate(ByteView(small).first(cut), 1024);
+    CHECK_MESSAGE(t.status == Inflated::Status::corrupt, "prefix of " << cut);
+  }
+  CHECK(zlib_inflate(ByteView(small).first(small.size() - 4), 1024).detail == "zlib: stream truncated");
+  Bytes trailing = small;
+  trailing.push_back(0);
+  const Inflated tr = zlib_inflate(trailing, 1024);
+  CHECK(tr.status == Inflated::Status::corrupt);
+  CHECK(tr.detail == "zlib: 1 bytes after the end of the stream");
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -171,6 +171,14 @@ def cases():
         Package(A(1), bad_fw_digest=True), "badFirmware")
     add("unsupportedParameters-pss-salt-20", "§4.1.3 unsupportedParameters (RSASSA-PSS salt of 20 octets with SHA-256)",
         Package(A(1), scheme="pss", pss_salt=20), "unsupportedParameters")
+    add("unsupportedParameters-pkcs1-params", "§4.1.3 unsupportedParameters (RFC 4055 §5: sha256WithRSAEncryption "
+        "parameters MUST be NULL or absent; here an OCTET STRING)",
+        Package(A(1), sig_alg_override=algos.SignedDigestAlgorithm.load(  # raw: asn1crypto forces NULL here
+            tlv(0x30, b.der_oid("1.2.840.113549.1.1.11") + core.OctetString(b"x").dump()))), "unsupportedParameters")
+    add("unsupportedParameters-ecdsa-params", "§4.1.3 unsupportedParameters (RFC 5758 §3.2: ecdsa-with-SHA256 "
+        "parameters MUST be absent; here NULL)",
+        Package(A(1), signer="ta_p256", scheme="ecdsa", sig_alg_override=algos.SignedDigestAlgorithm(
+            {"algorithm": "sha256_ecdsa", "parameters": core.Null()})), "unsupportedParameters")
     add("breaksDependency", "§1.3 MUST reject a load that leaves another package's dependency unsatisfied", Package(A(1)),
         "breaksDependency", state=module_state(installed=[installed(A(2)), installed(B(1), deps=[A(2)])]))
 

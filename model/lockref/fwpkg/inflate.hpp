@@ -30,6 +30,7 @@ inline Inflated zlib_inflate(ByteView in, std::size_t max_out) {
   z.avail_in = static_cast<uInt>(in.size());
   std::uint8_t chunk[16384];
   int rc = Z_OK;
+  // Z_BUF_ERROR (the input ended inside the stream) ends the loop too: reported below
   while (rc == Z_OK) {
     z.next_out = chunk;
     z.avail_out = sizeof chunk;
@@ -41,7 +42,6 @@ inline Inflated zlib_inflate(ByteView in, std::size_t max_out) {
               "decompressed firmware exceeds " + std::to_string(max_out) + " bytes (profile max_firmware_size)"};
     }
     r.data.insert(r.data.end(), chunk, chunk + got);
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended inside the stream
   }
   const std::size_t unused = z.avail_in;
   const std::string msg = z.msg ? z.msg : "";
