@@ -82,6 +82,15 @@ TEST_CASE("kmip: every item type encodes with its length and 8-byte padding") {
   CHECK_FALSE(encode(Item{0x420000, ItemType::integer, 1LL << 40, {}, {}}));
   CHECK_FALSE(encode(Item{0x420000, ItemType::boolean, 2, {}, {}}));
   CHECK_FALSE(encode(Item{0x420000, ItemType::big_integer, 0, Bytes(7, 0), {}}));
+  // KMIP 1.4 §9.1.1.1 Item Tag: 0x42xxxx (KMIP) or 0x54xxxx (extensions). The encoder refuses what
+  // the decoder refuses, at any depth, so lockref never writes bytes it would not read.
+  CHECK(encode(Item{0x540001, ItemType::integer, 1, {}, {}}));
+  for (std::uint32_t tag : {0x000000u, 0x410000u, 0x43ffffu, 0x53ffffu, 0x550000u, 0xffffffu, 0x1420000u}) {
+    const auto r = encode(Item{tag, ItemType::integer, 1, {}, {}});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("outside the KMIP (0x42xxxx) and extension (0x54xxxx) ranges") != std::string::npos);
+    CHECK_FALSE(encode(Item{0x420000, ItemType::structure, 0, {}, {Item{tag, ItemType::integer, 1, {}, {}}}}));
+  }
 }
 
 TEST_CASE("kmip: decoding is strict and every error names its offset") {

@@ -78,17 +78,21 @@ TEST_CASE("kmip json: structures nest as deep as TTLV allows and no deeper") {
 }
 
 
-TEST_CASE("kmip ttlv: an Item Tag is three bytes, so 0xFFFFFF still encodes and 0x1000000 does not") {
-  // KMIP 1.4 §9.1.1.1 / Table 184: "Item Tag: 3 bytes" (an unsigned integer of three bytes).
+TEST_CASE("kmip ttlv: an Item Tag is three bytes in the KMIP or extension range: 0x54FFFF encodes, 0xFFFFFF does not") {
+  // KMIP 1.4 §9.1.1.1 / Table 184: "Item Tag: 3 bytes"; tags of the specification have 0x42 in
+  // the first byte and extensions 0x54. The decoder refuses any other (test_kmip.cpp).
   Item it;
-  it.tag = 0xFFFFFF;
+  it.tag = 0x54FFFF;
   it.type = ItemType::integer;
   it.num = 1;
   const auto b = encode(it);
   REQUIRE(b);
-  CHECK(*b == Bytes{0xFF, 0xFF, 0xFF, 0x02, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0});
-  it.tag = 0x1000000;
-  CHECK_FALSE(encode(it));
+  CHECK(*b == Bytes{0x54, 0xFF, 0xFF, 0x02, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0});
+  CHECK(decode(*b));
+  for (std::uint32_t bad : {0xFFFFFFu, 0x1000000u, 0x1420000u}) {
+    it.tag = bad;
+    CHECK_FALSE(encode(it));
+  }
 }
 
 TEST_CASE("kmip ttlv: a Text String is UTF-8 without surrogates, U+D800 to U+DFFF (RFC 3629 §3)") {

@@ -8,6 +8,7 @@
 // items exactly fill their Length. Every error names the byte offset.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,25 @@ inline std::size_t pad8(std::size_t n) { return (8 - n % 8) % 8; }
 
 inline constexpr std::size_t max_depth = 64;
 
+namespace detail {
+inline std::string hex_u(std::uint64_t v, int width) {
+  static constexpr char d[] = "0123456789abcdef";
+  std::string s = "0x";
+  for (int i = width - 1; i >= 0; --i) s.push_back(d[(v >> (4 * i)) & 0xF]);
+  return s;
+}
+
+/// KMIP 1.4 §9.1.1.1 Item Tag: 3 bytes, 0x42xxxx for the specification's tags and 0x54xxxx for
+/// extensions. The encoder and the decoder refuse the same tags.
+inline std::optional<std::string> tag_problem(std::uint32_t tag) {
+  if ((tag >> 16) == 0x42 || (tag >> 16) == 0x54) return std::nullopt;
+  return "tag " + hex_u(tag, 6) + " is outside the KMIP (0x42xxxx) and extension (0x54xxxx) ranges";
+}
+}  // namespace detail
+
 inline Status validate(const Item& it, std::size_t depth = 0) {
   if (depth > max_depth) return make_error("structure nesting deeper than 64");
-  if (it.tag > 0xFFFFFF) return make_error("tag wider than 3 bytes");
+  if (auto why = detail::tag_problem(it.tag)) return make_error(*why);
   switch (it.type) {
     case ItemType::integer:
       if (it.num < INT32_MIN || it.num > INT32_MAX) return make_error("Integer out of 32-bit range");
@@ -118,13 +135,6 @@ inline bool valid_utf8(ByteView b) {
   return true;
 }
 
-inline std::string hex_u(std::uint64_t v, int width) {
-  static constexpr char d[] = "0123456789abcdef";
-  std::string s = "0x";
-  for (int i = width - 1; i >= 0; --i) s.push_back(d[(v >> (4 * i)) & 0xF]);
-  return s;
-}
-
 inline Result<Item> decode_item(ByteView b, std::size_t& pos, std::size_t base, std::size_t depth) {
   const std::size_t at = base + pos;
   auto where = [&](const std::string& m) { return make_error("TTLV item at offset " + std::to_string(at) + ": " + m); };
@@ -139,8 +149,7 @@ inline Result<Item> decode_item(ByteView b, std::size_t& pos, std::size_t base, 
   const auto tt = item_type_from_byte(static_cast<std::uint8_t>(*type));
   if (!tt) return where("unknown item type " + hex_u(*type, 2));
   it.type = *tt;
-  if ((it.tag >> 16) != 0x42 && (it.tag >> 16) != 0x54)
-    return where("tag " + hex_u(it.tag, 6) + " is outside the KMIP (0x42xxxx) and extension (0x54xxxx) ranges");
+  if (auto why = tag_problem(it.tag)) return where(*why);
   const std::size_t n = static_cast<std::size_t>(*len);
   auto fixed = [&](std::size_t want) -> Status {
     if (n != want)
