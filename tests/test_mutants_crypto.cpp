@@ -11,6 +11,8 @@
 #include <string>
 
 #include "lockref/crypto/hpke.hpp"
+#include "lockref/crypto/signature.hpp"
+#include "lockref/fwpkg/example_keys.hpp"
 #include "lockref/lock/keys.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
@@ -168,6 +170,28 @@ TEST_CASE("ml-kem: SampleNTT stores 256 coefficients and not one more (FIPS 203 
       CHECK(g.p == h);
       for (auto c : h) CHECK(c < 3329);
     }
+}
+
+TEST_CASE("signature: RSASSA-PSS signing with each hash verifies, and a key that is not PKCS #8 RSA is refused (RFC 8017 §8.1)") {
+  // The signer key is lockref's example firmware signer (RSA-2048, made by openssl). The
+  // verifier (rsa_pss_verify) is the one the firmware-package vectors check against packages
+  // signed by python3-cryptography; here its answer judges what rsa_pss_sign produced.
+  namespace c = lockref::crypto;
+  const Bytes priv = from_hex(fwpkg::example::signer_private_key).value();
+  const Bytes pub = from_hex(fwpkg::example::signer_public_key).value();
+  const Bytes msg = to_bytes("lockref firmware");
+  for (c::SigHash h : {c::SigHash::sha256, c::SigHash::sha384, c::SigHash::sha512}) {
+    const auto sig = c::rsa_pss_sign(h, priv, msg);
+    REQUIRE_MESSAGE(sig, error_of(sig));
+    CHECK(sig->size() == 256);
+    const auto ok = c::rsa_pss_verify(h, pub, msg, *sig);
+    REQUIRE(ok);
+    CHECK(*ok);
+    const auto other = c::rsa_pss_verify(h, pub, to_bytes("lockref firmwarf"), *sig);
+    CHECK_FALSE((other && *other));
+  }
+  CHECK_FALSE(c::rsa_pss_sign(c::SigHash::sha256, pub, msg));  // an SPKI is no private key
+  CHECK_FALSE(c::rsa_pss_sign(c::SigHash::sha256, Bytes{0x30, 0x00}, msg));
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -190,6 +190,8 @@ def cases():
     acc("rsa-pkcs1-rsaEncryption-sha512", "RFC 5652 §5.3 rsaEncryption as signatureAlgorithm",
         Package(A(1), scheme="pkcs1-rsaenc", hash="sha512"))
     acc("rsa-pss-sha256", "RFC 4055 RSASSA-PSS", Package(A(1), scheme="pss"))
+    acc("rsa-pss-sha384", "RFC 4055 §3.1 RSASSA-PSS with SHA-384 and a 48-octet salt", Package(A(1), scheme="pss", hash="sha384"))
+    acc("rsa-pss-sha512", "RFC 4055 §3.1 RSASSA-PSS with SHA-512 and a 64-octet salt", Package(A(1), scheme="pss", hash="sha512"))
     acc("ecdsa-p256", "RFC 5758 ecdsa-with-SHA256", Package(A(1), signer="ta_p256", scheme="ecdsa"))
     acc("ecdsa-p384-sha384", "RFC 5758 ecdsa-with-SHA384", Package(A(1), signer="ta_p384", scheme="ecdsa", hash="sha384"))
     acc("compressed", "§2.1.4 CompressedData (zlib)", Package(A(1), compress=True))
