@@ -84,4 +84,22 @@ TEST_CASE("core: InlineString reads as a string: value equality, std::string ord
   CHECK_FALSE(lockref::decode<S>(lockref::encode(std::string("123456789"))));  // longer than 8: malformed
 }
 
+TEST_CASE("core: the canonical encoding of vectors and optionals, and every truncation refused") {
+  // The format of core/encode.hpp's header: a vector is a varint count, then its elements; an
+  // optional is 0, or 1 then the value; integers are LEB128 (300 = 0xac 0x02).
+  using V = std::vector<std::optional<std::uint32_t>>;
+  const V v{1u, std::nullopt, 300u, 0u};
+  const std::string e = lockref::encode(v);
+  CHECK(e == std::string("\x04\x01\x01\x00\x01\xac\x02\x01\x00", 9));
+  const auto back = lockref::decode<V>(e);
+  REQUIRE(back);
+  CHECK(*back == v);
+  for (std::size_t cut = 0; cut < e.size(); ++cut) CHECK_MESSAGE(!lockref::decode<V>(e.substr(0, cut)), "prefix of " << cut);
+  CHECK_FALSE(lockref::decode<std::optional<std::uint32_t>>(""));  // the flag is missing
+  CHECK_FALSE(lockref::decode<std::optional<std::uint32_t>>(std::string("\x02\x01", 2)));  // a flag is 0 or 1
+  const auto trailing = lockref::decode<V>(e + '\0');
+  REQUIRE_FALSE(trailing);
+  CHECK(trailing.error().message == "encoding: 1 trailing byte(s)");
+}
+
 }  // namespace LOCKREF_UNITY_ID

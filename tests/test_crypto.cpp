@@ -114,4 +114,23 @@ TEST_CASE("crypto: HMAC_DRBG value state agrees with Crypto++ HMAC_DRBG (SP 800-
   CHECK_FALSE(drbg_generate(*r, 65537));
 }
 
+TEST_CASE("crypto: AES-CBC with RFC 5652 §6.3 padding, known answers (python3-cryptography)") {
+  // Ciphertexts from python3-cryptography (Cipher(AES(key), CBC(iv)) after PKCS7(128) padding).
+  const Bytes key256 = hx("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  const Bytes key128 = hx("000102030405060708090a0b0c0d0e0f");
+  const Bytes iv = hx("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+  const Bytes two = to_bytes("lockref firmware cbc");   // 20 octets: 12 octets of padding, two blocks
+  const Bytes full = to_bytes("sixteen octets!!");      // one block: a whole block of padding
+  CHECK(to_hex(aes_cbc_encrypt(key256, iv, two).value()) == "bf10b1104f6542aad510892d52178a0c6d80f81b3798685b9db7d424103cb5d5");
+  CHECK(to_hex(aes_cbc_encrypt(key256, iv, full).value()) == "7b776cde1d867c32a2876cd9419a16ec3e8f54c04e85755651cf227fd25f5bc3");
+  CHECK(to_hex(aes_cbc_encrypt(key128, iv, two).value()) == "f6d8e8f7e0c4cb8bcdb3072dc07f836d21bffdaad89c1f0a718646f3bdcd3852");
+  CHECK(aes_cbc_decrypt(key256, iv, hx("bf10b1104f6542aad510892d52178a0c6d80f81b3798685b9db7d424103cb5d5")).value() == two);
+  CHECK(aes_cbc_decrypt(key256, iv, hx("7b776cde1d867c32a2876cd9419a16ec3e8f54c04e85755651cf227fd25f5bc3")).value() == full);
+  // RFC 3565 §2.3.2: the AES-CBC IV is 16 octets
+  for (std::size_t n : {0u, 12u, 15u, 17u}) {
+    CHECK_FALSE(aes_cbc_encrypt(key256, Bytes(n, 0), two));
+    CHECK_FALSE(aes_cbc_decrypt(key256, Bytes(n, 0), Bytes(32, 0)));
+  }
+}
+
 }  // namespace LOCKREF_UNITY_ID
