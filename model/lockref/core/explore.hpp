@@ -43,10 +43,12 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -55,6 +57,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #define XXH_INLINE_ALL
@@ -206,6 +209,99 @@ struct Block {
     return g;
   }
 };
+
+/// The fingerprint of a state, from its members (the top-level members of the reflected
+/// State): a hash per member, then XXH3-64 of those hashes. A member's hash is a function
+/// of its value:
+///  - a type with unique object representations (integers, enums, bools, arrays and
+///    padding-free structs of them) of at most 8 bytes: its bytes, as a number (exact);
+///  - a larger such type: XXH3-64 of its bytes; a vector of such: XXH3-64 of its elements'
+///    bytes (the length is part of XXH3's input);
+///  - anything else: XXH3-64 of its canonical encoding (core/encode.hpp).
+/// Equal states have equal fingerprints, and two different states share one only if a
+/// member's XXH3 or the final XXH3 collides (about twice the 2^-64 of one XXH3). It is
+/// built this way so that a successor's fingerprint hashes only the members the event
+/// changed (the others' hashes are its parent's) and a successor already visited is never
+/// encoded: the encoding and XXH3 of every successor, 250-370 bytes for an engine state,
+/// were 40 % of an engine search (issue 12).
+template <class S>
+struct MemberHashes {
+  static constexpr std::size_t size = decltype(boost::hana::length(boost::hana::accessors<S>()))::value;
+  std::array<std::uint64_t, size> h{};
+  std::uint64_t fingerprint() const { return XXH3_64bits(h.data(), sizeof(h)); }
+};
+
+template <class T>
+constexpr bool bytewise = std::has_unique_object_representations_v<T>;
+template <class T>
+constexpr bool vector_of_bytewise = [] {
+  if constexpr (detail::is_vector<T>::value) return bytewise<typename T::value_type>;
+  return false;
+}();
+
+template <class T>
+std::uint64_t member_hash(const T& v, std::string& buf) {
+  if constexpr (bytewise<T> && sizeof(T) <= 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, &v, sizeof(T));
+    return x;
+  } else if constexpr (bytewise<T>) {
+    return XXH3_64bits(&v, sizeof(T));
+  } else if constexpr (vector_of_bytewise<T>) {
+    return XXH3_64bits(v.data(), v.size() * sizeof(typename T::value_type));
+  } else {
+    encode_over(buf, v);
+    return XXH3_64bits(buf.data(), buf.size());
+  }
+}
+
+/// a == b for a member of a State, whose == is memberwise (defaulted, as the explorer's
+/// encodings assume): a type with unique object representations compares as its bytes.
+template <class T>
+bool member_equal(const T& a, const T& b) {
+  if constexpr (bytewise<T>) {
+    return std::memcmp(&a, &b, sizeof(T)) == 0;
+  } else if constexpr (vector_of_bytewise<T>) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0);
+  } else {
+    return a == b;
+  }
+}
+
+/// Every member's hash of s.
+template <class S>
+void hash_members(const S& s, MemberHashes<S>& out, std::string& buf) {
+  std::size_t i = 0;
+  boost::hana::for_each(boost::hana::accessors<S>(),
+                        [&](auto pair) { out.h[i++] = member_hash(boost::hana::second(pair)(s), buf); });
+}
+
+/// The member hashes of n, a successor of s whose member hashes are `hs`: only the members
+/// that differ from s's are hashed. False if n == s, member for member.
+template <class S>
+bool hash_changed_members(const S& n, const S& s, const MemberHashes<S>& hs, MemberHashes<S>& out, std::string& buf) {
+  bool changed = false;
+  std::size_t i = 0;
+  boost::hana::for_each(boost::hana::accessors<S>(), [&](auto pair) {
+    const auto& a = boost::hana::second(pair)(n);
+    if (member_equal(a, boost::hana::second(pair)(s))) {
+      out.h[i] = hs.h[i];
+    } else {
+      out.h[i] = member_hash(a, buf);
+      changed = true;
+    }
+    ++i;
+  });
+  return changed;
+}
+
+/// The fingerprint of a whole state (MemberHashes).
+template <class S>
+std::uint64_t state_fingerprint(const S& s, std::string& buf) {
+  MemberHashes<S> h;
+  hash_members(s, h, buf);
+  return h.fingerprint();
+}
 
 struct IdentityHash {
   std::size_t operator()(std::uint64_t fp) const { return static_cast<std::size_t>(fp); }
@@ -425,7 +521,8 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     std::vector<std::uint16_t> fails;
     for (std::size_t k = 0; k < invariants.size(); ++k)
       if (!invariants[k].holds(p, s0)) fails.push_back(static_cast<std::uint16_t>(k));
-    admit(fingerprint(enc), enc, 0, 0, fails.data(), fails.data() + fails.size());
+    std::string member_buf;
+    admit(state_fingerprint(s0, member_buf), enc, 0, 0, fails.data(), fails.data() + fails.size());
   }
 
   // With HasFixedEvents, the one event list every state shares (read-only on every worker).
@@ -462,6 +559,8 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     State s;        // the state being expanded, decoded in place (its buffers reused)
     State scratch;  // its successor by one event
     State canon;    // with symmetry or abstraction: the successor's representative
+    MemberHashes<State> hs, hn;  // of s and of a successor (the fingerprint's parts)
+    std::string member_buf;      // a member's encoding, for its hash
     // New successors this chunk has already found, by fingerprint -> index in out.succ: a
     // state reached from several states of the chunk (usual in BFS) is stored and checked
     // against the invariants once; its later Succs share the first one's encoding and
@@ -478,12 +577,16 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     State& scratch = w.scratch;
     State& canon = w.canon;
     auto& found = w.found;
+    auto& hs = w.hs;
+    auto& hn = w.hn;
+    std::string& member_buf = w.member_buf;
     found.clear();
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view enc = blk.at(i);
       if (Decoder d(enc); !d.read(s) || !d.at_end())
         throw std::logic_error("explore: a stored state does not decode at offset " + std::to_string(d.offset()));
       const EventList& events = events_of(s, cache, own_events);
+      hash_members(s, hs, member_buf);
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         // Follow every transition that changes the state, refused or not: some refusals
@@ -493,41 +596,49 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
         if constexpr (HasFastStep<M>) {
           const Verdict v = M::fast_step(p, s, events[k], scratch);
           if (!v.is_ok()) ++out.rejected;
-          if (!v.wrote || scratch == s) continue;
+          if (!v.wrote) continue;
         } else {
           auto st = M::step(p, s, events[k]);
           if (!st.out.is_ok()) ++out.rejected;
           if (st.next == s) continue;
           scratch = std::move(st.next);
         }
-        if (reduce) canon = representative(std::move(scratch));
+        if (reduce) {
+          if (scratch == s) continue;
+          canon = representative(std::move(scratch));
+        }
         const State& next_state = reduce ? canon : scratch;
-        encode_over(buf, next_state);
-        if (reduce && buf == enc) continue;  // (without a reduction, != s above: the encoding is injective)
+        // Unchanged (its representative is s): the member comparison is == (defaulted).
+        if (!hash_changed_members(next_state, s, hs, hn, member_buf)) continue;
         ++out.changes;
-        const std::uint64_t fp = fingerprint(buf);
+        const std::uint64_t fp = hn.fingerprint();
         Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
+        // Only a state not yet visited is encoded (--full-states looks states up by encoding).
+        if (o.full_states) encode_over(buf, next_state);
         if (visited.contains(fp, buf)) {
           if (!o.keep_edges) continue;
           x.known = visited.id_of(fp, buf);
-        } else if (const auto it = found.find(fp);
-                   it != found.end() && std::string_view(out.arena).substr(out.succ[it->second].enc_begin,
-                                                                          out.succ[it->second].enc_end -
-                                                                              out.succ[it->second].enc_begin) == buf) {
-          const Succ& first = out.succ[it->second];
-          x.enc_begin = first.enc_begin;
-          x.enc_end = first.enc_end;
-          x.fail_begin = first.fail_begin;
-          x.fail_end = first.fail_end;
         } else {
-          found.try_emplace(fp, static_cast<std::uint32_t>(out.succ.size()));
-          x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
-          out.arena.append(buf);
-          x.enc_end = static_cast<std::uint32_t>(out.arena.size());
-          x.fail_begin = static_cast<std::uint32_t>(out.fails.size());
-          for (std::size_t v = 0; v < invariants.size(); ++v)
-            if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
-          x.fail_end = static_cast<std::uint32_t>(out.fails.size());
+          if (!o.full_states) encode_over(buf, next_state);
+          const auto it = found.find(fp);
+          if (it != found.end() && std::string_view(out.arena).substr(out.succ[it->second].enc_begin,
+                                                                      out.succ[it->second].enc_end -
+                                                                          out.succ[it->second].enc_begin) == buf) {
+            const Succ& first = out.succ[it->second];
+            x.enc_begin = first.enc_begin;
+            x.enc_end = first.enc_end;
+            x.fail_begin = first.fail_begin;
+            x.fail_end = first.fail_end;
+          } else {
+            found.try_emplace(fp, static_cast<std::uint32_t>(out.succ.size()));
+            x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
+            out.arena.append(buf);
+            x.enc_end = static_cast<std::uint32_t>(out.arena.size());
+            x.fail_begin = static_cast<std::uint32_t>(out.fails.size());
+            for (std::size_t v = 0; v < invariants.size(); ++v)
+              if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
+            x.fail_end = static_cast<std::uint32_t>(out.fails.size());
+          }
         }
         if (o.keep_edges) out.edge_text.emplace_back(to_json(events[k]).dump(), std::string(event_tag(events[k])));
         out.succ.push_back(x);
