@@ -288,7 +288,7 @@ struct Machine {
   /// The explorer's fast path (core/explore.hpp HasFastStep), as the epoch machine's.
   using fast_step_of = Machine;
   static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n) {
-    return std::visit([&](const auto& ev) { return apply(p, s, ev, n, nullptr); }, e);
+    return visit_inline<Verdict>(e, [&](const auto& ev) { return apply(p, s, ev, n, nullptr); });
   }
 
   /// The bounded event alphabet used by `lockref explore engine` and corpora:

@@ -366,7 +366,7 @@ struct Machine {
   /// `wrote`, `n` (the caller's scratch state) holds step(p, s, e).next; otherwise that is s.
   using fast_step_of = Machine;
   static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n) {
-    return std::visit([&](const auto& ev) { return apply(p, s, ev, n, nullptr); }, e);
+    return visit_inline<Verdict>(e, [&](const auto& ev) { return apply(p, s, ev, n, nullptr); });
   }
 
   /// The same events in every state: the explorer builds them once (core/explore.hpp).
