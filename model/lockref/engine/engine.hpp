@@ -412,10 +412,14 @@ struct Machine {
     // write then is an unexpected flow (§4.7.1.2.4) and is ignored, so the command runs on
     // the values present when EXE rose (Figure 35 [003]).
     if (s.phase == Phase::executing) return ignored("EE-VENDOR-DATA-WHILE-BUSY");
+    const std::string_view rule = e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX";
+    // The bytes already there: the next state is s (not copied; issue 12).
+    const std::uint8_t* cur = e.reg == Reg::mek ? s.mek.data() : e.reg == Reg::metd ? s.metd.data() : s.aux.data();
+    if (std::equal(e.data.begin(), e.data.end(), cur + e.offset)) return Verdict::keep(rule);
     n = s;
     std::uint8_t* dst = e.reg == Reg::mek ? n.mek.data() : e.reg == Reg::metd ? n.metd.data() : n.aux.data();
     std::copy(e.data.begin(), e.data.end(), dst + e.offset);
-    return Verdict::write(e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX");
+    return Verdict::write(rule);
   }
 
   static Verdict apply(const Profile& p, const State& s, const WriteCtrl& e, State& n, Output*) {
@@ -446,9 +450,11 @@ struct Machine {
     // while busy, or while a completed status awaits KMB's DONE=1, CMD/EXE writes are ignored.
     if (s.phase == Phase::executing) return ignored("EE-VENDOR-WRITE-WHILE-BUSY");
     if (s.phase == Phase::done || s.phase == Phase::resetting) return ignored("EE-VENDOR-WRITE-BEFORE-ACK");
-    n = s;
     // CMD is RW (Table 9). Figure 34 writes CMD and then EXE; §4.7.1.2.4 writes them together.
-    n.ctrl.cmd = (w.exe && w.cmd == 0 && p.exe_write_keeps_cmd) ? s.ctrl.cmd : w.cmd;
+    const std::uint8_t cmd = (w.exe && w.cmd == 0 && p.exe_write_keeps_cmd) ? s.ctrl.cmd : w.cmd;
+    if (!w.exe && cmd == s.ctrl.cmd) return Verdict::keep("EE-FIG34-CMD");  // the CMD already there: s
+    n = s;
+    n.ctrl.cmd = cmd;
     if (!w.exe) return Verdict::write("EE-FIG34-CMD");
     // Table 9 EXE: "When this bit is set from 0b to 1b by KMB, the encryption engine shall
     // execute the command specified in the CMD field." ... "While the EXE bit is 1b, the
@@ -507,6 +513,9 @@ struct Machine {
   static Verdict apply(const Profile& p, const State& s, const FatalError&, State& n, Output*) {
     // Figure 34: RDY=0, ERR=0, CMD=[code] (kept), DONE=0, EXE=0. The key cache: profile
     // fatal_clears_cache (errata E-EE-FATAL-CACHE); a power cycle empties it in any case.
+    if (s.phase == Phase::fatal && s.countdown == 0 && s.ctrl == Ctrl{false, 0, s.ctrl.cmd, false, false} &&
+        (!p.fatal_clears_cache || s.cache.empty()))
+      return Verdict::keep("EE-FIG34-FATAL");  // already so: the next state is s
     n = s;
     if (p.fatal_clears_cache) n.cache.clear();
     n.phase = Phase::fatal;
