@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -103,6 +104,35 @@ inline bool all_below_0x80(const void* p, std::size_t n) {
   return (high & 0x8080808080808080ull) == 0;
 }
 
+/// Types whose encoding is their object bytes: byte arrays, and padding-free reflected
+/// structs of such (engine's key-cache Entry). A vector of them encodes as its count and
+/// then its elements' bytes, written and read in one copy.
+template <class T>
+constexpr bool raw_encoded();
+template <class T, std::size_t... I>
+constexpr bool raw_members(std::index_sequence<I...>) {
+  using A = decltype(boost::hana::accessors<T>());
+  return ((raw_encoded<std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(std::declval<A>()))(
+               std::declval<const T&>()))>>()) &&
+          ...) &&
+         (sizeof(std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(std::declval<A>()))(
+              std::declval<const T&>()))>) +
+          ... + 0) == sizeof(T);
+}
+template <class T>
+constexpr bool raw_encoded() {
+  if constexpr (detail::is_byte_array<T>::value) {
+    return true;
+  } else if constexpr (Reflected<T>) {
+    if constexpr (!std::has_unique_object_representations_v<T>) return false;
+    else
+      return raw_members<T>(
+          std::make_index_sequence<decltype(boost::hana::length(boost::hana::accessors<T>()))::value>{});
+  } else {
+    return false;
+  }
+}
+
 template <class S, class T>
 S walk(S s, const T& v) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -121,6 +151,7 @@ S walk(S s, const T& v) {
     if constexpr (is_small_unsigned<typename T::value_type>()) {
       if (all_below_0x80(v.data(), v.size())) return s.bytes(v.data(), v.size());
     }
+    if constexpr (raw_encoded<typename T::value_type>()) return s.bytes(v.data(), v.size() * sizeof(v[0]));
     for (const auto& x : v) s = walk(s, x);
     return s;
   } else if constexpr (detail::is_optional<T>::value) {
@@ -271,6 +302,13 @@ class Decoder {
         if (n <= in_.size() - pos_ && all_below_0x80(in_.data() + pos_, n)) {
           v.resize(n);
           return raw(reinterpret_cast<char*>(v.data()), n);
+        }
+      }
+      if constexpr (raw_encoded<typename T::value_type>()) {
+        // The elements' bytes in one copy (a count the input cannot hold: element by element below, failing where it did).
+        if (n <= (in_.size() - pos_) / sizeof(typename T::value_type)) {
+          v.resize(n);
+          return raw(reinterpret_cast<char*>(v.data()), n * sizeof(typename T::value_type));
         }
       }
       v.clear();
