@@ -321,8 +321,8 @@ class Visited {
   Visited(bool full, bool ids) : full_(full), ids_(ids) {}
   /// Is the state there? (read-only; safe from several threads while nobody inserts)
   bool contains(std::uint64_t fp, std::string_view enc) const {
-    if (full_) return ids_ ? full_ids_.contains(enc) : full_set_.contains(enc);
-    return ids_ ? fp_ids_.contains(fp) : fp_set_.contains(fp);
+    if (!full_ && !ids_) return fp_set_.contains(fp);  // the usual case, inlined into the explorer's loop
+    return contains_other(fp, enc);
   }
   /// Id of a state that is there (only with ids).
   std::uint32_t id_of(std::uint64_t fp, std::string_view enc) const {
@@ -367,6 +367,11 @@ class Visited {
   absl::flat_hash_set<std::string, EncodingHash, EncodingEq> full_set_;
   absl::flat_hash_map<std::string, std::uint32_t, EncodingHash, EncodingEq> full_ids_;
   std::size_t heap_ = 0;
+
+  bool contains_other(std::uint64_t fp, std::string_view enc) const {
+    if (full_) return ids_ ? full_ids_.contains(enc) : full_set_.contains(enc);
+    return fp_ids_.contains(fp);
+  }
 };
 }  // namespace explore_detail
 
