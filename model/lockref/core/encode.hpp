@@ -109,15 +109,13 @@ inline bool all_below_0x80(const void* p, std::size_t n) {
 /// then its elements' bytes, written and read in one copy.
 template <class T>
 constexpr bool raw_encoded();
+/// The type of member I of a reflected struct T.
+template <class T, std::size_t I>
+using member_type = std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(boost::hana::accessors<T>()))(
+    std::declval<const T&>()))>;
 template <class T, std::size_t... I>
 constexpr bool raw_members(std::index_sequence<I...>) {
-  using A = decltype(boost::hana::accessors<T>());
-  return ((raw_encoded<std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(std::declval<A>()))(
-               std::declval<const T&>()))>>()) &&
-          ...) &&
-         (sizeof(std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(std::declval<A>()))(
-              std::declval<const T&>()))>) +
-          ... + 0) == sizeof(T);
+  return (raw_encoded<member_type<T, I>>() && ...) && (sizeof(member_type<T, I>) + ... + 0) == sizeof(T);
 }
 template <class T>
 constexpr bool raw_encoded() {

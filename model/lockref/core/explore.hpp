@@ -6,9 +6,11 @@
 //
 // How states are stored (model-checker style, as TLC and SPIN do):
 //  - Each state is encoded canonically (core/encode.hpp, derived from the Hana
-//    reflection) and fingerprinted with XXH3-64. The visited set (Abseil's Swiss-table
-//    flat_hash_set) holds only the 64-bit fingerprints; with `full_states` it holds the
-//    whole encodings instead, so two states can never be confused.
+//    reflection) and fingerprinted with XXH3-64 of its members' hashes (MemberHashes
+//    below: a successor rehashes only the members an event changed). The visited set
+//    (Abseil's Swiss-table flat_hash_set) holds only the 64-bit fingerprints; with
+//    `full_states` it holds the whole encodings instead, so two states can never be
+//    confused.
 //  - Only the BFS frontier holds whole states (as encodings, decoded when expanded).
 //  - Each state has an id (its BFS discovery number); `parent[id]` and `via[id]` (the
 //    index of the event in candidate_events(parent)) form the BFS tree, from which
@@ -295,6 +297,20 @@ bool hash_changed_members(const S& n, const S& s, const MemberHashes<S>& hs, Mem
   return changed;
 }
 
+/// Whether the explorer fingerprints S by its member hashes: when every member hashes
+/// without being encoded (epoch, engine). A state with members that must be encoded to be
+/// hashed (Opal's credentials and ranges, with their strings) is fingerprinted by XXH3 of
+/// its whole encoding instead (fingerprint()): its parent's member hashes would cost an
+/// encoding per expanded state, and the member comparison the early exit of ==; measured,
+/// Opal's search took 3 % more instructions that way.
+template <class S>
+constexpr bool member_fingerprints() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    using codec_detail::member_type;
+    return ((bytewise<member_type<S, I>> || vector_of_bytewise<member_type<S, I>>) && ...);
+  }(std::make_index_sequence<MemberHashes<S>::size>{});
+}
+
 /// The fingerprint of a whole state (MemberHashes).
 template <class S>
 std::uint64_t state_fingerprint(const S& s, std::string& buf) {
@@ -302,6 +318,56 @@ std::uint64_t state_fingerprint(const S& s, std::string& buf) {
   hash_members(s, h, buf);
   return h.fingerprint();
 }
+
+/// A chunk's new successors by fingerprint: the index of the first one with each
+/// fingerprint (try_emplace keeps the first). Open addressing over a power-of-two table,
+/// cleared for each chunk: the few hundred entries of a chunk did not need Abseil's table,
+/// whose out-of-line insertion path (the shared library's, with its debug checks) cost
+/// ~80 instructions a successor (issue 12).
+class FirstByFingerprint {
+ public:
+  void clear() {
+    for (const std::uint32_t i : filled_) slots_[i].full = false;
+    filled_.clear();
+  }
+  /// The index stored for fp, or UINT32_MAX.
+  std::uint32_t find(std::uint64_t fp) const {
+    if (slots_.empty()) return UINT32_MAX;
+    for (std::size_t i = fp & mask();; i = (i + 1) & mask()) {
+      if (!slots_[i].full) return UINT32_MAX;
+      if (slots_[i].fp == fp) return slots_[i].index;
+    }
+  }
+  /// Stores index for fp unless fp is there already.
+  void try_emplace(std::uint64_t fp, std::uint32_t index) {
+    if (2 * (filled_.size() + 1) > slots_.size()) grow();
+    for (std::size_t i = fp & mask();; i = (i + 1) & mask()) {
+      if (!slots_[i].full) {
+        slots_[i] = Slot{fp, index, true};
+        filled_.push_back(static_cast<std::uint32_t>(i));
+        return;
+      }
+      if (slots_[i].fp == fp) return;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t fp = 0;
+    std::uint32_t index = 0;
+    bool full = false;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    filled_.clear();
+    for (const Slot& x : old)
+      if (x.full) try_emplace(x.fp, x.index);
+  }
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> filled_;  // the slots in use, to clear
+};
 
 struct IdentityHash {
   std::size_t operator()(std::uint64_t fp) const { return static_cast<std::size_t>(fp); }
@@ -411,11 +477,12 @@ struct Exploration {
   /// Bytes per stored state (visited set + BFS tree), at the end.
   double bytes_per_state() const { return state_count ? double(memory_final) / double(state_count) : 0; }
   /// Upper bound on the probability that two distinct states shared a fingerprint:
-  /// n(n-1)/2 pairs, each colliding with probability 2^-64.
+  /// n(n-1)/2 pairs, each colliding with probability at most 2^-63 (2^-64 for a member's
+  /// XXH3, and 2^-64 for the XXH3 of the member hashes: explore_detail::MemberHashes).
   double collision_probability() const {
     if (full_states) return 0;
     const double n = double(state_count);
-    return n * (n - 1) / 2 / 18446744073709551616.0;
+    return n * (n - 1) / 2 / 9223372036854775808.0;
   }
 };
 
@@ -433,6 +500,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     return false;
   }();
   const bool reduce = sym || abs;  // stored states are representatives, not every state
+  constexpr bool member_fp = member_fingerprints<State>();  // else XXH3 of the whole encoding
   auto representative = [&](State s) -> State { return explore_detail::representative<M>(p, std::move(s), abs, sym); };
   const auto invariants = M::invariants();
 
@@ -527,7 +595,10 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     for (std::size_t k = 0; k < invariants.size(); ++k)
       if (!invariants[k].holds(p, s0)) fails.push_back(static_cast<std::uint16_t>(k));
     std::string member_buf;
-    admit(state_fingerprint(s0, member_buf), enc, 0, 0, fails.data(), fails.data() + fails.size());
+    std::uint64_t fp0;
+    if constexpr (member_fp) fp0 = state_fingerprint(s0, member_buf);
+    else fp0 = fingerprint(enc);
+    admit(fp0, enc, 0, 0, fails.data(), fails.data() + fails.size());
   }
 
   // With HasFixedEvents, the one event list every state shares (read-only on every worker).
@@ -570,7 +641,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     // state reached from several states of the chunk (usual in BFS) is stored and checked
     // against the invariants once; its later Succs share the first one's encoding and
     // results, and phase 2 finds them visited as it would have anyway.
-    absl::flat_hash_map<std::uint64_t, std::uint32_t, IdentityHash> found;
+    FirstByFingerprint found;
   };
   std::vector<Scratch> scratches(threads);
 
@@ -591,7 +662,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
       if (Decoder d(enc); !d.read(s) || !d.at_end())
         throw std::logic_error("explore: a stored state does not decode at offset " + std::to_string(d.offset()));
       const EventList& events = events_of(s, cache, own_events);
-      hash_members(s, hs, member_buf);
+      if constexpr (member_fp) hash_members(s, hs, member_buf);
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         // Follow every transition that changes the state, refused or not: some refusals
@@ -602,6 +673,10 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
           const Verdict v = M::fast_step(p, s, events[k], scratch);
           if (!v.is_ok()) ++out.rejected;
           if (!v.wrote) continue;
+          // (with member fingerprints, the member comparison below finds an unchanged state)
+          if constexpr (!member_fp) {
+            if (scratch == s) continue;
+          }
         } else {
           auto st = M::step(p, s, events[k]);
           if (!st.out.is_ok()) ++out.rejected;
@@ -609,27 +684,42 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
           scratch = std::move(st.next);
         }
         if (reduce) {
-          if (scratch == s) continue;
+          if constexpr (member_fp) {
+            if (scratch == s) continue;
+          }
           canon = representative(std::move(scratch));
         }
         const State& next_state = reduce ? canon : scratch;
-        // Unchanged (its representative is s): the member comparison is == (defaulted).
-        if (!hash_changed_members(next_state, s, hs, hn, member_buf)) continue;
+        std::uint64_t fp;
+        bool encoded = false;  // buf holds next_state's encoding
+        if constexpr (member_fp) {
+          // Unchanged (its representative is s): the member comparison is == (defaulted).
+          if (!hash_changed_members(next_state, s, hs, hn, member_buf)) continue;
+          fp = hn.fingerprint();
+        } else {
+          encode_over(buf, next_state);
+          encoded = true;
+          if (reduce && buf == enc) continue;  // (without a reduction, != s above: the encoding is injective)
+          fp = fingerprint(buf);
+        }
         ++out.changes;
-        const std::uint64_t fp = hn.fingerprint();
         Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
-        // Only a state not yet visited is encoded (--full-states looks states up by encoding).
-        if (o.full_states) encode_over(buf, next_state);
+        // With member fingerprints only a state not yet visited is encoded (--full-states
+        // looks states up by encoding).
+        if (o.full_states && !encoded) {
+          encode_over(buf, next_state);
+          encoded = true;
+        }
         if (visited.contains(fp, buf)) {
           if (!o.keep_edges) continue;
           x.known = visited.id_of(fp, buf);
         } else {
-          if (!o.full_states) encode_over(buf, next_state);
-          const auto it = found.find(fp);
-          if (it != found.end() && std::string_view(out.arena).substr(out.succ[it->second].enc_begin,
-                                                                      out.succ[it->second].enc_end -
-                                                                          out.succ[it->second].enc_begin) == buf) {
-            const Succ& first = out.succ[it->second];
+          if (!encoded) encode_over(buf, next_state);
+          const std::uint32_t seen = found.find(fp);
+          if (seen != UINT32_MAX && std::string_view(out.arena).substr(out.succ[seen].enc_begin,
+                                                                       out.succ[seen].enc_end - out.succ[seen].enc_begin) ==
+                                        buf) {
+            const Succ& first = out.succ[seen];
             x.enc_begin = first.enc_begin;
             x.enc_end = first.enc_end;
             x.fail_begin = first.fail_begin;
