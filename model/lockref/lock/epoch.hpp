@@ -506,7 +506,9 @@ struct Machine {
 
   static Verdict apply(const Profile& p, const State& s, const ProgramSek&, State& n, Output*) {
     // Rule 1: "The SEK shall only be programmed once the HEK is available."
-    if (!view_of(s).hek_available) return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
+    // (view_of(s).hek_available, without the rest of the view: this runs for every state explored)
+    if (!is_available(table53(s.lifecycle, table15(s.slots, s.perma_hek).seed_state)))
+      return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
     // Figure 19: the SEK moves zeroized <-> programmed; it is not re-programmed in place.
     if (s.sek == Sek::programmed) return reject(p.sequence_error, "LOCK-FIG19-5");
     n = s;
