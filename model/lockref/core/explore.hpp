@@ -477,12 +477,14 @@ struct Exploration {
   /// Bytes per stored state (visited set + BFS tree), at the end.
   double bytes_per_state() const { return state_count ? double(memory_final) / double(state_count) : 0; }
   /// Upper bound on the probability that two distinct states shared a fingerprint:
-  /// n(n-1)/2 pairs, each colliding with probability at most 2^-63 (2^-64 for a member's
-  /// XXH3, and 2^-64 for the XXH3 of the member hashes: explore_detail::MemberHashes).
+  /// n(n-1)/2 pairs, each colliding with probability 2^-64 (XXH3 of the encoding), or at
+  /// most 2^-63 with member fingerprints (a member's XXH3, then the XXH3 of the member
+  /// hashes: explore_detail::MemberHashes).
   double collision_probability() const {
     if (full_states) return 0;
     const double n = double(state_count);
-    return n * (n - 1) / 2 / 9223372036854775808.0;
+    const double per_pair = explore_detail::member_fingerprints<typename M::State>() ? 0x1p-63 : 0x1p-64;
+    return n * (n - 1) / 2 * per_pair;
   }
 };
 
