@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,6 +81,56 @@ struct Write {
   Write varint(std::uint64_t v) const { return {put_varint(p, v)}; }
 };
 
+/// Elements that encode as one byte when below 0x80 (a one-byte varint is the value
+/// itself): unsigned one-byte integers and enums over them (epoch's fuse slots).
+template <class T>
+constexpr bool is_small_unsigned() {
+  if constexpr (sizeof(T) != 1 || std::is_same_v<T, bool>) return false;
+  else if constexpr (std::is_enum_v<T>) return std::is_unsigned_v<std::underlying_type_t<T>>;
+  else return std::is_integral_v<T> && std::is_unsigned_v<T>;
+}
+/// Whether every byte of [p, p + n) is below 0x80: then a run of such elements encodes
+/// as the bytes themselves.
+inline bool all_below_0x80(const void* p, std::size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, b + i, 8);
+    high |= w;
+  }
+  for (; i < n; ++i) high |= b[i];
+  return (high & 0x8080808080808080ull) == 0;
+}
+
+/// Types whose encoding is their object bytes: byte arrays, and padding-free reflected
+/// structs of such (engine's key-cache Entry). A vector of them encodes as its count and
+/// then its elements' bytes, written and read in one copy.
+template <class T>
+constexpr bool raw_encoded();
+/// The type of member I of a reflected struct T.
+template <class T, std::size_t I>
+using member_type = std::decay_t<decltype(boost::hana::second(boost::hana::at_c<I>(boost::hana::accessors<T>()))(
+    std::declval<const T&>()))>;
+template <class T, std::size_t... I>
+constexpr bool raw_members(std::index_sequence<I...>) {
+  return (raw_encoded<member_type<T, I>>() && ...) && (sizeof(member_type<T, I>) + ... + 0) == sizeof(T);
+}
+template <class T>
+constexpr bool raw_encoded() {
+  if constexpr (detail::is_byte_array<T>::value) {
+    return true;
+  } else if constexpr (Reflected<T>) {
+    if constexpr (!std::has_unique_object_representations_v<T>) return false;
+    else
+      return raw_members<T>(
+          std::make_index_sequence<decltype(boost::hana::length(boost::hana::accessors<T>()))::value>{});
+  } else {
+    return false;
+  }
+}
+
 template <class S, class T>
 S walk(S s, const T& v) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -95,6 +146,10 @@ S walk(S s, const T& v) {
     return s.bytes(v.data(), v.size());
   } else if constexpr (is_std_array<T>::value || detail::is_vector<T>::value) {
     if constexpr (detail::is_vector<T>::value) s = s.varint(v.size());
+    if constexpr (is_small_unsigned<typename T::value_type>()) {
+      if (all_below_0x80(v.data(), v.size())) return s.bytes(v.data(), v.size());
+    }
+    if constexpr (raw_encoded<typename T::value_type>()) return s.bytes(v.data(), v.size() * sizeof(v[0]));
     for (const auto& x : v) s = walk(s, x);
     return s;
   } else if constexpr (detail::is_optional<T>::value) {
@@ -133,6 +188,17 @@ void encode_into(std::string& out, const T& v) {
   out.resize(at + n);
   char* end = codec_detail::write_to(out.data() + at, v);
   if (end != out.data() + at + n) throw std::logic_error("lockref::encode: the measured size is not the written one");
+}
+
+/// Replaces out with the canonical encoding of v, reusing its buffer: a buffer already as
+/// long as the encoding is not filled first (the explorer encodes every successor state
+/// into one buffer).
+template <class T>
+void encode_over(std::string& out, const T& v) {
+  const std::size_t n = codec_detail::size_of(v);
+  out.resize(n);
+  char* end = codec_detail::write_to(out.data(), v);
+  if (end != out.data() + n) throw std::logic_error("lockref::encode: the measured size is not the written one");
 }
 
 template <class T>
@@ -219,12 +285,30 @@ class Decoder {
     } else if constexpr (detail::is_byte_array<T>::value) {
       return raw(reinterpret_cast<char*>(v.data()), v.size());
     } else if constexpr (is_std_array<T>::value) {
+      if constexpr (is_small_unsigned<typename T::value_type>()) {
+        if (v.size() <= in_.size() - pos_ && all_below_0x80(in_.data() + pos_, v.size()))
+          return raw(reinterpret_cast<char*>(v.data()), v.size());
+      }
       for (auto& x : v)
         if (!read(x)) return false;
       return true;
     } else if constexpr (detail::is_vector<T>::value) {
       std::size_t n;
       if (!length(n, 0)) return false;
+      if constexpr (is_small_unsigned<typename T::value_type>()) {
+        // One byte each when below 0x80 (the encoder's fast path); otherwise element by element.
+        if (n <= in_.size() - pos_ && all_below_0x80(in_.data() + pos_, n)) {
+          v.resize(n);
+          return raw(reinterpret_cast<char*>(v.data()), n);
+        }
+      }
+      if constexpr (raw_encoded<typename T::value_type>()) {
+        // The elements' bytes in one copy (a count the input cannot hold: element by element below, failing where it did).
+        if (n <= (in_.size() - pos_) / sizeof(typename T::value_type)) {
+          v.resize(n);
+          return raw(reinterpret_cast<char*>(v.data()), n * sizeof(typename T::value_type));
+        }
+      }
       v.clear();
       v.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {

@@ -6,9 +6,11 @@
 //
 // How states are stored (model-checker style, as TLC and SPIN do):
 //  - Each state is encoded canonically (core/encode.hpp, derived from the Hana
-//    reflection) and fingerprinted with XXH3-64. The visited set (Abseil's Swiss-table
-//    flat_hash_set) holds only the 64-bit fingerprints; with `full_states` it holds the
-//    whole encodings instead, so two states can never be confused.
+//    reflection) and fingerprinted with XXH3-64 of its members' hashes (MemberHashes
+//    below: a successor rehashes only the members an event changed). The visited set
+//    (Abseil's Swiss-table flat_hash_set) holds only the 64-bit fingerprints; with
+//    `full_states` it holds the whole encodings instead, so two states can never be
+//    confused.
 //  - Only the BFS frontier holds whole states (as encodings, decoded when expanded).
 //  - Each state has an id (its BFS discovery number); `parent[id]` and `via[id]` (the
 //    index of the event in candidate_events(parent)) form the BFS tree, from which
@@ -43,10 +45,12 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <map>
@@ -55,6 +59,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #define XXH_INLINE_ALL
@@ -65,8 +70,20 @@
 
 namespace lockref {
 
-/// XXH3-64 of an encoding: the state fingerprint.
-inline std::uint64_t fingerprint(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+/// The state fingerprint: XXH3-64 of an encoding, in pieces of at most 128 bytes, each
+/// piece's hash the seed of the next one's. XXH3's short-input paths (up to 128 bytes)
+/// take about 0.6 instructions a byte, its paths for 129-240 bytes and for long inputs
+/// nearer 1 and 1.3 (with a fixed cost): an engine state of 240-360 bytes hashes in about
+/// half the instructions this way (issue 12). Each piece is hashed with a 64-bit seed, so
+/// the chain is as good a 64-bit hash as XXH3's seeded variant.
+inline std::uint64_t fingerprint(std::string_view bytes) {
+  constexpr std::size_t piece = 128;
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  std::uint64_t h = 0;
+  for (; n > piece; p += piece, n -= piece) h = XXH3_64bits_withSeed(p, piece, h);
+  return XXH3_64bits_withSeed(p, n, h);
+}
 
 /// A machine that declares a symmetry reduction (see the header comment).
 template <class M>
@@ -195,6 +212,163 @@ struct Block {
   }
 };
 
+/// The fingerprint of a state, from its members (the top-level members of the reflected
+/// State): a hash per member, then XXH3-64 of those hashes. A member's hash is a function
+/// of its value:
+///  - a type with unique object representations (integers, enums, bools, arrays and
+///    padding-free structs of them) of at most 8 bytes: its bytes, as a number (exact);
+///  - a larger such type: XXH3-64 of its bytes; a vector of such: XXH3-64 of its elements'
+///    bytes (the length is part of XXH3's input);
+///  - anything else: XXH3-64 of its canonical encoding (core/encode.hpp).
+/// Equal states have equal fingerprints, and two different states share one only if a
+/// member's XXH3 or the final XXH3 collides (about twice the 2^-64 of one XXH3). It is
+/// built this way so that a successor's fingerprint hashes only the members the event
+/// changed (the others' hashes are its parent's) and a successor already visited is never
+/// encoded: the encoding and XXH3 of every successor, 250-370 bytes for an engine state,
+/// were 40 % of an engine search (issue 12).
+template <class S>
+struct MemberHashes {
+  static constexpr std::size_t size = decltype(boost::hana::length(boost::hana::accessors<S>()))::value;
+  std::array<std::uint64_t, size> h{};
+  std::uint64_t fingerprint() const { return XXH3_64bits(h.data(), sizeof(h)); }
+};
+
+template <class T>
+constexpr bool bytewise = std::has_unique_object_representations_v<T>;
+template <class T>
+constexpr bool vector_of_bytewise = [] {
+  if constexpr (detail::is_vector<T>::value) return bytewise<typename T::value_type>;
+  return false;
+}();
+
+template <class T>
+std::uint64_t member_hash(const T& v, std::string& buf) {
+  if constexpr (bytewise<T> && sizeof(T) <= 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, &v, sizeof(T));
+    return x;
+  } else if constexpr (bytewise<T>) {
+    return XXH3_64bits(&v, sizeof(T));
+  } else if constexpr (vector_of_bytewise<T>) {
+    return XXH3_64bits(v.data(), v.size() * sizeof(typename T::value_type));
+  } else {
+    encode_over(buf, v);
+    return XXH3_64bits(buf.data(), buf.size());
+  }
+}
+
+/// a == b for a member of a State, whose == is memberwise (defaulted, as the explorer's
+/// encodings assume): a type with unique object representations compares as its bytes.
+template <class T>
+bool member_equal(const T& a, const T& b) {
+  if constexpr (bytewise<T>) {
+    return std::memcmp(&a, &b, sizeof(T)) == 0;
+  } else if constexpr (vector_of_bytewise<T>) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0);
+  } else {
+    return a == b;
+  }
+}
+
+/// Every member's hash of s.
+template <class S>
+void hash_members(const S& s, MemberHashes<S>& out, std::string& buf) {
+  std::size_t i = 0;
+  boost::hana::for_each(boost::hana::accessors<S>(),
+                        [&](auto pair) { out.h[i++] = member_hash(boost::hana::second(pair)(s), buf); });
+}
+
+/// The member hashes of n, a successor of s whose member hashes are `hs`: only the members
+/// that differ from s's are hashed. False if n == s, member for member.
+template <class S>
+bool hash_changed_members(const S& n, const S& s, const MemberHashes<S>& hs, MemberHashes<S>& out, std::string& buf) {
+  bool changed = false;
+  std::size_t i = 0;
+  boost::hana::for_each(boost::hana::accessors<S>(), [&](auto pair) {
+    const auto& a = boost::hana::second(pair)(n);
+    if (member_equal(a, boost::hana::second(pair)(s))) {
+      out.h[i] = hs.h[i];
+    } else {
+      out.h[i] = member_hash(a, buf);
+      changed = true;
+    }
+    ++i;
+  });
+  return changed;
+}
+
+/// Whether the explorer fingerprints S by its member hashes: when every member hashes
+/// without being encoded (epoch, engine). A state with members that must be encoded to be
+/// hashed (Opal's credentials and ranges, with their strings) is fingerprinted by XXH3 of
+/// its whole encoding instead (fingerprint()): its parent's member hashes would cost an
+/// encoding per expanded state, and the member comparison the early exit of ==; measured,
+/// Opal's search took 3 % more instructions that way.
+template <class S>
+constexpr bool member_fingerprints() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    using codec_detail::member_type;
+    return ((bytewise<member_type<S, I>> || vector_of_bytewise<member_type<S, I>>) && ...);
+  }(std::make_index_sequence<MemberHashes<S>::size>{});
+}
+
+/// The fingerprint of a whole state (MemberHashes).
+template <class S>
+std::uint64_t state_fingerprint(const S& s, std::string& buf) {
+  MemberHashes<S> h;
+  hash_members(s, h, buf);
+  return h.fingerprint();
+}
+
+/// A chunk's new successors by fingerprint: the index of the first one with each
+/// fingerprint (try_emplace keeps the first). Open addressing over a power-of-two table,
+/// cleared for each chunk: the few hundred entries of a chunk did not need Abseil's table,
+/// whose out-of-line insertion path (the shared library's, with its debug checks) cost
+/// ~80 instructions a successor (issue 12).
+class FirstByFingerprint {
+ public:
+  void clear() {
+    for (const std::uint32_t i : filled_) slots_[i].full = false;
+    filled_.clear();
+  }
+  /// The index stored for fp, or UINT32_MAX.
+  std::uint32_t find(std::uint64_t fp) const {
+    if (slots_.empty()) return UINT32_MAX;
+    for (std::size_t i = fp & mask();; i = (i + 1) & mask()) {
+      if (!slots_[i].full) return UINT32_MAX;
+      if (slots_[i].fp == fp) return slots_[i].index;
+    }
+  }
+  /// Stores index for fp unless fp is there already.
+  void try_emplace(std::uint64_t fp, std::uint32_t index) {
+    if (2 * (filled_.size() + 1) > slots_.size()) grow();
+    for (std::size_t i = fp & mask();; i = (i + 1) & mask()) {
+      if (!slots_[i].full) {
+        slots_[i] = Slot{fp, index, true};
+        filled_.push_back(static_cast<std::uint32_t>(i));
+        return;
+      }
+      if (slots_[i].fp == fp) return;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t fp = 0;
+    std::uint32_t index = 0;
+    bool full = false;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    filled_.clear();
+    for (const Slot& x : old)
+      if (x.full) try_emplace(x.fp, x.index);
+  }
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> filled_;  // the slots in use, to clear
+};
+
 struct IdentityHash {
   std::size_t operator()(std::uint64_t fp) const { return static_cast<std::size_t>(fp); }
 };
@@ -213,8 +387,8 @@ class Visited {
   Visited(bool full, bool ids) : full_(full), ids_(ids) {}
   /// Is the state there? (read-only; safe from several threads while nobody inserts)
   bool contains(std::uint64_t fp, std::string_view enc) const {
-    if (full_) return ids_ ? full_ids_.contains(enc) : full_set_.contains(enc);
-    return ids_ ? fp_ids_.contains(fp) : fp_set_.contains(fp);
+    if (!full_ && !ids_) return fp_set_.contains(fp);  // the usual case, inlined into the explorer's loop
+    return contains_other(fp, enc);
   }
   /// Id of a state that is there (only with ids).
   std::uint32_t id_of(std::uint64_t fp, std::string_view enc) const {
@@ -259,6 +433,11 @@ class Visited {
   absl::flat_hash_set<std::string, EncodingHash, EncodingEq> full_set_;
   absl::flat_hash_map<std::string, std::uint32_t, EncodingHash, EncodingEq> full_ids_;
   std::size_t heap_ = 0;
+
+  bool contains_other(std::uint64_t fp, std::string_view enc) const {
+    if (full_) return ids_ ? full_ids_.contains(enc) : full_set_.contains(enc);
+    return fp_ids_.contains(fp);
+  }
 };
 }  // namespace explore_detail
 
@@ -298,11 +477,14 @@ struct Exploration {
   /// Bytes per stored state (visited set + BFS tree), at the end.
   double bytes_per_state() const { return state_count ? double(memory_final) / double(state_count) : 0; }
   /// Upper bound on the probability that two distinct states shared a fingerprint:
-  /// n(n-1)/2 pairs, each colliding with probability 2^-64.
+  /// n(n-1)/2 pairs, each colliding with probability 2^-64 (XXH3 of the encoding), or at
+  /// most 2^-63 with member fingerprints (a member's XXH3, then the XXH3 of the member
+  /// hashes: explore_detail::MemberHashes).
   double collision_probability() const {
     if (full_states) return 0;
     const double n = double(state_count);
-    return n * (n - 1) / 2 / 18446744073709551616.0;
+    const double per_pair = explore_detail::member_fingerprints<typename M::State>() ? 0x1p-63 : 0x1p-64;
+    return n * (n - 1) / 2 * per_pair;
   }
 };
 
@@ -320,6 +502,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     return false;
   }();
   const bool reduce = sym || abs;  // stored states are representatives, not every state
+  constexpr bool member_fp = member_fingerprints<State>();  // else XXH3 of the whole encoding
   auto representative = [&](State s) -> State { return explore_detail::representative<M>(p, std::move(s), abs, sym); };
   const auto invariants = M::invariants();
 
@@ -413,7 +596,11 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     std::vector<std::uint16_t> fails;
     for (std::size_t k = 0; k < invariants.size(); ++k)
       if (!invariants[k].holds(p, s0)) fails.push_back(static_cast<std::uint16_t>(k));
-    admit(fingerprint(enc), enc, 0, 0, fails.data(), fails.data() + fails.size());
+    std::string member_buf;
+    std::uint64_t fp0;
+    if constexpr (member_fp) fp0 = state_fingerprint(s0, member_buf);
+    else fp0 = fingerprint(enc);
+    admit(fp0, enc, 0, 0, fails.data(), fails.data() + fails.size());
   }
 
   // With HasFixedEvents, the one event list every state shares (read-only on every worker).
@@ -441,23 +628,43 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
     return own;
   };
 
-  // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
-  auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out, EventCache& cache) {
+  // Each worker's expansion buffers, kept from chunk to chunk and level to level (a small
+  // search, such as epoch's 72 states in 36 levels, otherwise spends much of its time
+  // allocating them again). Not counted in --max-memory: a few states and one chunk's keys.
+  struct Scratch {
     std::string buf;
     EventList own_events;
     State s;        // the state being expanded, decoded in place (its buffers reused)
     State scratch;  // its successor by one event
     State canon;    // with symmetry or abstraction: the successor's representative
+    MemberHashes<State> hs, hn;  // of s and of a successor (the fingerprint's parts)
+    std::string member_buf;      // a member's encoding, for its hash
     // New successors this chunk has already found, by fingerprint -> index in out.succ: a
     // state reached from several states of the chunk (usual in BFS) is stored and checked
     // against the invariants once; its later Succs share the first one's encoding and
     // results, and phase 2 finds them visited as it would have anyway.
-    absl::flat_hash_map<std::uint64_t, std::uint32_t, IdentityHash> found;
+    FirstByFingerprint found;
+  };
+  std::vector<Scratch> scratches(threads);
+
+  // Expands states [b, e) of a frontier block into a chunk (phase 1; runs on any worker).
+  auto expand = [&](const Block& blk, std::size_t b, std::size_t e, Chunk& out, EventCache& cache, Scratch& w) {
+    std::string& buf = w.buf;
+    EventList& own_events = w.own_events;
+    State& s = w.s;
+    State& scratch = w.scratch;
+    State& canon = w.canon;
+    auto& found = w.found;
+    auto& hs = w.hs;
+    auto& hn = w.hn;
+    std::string& member_buf = w.member_buf;
+    found.clear();
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view enc = blk.at(i);
       if (Decoder d(enc); !d.read(s) || !d.at_end())
         throw std::logic_error("explore: a stored state does not decode at offset " + std::to_string(d.offset()));
       const EventList& events = events_of(s, cache, own_events);
+      if constexpr (member_fp) hash_members(s, hs, member_buf);
       for (std::size_t k = 0; k < events.size(); ++k) {
         ++out.transitions;
         // Follow every transition that changes the state, refused or not: some refusals
@@ -467,42 +674,68 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
         if constexpr (HasFastStep<M>) {
           const Verdict v = M::fast_step(p, s, events[k], scratch);
           if (!v.is_ok()) ++out.rejected;
-          if (!v.wrote || scratch == s) continue;
+          if (!v.wrote) continue;
+          // (with member fingerprints, the member comparison below finds an unchanged state)
+          if constexpr (!member_fp) {
+            if (scratch == s) continue;
+          }
         } else {
           auto st = M::step(p, s, events[k]);
           if (!st.out.is_ok()) ++out.rejected;
           if (st.next == s) continue;
           scratch = std::move(st.next);
         }
-        if (reduce) canon = representative(std::move(scratch));
+        if (reduce) {
+          if constexpr (member_fp) {
+            if (scratch == s) continue;
+          }
+          canon = representative(std::move(scratch));
+        }
         const State& next_state = reduce ? canon : scratch;
-        buf.clear();
-        encode_into(buf, next_state);
-        if (reduce && buf == enc) continue;  // (without a reduction, != s above: the encoding is injective)
+        std::uint64_t fp;
+        bool encoded = false;  // buf holds next_state's encoding
+        if constexpr (member_fp) {
+          // Unchanged (its representative is s): the member comparison is == (defaulted).
+          if (!hash_changed_members(next_state, s, hs, hn, member_buf)) continue;
+          fp = hn.fingerprint();
+        } else {
+          encode_over(buf, next_state);
+          encoded = true;
+          if (reduce && buf == enc) continue;  // (without a reduction, != s above: the encoding is injective)
+          fp = fingerprint(buf);
+        }
         ++out.changes;
-        const std::uint64_t fp = fingerprint(buf);
         Succ x{fp, blk.ids[i], static_cast<std::uint32_t>(k), 0, 0, 0, 0, UINT32_MAX};
+        // With member fingerprints only a state not yet visited is encoded (--full-states
+        // looks states up by encoding).
+        if (o.full_states && !encoded) {
+          encode_over(buf, next_state);
+          encoded = true;
+        }
         if (visited.contains(fp, buf)) {
           if (!o.keep_edges) continue;
           x.known = visited.id_of(fp, buf);
-        } else if (const auto it = found.find(fp);
-                   it != found.end() && std::string_view(out.arena).substr(out.succ[it->second].enc_begin,
-                                                                          out.succ[it->second].enc_end -
-                                                                              out.succ[it->second].enc_begin) == buf) {
-          const Succ& first = out.succ[it->second];
-          x.enc_begin = first.enc_begin;
-          x.enc_end = first.enc_end;
-          x.fail_begin = first.fail_begin;
-          x.fail_end = first.fail_end;
         } else {
-          found.try_emplace(fp, static_cast<std::uint32_t>(out.succ.size()));
-          x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
-          out.arena.append(buf);
-          x.enc_end = static_cast<std::uint32_t>(out.arena.size());
-          x.fail_begin = static_cast<std::uint32_t>(out.fails.size());
-          for (std::size_t v = 0; v < invariants.size(); ++v)
-            if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
-          x.fail_end = static_cast<std::uint32_t>(out.fails.size());
+          if (!encoded) encode_over(buf, next_state);
+          const std::uint32_t seen = found.find(fp);
+          if (seen != UINT32_MAX && std::string_view(out.arena).substr(out.succ[seen].enc_begin,
+                                                                       out.succ[seen].enc_end - out.succ[seen].enc_begin) ==
+                                        buf) {
+            const Succ& first = out.succ[seen];
+            x.enc_begin = first.enc_begin;
+            x.enc_end = first.enc_end;
+            x.fail_begin = first.fail_begin;
+            x.fail_end = first.fail_end;
+          } else {
+            found.try_emplace(fp, static_cast<std::uint32_t>(out.succ.size()));
+            x.enc_begin = static_cast<std::uint32_t>(out.arena.size());
+            out.arena.append(buf);
+            x.enc_end = static_cast<std::uint32_t>(out.arena.size());
+            x.fail_begin = static_cast<std::uint32_t>(out.fails.size());
+            for (std::size_t v = 0; v < invariants.size(); ++v)
+              if (!invariants[v].holds(p, next_state)) out.fails.push_back(static_cast<std::uint16_t>(v));
+            x.fail_end = static_cast<std::uint32_t>(out.fails.size());
+          }
         }
         if (o.keep_edges) out.edge_text.emplace_back(to_json(events[k]).dump(), std::string(event_tag(events[k])));
         out.succ.push_back(x);
@@ -564,7 +797,7 @@ Exploration<M> explore(const typename M::Profile& p, const ExploreOptions& o) {
               return;
             }
             const std::size_t b = done_states + c * chunk_states;
-            expand(blk, b, std::min(n, b + chunk_states), chunks[c], event_caches[worker]);
+            expand(blk, b, std::min(n, b + chunk_states), chunks[c], event_caches[worker], scratches[worker]);
             const std::size_t made = chunks[c].bytes();
             produced.fetch_add(made);
             for (std::size_t l = largest.load(); made > l && !largest.compare_exchange_weak(l, made);) {

@@ -366,7 +366,7 @@ struct Machine {
   /// `wrote`, `n` (the caller's scratch state) holds step(p, s, e).next; otherwise that is s.
   using fast_step_of = Machine;
   static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n) {
-    return std::visit([&](const auto& ev) { return apply(p, s, ev, n, nullptr); }, e);
+    return visit_inline<Verdict>(e, [&](const auto& ev) { return apply(p, s, ev, n, nullptr); });
   }
 
   /// The same events in every state: the explorer builds them once (core/explore.hpp).
@@ -433,12 +433,15 @@ struct Machine {
   // Each rule decides an event for state s: a refusal, or an accepted event that either
   // leaves s as it is or writes the next state into n (n = s, then the change). `out`, when
   // given, receives the Output fields other than status and rule (step() only).
+  // The rules, and the helpers they share, are always inlined (into fast_step and step()):
+  // in a large program (the benchmarks' unity build) GCC otherwise calls them out of line
+  // (issue 12).
   static Verdict reject(std::string_view code, std::string_view rule) { return Verdict::refuse(code, rule); }
-  static bool fuse_writes_allowed(const Profile& p, const State& s) {
+  [[gnu::always_inline]] static bool fuse_writes_allowed(const Profile& p, const State& s) {
     return s.lifecycle == Lifecycle::production || p.preproduction_fuse_writes;
   }
   /// Index of the first slot that is not zeroized ("the current slot"), or n.
-  static std::size_t current(const State& s) {
+  [[gnu::always_inline]] static std::size_t current(const State& s) {
     std::size_t x = 0;
     if constexpr (std::endian::native == std::endian::little) {
       // Eight slots at a time: this runs for 68 of the 80 candidate events of every state
@@ -455,7 +458,7 @@ struct Machine {
     return x;
   }
 
-  static Verdict apply(const Profile& p, const State& s, const AdvanceLifecycle& e, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const AdvanceLifecycle& e, State& n, Output*) {
     // Caliptra lifecycle only advances (Table 53 note: "one-way transition").
     if (e.to <= s.lifecycle) return reject(p.sequence_error, "LOCK-4.7.2.21-ONEWAY");
     // Figure 19: Production is entered from "Pre-production HEK, SEK zeroized" only.
@@ -466,7 +469,7 @@ struct Machine {
     return Verdict::write(e.to == Lifecycle::production ? "LOCK-FIG19-1" : "LOCK-4.7.2.21-ONEWAY");
   }
 
-  static Verdict apply(const Profile& p, const State& s, const ProgramNextHek& e, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const ProgramNextHek& e, State& n, Output*) {
     if (!fuse_writes_allowed(p, s)) return reject(p.sequence_error, "LOCK-FIG19-2");
     const auto x = current(s);
     // Rule 4: "The next HEK seed shall only be programmed once the prior HEK seed has been zeroized."
@@ -480,7 +483,7 @@ struct Machine {
     return Verdict::write(e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.1-2");
   }
 
-  static Verdict apply(const Profile& p, const State& s, const ZeroizeCurrentHek& e, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const ZeroizeCurrentHek& e, State& n, Output*) {
     if (!fuse_writes_allowed(p, s)) return reject(p.sequence_error, "LOCK-FIG19-2");
     // Rule 2: "The HEK seed shall only be zeroized once the SEK is zeroized."
     if (s.sek != Sek::zeroized) return reject(p.sequence_error, "LOCK-4.6.4.2-2");
@@ -493,7 +496,7 @@ struct Machine {
     return Verdict::write(e.interrupted ? "LOCK-FIG19-3" : "LOCK-4.6.4.2-3");
   }
 
-  static Verdict apply(const Profile& p, const State& s, const EnablePermaHek& e, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const EnablePermaHek& e, State& n, Output*) {
     if (!fuse_writes_allowed(p, s)) return reject(p.sequence_error, "LOCK-FIG19-2");
     // Rule 5: "Perma-HEK mode shall only be enabled once all HEK seeds have been zeroized."
     if (current(s) != s.slots.size()) return reject(p.sequence_error, "LOCK-4.6.4.2-5");
@@ -504,9 +507,11 @@ struct Machine {
     return Verdict::write(e.interrupted || s.perma_hek == PermaHek::invalid ? "LOCK-FIG19-4" : "LOCK-4.7.2.21-PERMA");
   }
 
-  static Verdict apply(const Profile& p, const State& s, const ProgramSek&, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const ProgramSek&, State& n, Output*) {
     // Rule 1: "The SEK shall only be programmed once the HEK is available."
-    if (!view_of(s).hek_available) return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
+    // (view_of(s).hek_available, without the rest of the view: this runs for every state explored)
+    if (!is_available(table53(s.lifecycle, table15(s.slots, s.perma_hek).seed_state)))
+      return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
     // Figure 19: the SEK moves zeroized <-> programmed; it is not re-programmed in place.
     if (s.sek == Sek::programmed) return reject(p.sequence_error, "LOCK-FIG19-5");
     n = s;
@@ -514,14 +519,14 @@ struct Machine {
     return Verdict::write("LOCK-4.6.4.2-1");
   }
 
-  static Verdict apply(const Profile&, const State& s, const ZeroizeSek&, State& n, Output*) {
+  [[gnu::always_inline]] static Verdict apply(const Profile&, const State& s, const ZeroizeSek&, State& n, Output*) {
     // A cryptographic erase is never refused (§4.6.4: zeroizing the SEK is a crypto-erase).
     n = s;
     n.sek = Sek::zeroized;
     return Verdict::write("LOCK-4.6.4-2");
   }
 
-  static Verdict apply(const Profile&, const State& s, const ColdReset&, State&, Output* out) {
+  [[gnu::always_inline]] static Verdict apply(const Profile&, const State& s, const ColdReset&, State&, Output* out) {
     // Fuses and the SEK persist; MCU ROM reports the fuse state (Table 60 item 6, Table 15).
     if (out) out->hek_metadata = table15(s.slots, s.perma_hek);
     return Verdict::keep("LOCK-T60-6");
