@@ -54,6 +54,20 @@ TEST_CASE("core: json codec is strict and names the path") {
   CHECK(to_json(s).dump() ==
         R"({"lifecycle":"production","slots":["zeroized","randomized","blank","blank"],"perma_hek":"unset","sek":"SEK_PROGRAMMED"})");
   CHECK(*from_json<State>(to_json(s)) == s);
+  // a struct is a JSON object: an empty array or a number is not a profile with every default
+  CHECK(from_json<Profile>(Json::array()).error().message == "expected object, got array");
+  CHECK(from_json<Profile>(Json(4)).error().message == "expected object, got number");
+  CHECK(from_json<Profile>(Json::object()).value() == Profile{});
+  // json_at: the value at a first_difference path; a path the value does not have is no
+  // value (a divergence's before_value stays empty)
+  const Json m = Json::parse(R"({"credentials":[{"name":"SID","tries":2},{"name":"PSID","tries":0}],"locked":false})");
+  CHECK(json_at(m, "credentials[1].tries") == Json(0));
+  CHECK(json_at(m, "locked") == Json(false));
+  CHECK_FALSE(json_at(m, "credentials[2].tries"));
+  CHECK_FALSE(json_at(m, "credentials[7]"));
+  CHECK_FALSE(json_at(m, "locked[0]"));
+  CHECK_FALSE(json_at(m, "credentials.name"));
+  CHECK_FALSE(json_at(m, "missing"));
 }
 
 
