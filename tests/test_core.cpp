@@ -31,6 +31,13 @@ TEST_CASE("core: reader never reads past the end") {
   CHECK(*r.be(1) == 3);
   CHECK(r.empty());
   CHECK(!r.take(1).ok());
+  // peek looks at the next byte without taking it, the last one too
+  Reader q(d, "mailbox");
+  REQUIRE(q.take(2).ok());
+  REQUIRE(q.peek().ok());
+  CHECK(*q.peek() == 3);
+  CHECK(*q.be(1) == 3);
+  CHECK(q.peek().error().message == "mailbox: truncated at offset 3: need 1 byte(s), 0 left");
 }
 
 TEST_CASE("core: json codec is strict and names the path") {
