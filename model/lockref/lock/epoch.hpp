@@ -306,6 +306,12 @@ inline HekSeed hek_seed_register(const State& s, const std::vector<HekSeed>& see
   return HekSeed{};
 }
 
+/// view_of(s).hek_available without the rest of the view (ProgramSek asks it of every state
+/// the explorer expands).
+inline bool hek_available(const State& s) {
+  return is_available(table53(s.lifecycle, table15(s.slots, s.perma_hek).seed_state));
+}
+
 inline View view_of(const State& s) {
   View v;
   v.hek_metadata = table15(s.slots, s.perma_hek);
@@ -509,9 +515,7 @@ struct Machine {
 
   [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const ProgramSek&, State& n, Output*) {
     // Rule 1: "The SEK shall only be programmed once the HEK is available."
-    // (view_of(s).hek_available, without the rest of the view: this runs for every state explored)
-    if (!is_available(table53(s.lifecycle, table15(s.slots, s.perma_hek).seed_state)))
-      return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
+    if (!hek_available(s)) return reject("LOCK_HEK_NOT_AVAILABLE", "LOCK-4.6.4.2-1");
     // Figure 19: the SEK moves zeroized <-> programmed; it is not re-programmed in place.
     if (s.sek == Sek::programmed) return reject(p.sequence_error, "LOCK-FIG19-5");
     n = s;
