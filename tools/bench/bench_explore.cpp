@@ -50,6 +50,8 @@ BENCHMARK(BM_ExploreEngine)
     ->Args({2, 1})
     ->Args({3, 1})
     ->Args({3, 2})
+    ->Args({4, 1})  // 145 164 states: long enough for the parallel speed-up to show
+    ->Args({4, 2})
     ->ArgNames({"capacity", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -169,7 +169,7 @@ Status write_counterexample(const typename M::Profile& p, const Exploration<M>& 
 /// (exit 0). `label` pads a field name to the caller's column.
 template <lockref::StateMachine M>
 int finish_explore(const typename M::Profile& p, const Exploration<M>& ex, double ms, const Args& a,
-                   const ExploreOptions& o, std::size_t column) {
+                   const ExploreOptions& o, std::size_t column, const std::string& after_search = {}) {
   if (o.progress) std::cerr << "\r\033[K" << std::flush;
   auto label = [&](const std::string& l) { return "  " + l + ":" + std::string(column >= l.size() ? column - l.size() + 1 : 1, ' '); };
   char buf[200];
@@ -183,9 +183,11 @@ int finish_explore(const typename M::Profile& p, const Exploration<M>& ex, doubl
                   std::max(ex.collision_probability(), 1e-19));
   }
   std::cout << label("memory") << buf << "\n";
-  std::snprintf(buf, sizeof buf, "%.1f ms (%.0f states/s, %u thread%s)", ms, ms > 0 ? double(ex.size()) / ms * 1000 : 0.0,
-                o.threads, o.threads == 1 ? "" : "s");
-  std::cout << label("time") << buf << "\n";
+  // The rate is the search's own: work a command does after it (a diagram's view) is
+  // reported separately in `after_search`, so the rate measures the explorer.
+  std::snprintf(buf, sizeof buf, "%.1f ms %s(%.0f states/s, %u thread%s)", ms, after_search.empty() ? "" : "search ",
+                ms > 0 ? double(ex.size()) / ms * 1000 : 0.0, o.threads, o.threads == 1 ? "" : "s");
+  std::cout << label("time") << buf << after_search << "\n";
   if (ex.truncated)
     std::cout << "  TRUNCATED: " << ex.truncation << " at depth " << ex.levels << "; not every state was visited\n"
               << "    (raise the bound, or give --max-memory/--max-states; invariants held on the states visited: "
