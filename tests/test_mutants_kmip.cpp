@@ -110,4 +110,25 @@ TEST_CASE("kmip ttlv: a Text String is UTF-8 without surrogates, U+D800 to U+DFF
   CHECK(text({0xEE, 0x80, 0x80}));         // U+E000
 }
 
+TEST_CASE("kmip ttlv: a Text String's UTF-8, every sequence length and its bounds (RFC 3629 §3-§4)") {
+  // RFC 3629 §4's syntax: UTF8-2 = %xC2-DF UTF8-tail, UTF8-3 from E0 A0-BF, UTF8-4 up to
+  // F4 80-8F (U+10FFFF); overlong forms, lone or missing continuation bytes, and lead
+  // bytes F5-FF are not UTF-8. Each expectation was checked against Python's strict UTF-8
+  // decoder (bytes.fromhex(h).decode("utf-8")), not derived from lockref.
+  auto text = [](const std::string& h) {
+    const Bytes utf8 = from_hex(h).value();
+    Bytes b = {0x42, 0x00, 0x55, 0x07, 0, 0, 0, static_cast<std::uint8_t>(utf8.size())};
+    b.insert(b.end(), utf8.begin(), utf8.end());
+    b.resize(8 + (utf8.size() + 7) / 8 * 8, 0);
+    return static_cast<bool>(decode(b));
+  };
+  for (const char* ok : {"c280", "dfbf", "e0a080", "efbfbf", "f0908080", "f48fbfbf",
+                         "61c3a9e282acf09f9880"})  // U+0080 U+07FF U+0800 U+FFFF U+10000 U+10FFFF, "aé€😀"
+    CHECK_MESSAGE(text(ok), ok);
+  for (const char* bad : {"c1bf", "e09fbf", "f08fbfbf",  // overlong U+007F, U+07FF, U+FFFF
+                          "f4908080", "f888808080", "ff",  // U+110000, a 5-byte form, FF
+                          "80", "c2", "e282", "f09f98", "61c2", "c241"})  // continuation missing or alone
+    CHECK_MESSAGE(!text(bad), bad);
+}
+
 }  // namespace LOCKREF_UNITY_ID
