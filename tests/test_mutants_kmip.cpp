@@ -122,13 +122,20 @@ TEST_CASE("kmip ttlv: a Text String's UTF-8, every sequence length and its bound
     b.resize(8 + (utf8.size() + 7) / 8 * 8, 0);
     return static_cast<bool>(decode(b));
   };
-  for (const char* ok : {"c280", "dfbf", "e0a080", "efbfbf", "f0908080", "f48fbfbf",
-                         "61c3a9e282acf09f9880"})  // U+0080 U+07FF U+0800 U+FFFF U+10000 U+10FFFF, "aé€😀"
+  for (const char* ok : {"7f", "c280", "dfbf", "e0a080", "efbfbf", "f0908080", "f1808080", "f48fbfbf",
+                         "61c3a9e282acf09f9880"})  // U+007F U+0080 U+07FF U+0800 U+FFFF U+10000 U+40000 U+10FFFF, "aé€😀"
     CHECK_MESSAGE(text(ok), ok);
   for (const char* bad : {"c1bf", "e09fbf", "f08fbfbf",  // overlong U+007F, U+07FF, U+FFFF
                           "f4908080", "f888808080", "ff",  // U+110000, a 5-byte form, FF
                           "80", "c2", "e282", "f09f98", "61c2", "c241"})  // continuation missing or alone
     CHECK_MESSAGE(!text(bad), bad);
+  // A sequence cut by the end of the value: the check must not look past it. Here the byte
+  // after the view is a continuation byte, so reading it would complete U+0080.
+  const Bytes c2_80 = {0xC2, 0x80};
+  CHECK(kmip::detail::valid_utf8(ByteView(c2_80)));
+  CHECK_FALSE(kmip::detail::valid_utf8(ByteView(c2_80).first(1)));
+  const Bytes e2_82_ac = {0xE2, 0x82, 0xAC};  // U+20AC
+  CHECK_FALSE(kmip::detail::valid_utf8(ByteView(e2_82_ac).first(2)));
 }
 
 }  // namespace LOCKREF_UNITY_ID
