@@ -243,13 +243,11 @@ int explore_engine(const Args& a) {
   // (CTRL fields, phase), not per state and event.
   std::map<std::string, std::size_t> node;
   std::vector<std::string> names;
-  std::unordered_map<std::uint32_t, std::size_t> node_of_view;
+  std::unordered_map<std::uint64_t, std::size_t> node_of_view;
   std::set<std::tuple<std::size_t, std::size_t, std::string>> edges;
   std::set<std::uint32_t> ctrl_values;
-  auto view = [](const ee::State& s) {
-    return std::uint32_t{s.ctrl.rdy} | std::uint32_t{s.ctrl.err} << 1 | std::uint32_t{s.ctrl.cmd} << 9 |
-           std::uint32_t{s.ctrl.done} << 17 | std::uint32_t{s.ctrl.exe} << 18 | std::uint32_t(s.phase) << 19;
-  };
+  // The register's own encoding (ERR and CMD are 4-bit fields: the profile's codes are 4h..Fh).
+  auto view = [](const ee::State& s) { return std::uint64_t{ee::encode(s.ctrl)} | std::uint64_t(s.phase) << 32; };
   auto id = [&](const ee::State& s) {
     auto [v, fresh_view] = node_of_view.try_emplace(view(s), 0);
     if (fresh_view) {
