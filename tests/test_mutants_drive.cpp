@@ -85,6 +85,10 @@ TEST_CASE("drive: an answer is ok exactly when its status is \"ok\"") {
                                             kmb::host::filled<20>(1), {}, 50));
   CHECK(r.status == "DRIVE_SEK_ZEROIZED");
   CHECK_FALSE(r.is_ok());
+  // the refusal names the rule it applies (Table 60 item 8, "MEKs shall not be programmed
+  // while the SEK or HEK are zeroized": DRIVE-T60-8) and the command it refused
+  CHECK(r.rule == "DRIVE-T60-8");
+  CHECK(r.command == "DERIVE_MEK");
 }
 
 TEST_CASE("drive: no HEK fuse is written before the Production lifecycle state (Figure 19)") {

@@ -138,4 +138,145 @@ TEST_CASE("kmip ttlv: a Text String's UTF-8, every sequence length and its bound
   CHECK_FALSE(kmip::detail::valid_utf8(ByteView(e2_82_ac).first(2)));
 }
 
+TEST_CASE("kmip json: an item is an object with a string type, a known tag, and a value of its type") {
+  // the README's `kmip.encode` form: {"tag": name or "0x42xxxx", "type": a TTLV type name,
+  // "value": ...}; a Structure's value is an array of such items
+  CHECK(error_of(Json::array({1, 2})) == "expected {\"tag\",\"type\",\"value\"}");
+  CHECK(error_of(Json("Operation")) == "expected {\"tag\",\"type\",\"value\"}");
+  CHECK(error_of(Json{{"tag", "Operation"}, {"value", 1}}) == "missing \"type\" string");
+  CHECK(error_of(Json{{"tag", "Operation"}, {"type", 2}, {"value", 1}}) == "missing \"type\" string");
+  CHECK(error_of(Json{{"tag", "NoSuchTag"}, {"type", "Integer"}, {"value", 1}}) ==
+        "unknown tag \"NoSuchTag\" (a name of kmip/tags.hpp or 0x42xxxx)");
+  CHECK(error_of(Json{{"tag", "RequestMessage"}, {"type", "Structure"}, {"value", 1}}) ==
+        "RequestMessage: Structure value must be an array of items");
+  CHECK(error_of(Json{{"tag", "RequestMessage"}, {"type", "Structure"}, {"value", Json::object()}}) ==
+        "RequestMessage: Structure value must be an array of items");
+  // a Long Integer's largest value, 2^63-1, is a 64-bit signed number (KMIP 1.4 §9.1.1.4)
+  auto lmax = item_from_json(Json{{"tag", "Operation"}, {"type", "LongInteger"}, {"value", 9223372036854775807ull}});
+  REQUIRE(lmax);
+  CHECK(lmax->num == INT64_MAX);
+}
+
+namespace {
+Item number(ItemType t, std::int64_t v) {
+  Item it;
+  it.tag = 0x42005C;  // Operation
+  it.type = t;
+  it.num = v;
+  return it;
+}
+/// TTLV from its definition (KMIP 1.4 §9.1.1: 3-byte tag, 1-byte type, 4-byte big-endian
+/// length, value padded with zeros to a multiple of 8), written out here, not by the encoder.
+Bytes ttlv(std::uint32_t tag, std::uint8_t type, const Bytes& value) {
+  Bytes b = {static_cast<std::uint8_t>(tag >> 16), static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag),
+             type,
+             static_cast<std::uint8_t>(value.size() >> 24), static_cast<std::uint8_t>(value.size() >> 16),
+             static_cast<std::uint8_t>(value.size() >> 8), static_cast<std::uint8_t>(value.size())};
+  b.insert(b.end(), value.begin(), value.end());
+  b.resize(8 + (value.size() + 7) / 8 * 8, 0);
+  return b;
+}
+/// An Integer inside `depth` Structures: the Integer sits at nesting depth `depth`.
+Bytes nested_ttlv(std::size_t depth) {
+  Bytes b = ttlv(0x42005C, 0x02, {0, 0, 0, 1});
+  for (std::size_t i = 0; i < depth; ++i) b = ttlv(0x420078, 0x01, b);
+  return b;
+}
+Item nested_item(std::size_t depth) {
+  Item it = number(ItemType::integer, 1);
+  for (std::size_t i = 0; i < depth; ++i) {
+    Item s;
+    s.tag = 0x420078;  // RequestMessage
+    s.type = ItemType::structure;
+    s.children.push_back(std::move(it));
+    it = std::move(s);
+  }
+  return it;
+}
+}  // namespace
+
+TEST_CASE("kmip ttlv: the encoder refuses values outside their type's range, and takes its bounds") {
+  // KMIP 1.4 §9.1.1.4: an Integer is 4 bytes two's complement; an Enumeration and an
+  // Interval are 4-byte unsigned numbers
+  for (std::int64_t v : {std::int64_t{INT32_MIN}, std::int64_t{-1}, std::int64_t{0}, std::int64_t{INT32_MAX}})
+    CHECK_MESSAGE(encode(number(ItemType::integer, v)), v);
+  for (std::int64_t v : {std::int64_t{INT32_MIN} - 1, std::int64_t{INT32_MAX} + 1}) {
+    const auto r = encode(number(ItemType::integer, v));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "Integer out of 32-bit range");
+  }
+  for (ItemType t : {ItemType::enumeration, ItemType::interval}) {
+    CHECK(encode(number(t, 0)));
+    CHECK(encode(number(t, 0xFFFFFFFF)));
+    for (std::int64_t v : {std::int64_t{-1}, std::int64_t{0x100000000}}) {
+      const auto r = encode(number(t, v));
+      REQUIRE_FALSE(r);
+      CHECK(r.error().message == "Enumeration/Interval out of 0..2^32-1");
+    }
+  }
+  // the 4-byte value of Enumeration 0xFFFFFFFF, padded to 8
+  CHECK(encode(number(ItemType::enumeration, 0xFFFFFFFF)).value() == ttlv(0x42005C, 0x05, {0xFF, 0xFF, 0xFF, 0xFF}));
+}
+
+TEST_CASE("kmip ttlv: the encoder and the decoder take 64 nested Structures and refuse 65") {
+  // the model's bound on Structure nesting (kmip::max_depth, README "KMIP"): an Integer 64
+  // Structures deep encodes and decodes, 65 deep neither
+  const auto deep = nested_item(max_depth);
+  const auto enc = encode(deep);
+  REQUIRE(enc);
+  CHECK(*enc == nested_ttlv(max_depth));
+  const auto dec = decode(nested_ttlv(max_depth));
+  REQUIRE(dec);
+  CHECK(*dec == deep);
+  const auto too_deep = encode(nested_item(max_depth + 1));
+  REQUIRE_FALSE(too_deep);
+  CHECK(too_deep.error().message == "structure nesting deeper than 64");
+  const auto dec65 = decode(nested_ttlv(max_depth + 1));
+  REQUIRE_FALSE(dec65);
+  // the innermost Integer starts 65 headers of 8 bytes in
+  CHECK(dec65.error().message == "TTLV item at offset 520: structure nesting deeper than 64");
+}
+
+TEST_CASE("kmip ttlv: a Big Integer's Length is a non-zero multiple of 8 (KMIP 1.4 §9.1.1.4)") {
+  // "Big Integers are padded with leading sign-extended bytes (which are included in the length)"
+  // so the Length is a multiple of eight; there is no zero-length one
+  CHECK(decode(ttlv(0x42005C, 0x04, Bytes(8, 0x01))));
+  CHECK(decode(ttlv(0x42005C, 0x04, Bytes(16, 0xFF))));
+  for (std::size_t n : {0, 1, 7, 9, 12}) {
+    const auto r = decode(ttlv(0x42005C, 0x04, Bytes(n, 0x01)));
+    REQUIRE_MESSAGE(!r, n);
+    CHECK(r.error().message ==
+          "TTLV item at offset 0: BigInteger Length must be a non-zero multiple of 8, got " + std::to_string(n));
+  }
+}
+
+TEST_CASE("kmip ttlv: the decoder's refusals name the offending tag and value in full") {
+  // an Item Tag is 3 bytes (six hex digits); a Boolean's value is 8 bytes (sixteen)
+  const auto tag = decode(ttlv(0x123456, 0x02, {0, 0, 0, 1}));
+  REQUIRE_FALSE(tag);
+  CHECK(tag.error().message ==
+        "TTLV item at offset 0: tag 0x123456 is outside the KMIP (0x42xxxx) and extension (0x54xxxx) ranges");
+  const auto boolean = decode(ttlv(0x420008, 0x06, {0, 0, 0, 0, 0, 0, 0, 2}));
+  REQUIRE_FALSE(boolean);
+  CHECK(boolean.error().message == "TTLV item at offset 0: Boolean value must be 0 or 1, got 0x0000000000000002");
+}
+
+TEST_CASE("kmip ttlv: a sequence of items stops at the first malformed one") {
+  // libkmip's Query function list is items back to back (decode_sequence); a bad second item
+  // is refused with its own offset, not skipped or half-read
+  const Bytes one = ttlv(0x42005C, 0x05, {0, 0, 0, 1});
+  Bytes two = one;
+  const Bytes bad = ttlv(0x42005C, 0x05, {0, 0, 1});  // an Enumeration of Length 3
+  two.insert(two.end(), bad.begin(), bad.end());
+  const auto r = decode_sequence(two);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "TTLV item at offset 16: Enumeration must have Length 4, got 3");
+  Bytes cut = one;
+  cut.insert(cut.end(), {0x42, 0x00});
+  const auto c = decode_sequence(cut);
+  REQUIRE_FALSE(c);
+  CHECK(c.error().message.find("TTLV item at offset 16") != std::string::npos);
+  CHECK(decode_sequence(one).value().size() == 1);
+}
+
 }  // namespace LOCKREF_UNITY_ID
