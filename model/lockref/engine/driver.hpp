@@ -166,9 +166,9 @@ constexpr bool is_write_phase(Phase p) {
          p == Phase::write_exe || p == Phase::stale_ack || p == Phase::ack;
 }
 
-/// Table 57 value of a result name (LOCK_ENGINE_CODE is a base; see result_code_for_err).
+/// Table 57 value of a result name; "ok" (a success, no Table 57 name) is 0. LOCK_ENGINE_CODE
+/// is a base the engine's ERR is added to (Driver::finish).
 inline std::uint32_t table57_value(std::string_view name) {
-  if (name == "ok") return 0;
   auto c = lock::result_code(name);
   return c ? c->value : 0;
 }
@@ -254,7 +254,8 @@ struct Driver {
     State n;
     n.abandoned = result == "LOCK_ENGINE_TIMEOUT" && s.phase >= Phase::wait_done;
     R r = ok(n, rule);
-    r.out.result_code = result == "LOCK_ENGINE_CODE" ? (code_base & 0xFFFF0000u) | err : table57_value(result);
+    // validate(): the base's low 16 bits are zero, so the ERR code fills them
+    r.out.result_code = result == "LOCK_ENGINE_CODE" ? code_base | err : table57_value(result);
     r.out.result = std::move(result);
     return r;
   }
