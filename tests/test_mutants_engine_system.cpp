@@ -169,6 +169,22 @@ TEST_CASE("engine-regs: reads explained only by a fatal error are counted; the f
   CHECK_FALSE(r.deviation);
   // (a fatal error placed before a write is not in inferred_fatal, which counts the reads
   // that need one in the gap just before them: RegCheckReport::inferred_fatal)
+  // an event line is one more tick or fault among the ticks and the fault that may come
+  // between any two lines: here the engine is resetting after the DONE=1 write (0x8000000e,
+  // Figure 34 "resets for next command"), and a fatal error may land before the tick (CMD kept:
+  // 0x0000000c) or after the engine is ready again (CMD cleared: 0x00000000)
+  const std::vector<Json> zeroize = {ctrl_line("read", "0x80000000"), ctrl_line("write", "0x0000000d"),
+                                     ctrl_line("read", "0x8000000d"), ctrl_line("read", "0x8000000e"),
+                                     ctrl_line("write", "0x00000002"), ctrl_line("read", "0x8000000e")};
+  for (const char* ev : {"tick", "fatal_error"})
+    for (const char* v : {"0x0000000c", "0x00000000"}) {
+      auto t = zeroize;
+      t.push_back(Json{{"event", ev}});
+      t.push_back(ctrl_line("read", v));
+      const std::string what = std::string(ev) + " then " + v;
+      INFO(what);
+      CHECK_FALSE(check(t).deviation);
+    }
   // fed line by line, the checker keeps the first deviation and ignores the rest
   AccessChecker<> c(strict());
   const std::vector<Json> lines = {ctrl_line("read", "0x80000001"), data_line("MEK", "read", std::string(128, '1'))};
