@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "invariant_lookup.hpp"
 #include "lockref/engine/system.hpp"
 #include "lockref/lock/epoch.hpp"
 #include "lockref/opal/drive.hpp"
@@ -19,13 +20,7 @@ using namespace lockref;
 
 namespace {
 
-template <class M>
-bool holds(std::string_view id, const typename M::Profile& p, const typename M::State& s) {
-  for (const auto& i : M::invariants())
-    if (i.id == id) return i.holds(p, s);
-  FAIL("no invariant " << id);
-  return false;
-}
+using testing::holds;
 
 /// `bad` breaks invariant `id`, the initial state does not.
 template <class M>
