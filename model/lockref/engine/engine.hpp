@@ -220,7 +220,6 @@ inline Execution execute(const Profile& p, std::uint8_t cmd, const Entry& in, st
   auto it = std::lower_bound(cache.begin(), cache.end(), in.metadata,
                              [](const Entry& e, const Metd& m) { return e.metadata < m; });
   const bool present = it != cache.end() && it->metadata == in.metadata;
-  if (!is_defined_command(cmd)) return {p.err_reserved_cmd, std::move(cache), "EE-T11-RESERVED"};
   switch (static_cast<Command>(cmd)) {
     case Command::load_mek: {
       // §4.6.5.5: "If this check fails, the encryption engine must report a vendor-defined error."
@@ -244,7 +243,8 @@ inline Execution execute(const Profile& p, std::uint8_t cmd, const Entry& in, st
       cache.clear();  // Table 11 "Unload all of the MEKs"; Table 60 item 4
       return {0, std::move(cache), "EE-T11-ZEROIZE"};
   }
-  return {p.err_reserved_cmd, std::move(cache), "EE-T11-RESERVED"};  // unreachable
+  // Table 11: 0h and 4h..Fh are reserved (is_defined_command)
+  return {p.err_reserved_cmd, std::move(cache), "EE-T11-RESERVED"};
 }
 
 struct Machine {
