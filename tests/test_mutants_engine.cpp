@@ -231,9 +231,12 @@ TEST_CASE("engine: (state, event) -> (status, rule, CTRL, phase) across Figure 3
       {"fatal again", &p, dead, fatal, ok, "EE-FIG34-FATAL", 0x00000004u, Phase::fatal, 0},
       {"CTRL write while fatal", &p, dead, wc(0x2), ign, "EE-T9-RDY", 0x00000004u, Phase::fatal, 0},
       {"power cycle", &p, dead, Ev{PowerCycle{}}, ok, "EE-T60-4", 0x00000000u, Phase::initializing, 1},
-      // Reads: CTRL is where KMB receives the result (EE-T9-READ); MEK is WO (EE-T6-MEK).
+      // Reads: CTRL is where KMB receives the result (EE-T9-READ); MEK is WO (EE-T6-MEK);
+      // METD and AUX are RW (EE-T7-METD, EE-T8-AUX: Tables 7 and 8, "RW")
       {"CTRL read", &p, ready, rd(Reg::ctrl), ok, "EE-T9-READ", 0x80000000u, Phase::ready, 0},
       {"MEK read", &p, ready, rd(Reg::mek), ok, "EE-T6-MEK", 0x80000000u, Phase::ready, 0},
+      {"METD read", &p, ready, rd(Reg::metd), ok, "EE-T7-METD", 0x80000000u, Phase::ready, 0},
+      {"AUX read", &p, ready, rd(Reg::aux), ok, "EE-T8-AUX", 0x80000000u, Phase::ready, 0},
       // Data writes: Tables 6-8; outside a register, or to CTRL as bytes: Table 5's map.
       {"MEK write", &p, ready, wr(Reg::mek, key_bytes(3)), ok, "EE-T6-MEK", 0x80000000u, Phase::ready, 0},
       {"METD write", &p, ready, wr(Reg::metd, tag_metd(3, 0)), ok, "EE-T7-METD", 0x80000000u, Phase::ready, 0},

@@ -247,6 +247,18 @@ inline Execution execute(const Profile& p, std::uint8_t cmd, const Entry& in, st
   return {p.err_reserved_cmd, std::move(cache), "EE-T11-RESERVED"};
 }
 
+/// The requirement that governs an access to register r (Tables 6-9): MEK write-only,
+/// METD and AUX read-write, CTRL where KMB "receive[s] its execution result" (§4.7.1.2.4).
+constexpr std::string_view register_rule(Reg r) {
+  switch (r) {
+    case Reg::mek: return "EE-T6-MEK";
+    case Reg::metd: return "EE-T7-METD";
+    case Reg::aux: return "EE-T8-AUX";
+    case Reg::ctrl: break;
+  }
+  return "EE-T9-READ";
+}
+
 struct Machine {
   static constexpr std::string_view name = "engine";
   using Profile = engine::Profile;
@@ -415,7 +427,7 @@ struct Machine {
     // write then is an unexpected flow (§4.7.1.2.4) and is ignored, so the command runs on
     // the values present when EXE rose (Figure 35 [003]).
     if (s.phase == Phase::executing) return ignored("EE-VENDOR-DATA-WHILE-BUSY");
-    const std::string_view rule = e.reg == Reg::mek ? "EE-T6-MEK" : e.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX";
+    const std::string_view rule = register_rule(e.reg);
     // The bytes already there: the next state is s (not copied; issue 12).
     const std::uint8_t* cur = e.reg == Reg::mek ? s.mek.data() : e.reg == Reg::metd ? s.metd.data() : s.aux.data();
     if (std::equal(e.data.begin(), e.data.end(), cur + e.offset)) return Verdict::keep(rule);
@@ -479,7 +491,7 @@ struct Machine {
         case Reg::aux: out->data = Bytes(s.aux.begin(), s.aux.end()); break;
       }
     }
-    return Verdict::keep(e.reg == Reg::mek ? "EE-T6-MEK" : "EE-T9-READ");
+    return Verdict::keep(register_rule(e.reg));
   }
 
   [[gnu::always_inline]] static Verdict apply(const Profile& p, const State& s, const Tick&, State& n, Output*) {

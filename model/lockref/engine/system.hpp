@@ -439,7 +439,7 @@ class AccessChecker {
     } else {
       d.device = to_hex(a.data.value_or(Bytes{}));
       d.expected = to_hex(answer(all.front()).data.value_or(Bytes{}));
-      d.rule = a.reg == Reg::mek ? "EE-T6-MEK" : a.reg == Reg::metd ? "EE-T7-METD" : "EE-T8-AUX";
+      d.rule = register_rule(a.reg);
       d.why = a.reg == Reg::mek ? "MEK is write-only; a read must not return key material (Table 6, §4.7.1)"
                                 : "the register must read back what KMB wrote (RW)";
     }
