@@ -124,6 +124,8 @@ TEST_CASE("kmb-driver: a LOAD_MEK step by step, RDY re-checked before each write
   w.step(rd(ready_idle), {"EE-4.7.1.2.4-KMB", Phase::idle, "none", "ok", 0u});
   CHECK(w.s == Driver::initial(w.p));
   CHECK_FALSE(Driver::observe(w.p, w.s).busy);
+  // the driver's one observed field, busy, is governed by the §4.7.1.2.4 sequence
+  CHECK(Driver::view_requirement("busy") == "EE-4.7.1.2.4-KMB");
 }
 
 TEST_CASE("kmb-driver: an engine ERR comes back as LOCK_ENGINE_CODE + ERR on the profile's base (Table 57)") {
