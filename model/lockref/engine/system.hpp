@@ -386,9 +386,7 @@ class AccessChecker {
       for (auto& s : cand) {
         auto r = EE::step(p, s, e);
         if (r.out.status == "EE_BAD_ACCESS") {
-          rep.deviation = RegDeviation{ln, text, "write of " + std::to_string(a.data.value_or(Bytes{}).size()) + " bytes at offset " + std::to_string(a.offset),
-                                       std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
-                                       "EE-T5-MAP", "the access does not fit the register (Table 5)"};
+          rep.deviation = outside_register(ln, text, a, "write");
           return;
         }
         s = r.next;
@@ -412,9 +410,7 @@ class AccessChecker {
     };
     if (a.reg != Reg::ctrl && (a.data.value_or(Bytes{}).empty() ||
                                std::size_t{a.offset} + a.data->size() > reg_info(a.reg).size)) {
-      rep.deviation = RegDeviation{ln, text, "read of " + std::to_string(a.data.value_or(Bytes{}).size()) + " bytes at offset " + std::to_string(a.offset),
-                                   std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
-                                   "EE-T5-MAP", "the access does not fit the register (Table 5)"};
+      rep.deviation = outside_register(ln, text, a, "read");
       return;
     }
     std::vector<engine::State> keep;
@@ -448,6 +444,14 @@ class AccessChecker {
   RegCheckReport rep;
 
  private:
+  /// Table 5: an access of `what` ("read"/"write") that does not fit its register.
+  static RegDeviation outside_register(std::size_t ln, const std::string& text, const RegAccess& a, const char* what) {
+    return RegDeviation{ln, text,
+                        std::string(what) + " of " + std::to_string(a.data.value_or(Bytes{}).size()) + " bytes at offset " +
+                            std::to_string(a.offset),
+                        std::string(enum_name(a.reg)) + " is " + std::to_string(reg_info(a.reg).size) + " bytes",
+                        "EE-T5-MAP", "the access does not fit the register (Table 5)"};
+  }
   engine::Profile p_;
   std::vector<engine::State> cand_;
 };
