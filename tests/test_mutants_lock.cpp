@@ -140,4 +140,572 @@ TEST_CASE("kmb decode: an hpke_algorithm that is no Table 20 bit is named in ful
   }
 }
 
+
+// ---- Run V (lock/kmb, whole domain): the refusals and answers the handlers give ---------------
+// Each command's answers are checked against the requirement whose quoted seed text governs it
+// (spec/requirements/kmb.json):
+//   KMB-4.7.2.4-T14  Table 14 "5h to FFFFh: Reserved" (seed_state)
+//   KMB-4.7.2.4-T13  Table 13 total_slots / active_slot "Zero-indexed"; §4.6.4.1 4..16 slots
+//   KMB-4.7.2.4-ONCE §4.7.2.4 "must be called exactly once after each cold reset"
+//   KMB-4.7.2.5-1 .. KMB-4.7.2.21-1: the section of each command; KMB-4.7.2.21-HEK-OPS
+//   "Operations that use the HEK are disallowed in all HEK_UNAVAIL_* states"; KMB-4.6.2.2.x-1
+//   the MPK operations of §4.6.2.2 (Figures 12-15); KMB-4.6.5.3-1 Figure 25 (derive checksum).
+namespace {
+struct Runtime {
+  kmb::Profile p;
+  kmb::State s;
+  explicit Runtime(kmb::Profile prof = {}) : p(std::move(prof)), s(kmb::Machine::initial(p)) {
+    step(kmb::host::report_hek_metadata(epoch_table15()));
+    step(kmb::host::simple<kmb::GET_STATUS>());
+    REQUIRE(s.boot == kmb::Boot::runtime);
+    REQUIRE(s.kv.hek.has_value());
+  }
+  lock::epoch::HekMetadata epoch_table15() const { return lock::epoch::table15(p.fuses.slots, p.fuses.perma_hek); }
+  kmb::Output step(const kmb::Mailbox& m) {
+    auto r = kmb::Machine::step(p, s, kmb::Event{m});
+    s = r.next;
+    return r.out;
+  }
+  kmb::SealedAccessKey seal(std::vector<Bytes> keys, Bytes* second = nullptr) const {
+    const auto& kp = s.hpke.at(0);
+    auto r = kmb::host::seal(p, kp, {}, keys, kmb::host::randomness_for(kp.hpke_algorithm, 3));
+    REQUIRE(r);
+    if (second) *second = r->second;
+    return r->sealed;
+  }
+  /// The same state with the HEK gone (Table 53 HEK_UNAVAIL_*).
+  kmb::State without_hek() const {
+    auto n = s;
+    n.kv.hek.reset();
+    return n;
+  }
+};
+template <class Req>
+void refused(const kmb::Profile& p, const kmb::State& s, const Req& r, const std::string& code, const std::string& rule) {
+  const auto h = kmb::Machine::handle(p, s, r);
+  CHECK_MESSAGE(h.status == code, h.status << " / " << h.rule << ": " << h.detail);
+  CHECK_MESSAGE(h.rule == rule, h.status << " / " << h.rule << ": " << h.detail);
+}
+template <class Req>
+kmb::Machine::Handled accepted(const kmb::Profile& p, const kmb::State& s, const Req& r, const std::string& rule) {
+  auto h = kmb::Machine::handle(p, s, r);
+  CHECK_MESSAGE(h.status == "ok", h.status << " / " << h.rule << ": " << h.detail);
+  CHECK(h.rule == rule);
+  return h;
+}
+template <class Req>
+Req decoded(const kmb::Mailbox& m) {
+  auto d = wire::decode<Req>(m.payload);
+  REQUIRE(std::holds_alternative<Req>(d));
+  return std::get<Req>(d);
+}
+const kmb::U8<32> kRunSek = kmb::host::filled<32>(0x20), kRunDpk = kmb::host::filled<32>(0x30);
+const kmb::U8<20> kRunMetd = kmb::host::filled<20>(1);
+const kmb::U8<32> kRunAux = kmb::host::filled<32>(0x90);
+}  // namespace
+
+TEST_CASE("kmb handlers: REPORT_HEK_METADATA's bounds (Tables 13-14, §4.6.4.1)") {
+  kmb::Profile p;
+  const auto s = kmb::Machine::initial(p);
+  auto req = [](std::uint16_t seed_state, std::uint16_t active, std::uint16_t total) {
+    kmb::ReportHekMetadataReq r{};
+    r.seed_state = seed_state;
+    r.active_slot = active;
+    r.total_slots = total;
+    return r;
+  };
+  // Table 14: 0h..4h are seed states, 5h..FFFFh reserved.
+  accepted(p, s, req(4, 0, 4), "KMB-4.7.2.4-ONCE");
+  refused(p, s, req(5, 0, 4), p.malformed_code, "KMB-4.7.2.4-T14");
+  refused(p, s, req(0xFFFF, 0, 4), p.malformed_code, "KMB-4.7.2.4-T14");
+  // §4.6.4.1: 4 <= total_slots <= 16; active_slot zero-indexed, below total_slots.
+  accepted(p, s, req(0, 0, 16), "KMB-4.7.2.4-ONCE");
+  accepted(p, s, req(0, 15, 16), "KMB-4.7.2.4-ONCE");
+  accepted(p, s, req(0, 3, 4), "KMB-4.7.2.4-ONCE");
+  refused(p, s, req(0, 0, 3), p.malformed_code, "KMB-4.7.2.4-T13");
+  refused(p, s, req(0, 0, 17), p.malformed_code, "KMB-4.7.2.4-T13");
+  refused(p, s, req(0, 4, 4), p.malformed_code, "KMB-4.7.2.4-T13");
+  refused(p, s, req(0, 16, 16), p.malformed_code, "KMB-4.7.2.4-T13");
+}
+
+TEST_CASE("kmb handlers: the status commands answer with their tables (§4.7.2.5-§4.7.2.8, §4.7.2.14, §4.7.2.20)") {
+  Runtime k;
+  // §4.7.2.5 Table 18 ctrl_register: the CTRL register (Table 9: RDY 31, ERR 19:16, CMD 5:2,
+  // DONE 1, EXE 0). RDY with ERR 3h, CMD 2h, DONE: 0x80030000 | 0x8 | 0x2.
+  auto s = k.s;
+  s.engine.engine.ctrl = engine::Ctrl{true, 3, 2, true, false};
+  const auto st = kmb::Machine::handle(k.p, s, kmb::GET_STATUS{}, kmb::ChecksumOnly{});
+  CHECK(st.rule == "KMB-4.7.2.5-1");
+  CHECK(decoded<kmb::GetStatusResp>(kmb::Mailbox{0, st.response}).ctrl_register == 0x8003000Au);
+  // §4.7.2.6 Table 20: the profile's three non-zero fields.
+  kmb::Profile p = k.p;
+  p.endorsement_algorithms = 0b10;
+  p.hpke.hpke_algorithms = 0b101;
+  p.hpke.access_key_sizes = 0b1;
+  const auto gh = kmb::Machine::handle(p, k.s, kmb::GET_ALGORITHMS{}, kmb::ChecksumOnly{});
+  CHECK(gh.rule == "KMB-4.7.2.6-NONZERO");
+  const auto ga = decoded<kmb::GetAlgorithmsResp>(kmb::Mailbox{0, gh.response});
+  CHECK(ga.endorsement_algorithms == 0b10);
+  CHECK(ga.hpke_algorithms == 0b101);
+  CHECK(ga.access_key_sizes == 0b1);
+  CHECK(kmb::Machine::handle(k.p, k.s, kmb::ENUMERATE_HPKE_HANDLES{}, kmb::RequestHeader{}).rule == "KMB-4.7.2.8-1");
+  CHECK(kmb::Machine::handle(k.p, k.s, kmb::INITIALIZE_MEK_SECRET{}, kmb::RequestHeader{}).rule == "KMB-4.7.2.14-1");
+  accepted(k.p, k.s, decoded<kmb::ClearKeyCacheReq>(kmb::host::clear_key_cache(9)), "KMB-4.7.2.7-1");
+  accepted(k.p, k.s, decoded<kmb::UnloadMekReq>(kmb::host::unload_mek(kRunMetd, 9)), "KMB-4.7.2.20-1");
+}
+
+TEST_CASE("kmb handlers: ENDORSE_HPKE_PUB_KEY and ROTATE_HPKE_KEY refusals (§4.7.2.9-§4.7.2.10)") {
+  Runtime k;
+  const auto h0 = k.s.hpke.at(0).handle;
+  // Table 26: endorsement_algorithm 0h returns the public key only; otherwise one Table 20 bit
+  // that GET_ALGORITHMS reports (the default profile: bit 0 only).
+  accepted(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 0}, "KMB-4.7.2.9-1");
+  accepted(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 1}, "KMB-4.7.2.9-2");
+  refused(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, 999, 0}, "LOCK_BAD_HANDLE", "KMB-4.7.2.9-1");
+  refused(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 0b11}, "LOCK_BAD_ALGORITHM", "KMB-4.7.2.9-2");
+  refused(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 0b10}, "LOCK_BAD_ALGORITHM", "KMB-4.7.2.9-2");
+  refused(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 0x80000000u}, "LOCK_BAD_ALGORITHM", "KMB-4.7.2.9-2");
+  // A profile that reports bit 1 as well accepts bit 1 alone, not both together.
+  kmb::Profile both = k.p;
+  both.endorsement_algorithms = 0b11;
+  refused(both, k.s, kmb::EndorseHpkePubKeyReq{0, 0, h0, 0b11}, "LOCK_BAD_ALGORITHM", "KMB-4.7.2.9-2");
+  // §4.7.2.10: the new keypair's handle is returned and is the one KMB now holds.
+  refused(k.p, k.s, kmb::RotateHpkeKeyReq{0, 0, 999}, "LOCK_BAD_HANDLE", "KMB-4.7.2.10-1");
+  const auto r = accepted(k.p, k.s, kmb::RotateHpkeKeyReq{0, 0, h0}, "KMB-4.7.2.10-1");
+  const auto rr = decoded<kmb::RotateHpkeKeyResp>(kmb::Mailbox{0, r.response});
+  CHECK(rr.hpke_handle != h0);
+  CHECK(rr.hpke_handle == r.next.hpke.at(0).handle);
+}
+
+TEST_CASE("kmb handlers: every HEK operation is refused without the HEK, under KMB-4.7.2.21-HEK-OPS") {
+  Runtime k;
+  const auto no = k.without_hek();
+  const auto sealed = k.seal({Bytes(32, 0x41)});
+  const std::string code = "LOCK_HEK_NOT_AVAILABLE", rule = "KMB-4.7.2.21-HEK-OPS";
+  refused(k.p, no, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, {}, sealed)), code, rule);
+  refused(k.p, no, kmb::RewrapMpkReq{0, 0, kRunSek, {}, sealed, {}}, code, rule);
+  refused(k.p, no, kmb::EnableMpkReq{0, 0, kRunSek, sealed, {}}, code, rule);
+  refused(k.p, no, kmb::MixMpkReq{}, code, rule);
+  refused(k.p, no, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, {}, sealed}, code, rule);
+  refused(k.p, no, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, code, rule);
+  refused(k.p, no, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, {}, 9}, code, rule);
+  refused(k.p, no, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, code, rule);
+}
+
+TEST_CASE("kmb handlers: the MPK commands name their §4.6.2.2 operation, refused or done") {
+  Runtime k;
+  const Bytes ak(32, 0x41), ak2(32, 0x42), wrong(32, 0x43);
+  kmb::SealedAccessKey bad_handle = k.seal({ak});
+  bad_handle.hpke_handle = 999;
+  // GENERATE_MPK (§4.6.2.2.1)
+  const auto g = accepted(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, to_bytes("m"), k.seal({ak}))),
+                          "KMB-4.6.2.2.1-1");
+  refused(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, {}, bad_handle)), "LOCK_BAD_HANDLE",
+          "KMB-4.6.2.2.1-1");
+  const auto locked = decoded<kmb::GenerateMpkResp>(kmb::Mailbox{0, g.response}).encrypted_mpk;
+  k.s = g.next;
+  // ENABLE_MPK (§4.6.2.2.2)
+  const auto e = accepted(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, k.seal({ak}), locked}, "KMB-4.6.2.2.2-1");
+  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, bad_handle, locked}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.2-1");
+  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, k.seal({wrong}), locked}, "LOCK_MPK_DECRYPT", "KMB-4.6.2.2.2-1");
+  const auto enabled = decoded<kmb::EnableMpkResp>(kmb::Mailbox{0, e.response}).enabled_mpk;
+  // TEST_ACCESS_KEY (§4.6.2.2.4)
+  accepted(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, k.seal({ak})}, "KMB-4.6.2.2.4-1");
+  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, bad_handle}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.4-1");
+  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, k.seal({wrong})}, "LOCK_MPK_DECRYPT",
+          "KMB-4.6.2.2.4-1");
+  // REWRAP_MPK (§4.6.2.2.3): both keys sealed in one context
+  Bytes second;
+  const auto two = k.seal({ak, ak2}, &second);
+  accepted(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two, second}, "KMB-4.6.2.2.3-1");
+  auto two_bad = two;
+  two_bad.hpke_handle = 999;
+  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two_bad, second}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.3-1");
+  Bytes second_wrong;
+  const auto two_wrong = k.seal({wrong, ak2}, &second_wrong);
+  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two_wrong, second_wrong}, "LOCK_MPK_DECRYPT",
+          "KMB-4.6.2.2.3-1");
+  // MIX_MPK (§4.7.2.15): before INITIALIZE_MEK_SECRET, then with an Enabled MPK that fails.
+  refused(k.p, k.s, kmb::MixMpkReq{0, 0, enabled}, "LOCK_MEK_NOT_INITIALIZED", "KMB-4.7.2.15-1");
+  auto init = k.s;
+  init.kv.mpk_secret = Bytes(64, 0);
+  accepted(k.p, init, kmb::MixMpkReq{0, 0, enabled}, "KMB-4.7.2.15-2");
+  auto spoiled = enabled;
+  spoiled.ciphertext.back() ^= 1;
+  refused(k.p, init, kmb::MixMpkReq{0, 0, spoiled}, "LOCK_MPK_DECRYPT", "KMB-4.7.2.15-2");
+}
+
+TEST_CASE("kmb handlers: the MEK commands before and after INITIALIZE_MEK_SECRET (§4.7.2.17-§4.7.2.19)") {
+  Runtime k;
+  refused(k.p, k.s, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, "LOCK_MEK_NOT_INITIALIZED", "KMB-4.7.2.17-1");
+  refused(k.p, k.s, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, {}, 9}, "LOCK_MEK_NOT_INITIALIZED",
+          "KMB-4.7.2.18-1");
+  refused(k.p, k.s, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, "LOCK_MEK_NOT_INITIALIZED",
+          "KMB-4.7.2.19-1");
+  auto init = k.s;
+  init.kv.mpk_secret = Bytes(64, 0);
+  const auto g = accepted(k.p, init, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, "KMB-4.7.2.17-1");
+  const auto wrapped = decoded<kmb::GenerateMekResp>(kmb::Mailbox{0, g.response}).wrapped_mek;
+  // LOAD_MEK: the decrypted MEK sits in Key Vault slot 23 until the engine has it (Figure 50
+  // [069]; Table 1); it is the MEK handed to the engine.
+  const auto l = accepted(k.p, init, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, wrapped, 9},
+                          "KMB-4.7.2.18-1");
+  REQUIRE(l.next.kv.mek);
+  REQUIRE(l.engine);
+  CHECK(l.next.kv.mek->size() == 64);
+  auto spoiled = wrapped;
+  spoiled.ciphertext.back() ^= 1;
+  refused(k.p, init, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, spoiled, 9}, "LOCK_MEK_DECRYPT",
+          "KMB-4.7.2.18-1");
+  // DERIVE_MEK (Figure 25): checksum zero accepted; the returned checksum accepted again; any
+  // other non-zero checksum fails with the profile's code.
+  const auto d = accepted(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, "KMB-4.6.5.3-1");
+  REQUIRE(d.next.kv.mek);
+  CHECK(d.next.kv.mek->size() == 64);
+  const auto sum = decoded<kmb::DeriveMekResp>(kmb::Mailbox{0, d.response}).mek_checksum;
+  accepted(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, sum, kRunMetd, kRunAux, 9}, "KMB-4.6.5.3-1");
+  auto other = sum;
+  other[0] ^= 1;
+  refused(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, other, kRunMetd, kRunAux, 9}, k.p.derive_checksum_code,
+          "KMB-4.6.5.3-1");
+}
+
+TEST_CASE("kmb handlers: REPORT_EPOCH_KEY_STATE's reserved sek_state and its erasure count (Tables 51-52, §4.7.2.21.1)") {
+  Runtime k;
+  accepted(k.p, k.s, kmb::ReportEpochKeyStateReq{0, 0, 1, 0, {}}, "KMB-4.7.2.21-1");
+  refused(k.p, k.s, kmb::ReportEpochKeyStateReq{0, 0, 2, 0, {}}, k.p.malformed_code, "KMB-4.7.2.21-T52");
+  // A given state whose metadata counts below zero (active slot past the last, seed zeroized)
+  // reports 0 erasures remaining, not a wrapped-around u16.
+  auto s = k.s;
+  s.hek_metadata = lock::epoch::HekMetadata{lock::epoch::SeedState::zeroized, 4, 4};
+  const auto h = accepted(k.p, s, kmb::ReportEpochKeyStateReq{0, 0, 1, 0, {}}, "KMB-4.7.2.21-1");
+  CHECK(decoded<kmb::ReportEpochKeyStateResp>(kmb::Mailbox{0, h.response}).hek_erasures_remaining == 0);
+}
+
+TEST_CASE("kmb invariants: one keypair per algorithm with unique handles, a HEK only if reported (§4.6.2.1, §4.6.4.1)") {
+  Runtime k;
+  CHECK(kmb::inv::one_keypair_per_algorithm(k.p, k.s));
+  CHECK(kmb::inv::hek_only_if_reported(k.p, k.s));
+  auto dup_alg = k.s;
+  dup_alg.hpke.at(1).hpke_algorithm = dup_alg.hpke.at(0).hpke_algorithm;
+  CHECK_FALSE(kmb::inv::one_keypair_per_algorithm(k.p, dup_alg));
+  auto dup_handle = k.s;
+  dup_handle.hpke.at(2).handle = dup_handle.hpke.at(0).handle;
+  CHECK_FALSE(kmb::inv::one_keypair_per_algorithm(k.p, dup_handle));
+  auto missing = k.s;
+  missing.hpke.pop_back();
+  CHECK_FALSE(kmb::inv::one_keypair_per_algorithm(k.p, missing));
+  // In ROM no keypair exists yet, and a HEK in the Key Vault needs no report yet (Figure 37).
+  auto rom = kmb::Machine::initial(k.p);
+  CHECK(kmb::inv::one_keypair_per_algorithm(k.p, rom));
+  rom.kv.hek = Bytes(32, 7);
+  CHECK(kmb::inv::hek_only_if_reported(k.p, rom));
+  auto unreported = k.s;
+  unreported.hek_metadata = kmb::HekReport{};
+  CHECK_FALSE(kmb::inv::hek_only_if_reported(k.p, unreported));
+  unreported.kv.hek.reset();
+  CHECK(kmb::inv::hek_only_if_reported(k.p, unreported));
+}
+
+
+TEST_CASE("kmb decode: a command is named by mnemonic, name or a number that fits 32 bits") {
+  // §4.7.2.6: GET_ALGORITHMS, code "GALG" = 0x47414C47.
+  CHECK(kmb::parse_command("GALG").value() == 0x47414C47u);
+  CHECK(kmb::parse_command("GET_ALGORITHMS").value() == 0x47414C47u);
+  CHECK(kmb::parse_command("0xFFFFFFFF").value() == 0xFFFFFFFFu);
+  CHECK(kmb::parse_command("4294967295").value() == 0xFFFFFFFFu);
+  CHECK(kmb::parse_command("0xFFFFFFFE").value() == 0xFFFFFFFEu);
+  CHECK_FALSE(kmb::parse_command("0x100000000"));
+  CHECK_FALSE(kmb::parse_command("4294967296"));
+  CHECK_FALSE(kmb::parse_command("12x"));  // a number with text after it
+  CHECK_FALSE(kmb::parse_command("galg"));
+}
+
+namespace {
+bool same_keys(const Json& a, const Json& b) {
+  if (!a.is_object() || !b.is_object() || a.size() != b.size()) return false;
+  for (auto it = a.begin(); it != a.end(); ++it)
+    if (!b.contains(it.key())) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("kmb decode: every command code decodes as its own command, either direction") {
+  std::size_t n = 0;
+  kmb::for_each_command([&](auto c) {
+    using C = decltype(c);
+    ++n;
+    // Each table's fields, whatever their values (a zero request can be malformed, e.g. a
+    // SealedAccessKey of no algorithm: then decoding stops inside it). Responses are summed
+    // without a command code.
+    auto both = [&](kmb::Direction dir, const Json& table, Bytes bytes) {
+      kmb::seal_checksum(dir == kmb::Direction::request ? C::code : 0, bytes);
+      const auto d = kmb::decode_mailbox(C::code, dir, bytes);
+      REQUIRE(d);
+      CHECK(d->command == C::name);
+      CHECK(d->table == std::string(C::tables) + (dir == kmb::Direction::request ? " (input)" : " (output)"));
+      CHECK_MESSAGE(d->checksum_ok, C::name);
+      if (d->fields) CHECK(same_keys(*d->fields, table));
+      else CHECK(d->error);
+    };
+    both(kmb::Direction::request, to_json(typename C::Request{}), wire::encode(typename C::Request{}));
+    both(kmb::Direction::response, to_json(typename C::Response{}), wire::encode(typename C::Response{}));
+  });
+  CHECK(n == 18);  // §4.7.2.4 - §4.7.2.21
+  // errata E-KMB-IMKS-CODE: the printed INITIALIZE_MEK_SECRET code decodes as that command.
+  const auto imks = kmb::decode_mailbox(0x494D0B53u, kmb::Direction::request, Bytes(8, 0));
+  REQUIRE(imks);
+  CHECK(imks->command == "INITIALIZE_MEK_SECRET");
+  const auto none = kmb::decode_mailbox(0x12345678u, kmb::Direction::request, Bytes(8, 0));
+  REQUIRE_FALSE(none);
+  CHECK(none.error().message.find("12345678") != std::string::npos);
+}
+
+TEST_CASE("kmb decode: the checksum is summed with the code for a request, with none for a response") {
+  // Caliptra mailbox checksum (errata E-KMB-CHECKSUM): 0 - (code bytes + bytes after chksum).
+  // GET_ALGORITHMS "GALG": 0x47 + 0x41 + 0x4C + 0x47 = 0x11B, so chksum = 0xFFFFFEE5.
+  const Bytes req = {0xE5, 0xFE, 0xFF, 0xFF};
+  const auto ok = kmb::decode_mailbox(0x47414C47u, kmb::Direction::request, req);
+  REQUIRE(ok);
+  CHECK(ok->checksum_ok);
+  const auto bad = kmb::decode_mailbox(0x47414C47u, kmb::Direction::request, Bytes{0xE6, 0xFE, 0xFF, 0xFF});
+  REQUIRE(bad);
+  CHECK_FALSE(bad->checksum_ok);
+  // Table 20 response of zeros: its checksum is 0; summed with the code it would not be.
+  const auto resp = kmb::decode_mailbox(0x47414C47u, kmb::Direction::response, Bytes(36, 0));
+  REQUIRE(resp);
+  CHECK(resp->checksum_ok);
+  CHECK_FALSE(kmb::decode_mailbox(0x47414C47u, kmb::Direction::request, Bytes(4, 0))->checksum_ok);
+  // The 4-byte request read as a Table 20 response stops at fips_status, offset 4.
+  const auto short_resp = kmb::decode_mailbox(0x47414C47u, kmb::Direction::response, req);
+  REQUIRE(short_resp);
+  REQUIRE(short_resp->error);
+  CHECK(short_resp->error->offset == 4);
+  CHECK(short_resp->error->field == "fips_status");
+  CHECK_FALSE(short_resp->fields);
+}
+
+
+TEST_CASE("kmb platform: the model's TRNG, platform secrets and alias key are the constructions documented") {
+  // Known answers computed with Python's hashlib/hmac (not lockref) from the constructions the
+  // headers document: le64 = 8-byte little-endian.
+  //   trng_sample(seed, n) = SHA-384("lockref-kmb-trng" || le64 seed || le64 n)
+  //   idevid_cdi           = SHA-512("lockref-idevid-cdi" || le64 seed)
+  //   hek_seeds[i]         = SHA-384("lockref-hek-seed" || le64 seed || le64 i)[0:32]
+  //   randomness_for(a, n) = SHA-512("lockref-host-encap" || le64 n), cut to 48/32 bytes
+  //   alias_key(seed)      = RFC 9180 §7.1.3 DeriveKeyPair(DHKEM(P-384), SHA-384("lockref-dice-alias" || le64 seed))
+  CHECK(to_hex(kmb::trng_sample(1, 2)) ==
+        "edef85eac1228036e57ee1a3ef92af62ea5eb30524acb883716b18addc66045a6d59e6d4968dfd0701a5a9a7e55e3228");
+  CHECK(to_hex(kmb::trng_sample(0x1122334455667788ull, 3)) ==
+        "c3d68bf0b57e1fa9ff51fad096805bfb6991a381c4942398ede3b547af907cf736ec2d1e57695ec2dc46ac81dfcd2513");
+  const auto pl = kmb::platform_of(5, 2);
+  CHECK(to_hex(pl.idevid_cdi) ==
+        "584e4b90708cc8e203bf2f89e6f364b3c9471b115075a2c1576465e38fd783a6e59c0158cbf3d60760b045e431dc68b863b3126a42c3d5afa1929a3ae74052c4");
+  REQUIRE(pl.hek_seeds.size() == 2);
+  CHECK(to_hex(pl.hek_seeds[1]) == "aa97b6a6b7531e04797a24b5baf6e02bd15d32e9853ee16f0b1373ccf08232fd");
+  // RFC 9180 §7.1 Nsk 48 (P-384) and FIPS 203 ML-KEM.Encaps's 32-byte m; the hybrid takes both.
+  const std::string sha512_encap_7 =
+      "7e280972054f2e2b89f93eeb648bbf88dde7acd779266e3d9ef1e51b19e364f519e95efd8da44524310d790c246f781e";
+  CHECK(to_hex(kmb::host::randomness_for(1, 7)) == sha512_encap_7);
+  CHECK(to_hex(kmb::host::randomness_for(2, 7)) == sha512_encap_7.substr(0, 64));
+  CHECK(kmb::host::randomness_for(4, 7).size() == 80);
+  CHECK(to_hex(kmb::endorse::alias_key(1)) ==
+        "0a4e763408466813a323c1bea8cd89357cbb2144d1565f82d1173e46ea60f0a4545ced5cca14bb4a82fc5eac42e40347");
+}
+
+TEST_CASE("kmb host: every request builder leaves the reserved field zero and seals the checksum") {
+  // §4.7.2 Tables 21-50: every request is chksum u32, reserved u32, then its fields.
+  namespace h = kmb::host;
+  const kmb::SealedAccessKey sk{};
+  const kmb::LockedMpk lm{};
+  const std::vector<kmb::Mailbox> all = {
+      h::clear_key_cache(9),
+      h::endorse_pub_key(1, 1),
+      h::rotate(1),
+      h::generate_mpk(kRunSek, Bytes{1}, sk),
+      h::rewrap_mpk(kRunSek, lm, sk, Bytes{}),
+      h::enable_mpk(kRunSek, sk, lm),
+      h::mix_mpk(kmb::EnabledMpk{}),
+      h::test_access_key(kRunSek, kRunSek, lm, sk),
+      h::generate_mek(kRunSek, kRunDpk),
+      h::load_mek(kRunSek, kRunDpk, kRunMetd, kRunAux, kmb::WrappedMek{}, 9),
+      h::derive_mek(kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9),
+      h::unload_mek(kRunMetd, 9),
+      h::report_epoch_key_state(1, {}),
+  };
+  for (const auto& m : all) {
+    REQUIRE(m.payload.size() >= 8);
+    CHECK_MESSAGE(Bytes(m.payload.begin() + 4, m.payload.begin() + 8) == Bytes(4, 0), std::hex << m.cmd);
+    CHECK(kmb::checksum_ok(m.cmd, m.payload));
+  }
+}
+
+
+// ---- the endorsement certificate, read back by a DER reader of this test's own -----------------
+// X.690 §8.1: tag, length (short form, or 0x81/0x82 + 1/2 bytes), contents. The expected
+// contents are the model choices errata E-KMB-ENDORSE-CERT and endorse.hpp's header list, in
+// RFC 5280 §4.1's order; OID encodings written out by hand (X.690 §8.19).
+namespace {
+struct Der {
+  std::uint8_t tag = 0;
+  Bytes value;  // contents
+  Bytes whole;  // tag, length and contents
+};
+std::vector<Der> der_items(const Bytes& b) {
+  std::vector<Der> out;
+  std::size_t i = 0;
+  while (i < b.size()) {
+    REQUIRE(i + 2 <= b.size());
+    const std::size_t start = i;
+    Der d;
+    d.tag = b[i++];
+    std::size_t len = b[i++];
+    if (len == 0x81 || len == 0x82) {
+      const std::size_t n = len - 0x80;
+      REQUIRE(i + n <= b.size());
+      len = 0;
+      for (std::size_t k = 0; k < n; ++k) len = len << 8 | b[i++];
+    }
+    REQUIRE(len <= b.size() - i);
+    d.value.assign(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + len));
+    d.whole.assign(b.begin() + static_cast<std::ptrdiff_t>(start), b.begin() + static_cast<std::ptrdiff_t>(i + len));
+    out.push_back(std::move(d));
+    i += len;
+  }
+  return out;
+}
+/// The one item `b` holds, with tag `tag`.
+Der der_one(const Bytes& b, std::uint8_t tag) {
+  const auto v = der_items(b);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].tag == tag);
+  return v[0];
+}
+Bytes der(std::uint8_t tag, const Bytes& contents) {
+  REQUIRE(contents.size() < 128);
+  Bytes b{tag, static_cast<std::uint8_t>(contents.size())};
+  b.insert(b.end(), contents.begin(), contents.end());
+  return b;
+}
+Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes b;
+  for (const auto& p : parts) b.insert(b.end(), p.begin(), p.end());
+  return b;
+}
+const Bytes kOidEcdsaSha384 = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03};  // 1.2.840.10045.4.3.3
+const Bytes kOidEcPublicKey = {0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};        // 1.2.840.10045.2.1
+const Bytes kOidSecp384r1 = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};                      // 1.3.132.0.34
+const Bytes kOidMlKem1024 = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x04, 0x03};  // 2.16.840.1.101.3.4.4.3
+const Bytes kOidModelHybrid = {0x06, 0x07, 0x2B, 0x06, 0x01, 0x03, 0x87, 0x72, 0x01};  // 1.3.6.1.3.1010.1
+const Bytes kOidModelSuite = {0x06, 0x07, 0x2B, 0x06, 0x01, 0x03, 0x87, 0x72, 0x02};   // 1.3.6.1.3.1010.2
+const Bytes kOidBasicConstraints = {0x06, 0x03, 0x55, 0x1D, 0x13};                       // 2.5.29.19
+const Bytes kOidKeyUsage = {0x06, 0x03, 0x55, 0x1D, 0x0F};                               // 2.5.29.15
+Bytes rdn(const Bytes& oid, std::uint8_t string_tag, const std::string& text) {
+  return der(0x31, der(0x30, cat({oid, der(string_tag, to_bytes(text))})));
+}
+const std::string kIssuerCn = "OCP L.O.C.K. KMB DICE alias (lockref model)";
+const Bytes kOidCn = {0x06, 0x03, 0x55, 0x04, 0x03}, kOidSerialNumber = {0x06, 0x03, 0x55, 0x04, 0x05};
+
+/// Checks the RFC 5280 frame every lockref certificate shares and returns the TBS items; the
+/// signature verifies under the P-384 public key `signer_pk` (uncompressed point).
+std::vector<Der> check_certificate(const Bytes& cert, const Bytes& signer_pk, const Bytes& subject_pk) {
+  const auto top = der_one(cert, 0x30);
+  const auto parts = der_items(top.value);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[0].tag == 0x30);
+  CHECK(parts[1].whole == der(0x30, kOidEcdsaSha384));
+  REQUIRE(parts[2].tag == 0x03);
+  REQUIRE(!parts[2].value.empty());
+  CHECK(parts[2].value[0] == 0x00);  // no unused bits
+  // ECDSA-Sig-Value (RFC 3279 §2.2.3): SEQUENCE { r, s } over the TBS bytes.
+  using namespace CryptoPP;
+  ECDSA<ECP, SHA384>::PublicKey pub;
+  ECP::Point q;
+  REQUIRE(signer_pk.size() == 97);
+  q.identity = false;
+  q.x.Decode(signer_pk.data() + 1, 48);
+  q.y.Decode(signer_pk.data() + 49, 48);
+  pub.Initialize(ASN1::secp384r1(), q);
+  ECDSA<ECP, SHA384>::Verifier verifier(pub);
+  const Bytes sig_der(parts[2].value.begin() + 1, parts[2].value.end());
+  Bytes p1363(96);
+  p1363.resize(DSAConvertSignatureFormat(p1363.data(), p1363.size(), DSA_P1363, sig_der.data(), sig_der.size(), DSA_DER));
+  CHECK(verifier.VerifyMessage(parts[0].whole.data(), parts[0].whole.size(), p1363.data(), p1363.size()));
+  const auto tbs = der_items(parts[0].value);
+  REQUIRE(tbs.size() == 8);
+  CHECK(tbs[0].whole == der(0xA0, Bytes{0x02, 0x01, 0x02}));  // [0] version v3
+  // serialNumber: 01 || the first 8 bytes of SHA-384(subject public key)
+  Bytes h(48);
+  SHA384().CalculateDigest(h.data(), subject_pk.data(), subject_pk.size());
+  Bytes serial{0x01};
+  serial.insert(serial.end(), h.begin(), h.begin() + 8);
+  CHECK(tbs[1].whole == der(0x02, serial));
+  CHECK(tbs[2].whole == der(0x30, kOidEcdsaSha384));
+  CHECK(tbs[3].whole == der(0x30, rdn(kOidCn, 0x0C, kIssuerCn)));
+  CHECK(tbs[4].whole == der(0x30, cat({der(0x18, to_bytes("20250101000000Z")), der(0x18, to_bytes("99991231235959Z"))})));
+  return tbs;
+}
+Bytes bit_string(const Bytes& pk) {
+  Bytes b{0x00};
+  b.insert(b.end(), pk.begin(), pk.end());
+  return b;
+}
+}  // namespace
+
+TEST_CASE("kmb endorse: every endorsement certificate, field by field, signed by the alias key (§4.6.2.1.2, §4.7.2.9)") {
+  Runtime k;
+  const Bytes alias_pk = crypto::p384::public_key(kmb::endorse::alias_key(k.p.seed)).value();
+  REQUIRE(k.s.hpke.size() == 3);
+  for (const auto& kp : k.s.hpke) {
+    CAPTURE(kp.hpke_algorithm);
+    // through the mailbox handler (Table 27), as drive firmware gets it
+    const auto hnd = accepted(k.p, k.s, kmb::EndorseHpkePubKeyReq{0, 0, kp.handle, 1}, "KMB-4.7.2.9-2");
+    const auto resp = decoded<kmb::EndorseHpkePubKeyResp>(kmb::Mailbox{0, hnd.response});
+    CHECK(resp.pub_key == kp.pk);
+    CHECK(resp.endorsement_len == resp.endorsement.size());
+    const auto tbs = check_certificate(resp.endorsement, alias_pk, kp.pk);
+    CHECK(tbs[5].whole == der(0x30, cat({rdn(kOidCn, 0x0C, "OCP L.O.C.K. KMB HPKE key"),
+                                         rdn(kOidSerialNumber, 0x13, std::to_string(kp.handle))})));
+    // SubjectPublicKeyInfo and the HPKE suite (RFC 9180 §7: KEM 0x0011 DHKEM(P-384, HKDF-SHA384),
+    // 0x0042 ML-KEM-1024, 0x0a25 the hybrid; KDF 0x0002 HKDF-SHA384; AEAD 0x0002 AES-256-GCM)
+    Bytes alg;
+    Bytes kem;
+    switch (kp.hpke_algorithm) {
+      case 1: alg = cat({kOidEcPublicKey, kOidSecp384r1}); kem = {0x02, 0x01, 0x11}; break;
+      case 2: alg = kOidMlKem1024; kem = {0x02, 0x01, 0x42}; break;
+      case 4: alg = kOidModelHybrid; kem = {0x02, 0x02, 0x0A, 0x25}; break;
+      default: FAIL("no Table 20 algorithm");
+    }
+    const auto spki = der_items(tbs[6].whole);
+    REQUIRE(spki.size() == 1);
+    const auto spki_items = der_items(spki[0].value);
+    REQUIRE(spki_items.size() == 2);
+    CHECK(spki_items[0].whole == der(0x30, alg));
+    CHECK(spki_items[1].tag == 0x03);
+    CHECK(spki_items[1].value == bit_string(kp.pk));
+    const Bytes suite = der(0x30, cat({kem, Bytes{0x02, 0x01, 0x02, 0x02, 0x01, 0x02}}));
+    const Bytes exts = der(0x30, cat({der(0x30, cat({kOidBasicConstraints, Bytes{0x01, 0x01, 0xFF}, der(0x04, Bytes{0x30, 0x00})})),
+                                      der(0x30, cat({kOidModelSuite, der(0x04, suite)}))}));
+    CHECK(tbs[7].whole == der(0xA3, exts));
+  }
+}
+
+TEST_CASE("kmb endorse: the alias certificate is self-signed, a CA, with keyCertSign") {
+  const std::uint64_t seed = 3;
+  const Bytes sk = kmb::endorse::alias_key(seed);
+  const Bytes pk = crypto::p384::public_key(sk).value();
+  const auto cert = kmb::endorse::alias_certificate(seed);
+  REQUIRE(cert);
+  const auto tbs = check_certificate(*cert, pk, pk);
+  CHECK(tbs[5].whole == der(0x30, rdn(kOidCn, 0x0C, kIssuerCn)));
+  CHECK(tbs[6].whole == der(0x30, cat({der(0x30, cat({kOidEcPublicKey, kOidSecp384r1})), Bytes{0x03, 0x62},
+                                       bit_string(pk)})));
+  // basicConstraints critical CA:TRUE; keyUsage critical digitalSignature + keyCertSign (RFC 5280
+  // §4.2.1.3: bits 0 and 5 = 0x84 with 2 unused bits); no HPKE suite.
+  const Bytes exts = der(0x30, cat({der(0x30, cat({kOidBasicConstraints, Bytes{0x01, 0x01, 0xFF},
+                                                   der(0x04, Bytes{0x30, 0x03, 0x01, 0x01, 0xFF})})),
+                                    der(0x30, cat({kOidKeyUsage, Bytes{0x01, 0x01, 0xFF}, der(0x04, Bytes{0x03, 0x02, 0x02, 0x84})}))}));
+  CHECK(tbs[7].whole == der(0xA3, exts));
+}
+
 }  // namespace LOCKREF_UNITY_ID
