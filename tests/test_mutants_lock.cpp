@@ -400,6 +400,16 @@ TEST_CASE("kmb invariants: one keypair per algorithm with unique handles, a HEK 
   CHECK(kmb::inv::one_keypair_per_algorithm(k.p, rom));
   rom.kv.hek = Bytes(32, 7);
   CHECK(kmb::inv::hek_only_if_reported(k.p, rom));
+  // Four keypairs whose algorithms still cover Table 20's three: the repeated one is refused.
+  auto four = k.s;
+  auto extra = four.hpke.at(0);
+  extra.handle = 99;
+  four.hpke.push_back(extra);
+  CHECK_FALSE(kmb::inv::one_keypair_per_algorithm(k.p, four));
+  // Reported, but a zeroized seed in production (Table 53 HEK_UNAVAIL_ZEROIZED): no HEK allowed.
+  auto zeroized = k.s;
+  zeroized.hek_metadata = lock::epoch::HekMetadata{lock::epoch::SeedState::zeroized, 0, 4};
+  CHECK_FALSE(kmb::inv::hek_only_if_reported(k.p, zeroized));
   auto unreported = k.s;
   unreported.hek_metadata = kmb::HekReport{};
   CHECK_FALSE(kmb::inv::hek_only_if_reported(k.p, unreported));
@@ -706,6 +716,40 @@ TEST_CASE("kmb endorse: the alias certificate is self-signed, a CA, with keyCert
                                                    der(0x04, Bytes{0x30, 0x03, 0x01, 0x01, 0xFF})})),
                                     der(0x30, cat({kOidKeyUsage, Bytes{0x01, 0x01, 0xFF}, der(0x04, Bytes{0x03, 0x02, 0x02, 0x84})}))}));
   CHECK(tbs[7].whole == der(0xA3, exts));
+}
+
+
+TEST_CASE("kmb handlers: what an MEK command consumes under each MPK-secret reading (Table 1, E-KMB-MPK-SECRET-USE)") {
+  // Table 1: the MPK secret "is zeroized after an MEK secret is derived". consumed: by every
+  // MEK command; consumed_on_success: only by one that succeeds; kept: never.
+  Runtime k;
+  auto init = k.s;
+  init.kv.mpk_secret = Bytes(64, 0);
+  const kmb::DeriveMekReq derive{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9};
+  const kmb::GenerateMekReq generate{0, 0, kRunSek, kRunDpk};
+  CHECK_FALSE(accepted(k.p, init, derive, "KMB-4.6.5.3-1").next.kv.mpk_secret);
+  CHECK_FALSE(accepted(k.p, init, generate, "KMB-4.7.2.17-1").next.kv.mpk_secret);
+  kmb::Profile on_success = k.p;
+  on_success.mpk_secret_use = kmb::MpkSecretUse::consumed_on_success;
+  CHECK_FALSE(accepted(on_success, init, derive, "KMB-4.6.5.3-1").next.kv.mpk_secret);
+  CHECK_FALSE(accepted(on_success, init, generate, "KMB-4.7.2.17-1").next.kv.mpk_secret);
+  kmb::Profile kept = k.p;
+  kept.mpk_secret_use = kmb::MpkSecretUse::kept;
+  CHECK(accepted(kept, init, derive, "KMB-4.6.5.3-1").next.kv.mpk_secret);
+  CHECK(accepted(kept, init, generate, "KMB-4.7.2.17-1").next.kv.mpk_secret);
+  // A given state whose MDK is no AES-256 key: GENERATE_MEK cannot wrap (Figure 22's inner
+  // AES-ECB) and says so under its own section.
+  auto bad_mdk = init;
+  bad_mdk.kv.mdk = Bytes(5, 1);
+  refused(k.p, bad_mdk, generate, k.p.malformed_code, "KMB-4.7.2.17-1");
+}
+
+TEST_CASE("kmb: HPKE keygen draws the seed sizes of Figure 37 and FIPS 203 (E-KMB-HPKE-KEYGEN)") {
+  // Figure 37: "random 384-bit private key seed" (P-384: 48 bytes); FIPS 203 ML-KEM.KeyGen's
+  // d || z (64 bytes); the hybrid both, ECDH first.
+  CHECK(kmb::keygen_ikm_bytes(1) == 48);
+  CHECK(kmb::keygen_ikm_bytes(2) == 64);
+  CHECK(kmb::keygen_ikm_bytes(4) == 112);
 }
 
 }  // namespace LOCKREF_UNITY_ID
