@@ -752,4 +752,132 @@ TEST_CASE("kmb: HPKE keygen draws the seed sizes of Figure 37 and FIPS 203 (E-KM
   CHECK(kmb::keygen_ikm_bytes(4) == 112);
 }
 
+
+TEST_CASE("kmb profile: validate refuses what Table 20 and Table 57 do not define") {
+  auto refuses = [](auto change) {
+    kmb::Profile p;
+    change(p);
+    return !kmb::Machine::validate(p);
+  };
+  CHECK_FALSE(refuses([](kmb::Profile&) {}));
+  // §4.7.2.6 Table 20 hpke_algorithms: bits 0..2, reported non-zero.
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.hpke_algorithms = 0; }));
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.hpke_algorithms = 0b1000; }));
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.hpke_algorithms = 0b1001; }));
+  CHECK_FALSE(refuses([](kmb::Profile& p) { p.hpke.hpke_algorithms = 0b001; }));
+  CHECK_FALSE(refuses([](kmb::Profile& p) { p.hpke.hpke_algorithms = 0b110; }));
+  // endorsement_algorithms: non-zero; the model signs with bit 0 (ecdsa_secp384r1_sha384) only.
+  CHECK(refuses([](kmb::Profile& p) { p.endorsement_algorithms = 0; }));
+  CHECK(refuses([](kmb::Profile& p) { p.endorsement_algorithms = 0b10; }));
+  CHECK(refuses([](kmb::Profile& p) { p.endorsement_algorithms = 0b11; }));
+  // access_key_sizes: Table 20 defines bit 0 (256-bit keys) only.
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.access_key_sizes = 0; }));
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.access_key_sizes = 0b10; }));
+  CHECK(refuses([](kmb::Profile& p) { p.hpke.access_key_sizes = 0b11; }));
+  // every code is Table 57's or a profile code
+  CHECK(refuses([](kmb::Profile& p) { p.malformed_code = "LOCK_NOT_A_CODE"; }));
+  CHECK(refuses([](kmb::Profile& p) { p.derive_checksum_code = "ok!"; }));
+  CHECK_FALSE(refuses([](kmb::Profile& p) { p.derive_checksum_code = "LOCK_MALFORMED_REQUEST"; }));
+}
+
+TEST_CASE("kmb: the view, its requirements and Table 53 as KMB reports it") {
+  Runtime k;
+  auto s = k.s;
+  s.kv.mpk_secret = Bytes(64, 0);
+  const auto v = kmb::Machine::observe(k.p, s);
+  CHECK(v.hek_state == "HEK_AVAIL_PROGRAMMED");
+  CHECK(v.hek_available);
+  CHECK(v.mek_secret_initialized);
+  CHECK(v.key_cache_entries == 0);
+  CHECK(v.handles == std::vector<std::uint32_t>{1, 2, 3});
+  const auto none = kmb::Machine::observe(k.p, k.without_hek());
+  CHECK_FALSE(none.hek_available);
+  CHECK_FALSE(none.mek_secret_initialized);
+  // spec/requirements/kmb.json: the HEK fields are governed by REPORT_HEK_METADATA (§4.6.4.1).
+  CHECK(kmb::Machine::view_requirement("hek_state") == "KMB-4.6.4.1-RHMT-ONCE");
+  CHECK(kmb::Machine::view_requirement("hek_available") == "KMB-4.6.4.1-RHMT-ONCE");
+  CHECK(kmb::Machine::view_requirement("something_else") == "KMB-4.7.2");
+  // In ROM, before the report, KMB senses the fuses (Table 15 -> Table 53); once runtime has
+  // booted without a report, the HEK is zeroized (§4.6.4.1, E-KMB-NO-RHMT).
+  const auto rom = kmb::Machine::initial(k.p);
+  CHECK(kmb::Machine::hek_state(k.p, rom) == lock::epoch::HekState::avail_programmed);
+  auto booted_unreported = rom;
+  booted_unreported.boot = kmb::Boot::runtime;
+  CHECK(kmb::Machine::hek_state(k.p, booted_unreported) == lock::epoch::HekState::unavail_zeroized);
+}
+
+TEST_CASE("kmb: a failed command's response is Table 12's header, or nothing (E-KMB-ERROR-RESPONSE)") {
+  kmb::Profile p;
+  p.fips_status = 0x01020304;
+  // chksum = 0 - (1 + 2 + 3 + 4) = 0xFFFFFFF6, then fips_status, little-endian (§4.7.2.1)
+  CHECK(kmb::Machine::error_response(p) == Bytes{0xF6, 0xFF, 0xFF, 0xFF, 0x04, 0x03, 0x02, 0x01});
+  p.error_response = kmb::ErrorResponse::empty;
+  CHECK(kmb::Machine::error_response(p).empty());
+  // Every response carries the profile's fips_status (Table 12).
+  kmb::Profile q;
+  q.fips_status = 7;
+  Runtime k(q);
+  const auto o = k.step(kmb::host::simple<kmb::GET_ALGORITHMS>());
+  REQUIRE(o.status == "ok");
+  CHECK(decoded<kmb::GetAlgorithmsResp>(kmb::Mailbox{0, o.response}).fips_status == 7);
+  const auto bad = k.step(kmb::host::endorse_pub_key(999, 0));
+  CHECK(bad.status == "LOCK_BAD_HANDLE");
+  CHECK(bad.response == Bytes{0xF9, 0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x00, 0x00});
+  // the detail spells a 32-bit value in full
+  const auto alg = k.step(kmb::host::endorse_pub_key(k.s.hpke.at(0).handle, 3));
+  CHECK(alg.detail.find("endorsement_algorithm 0x00000003") != std::string::npos);
+}
+
+TEST_CASE("kmb: ROM's HEK seed register and the resets (Figure 37 [004]-[005], §4.6.8)") {
+  const lock::rev09::Profile kp;
+  auto hek_of = [&](const kmb::State& s, const Bytes& seed) { return lock::rev09::hek(kp, s.platform.idevid_cdi, seed); };
+  // production with a programmed seed: the randomized seed of the active slot ([004])
+  kmb::Profile p;
+  p.fuses.slots = {lock::epoch::Slot::zeroized, lock::epoch::Slot::randomized, lock::epoch::Slot::blank,
+                   lock::epoch::Slot::blank};
+  const auto prod = kmb::Machine::initial(p);
+  REQUIRE(prod.kv.hek);
+  CHECK(*prod.kv.hek == hek_of(prod, prod.platform.hek_seeds.at(1)));
+  // otherwise all zeroes ([005]): not production, or production with no programmed seed
+  kmb::Profile manuf = p;
+  manuf.fuses.lifecycle = lock::epoch::Lifecycle::manufacturing;
+  const auto m = kmb::Machine::initial(manuf);
+  CHECK(*m.kv.hek == hek_of(m, Bytes(32, 0)));
+  kmb::Profile empty = p;
+  empty.fuses.slots = {lock::epoch::Slot::blank, lock::epoch::Slot::blank, lock::epoch::Slot::blank,
+                       lock::epoch::Slot::blank};
+  const auto e = kmb::Machine::initial(empty);
+  CHECK(*e.kv.hek == hek_of(e, Bytes(32, 0)));
+  // Handles start at the profile's first handle after every cold reset; the reset outputs name
+  // §4.6.8's paragraphs and carry no result code.
+  kmb::Profile h;
+  h.first_handle = 100;
+  Runtime k(h);
+  CHECK(kmb::Machine::observe(h, k.s).handles == std::vector<std::uint32_t>{100, 101, 102});
+  k.step(kmb::host::rotate(100));
+  const auto cold = kmb::Machine::step(h, k.s, kmb::Event{kmb::ColdReset{}});
+  CHECK(cold.out.rule == "KMB-4.6.8-COLD");
+  CHECK(cold.out.result_code == 0);
+  CHECK(kmb::Machine::step(h, k.s, kmb::Event{kmb::WarmReset{}}).out.rule == "KMB-4.6.8-WARM");
+  CHECK(kmb::Machine::step(h, k.s, kmb::Event{kmb::FirmwareUpdateReset{}}).out.rule == "KMB-4.6.8-FWUPDATE");
+  k.s = cold.next;
+  k.step(kmb::host::report_hek_metadata(k.epoch_table15()));
+  k.step(kmb::host::simple<kmb::GET_STATUS>());
+  CHECK(kmb::Machine::observe(h, k.s).handles == std::vector<std::uint32_t>{100, 101, 102});
+}
+
+TEST_CASE("kmb: a cold reset powers the engine up again with an empty key cache (Table 60 item 4)") {
+  Runtime k;
+  auto init = k.s;
+  init.kv.mpk_secret = Bytes(64, 0);
+  k.s = init;
+  const auto o = k.step(kmb::host::derive_mek(kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 100));
+  REQUIRE(o.status == "ok");
+  REQUIRE(k.s.engine.engine.cache.size() == 1);
+  CHECK(kmb::Machine::observe(k.p, k.s).key_cache_entries == 1);
+  const auto cold = kmb::Machine::step(k.p, k.s, kmb::Event{kmb::ColdReset{}});
+  CHECK(cold.next.engine.engine.cache.empty());
+  CHECK(cold.next.engine == kmb::Machine::initial(k.p).engine);
+}
+
 }  // namespace LOCKREF_UNITY_ID

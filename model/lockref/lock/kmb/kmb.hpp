@@ -276,13 +276,6 @@ struct Machine {
     s.drbg = std::move(o.next);
     return std::move(o.bytes);
   }
-  template <std::size_t N>
-  static std::array<std::uint8_t, N> draw_array(State& s) {
-    auto b = draw(s, N);
-    std::array<std::uint8_t, N> a{};
-    std::copy(b.begin(), b.end(), a.begin());
-    return a;
-  }
 
   static Keypair make_keypair(State& s, std::uint32_t alg) {
     const auto& a = *std::find_if(sealed::table20_hpke.begin(), sealed::table20_hpke.end(),
