@@ -880,4 +880,28 @@ TEST_CASE("kmb: a cold reset powers the engine up again with an empty key cache 
   CHECK(cold.next.engine == kmb::Machine::initial(k.p).engine);
 }
 
+
+TEST_CASE("kmb tables: KEM ciphertext sizes and a WrappedKey's key_len (Tables 54-56)") {
+  // RFC 9180 §7.1 DHKEM(P-384) Nenc 97; FIPS 203 Table 3 ML-KEM-1024 ciphertext 1568 bytes;
+  // the hybrid carries both (Figure 9): 1665.
+  CHECK(std::get<std::size_t>(kmb::nenc_of(1)) == 97);
+  CHECK(std::get<std::size_t>(kmb::nenc_of(2)) == 1568);
+  CHECK(std::get<std::size_t>(kmb::nenc_of(4)) == 1665);
+  // Table 56: a WrappedMek's key_len is 64; 63 or 32 is refused with LOCK_MEK_DECRYPT, at key_len.
+  for (const std::uint32_t len : {63u, 32u}) {
+    kmb::WrappedMek w{};
+    w.key_type = static_cast<std::uint16_t>(lock::WrappedKeyType::wrapped_mek);
+    w.key_len = len;
+    w.ciphertext = Bytes(len + 16, 0);
+    const Bytes b = wire::encode(w);
+    const auto d = wire::decode<kmb::WrappedMek>(b);
+    REQUIRE(std::holds_alternative<wire::DecodeError>(d));
+    const auto& e = std::get<wire::DecodeError>(d);
+    CHECK(e.code == "LOCK_MEK_DECRYPT");
+    CHECK(e.field == "key_len");
+    CHECK(e.offset == 20);  // key_type u16, reserved u16, salt u8[12], metadata_len u32
+  }
+  CHECK(kmb::code_value("ok") == 0u);
+}
+
 }  // namespace LOCKREF_UNITY_ID
