@@ -72,6 +72,7 @@ groups whose stage 2 the budget leaves out are "unsettled". The table's score co
 mutants that ran, an unsettled one as not detected (so the score is a lower bound).
 """
 import argparse
+import concurrent.futures
 import fnmatch
 import glob
 import hashlib
@@ -874,8 +875,11 @@ def campaign(args, chosen, texts, build, equivalent, log):
             else:
                 limit = max(args.timeout, 5 * (baseline_time or 30))
             left = []
-            for m in live:
-                v, detail, secs = run_suites(bins, m.k, limit, cli=cli, sources=sources, headers=files)
+            # --jobs mutants at once (each a subprocess of its own); verdicts in mutant order
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
+            runs = [pool.submit(run_suites, bins, m.k, limit, cli=cli, sources=sources, headers=files) for m in live]
+            for m, run in zip(live, runs):
+                v, detail, secs = run.result()
                 if v == "survived" and sources:
                     left.append(m)
                     log(f"  survives the related tests: {m.id}")
@@ -887,6 +891,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                 results.append(dict(m.to_json(), verdict=v, detail=detail, seconds=round(secs, 1),
                                     stage=1 if sources else 2))
                 log(f"[{done}/{total}] {v:10} {m.id}  (line {m.line}: {m.old!r} -> {m.new!r}) {detail[:80]}")
+            pool.shutdown()
             return left
 
         try:
@@ -1026,7 +1031,7 @@ def main():
     ap.add_argument("--domains", help="comma-separated domains (folders of model/lockref)")
     ap.add_argument("--files", help="comma-separated globs of headers, relative to model/lockref")
     ap.add_argument("--sample", type=int, help="the ctest sample: N runtime mutants from one cheap header group")
-    ap.add_argument("--jobs", type=int, default=1, help="parallel compilations (default 1)")
+    ap.add_argument("--jobs", type=int, default=1, help="parallel compilations, and mutants run at once (default 1)")
     ap.add_argument("--timeout", type=float, default=120, help="per-mutant limit in seconds (at least 5x the baseline)")
     ap.add_argument("--json", help="write every result to this file")
     ap.add_argument("--report", help="write the per-domain table (markdown) to this file")
