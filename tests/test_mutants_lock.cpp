@@ -904,4 +904,116 @@ TEST_CASE("kmb tables: KEM ciphertext sizes and a WrappedKey's key_len (Tables 5
   CHECK(kmb::code_value("ok") == 0u);
 }
 
+
+TEST_CASE("kmb events: what the resets, entropy and faults change, and the rule each names (§4.6.6, §4.6.8, §4.7.2.23)") {
+  Runtime k;
+  auto s = k.s;
+  s.kv.mpk_secret = Bytes(64, 0);
+  s.kv.vek = Bytes(32, 9);
+  s.engine.kmb.phase = engine::kmb::Phase::check_ready;  // the driver mid-command
+  auto ev = [&](const kmb::Event& e) { return kmb::Machine::step(k.p, s, e); };
+  // Warm and firmware-update resets: the MPK secret is lost (E-KMB-WARM-MPK-SECRET), the
+  // driver starts afresh, the VEK stays (§4.6.8).
+  for (const auto& e : {kmb::Event{kmb::WarmReset{}}, kmb::Event{kmb::FirmwareUpdateReset{}}}) {
+    const auto r = ev(e);
+    CHECK_FALSE(r.next.kv.mpk_secret);
+    CHECK(r.next.kv.vek == s.kv.vek);
+    CHECK(r.next.engine.kmb == engine::kmb::State{});
+    CHECK(r.out.result_code == 0);
+  }
+  // A fatal error: VEK and MPK secret zeroized (E-KMB-FAULTS), named by §4.7.2.23's rule.
+  const auto f = ev(kmb::FatalError{});
+  CHECK(f.next.fatal);
+  CHECK_FALSE(f.next.kv.vek);
+  CHECK_FALSE(f.next.kv.mpk_secret);
+  CHECK(f.out.rule == "KMB-4.7.2.23-FATAL");
+  // Then every command answers the profile's fatal code, with its value and the error header.
+  const auto after = kmb::Machine::step(k.p, f.next, kmb::Event{kmb::host::simple<kmb::GET_STATUS>()});
+  CHECK(after.out.status == "LOCK_FATAL");
+  CHECK(after.out.rule == "KMB-4.7.2.23-FATAL");
+  CHECK(after.out.result_code == 0x4C464154u);  // "LFAT"
+  CHECK(after.out.command == "GET_STATUS");
+  CHECK(after.out.response == kmb::Machine::error_response(k.p));
+  // The engine's fatal error: RDY drops, named by §4.7.2.2's not-ready rule.
+  CHECK(ev(kmb::EngineFatal{}).out.rule == "EE-4.7.2.2-NOT-READY");
+  // Host entropy changes the DRBG, under §4.6.6; a DRBG that cannot take it refuses.
+  const auto st = ev(kmb::StirEntropy{Bytes(32, 0x5A)});
+  CHECK(st.out.status == "ok");
+  CHECK(st.out.rule == "KMB-4.6.6-1");
+  CHECK(st.next.drbg != s.drbg);
+  auto dead = s;
+  dead.drbg.reseed_counter = 0;  // not instantiated (SP 800-90A §9.3.1)
+  const auto bad = kmb::Machine::step(k.p, dead, kmb::Event{kmb::StirEntropy{Bytes(32, 0x5A)}});
+  CHECK(bad.out.status == k.p.malformed_code);
+  CHECK(bad.out.rule == "KMB-4.6.6-1");
+  CHECK(bad.out.result_code == 0x4C4D414Cu);  // "LMAL"
+  CHECK(bad.next == dead);
+}
+
+TEST_CASE("kmb mailbox: what a command's output carries, refused or done (§4.7.2, Table 57)") {
+  Runtime k;
+  // done: status, rule, command name, response sealed with a zero code (Table 12 chksum)
+  const auto ok = k.step(kmb::host::simple<kmb::GET_ALGORITHMS>());
+  CHECK(ok.status == "ok");
+  CHECK(ok.rule == "KMB-4.7.2.6-NONZERO");
+  CHECK(ok.command == "GET_ALGORITHMS");
+  CHECK(ok.result_code == 0);
+  CHECK(kmb::checksum_ok(0, ok.response));
+  CHECK_FALSE(kmb::checksum_ok(kmb::GET_ALGORITHMS::code, ok.response));
+  // refused by the handler: its code's value
+  const auto h = k.step(kmb::host::endorse_pub_key(999, 0));
+  CHECK(h.command == "ENDORSE_HPKE_PUB_KEY");
+  CHECK(h.result_code == kmb::code_value("LOCK_BAD_HANDLE").value());
+  CHECK(h.result_code != 0);
+  // a request with no chksum field, and a wrong chksum (whose detail spells the little-endian
+  // value, 0x04030201, and the right one)
+  const auto none = k.step(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3}});
+  CHECK(none.status == "LOCK_MALFORMED_REQUEST");
+  CHECK(none.rule == "KMB-4.7.2-CHKSUM");
+  const auto wrong = k.step(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3, 4}});
+  CHECK(wrong.status == "LOCK_BAD_CHECKSUM");
+  CHECK(wrong.rule == "KMB-4.7.2-CHKSUM");
+  CHECK(wrong.detail.find("chksum 0x04030201") != std::string::npos);
+  CHECK(wrong.detail.find("0xfffffee5") != std::string::npos);  // 0 - 0x11B ("GALG")
+  // a request that does not decode: §4.7.2's decode rule
+  auto trunc = kmb::host::simple<kmb::ENUMERATE_HPKE_HANDLES>();
+  trunc.payload.pop_back();
+  kmb::seal_checksum(trunc.cmd, trunc.payload);
+  CHECK(k.step(trunc).rule == "KMB-4.7.2-DECODE");
+  // an unknown code: the error header as response
+  const auto u = k.step(kmb::Mailbox{0x12345678, Bytes(4, 0)});
+  CHECK(u.rule == "KMB-4.7.2-UNKNOWN");
+  CHECK(u.response == kmb::Machine::error_response(k.p));
+}
+
+TEST_CASE("kmb mailbox: an engine failure carries the engine's result code (§4.7.2.2, §4.7.2.23)") {
+  Runtime k;
+  // the engine not ready: EngineFatal drops RDY, then UNLOAD_MEK reaches the driver
+  k.s = kmb::Machine::step(k.p, k.s, kmb::Event{kmb::EngineFatal{}}).next;
+  const auto o = k.step(kmb::host::unload_mek(kRunMetd, 100));
+  CHECK(o.status == "LOCK_EE_NOT_READY");
+  CHECK(o.rule == "KMB-4.7.2.2-NOT-READY");
+  REQUIRE(o.engine);
+  CHECK(o.result_code == o.engine->result_code);
+  CHECK(o.result_code == kmb::code_value("LOCK_EE_NOT_READY").value());
+}
+
+TEST_CASE("kmb tables: seal_checksum leaves a payload too short for chksum alone; WrappedKey keeps reserved") {
+  Bytes three{1, 2, 3};
+  kmb::seal_checksum(0x47414C47u, three);
+  CHECK(three == Bytes{1, 2, 3});
+  Bytes four{0, 0, 0, 0};
+  kmb::seal_checksum(0x47414C47u, four);
+  CHECK(four == Bytes{0xE5, 0xFE, 0xFF, 0xFF});
+  // Table 55 reserved u16: carried through to the key hierarchy's WrappedKey and back.
+  kmb::LockedMpk w{};
+  w.key_type = static_cast<std::uint16_t>(lock::WrappedKeyType::locked_mpk);
+  w.reserved = 0xBEEF;
+  w.key_len = 32;
+  w.ciphertext = Bytes(48, 7);
+  const auto key = w.to_key();
+  CHECK(key.reserved == 0xBEEF);
+  CHECK(kmb::LockedMpk::from_key(key).reserved == 0xBEEF);
+}
+
 }  // namespace LOCKREF_UNITY_ID

@@ -346,11 +346,14 @@ struct Machine {
     if (n.boot == Boot::runtime) generate_keypairs(p, n);
     return plain(n, "KMB-4.6.8-FWUPDATE");
   }
-  static R apply(const Profile&, const State& s, const StirEntropy& e) {
+  static R apply(const Profile& p, const State& s, const StirEntropy& e) {
     State n = s;
-    // §4.6.6: host entropy mixed into the DRBG state (generate with additional input).
+    // §4.6.6: host entropy mixed into the DRBG state (generate with additional input). A given
+    // state whose DRBG is not instantiated or due for a reseed cannot take it.
     auto o = crypto::drbg_generate(n.drbg, 0, e.entropy);
-    if (!o) return {s, Output{"LOCK_MALFORMED_REQUEST", "KMB-4.6.6-1", 0x4C4D414C, "", {}, {}, o.error().message}};
+    if (!o)
+      return {s, Output{p.malformed_code, "KMB-4.6.6-1", code_value(p.malformed_code).value_or(0), "", {}, {},
+                        o.error().message}};
     n.drbg = std::move(o->next);
     return plain(n, "KMB-4.6.6-1");
   }
