@@ -838,7 +838,12 @@ def campaign(args, chosen, texts, build, equivalent, log):
                     raise SystemExit(str(e))
                 except CompileError as e:
                     bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", str(e))}
-                    now = [m for m in live if (m.file, m.line) in bad or
+                    # the mutant numbers on the source lines the compiler quotes under an error
+                    # (the schemata copy's line numbers need not be the original's)
+                    lines = str(e).splitlines()
+                    quoted = {int(k) for i, l in enumerate(lines[:-1]) if ": error:" in l
+                              for k in re.findall(r"lockref_mutation::on\((\d+)\)", lines[i + 1])}
+                    now = [m for m in live if (m.file, m.line) in bad or m.k in quoted or
                            any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
                                for f, n in bad)] if mode == "schemata" else []
                     if not now:
