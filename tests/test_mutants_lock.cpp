@@ -1016,4 +1016,31 @@ TEST_CASE("kmb tables: seal_checksum leaves a payload too short for chksum alone
   CHECK(kmb::LockedMpk::from_key(key).reserved == 0xBEEF);
 }
 
+
+TEST_CASE("lock keys: Table 55 key_type by number and by name; unwrap refuses another variant; Figure 25 needs an AES key") {
+  // Table 55 key_type: 1h LOCKED_MPK, 2h ENABLED_MPK, 3h WRAPPED_MEK; 0h and 4h.. reserved.
+  CHECK(lock::wrapped_key_type(std::uint64_t{1}).value() == lock::WrappedKeyType::locked_mpk);
+  CHECK(lock::wrapped_key_type(std::uint64_t{3}).value() == lock::WrappedKeyType::wrapped_mek);
+  CHECK_FALSE(lock::wrapped_key_type(std::uint64_t{0}));
+  CHECK_FALSE(lock::wrapped_key_type(std::uint64_t{4}));
+  CHECK(lock::wrapped_key_type("LOCKED_MPK").value() == lock::WrappedKeyType::locked_mpk);
+  CHECK(lock::wrapped_key_type("ENABLED_MPK").value() == lock::WrappedKeyType::enabled_mpk);
+  CHECK(lock::wrapped_key_type("WRAPPED_MEK").value() == lock::WrappedKeyType::wrapped_mek);
+  CHECK_FALSE(lock::wrapped_key_type("enabled_mpk"));
+  // A Locked MPK handed to an unwrap that expects an Enabled MPK is refused before decryption,
+  // even under the key and label that would open it.
+  const lock::rev09::Profile kp;
+  const Bytes key(64, 0x11), label = to_bytes(kp.locked_mpk_aes_label);
+  auto w = lock::rev09::wrap_key(kp, lock::WrappedKeyType::locked_mpk, key, label, Bytes(12, 1), Bytes(12, 2),
+                                 to_bytes("m"), Bytes(32, 0x33));
+  REQUIRE(w);
+  CHECK(lock::rev09::unwrap_key(kp, *w, lock::WrappedKeyType::locked_mpk, key, label).value() == Bytes(32, 0x33));
+  const auto other = lock::rev09::unwrap_key(kp, *w, lock::WrappedKeyType::enabled_mpk, key, label);
+  REQUIRE_FALSE(other);
+  CHECK(other.error().message.find("key_type") != std::string::npos);
+  // Figure 25's checksum is AES-ECB under the MEK secret: a 5-byte secret is no AES key.
+  CHECK_FALSE(lock::rev09::derive_mek_from_secret(kp, Bytes(5, 1)));
+  CHECK(lock::rev09::derive_mek_from_secret(kp, Bytes(64, 1)));
+}
+
 }  // namespace LOCKREF_UNITY_ID
