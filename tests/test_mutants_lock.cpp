@@ -1038,6 +1038,13 @@ TEST_CASE("lock keys: Table 55 key_type by number and by name; unwrap refuses an
   const auto other = lock::rev09::unwrap_key(kp, *w, lock::WrappedKeyType::enabled_mpk, key, label);
   REQUIRE_FALSE(other);
   CHECK(other.error().message.find("key_type") != std::string::npos);
+  // The decoder's metadata bound: metadata_len equal to it is accepted, one more refused at
+  // the metadata_len field (offset 16: key_type u16, reserved u16, salt u8[12]).
+  const Bytes wire = lock::encode(*w);
+  CHECK(lock::decode_wrapped_key(wire, 1).value() == *w);
+  const auto over = lock::decode_wrapped_key(wire, 0);
+  REQUIRE_FALSE(over);
+  CHECK(over.error().message.find("offset 16") != std::string::npos);
   // Figure 25's checksum is AES-ECB under the MEK secret: a 5-byte secret is no AES key.
   CHECK_FALSE(lock::rev09::derive_mek_from_secret(kp, Bytes(5, 1)));
   CHECK(lock::rev09::derive_mek_from_secret(kp, Bytes(64, 1)));
