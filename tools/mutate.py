@@ -685,7 +685,7 @@ def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None,
         try:
             only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in part)] if part else []
             r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"] + only,
-                               capture_output=True, text=True, timeout=left, env=env, cwd=ROOT)
+                               capture_output=True, text=True, errors="replace", timeout=left, env=env, cwd=ROOT)
         except subprocess.TimeoutExpired:
             return "timed out", name, time.time() - t0
         if r.returncode != 0:
@@ -702,7 +702,7 @@ def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None,
             name = os.path.basename(cmd[1])
             try:
                 r = subprocess.run(["nice", "-n", "19"] + cmd + [bins["lockref"], ROOT], capture_output=True,
-                                   text=True, timeout=max(left, 1), env=env, cwd=ROOT)
+                                   text=True, errors="replace", timeout=max(left, 1), env=env, cwd=ROOT)
             except subprocess.TimeoutExpired:
                 return "timed out", name, time.time() - t0
             if r.returncode != 0:
