@@ -998,13 +998,18 @@ TEST_CASE("kmb mailbox: an engine failure carries the engine's result code (§4.
   CHECK(o.result_code == kmb::code_value("LOCK_EE_NOT_READY").value());
 }
 
-TEST_CASE("kmb tables: seal_checksum leaves a payload too short for chksum alone; WrappedKey keeps reserved") {
+TEST_CASE("kmb tables: seal_checksum and checksum_ok on a payload too short for chksum; WrappedKey keeps reserved") {
   Bytes three{1, 2, 3};
   kmb::seal_checksum(0x47414C47u, three);
   CHECK(three == Bytes{1, 2, 3});
   Bytes four{0, 0, 0, 0};
   kmb::seal_checksum(0x47414C47u, four);
   CHECK(four == Bytes{0xE5, 0xFE, 0xFF, 0xFF});
+  // checksum_ok: fewer than four bytes hold no chksum field, whatever follows them in memory
+  const Bytes galg{0xE5, 0xFE, 0xFF, 0xFF};
+  CHECK(kmb::checksum_ok(0x47414C47u, galg));
+  CHECK_FALSE(kmb::checksum_ok(0x47414C47u, ByteView(galg).first(3)));
+  CHECK_FALSE(kmb::checksum_ok(0, ByteView{}));
   // Table 55 reserved u16: carried through to the key hierarchy's WrappedKey and back.
   kmb::LockedMpk w{};
   w.key_type = static_cast<std::uint16_t>(lock::WrappedKeyType::locked_mpk);
