@@ -1055,4 +1055,57 @@ TEST_CASE("lock keys: Table 55 key_type by number and by name; unwrap refuses an
   CHECK(lock::rev09::derive_mek_from_secret(kp, Bytes(64, 1)));
 }
 
+
+TEST_CASE("lock sealed: algorithm, size and seal refusals with their codes and messages (Tables 54, 57; §4.6.2.1)") {
+  namespace sealed = lock::sealed;
+  const sealed::Profile p;
+  auto failure = [](const auto& outcome) {
+    REQUIRE(std::holds_alternative<sealed::Failure>(outcome));
+    return std::get<sealed::Failure>(outcome);
+  };
+  // Table 54 "a bit value": zero and two bits are refused, spelled most significant byte first
+  for (const std::uint32_t a : {0u, 3u, 0x01020304u}) {
+    const auto f = failure(sealed::algorithm(p, a));
+    CHECK(f.code == "LOCK_BAD_ALGORITHM");
+    char want[16];
+    std::snprintf(want, sizeof want, "0x%08x", a);
+    CHECK_MESSAGE(f.detail.find(std::string(want) + " is not a single bit value") != std::string::npos, f.detail);
+  }
+  CHECK(std::holds_alternative<sealed::HpkeAlgorithm>(sealed::algorithm(p, 1)));
+  // A real keypair and a sealed key to it (P-384)
+  const auto dh = crypto::hpke::derive_key_pair(crypto::hpke::kem_dhkem_p384, Bytes(48, 0x11)).value();
+  const sealed::HpkeKeypair kp{5, 1, dh.sk};
+  const Bytes ak(32, 0x41);
+  auto made = sealed::seal(p, 5, 1, dh.pk, {}, {ak, ak}, Bytes(48, 0x22));
+  REQUIRE(std::holds_alternative<sealed::Sealed>(made));
+  const auto good = std::get<sealed::Sealed>(made);
+  REQUIRE(std::holds_alternative<std::vector<Bytes>>(sealed::unseal_all(p, good.sealed, kp, {good.extra_ciphertexts[0]})));
+  // Nenc of DHKEM(P-384) is 97 (RFC 9180 §7.1): 96 bytes are refused before decapsulation
+  auto short_enc = good.sealed;
+  short_enc.kem_ciphertext.pop_back();
+  auto f = failure(sealed::unseal_all(p, short_enc, kp));
+  CHECK(f.code == "LOCK_KEM_DECAPSULATION");
+  CHECK(f.detail.find("expected Nenc = 97") != std::string::npos);
+  // a ciphertext not access_key_len + Nt long, first or second
+  auto short_ct = good.sealed;
+  short_ct.ak_ciphertext.pop_back();
+  f = failure(sealed::unseal_all(p, short_ct, kp));
+  CHECK(f.code == "LOCK_ACCESS_KEY_UNWRAP");
+  CHECK(f.detail.find("ciphertext 0: expected access_key_len + Nt = 48") != std::string::npos);
+  const Bytes second_short(good.extra_ciphertexts[0].begin(), good.extra_ciphertexts[0].end() - 1);
+  f = failure(sealed::unseal_all(p, good.sealed, kp, {ByteView(second_short)}));
+  CHECK(f.detail.find("ciphertext 1: expected") != std::string::npos);
+  // seal: no key, keys of two lengths, a public key that is no P-384 point
+  f = failure(sealed::seal(p, 5, 1, dh.pk, {}, {}, Bytes(48, 0x22)));
+  CHECK(f.code == p.malformed_code);
+  f = failure(sealed::seal(p, 5, 1, dh.pk, {}, {ak, Bytes(16, 1)}, Bytes(48, 0x22)));
+  CHECK(f.code == p.malformed_code);
+  CHECK(f.detail.find("differ in length") != std::string::npos);
+  Bytes not_a_point(97, 0);
+  not_a_point[0] = 0x04;
+  f = failure(sealed::seal(p, 5, 1, not_a_point, {}, {ak}, Bytes(48, 0x22)));
+  CHECK(f.code == "LOCK_KEM_DECAPSULATION");
+  CHECK(f.detail.rfind("seal: ", 0) == 0);
+}
+
 }  // namespace LOCKREF_UNITY_ID
