@@ -1108,4 +1108,45 @@ TEST_CASE("lock sealed: algorithm, size and seal refusals with their codes and m
   CHECK(f.detail.rfind("seal: ", 0) == 0);
 }
 
+
+TEST_CASE("lock epoch: the Table 14, 52 and 53 names, the view's requirements and Figure 19's labels") {
+  namespace ep = lock::epoch;
+  // Table 52; Table 14; Table 53 (its spelling of PROGRAMMED, errata E-LOCK-T4-SPELLING)
+  CHECK(enum_name(ep::Sek::zeroized) == "SEK_ZEROIZED");
+  CHECK(enum_name(ep::Sek::programmed) == "SEK_PROGRAMMED");
+  CHECK(enum_name(ep::SeedState::empty) == "HEK_SEED_UNAVAIL_EMPTY");
+  CHECK(enum_name(ep::SeedState::zeroized) == "HEK_SEED_UNAVAIL_ZEROIZED");
+  CHECK(enum_name(ep::SeedState::corrupted) == "HEK_SEED_UNAVAIL_CORRUPTED");
+  CHECK(enum_name(ep::SeedState::programmed) == "HEK_SEED_AVAIL_PROGRAMMED");
+  CHECK(enum_name(ep::SeedState::permanent) == "HEK_SEED_AVAIL_PERMANENT");
+  CHECK(enum_name(ep::HekState::unavail_empty) == "HEK_UNAVAIL_EMPTY");
+  CHECK(enum_name(ep::HekState::unavail_zeroized) == "HEK_UNAVAIL_ZEROIZED");
+  CHECK(enum_name(ep::HekState::unavail_corrupted) == "HEK_UNAVAIL_CORRUPTED");
+  CHECK(enum_name(ep::HekState::avail_programmed) == "HEK_AVAIL_PROGRAMMED");
+  CHECK(enum_name(ep::HekState::avail_unerasable) == "HEK_AVAIL_UNERASABLE");
+  // spec/requirements/lock.json: the requirement whose quoted text governs each view field
+  const std::pair<const char*, const char*> fields[] = {
+      {"hek_metadata", "LOCK-4.7.2.4-T15"},      {"hek_state", "LOCK-4.7.2.21-T53"},
+      {"hek_erasures_remaining", "LOCK-4.7.2.21.1"}, {"hek_available", "LOCK-4.6.4.1-T4"},
+      {"mek_load_allowed", "LOCK-4.6.4-1"},      {"shippable", "LOCK-T60-5"},
+      {"slots", "LOCK-4.6.4.1-2"},               {"perma_hek", "LOCK-4.6.4.2-5"},
+      {"sek", "LOCK-4.6.4.2-1"},                 {"lifecycle", "LOCK-4.7.2.21-ONEWAY"}};
+  for (const auto& [f, id] : fields) CHECK_MESSAGE(ep::Machine::view_requirement(f) == id, f);
+  CHECK(ep::Machine::view_requirement("nothing").empty());
+  // Figure 19's words
+  const ep::Profile p;
+  ep::State s{ep::Lifecycle::manufacturing,
+              {ep::Slot::randomized, ep::Slot::blank, ep::Slot::blank, ep::Slot::blank},
+              ep::PermaHek::unset,
+              ep::Sek::programmed};
+  CHECK(ep::Machine::label(p, s) == "Pre-production HEK (manufacturing)\nSEK programmed");
+  s.lifecycle = ep::Lifecycle::production;
+  CHECK(ep::Machine::label(p, s) == "HEK0 programmed\nSEK programmed");
+  s.perma_hek = ep::PermaHek::set;
+  CHECK(ep::Machine::label(p, s) == "Perma-HEK enabled\nSEK programmed");
+  s.perma_hek = ep::PermaHek::invalid;
+  s.sek = ep::Sek::zeroized;
+  CHECK(ep::Machine::label(p, s) == "Perma-HEK bit invalid\nSEK zeroized");
+}
+
 }  // namespace LOCKREF_UNITY_ID
