@@ -219,6 +219,148 @@ TEST_CASE("epoch: lock.hek_metadata eval op") {
   CHECK(err(R"([1,2])") == "request must be a JSON object");
 }
 
+TEST_CASE("epoch: every accepted or refused event names the requirement whose text governs it") {
+  // The ids and their quoted text are spec/requirements/lock.json's; each expectation below
+  // is the requirement whose quote describes the transition (Figure 19, §4.6.4, §4.6.4.2,
+  // Table 53's one-way notes, Table 60 item 6).
+  Driver d(4);
+  auto expect = [&d](const Event& e, std::string_view status, std::string_view rule) {
+    const State before = d.s;
+    const Output out = d(e);
+    CHECK(out.status == status);
+    CHECK(out.rule == rule);
+    if (status != "ok") CHECK(d.s == before);
+  };
+  const std::string seq = d.p.sequence_error;
+  // Fuse writes appear in Figure 19 only in Production (LOCK-FIG19-2), ENABLE_HEK_BYPASS too.
+  expect(EnablePermaHek{false}, seq, "LOCK-FIG19-2");
+  expect(EnablePermaHek{true}, seq, "LOCK-FIG19-2");
+  // Lifecycle advances are one-way: to a later state only, not to the same one.
+  expect(AdvanceLifecycle{Lifecycle::manufacturing}, "ok", "LOCK-4.7.2.21-ONEWAY");
+  expect(AdvanceLifecycle{Lifecycle::manufacturing}, seq, "LOCK-4.7.2.21-ONEWAY");
+  expect(AdvanceLifecycle{Lifecycle::unprovisioned}, seq, "LOCK-4.7.2.21-ONEWAY");
+  // Pre-production HEK is available: the SEK may be programmed (rule 1) ...
+  expect(ProgramSek{}, "ok", "LOCK-4.6.4.2-1");
+  // ... but Production is entered from "Pre-production HEK, SEK zeroized" only.
+  expect(AdvanceLifecycle{Lifecycle::production}, seq, "LOCK-FIG19-1");
+  expect(ZeroizeSek{}, "ok", "LOCK-4.6.4-2");  // zeroizing the SEK is a cryptographic erase
+  expect(AdvanceLifecycle{Lifecycle::production}, "ok", "LOCK-FIG19-1");
+  expect(AdvanceLifecycle{Lifecycle::production}, seq, "LOCK-4.7.2.21-ONEWAY");
+  // Cold reset: MCU ROM reports the fuses (Table 60 item 6); nothing changes.
+  const State before_reset = d.s;
+  const Output reset = d(ColdReset{});
+  CHECK(reset.is_ok());
+  CHECK(reset.rule == "LOCK-T60-6");
+  CHECK(reset.hek_metadata == HekMetadata{SeedState::empty, 0, 4});  // Table 15 row 1
+  CHECK(d.s == before_reset);
+  for (std::uint16_t x = 0; x < 4; ++x) {
+    INFO("slot " << x);
+    // blank -> randomized (§4.6.4.1's "HEK_x shall only be randomized once ...")
+    expect(ProgramNextHek{x, false}, "ok", "LOCK-4.6.4.1-2");
+    if (x == 1) {
+      // an interrupted zeroization corrupts the slot (Figure 19 "HEKx invalid") ...
+      expect(ZeroizeCurrentHek{std::nullopt, true}, "ok", "LOCK-FIG19-3");
+      CHECK(d.s.slots[x] == Slot::corrupted);
+    }
+    expect(ZeroizeCurrentHek{x, false}, "ok", "LOCK-4.6.4.2-3");  // rule 3
+  }
+  // Every seed zeroized: no next seed to program (rule 4), the slot index past the end too.
+  expect(ProgramNextHek{}, "LOCK_HEK_INVALID_SLOT", "LOCK-4.6.4.2-4");
+  expect(ProgramNextHek{std::uint16_t{4}, false}, "LOCK_HEK_INVALID_SLOT", "LOCK-4.6.4.2-4");
+  // ENABLE_HEK_BYPASS: interrupted -> "Perma-HEK bit invalid"; retried from there ->
+  // enabled (both LOCK-FIG19-4); enabled once more -> refused (one-way).
+  expect(EnablePermaHek{true}, "ok", "LOCK-FIG19-4");
+  expect(EnablePermaHek{false}, "ok", "LOCK-FIG19-4");
+  CHECK(d.s.perma_hek == PermaHek::set);
+  expect(EnablePermaHek{false}, seq, "LOCK-FIG19-4");
+  // Straight from "HEK(n-1) zeroized": Table 53's HEK_UNAVAIL_ZEROIZED -> HEK_AVAIL_UNERASABLE.
+  Driver straight(4);
+  straight.s.lifecycle = Lifecycle::production;
+  straight.s.slots.assign(4, Slot::zeroized);
+  CHECK(straight(EnablePermaHek{false}).rule == "LOCK-4.7.2.21-PERMA");
+  CHECK(straight.s.perma_hek == PermaHek::set);
+}
+
+TEST_CASE("epoch: a profile needs a sequence code, and a given state the profile's slot count") {
+  Profile p;
+  REQUIRE(Machine::validate(p));
+  for (const char* bad : {"", "ok"}) {
+    p.sequence_error = bad;
+    const auto v = Machine::validate(p);
+    REQUIRE_FALSE(v);
+    CHECK(v.error().message == "sequence_error: must name a code");
+  }
+  p = Profile{};
+  const State five{Lifecycle::production, std::vector<Slot>(5, Slot::blank), PermaHek::unset, Sek::zeroized};
+  REQUIRE(validate_fuses(five.slots, five.perma_hek));  // a reachable image, of 5 slots
+  const auto v = Machine::validate_state(p, five);
+  REQUIRE_FALSE(v);
+  CHECK(v.error().message == "slots: 5 slots, profile has 4");
+  p.slots = 5;
+  CHECK(Machine::validate_state(p, five));
+}
+
+TEST_CASE("epoch: the fuse image and the seed list are read only as far as they reach") {
+  // Vectors whose storage past their size holds a stale value that would change the answer
+  // if it were read: the model must stop at size().
+  auto shrunk = [](std::vector<Slot> live, Slot stale) {
+    std::vector<Slot> v(16, stale);
+    std::copy(live.begin(), live.end(), v.begin());
+    v.resize(live.size());  // capacity stays 16: v.data()[size() ..] still holds `stale`
+    return v;
+  };
+  // Every slot zeroized: perma-HEK may be set (§4.6.4.2 rule 5), the image is reachable.
+  const State all_zeroized{Lifecycle::production, shrunk(std::vector<Slot>(4, Slot::zeroized), Slot::zeroized),
+                           PermaHek::unset, Sek::zeroized};
+  REQUIRE(all_zeroized.slots.capacity() > all_zeroized.slots.size());
+  CHECK(validate_fuses(all_zeroized.slots, PermaHek::set));
+  const auto enable = Machine::step(Profile{}, all_zeroized, EnablePermaHek{false});
+  CHECK(enable.out.is_ok());
+  CHECK(enable.next.perma_hek == PermaHek::set);
+  // Figure 18: slot 1 is programmed but only slot 0's seed value is known -> all-zeroes, not
+  // whatever lies past the list's end.
+  std::vector<HekSeed> seeds;
+  seeds.reserve(4);
+  seeds.push_back(HekSeed{});
+  seeds.push_back(HekSeed{});
+  seeds[1].fill(0xA5);
+  seeds.resize(1);
+  const State slot1{Lifecycle::production, {Slot::zeroized, Slot::randomized, Slot::blank, Slot::blank},
+                    PermaHek::unset, Sek::zeroized};
+  CHECK(hek_seed_register(slot1, seeds) == HekSeed{});
+  seeds.push_back(HekSeed{});
+  seeds[1].fill(0x5A);
+  CHECK(hek_seed_register(slot1, seeds) == seeds[1]);
+}
+
+TEST_CASE("epoch: the view and the invariants on images validate_state refuses") {
+  // §4.7.2.21.1's count computed in signed arithmetic is clamped at 0 when it would go
+  // negative (a zero-slot image: total 0, active slot 0, "zeroized").
+  const State none{Lifecycle::production, {}, PermaHek::unset, Sek::zeroized};
+  CHECK(erasures_remaining_signed(view_of(none).hek_metadata) == -1);
+  CHECK(view_of(none).hek_erasures_remaining == 0);
+  auto invariant = [](std::string_view id) {
+    for (const auto& i : Machine::invariants())
+      if (i.id == id) return i.holds;
+    FAIL("no invariant " << id);
+    return decltype(Machine::invariants()[0].holds){};
+  };
+  const Profile p;
+  // Two randomized slots (Figure 19 has at most one HEK programmed at a time).
+  const State two{Lifecycle::production, {Slot::randomized, Slot::randomized, Slot::blank, Slot::blank},
+                  PermaHek::unset, Sek::zeroized};
+  CHECK_FALSE(invariant("invariant:epoch.at_most_one_randomized")(p, two));
+  const State one{Lifecycle::production, {Slot::zeroized, Slot::randomized, Slot::blank, Slot::blank},
+                  PermaHek::unset, Sek::zeroized};
+  CHECK(invariant("invariant:epoch.at_most_one_randomized")(p, one));
+  // 65 540 slots: Table 15's 16-bit total_slots reads 4, the profile's count, yet the
+  // image does not have the profile's 4 slots.
+  const State huge{Lifecycle::production, std::vector<Slot>(65540, Slot::blank), PermaHek::unset, Sek::zeroized};
+  CHECK(view_of(huge).hek_metadata.total_slots == 4);
+  CHECK_FALSE(invariant("invariant:epoch.total_slots_reported")(p, huge));
+  CHECK(invariant("invariant:epoch.total_slots_reported")(p, one));
+}
+
 // ---- errata (spec/errata.md) ------------------------------------------------------------
 
 TEST_CASE("errata: E-LOCK-T4-SPELLING Table 4 and Table 53 spell the programmed state differently") {

@@ -277,14 +277,14 @@ inline HekState table4(Lifecycle lc, const std::vector<Slot>& slots, PermaHek pe
   bool all_zeroized = !slots.empty();
   for (auto s : slots) all_zeroized = all_zeroized && s == Slot::zeroized;
   if (all_zeroized && perma == PermaHek::set) return HekState::avail_unerasable;  // row 6
-  std::size_t x = slots.size();
-  while (x > 0 && slots[x - 1] == Slot::blank) --x;
-  if (x == 0) return HekState::unavail_empty;  // row 2: slot 0 unprogrammed
-  switch (slots[x - 1]) {
+  Slot x = Slot::blank;  // the last slot written; blank if none was
+  for (auto s : slots)
+    if (s != Slot::blank) x = s;
+  switch (x) {
+    case Slot::blank: return HekState::unavail_empty;           // row 2: slot 0 unprogrammed
     case Slot::randomized: return HekState::avail_programmed;   // row 3
     case Slot::zeroized: return HekState::unavail_zeroized;     // row 4
     case Slot::corrupted: return HekState::unavail_corrupted;   // row 5
-    case Slot::blank: break;
   }
   return HekState::unavail_empty;  // unreachable
 }
@@ -456,7 +456,7 @@ struct Machine {
       constexpr std::uint64_t all_zeroized = 0x0101010101010101ull * static_cast<std::uint8_t>(Slot::zeroized);
       for (; x + 8 <= s.slots.size(); x += 8) {
         std::uint64_t w;
-        std::memcpy(&w, s.slots.data() + x, 8);
+        std::memcpy(&w, s.slots.data() + x, sizeof w);
         if (const std::uint64_t d = w ^ all_zeroized) return x + static_cast<std::size_t>(std::countr_zero(d)) / 8;
       }
     }
