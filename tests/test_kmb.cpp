@@ -2,6 +2,7 @@
 // command behaviour, resets, and the errata of spec/errata.md section "KMB mailbox".
 #include <doctest/doctest.h>
 
+#include "kmb_fixture.hpp"
 #include "lockref/lock/kmb/kmb.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
@@ -10,54 +11,19 @@ namespace LOCKREF_UNITY_ID {
 using namespace lockref;
 using namespace lockref::lock::kmb;
 namespace epoch = lockref::lock::epoch;
+using namespace lockref::test::kmb_fixture;
 
 namespace {
 
-struct Kmb {
-  Profile p;
-  State s;
-  explicit Kmb(Profile prof = {}) : p(std::move(prof)), s(Machine::initial(p)) {}
-  Output send(const Event& e) {
-    auto st = Machine::step(p, s, e);
-    s = st.next;
-    return st.out;
-  }
-  /// MCU ROM reports the HEK metadata, then runtime firmware boots (first runtime command).
-  Output boot() {
-    auto o = send(host::report_hek_metadata(epoch::table15(p.fuses.slots, p.fuses.perma_hek)));
-    send(host::simple<GET_STATUS>());
-    return o;
-  }
-};
-
-template <class Cmd>
-typename Cmd::Response resp(const Output& o) {
-  auto d = host::response<Cmd>(o);
-  REQUIRE(std::holds_alternative<typename Cmd::Response>(d));
-  return std::get<typename Cmd::Response>(d);
-}
-
-const auto kSek = host::filled<32>(0x20);
-const auto kDpk = host::filled<32>(0x30);
-const auto kMetd = host::filled<20>(1);
-const auto kAux = host::filled<32>(0x90);
 const Bytes kAk(32, 0x41), kAk2(32, 0x42);
 
-SealedAccessKey sealed_to(Kmb& k, std::vector<Bytes> keys, Bytes* second = nullptr, std::size_t which = 0) {
-  const Keypair& kp = k.s.hpke.at(which);
-  auto r = host::seal(k.p, kp, {}, keys, host::randomness_for(kp.hpke_algorithm, 7));
-  REQUIRE(r.ok());
-  if (second) *second = r->second;
-  return r->sealed;
-}
-
 LockedMpk make_mpk(Kmb& k, const Bytes& ak, const std::string& md = "ac-1") {
-  auto o = k.send(host::generate_mpk(kSek, to_bytes(md), sealed_to(k, {ak})));
+  auto o = k.send(host::generate_mpk(kSek, to_bytes(md), k.seal({ak})));
   REQUIRE(o.status == "ok");
   return resp<GENERATE_MPK>(o).encrypted_mpk;
 }
 EnabledMpk enable(Kmb& k, const LockedMpk& m, const Bytes& ak) {
-  auto o = k.send(host::enable_mpk(kSek, sealed_to(k, {ak}), m));
+  auto o = k.send(host::enable_mpk(kSek, k.seal({ak}), m));
   REQUIRE(o.status == "ok");
   return resp<ENABLE_MPK>(o).enabled_mpk;
 }
@@ -195,7 +161,7 @@ TEST_CASE("kmb: missing REPORT_HEK_METADATA zeroizes the HEK (§4.6.4.1)") {
   CHECK(st.hek_erasures_remaining == 0);
   CHECK_FALSE(k.s.kv.hek.has_value());
   CHECK(k.send(host::generate_mek(kSek, kDpk)).status == "LOCK_HEK_NOT_AVAILABLE");
-  CHECK(k.send(host::generate_mpk(kSek, {}, sealed_to(k, {kAk}))).status == "LOCK_HEK_NOT_AVAILABLE");
+  CHECK(k.send(host::generate_mpk(kSek, {}, k.seal({kAk}))).status == "LOCK_HEK_NOT_AVAILABLE");
   CHECK(k.send(host::derive_mek(kSek, kDpk, {}, kMetd, kAux, 100)).status == "LOCK_HEK_NOT_AVAILABLE");
   CHECK(k.s.engine.engine.cache.empty());
 }
@@ -259,32 +225,32 @@ TEST_CASE("kmb: malformed requests carry the code, the field and the offset") {
   CHECK(trr.status == "LOCK_MALFORMED_REQUEST");
   CHECK(trr.detail.find("1 trailing byte") != std::string::npos);
   // metadata_len larger than what follows.
-  auto g = host::generate_mpk(kSek, to_bytes("abc"), sealed_to(k, {kAk}));
+  auto g = host::generate_mpk(kSek, to_bytes("abc"), k.seal({kAk}));
   g.payload[40] = 0xFF;  // metadata_len at offset 4+4+32 = 40
   seal_checksum(g.cmd, g.payload);
   auto gr = k.send(g);
   CHECK(gr.status == "LOCK_MALFORMED_REQUEST");
   CHECK(gr.detail.find("metadata at offset 44") != std::string::npos);
   // hpke_algorithm not a Table 20 bit: LOCK_BAD_ALGORITHM at the field.
-  auto h = host::generate_mpk(kSek, {}, sealed_to(k, {kAk}));
+  auto h = host::generate_mpk(kSek, {}, k.seal({kAk}));
   h.payload[44 + 4] = 3;  // sealed_access_key.hpke_algorithm
   seal_checksum(h.cmd, h.payload);
   auto hr = k.send(h);
   CHECK(hr.status == "LOCK_BAD_ALGORITHM");
   CHECK(hr.detail.find("sealed_access_key.hpke_algorithm at offset 48") != std::string::npos);
   // access_key_len not 32.
-  auto a = host::generate_mpk(kSek, {}, sealed_to(k, {kAk}));
+  auto a = host::generate_mpk(kSek, {}, k.seal({kAk}));
   a.payload[44 + 8] = 16;
   seal_checksum(a.cmd, a.payload);
   CHECK(k.send(a).status == "LOCK_BAD_ALGORITHM");
   // A WrappedKey of the wrong key_type where a LockedMpk belongs.
   auto locked = make_mpk(k, kAk);
   locked.key_type = 2;
-  auto e = k.send(host::enable_mpk(kSek, sealed_to(k, {kAk}), locked));
+  auto e = k.send(host::enable_mpk(kSek, k.seal({kAk}), locked));
   CHECK(e.status == "LOCK_MPK_DECRYPT");
   CHECK(e.detail.find("locked_mpk.key_type") != std::string::npos);
   // Unknown handle.
-  auto sk = sealed_to(k, {kAk});
+  auto sk = k.seal({kAk});
   sk.hpke_handle = 77;
   CHECK(k.send(host::generate_mpk(kSek, {}, sk)).status == "LOCK_BAD_HANDLE");
   // A failure leaves the state as it was and still answers chksum || fips_status.
@@ -407,14 +373,14 @@ TEST_CASE("kmb: rewrap makes the old access key fail and the new one pass TEST_A
   k.boot();
   auto locked = make_mpk(k, kAk);
   Bytes second;
-  auto s2 = sealed_to(k, {kAk, kAk2}, &second);
+  auto s2 = k.seal({kAk, kAk2}, &second);
   auto o = k.send(host::rewrap_mpk(kSek, locked, s2, second));
   REQUIRE(o.status == "ok");
   auto fresh = resp<REWRAP_MPK>(o).new_locked_mpk;
   CHECK(fresh.metadata == locked.metadata);
   const auto nonce = host::filled<32>(5);
-  CHECK(k.send(host::test_access_key(kSek, nonce, fresh, sealed_to(k, {kAk}))).status == "LOCK_MPK_DECRYPT");
-  auto t = k.send(host::test_access_key(kSek, nonce, fresh, sealed_to(k, {kAk2})));
+  CHECK(k.send(host::test_access_key(kSek, nonce, fresh, k.seal({kAk}))).status == "LOCK_MPK_DECRYPT");
+  auto t = k.send(host::test_access_key(kSek, nonce, fresh, k.seal({kAk2})));
   REQUIRE(t.status == "ok");
   // digest = SHA2-384(metadata || access key || nonce) (§4.7.2.16)
   const auto digest = resp<TEST_ACCESS_KEY>(t).digest;
@@ -427,7 +393,7 @@ TEST_CASE("kmb errata: the two REWRAP_MPK readings disagree (§4.6.2.2.3 vs §4.
   a.boot();
   auto locked = make_mpk(a, kAk);
   Bytes second;
-  auto s2 = sealed_to(a, {kAk, kAk2}, &second);
+  auto s2 = a.seal({kAk, kAk2}, &second);
   auto req = host::rewrap_mpk(kSek, locked, s2, second);
   Profile inner;
   inner.rewrap = RewrapReading::inner_decrypt;
@@ -442,15 +408,15 @@ TEST_CASE("kmb errata: the two REWRAP_MPK readings disagree (§4.6.2.2.3 vs §4.
   auto fa = resp<REWRAP_MPK>(ra).new_locked_mpk;
   auto fb = resp<REWRAP_MPK>(rb).new_locked_mpk;
   const auto nonce = host::filled<32>(5);
-  CHECK(a.send(host::test_access_key(kSek, nonce, fa, sealed_to(a, {kAk2}))).status == "ok");
-  CHECK(b.send(host::test_access_key(kSek, nonce, fb, sealed_to(b, {kAk2}))).status == "LOCK_MPK_DECRYPT");
+  CHECK(a.send(host::test_access_key(kSek, nonce, fa, a.seal({kAk2}))).status == "ok");
+  CHECK(b.send(host::test_access_key(kSek, nonce, fb, b.seal({kAk2}))).status == "LOCK_MPK_DECRYPT");
   // And a host following §4.7.2.12 (inner layer = ECB-Encrypt(current, new)) works only there.
   auto wrapped_new = crypto::aes256_ecb_encrypt(kAk, kAk2).value();
   Bytes second_b;
-  auto s3 = sealed_to(b, {kAk, wrapped_new}, &second_b);
+  auto s3 = b.seal({kAk, wrapped_new}, &second_b);
   auto rb2 = b.send(host::rewrap_mpk(kSek, locked, s3, second_b));
   REQUIRE(rb2.status == "ok");
-  CHECK(b.send(host::test_access_key(kSek, nonce, resp<REWRAP_MPK>(rb2).new_locked_mpk, sealed_to(b, {kAk2}))).status == "ok");
+  CHECK(b.send(host::test_access_key(kSek, nonce, resp<REWRAP_MPK>(rb2).new_locked_mpk, b.seal({kAk2}))).status == "ok");
 }
 
 TEST_CASE("kmb: fatal error until cold reset (§4.7.2.23)") {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lockref/drive/drive.hpp"
+#include "machine_stepper.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
 // the other sources compiled with it in one translation unit.
@@ -52,15 +53,8 @@ TEST_CASE("drive: a cold reset answers under Table 60 item 6 (MCU ROM reports th
 namespace {
 namespace kmb = lockref::lock::kmb;
 namespace epoch = lockref::lock::epoch;
-struct Drv {
-  drive::Profile p;
-  drive::State s;
-  explicit Drv(drive::Profile q = {}) : p(std::move(q)), s(drive::Machine::initial(p)) {}
-  drive::Output send(const drive::Event& e) {
-    auto st = drive::Machine::step(p, s, e);
-    s = st.next;
-    return st.out;
-  }
+struct Drv : lockref::test::Stepper<drive::Machine> {
+  using Stepper::Stepper;
   drive::Output mb(const kmb::Mailbox& m) { return send(drive::Command{m.cmd, m.payload}); }
   /// One MEK in the engine's key cache (INITIALIZE_MEK_SECRET, then DERIVE_MEK).
   void load_one() {

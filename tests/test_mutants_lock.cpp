@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kmb_fixture.hpp"
 #include "lockref/lock/kmb/decode.hpp"
 #include "lockref/lock/kmb/endorse.hpp"
 #include "lockref/lock/kmb/kmb.hpp"
@@ -151,35 +152,12 @@ TEST_CASE("kmb decode: an hpke_algorithm that is no Table 20 bit is named in ful
 //   "Operations that use the HEK are disallowed in all HEK_UNAVAIL_* states"; KMB-4.6.2.2.x-1
 //   the MPK operations of §4.6.2.2 (Figures 12-15); KMB-4.6.5.3-1 Figure 25 (derive checksum).
 namespace {
-struct Runtime {
-  kmb::Profile p;
-  kmb::State s;
-  explicit Runtime(kmb::Profile prof = {}) : p(std::move(prof)), s(kmb::Machine::initial(p)) {
-    step(kmb::host::report_hek_metadata(epoch_table15()));
-    step(kmb::host::simple<kmb::GET_STATUS>());
-    REQUIRE(s.boot == kmb::Boot::runtime);
-    REQUIRE(s.kv.hek.has_value());
-  }
-  lock::epoch::HekMetadata epoch_table15() const { return lock::epoch::table15(p.fuses.slots, p.fuses.perma_hek); }
-  kmb::Output step(const kmb::Mailbox& m) {
-    auto r = kmb::Machine::step(p, s, kmb::Event{m});
-    s = r.next;
-    return r.out;
-  }
-  kmb::SealedAccessKey seal(std::vector<Bytes> keys, Bytes* second = nullptr) const {
-    const auto& kp = s.hpke.at(0);
-    auto r = kmb::host::seal(p, kp, {}, keys, kmb::host::randomness_for(kp.hpke_algorithm, 3));
-    REQUIRE(r);
-    if (second) *second = r->second;
-    return r->sealed;
-  }
-  /// The same state with the HEK gone (Table 53 HEK_UNAVAIL_*).
-  kmb::State without_hek() const {
-    auto n = s;
-    n.kv.hek.reset();
-    return n;
-  }
-};
+using lockref::test::kmb_fixture::Runtime;
+using lockref::test::kmb_fixture::decoded;
+using lockref::test::kmb_fixture::kSek;
+using lockref::test::kmb_fixture::kDpk;
+using lockref::test::kmb_fixture::kMetd;
+using lockref::test::kmb_fixture::kAux;
 template <class Req>
 void refused(const kmb::Profile& p, const kmb::State& s, const Req& r, const std::string& code, const std::string& rule) {
   const auto h = kmb::Machine::handle(p, s, r);
@@ -193,15 +171,6 @@ kmb::Machine::Handled accepted(const kmb::Profile& p, const kmb::State& s, const
   CHECK(h.rule == rule);
   return h;
 }
-template <class Req>
-Req decoded(const kmb::Mailbox& m) {
-  auto d = wire::decode<Req>(m.payload);
-  REQUIRE(std::holds_alternative<Req>(d));
-  return std::get<Req>(d);
-}
-const kmb::U8<32> kRunSek = kmb::host::filled<32>(0x20), kRunDpk = kmb::host::filled<32>(0x30);
-const kmb::U8<20> kRunMetd = kmb::host::filled<20>(1);
-const kmb::U8<32> kRunAux = kmb::host::filled<32>(0x90);
 }  // namespace
 
 TEST_CASE("kmb handlers: REPORT_HEK_METADATA's bounds (Tables 13-14, §4.6.4.1)") {
@@ -251,7 +220,7 @@ TEST_CASE("kmb handlers: the status commands answer with their tables (§4.7.2.5
   CHECK(kmb::Machine::handle(k.p, k.s, kmb::ENUMERATE_HPKE_HANDLES{}, kmb::RequestHeader{}).rule == "KMB-4.7.2.8-1");
   CHECK(kmb::Machine::handle(k.p, k.s, kmb::INITIALIZE_MEK_SECRET{}, kmb::RequestHeader{}).rule == "KMB-4.7.2.14-1");
   accepted(k.p, k.s, decoded<kmb::ClearKeyCacheReq>(kmb::host::clear_key_cache(9)), "KMB-4.7.2.7-1");
-  accepted(k.p, k.s, decoded<kmb::UnloadMekReq>(kmb::host::unload_mek(kRunMetd, 9)), "KMB-4.7.2.20-1");
+  accepted(k.p, k.s, decoded<kmb::UnloadMekReq>(kmb::host::unload_mek(kMetd, 9)), "KMB-4.7.2.20-1");
 }
 
 TEST_CASE("kmb handlers: ENDORSE_HPKE_PUB_KEY and ROTATE_HPKE_KEY refusals (§4.7.2.9-§4.7.2.10)") {
@@ -282,14 +251,14 @@ TEST_CASE("kmb handlers: every HEK operation is refused without the HEK, under K
   const auto no = k.without_hek();
   const auto sealed = k.seal({Bytes(32, 0x41)});
   const std::string code = "LOCK_HEK_NOT_AVAILABLE", rule = "KMB-4.7.2.21-HEK-OPS";
-  refused(k.p, no, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, {}, sealed)), code, rule);
-  refused(k.p, no, kmb::RewrapMpkReq{0, 0, kRunSek, {}, sealed, {}}, code, rule);
-  refused(k.p, no, kmb::EnableMpkReq{0, 0, kRunSek, sealed, {}}, code, rule);
+  refused(k.p, no, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kSek, {}, sealed)), code, rule);
+  refused(k.p, no, kmb::RewrapMpkReq{0, 0, kSek, {}, sealed, {}}, code, rule);
+  refused(k.p, no, kmb::EnableMpkReq{0, 0, kSek, sealed, {}}, code, rule);
   refused(k.p, no, kmb::MixMpkReq{}, code, rule);
-  refused(k.p, no, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, {}, sealed}, code, rule);
-  refused(k.p, no, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, code, rule);
-  refused(k.p, no, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, {}, 9}, code, rule);
-  refused(k.p, no, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, code, rule);
+  refused(k.p, no, kmb::TestAccessKeyReq{0, 0, kSek, {}, {}, sealed}, code, rule);
+  refused(k.p, no, kmb::GenerateMekReq{0, 0, kSek, kDpk}, code, rule);
+  refused(k.p, no, kmb::LoadMekReq{0, 0, kSek, kDpk, kMetd, kAux, {}, 9}, code, rule);
+  refused(k.p, no, kmb::DeriveMekReq{0, 0, kSek, kDpk, {}, kMetd, kAux, 9}, code, rule);
 }
 
 TEST_CASE("kmb handlers: the MPK commands name their §4.6.2.2 operation, refused or done") {
@@ -298,32 +267,32 @@ TEST_CASE("kmb handlers: the MPK commands name their §4.6.2.2 operation, refuse
   kmb::SealedAccessKey bad_handle = k.seal({ak});
   bad_handle.hpke_handle = 999;
   // GENERATE_MPK (§4.6.2.2.1)
-  const auto g = accepted(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, to_bytes("m"), k.seal({ak}))),
+  const auto g = accepted(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kSek, to_bytes("m"), k.seal({ak}))),
                           "KMB-4.6.2.2.1-1");
-  refused(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kRunSek, {}, bad_handle)), "LOCK_BAD_HANDLE",
+  refused(k.p, k.s, decoded<kmb::GenerateMpkReq>(kmb::host::generate_mpk(kSek, {}, bad_handle)), "LOCK_BAD_HANDLE",
           "KMB-4.6.2.2.1-1");
   const auto locked = decoded<kmb::GenerateMpkResp>(kmb::Mailbox{0, g.response}).encrypted_mpk;
   k.s = g.next;
   // ENABLE_MPK (§4.6.2.2.2)
-  const auto e = accepted(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, k.seal({ak}), locked}, "KMB-4.6.2.2.2-1");
-  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, bad_handle, locked}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.2-1");
-  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kRunSek, k.seal({wrong}), locked}, "LOCK_MPK_DECRYPT", "KMB-4.6.2.2.2-1");
+  const auto e = accepted(k.p, k.s, kmb::EnableMpkReq{0, 0, kSek, k.seal({ak}), locked}, "KMB-4.6.2.2.2-1");
+  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kSek, bad_handle, locked}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.2-1");
+  refused(k.p, k.s, kmb::EnableMpkReq{0, 0, kSek, k.seal({wrong}), locked}, "LOCK_MPK_DECRYPT", "KMB-4.6.2.2.2-1");
   const auto enabled = decoded<kmb::EnableMpkResp>(kmb::Mailbox{0, e.response}).enabled_mpk;
   // TEST_ACCESS_KEY (§4.6.2.2.4)
-  accepted(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, k.seal({ak})}, "KMB-4.6.2.2.4-1");
-  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, bad_handle}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.4-1");
-  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kRunSek, {}, locked, k.seal({wrong})}, "LOCK_MPK_DECRYPT",
+  accepted(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kSek, {}, locked, k.seal({ak})}, "KMB-4.6.2.2.4-1");
+  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kSek, {}, locked, bad_handle}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.4-1");
+  refused(k.p, k.s, kmb::TestAccessKeyReq{0, 0, kSek, {}, locked, k.seal({wrong})}, "LOCK_MPK_DECRYPT",
           "KMB-4.6.2.2.4-1");
   // REWRAP_MPK (§4.6.2.2.3): both keys sealed in one context
   Bytes second;
   const auto two = k.seal({ak, ak2}, &second);
-  accepted(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two, second}, "KMB-4.6.2.2.3-1");
+  accepted(k.p, k.s, kmb::RewrapMpkReq{0, 0, kSek, locked, two, second}, "KMB-4.6.2.2.3-1");
   auto two_bad = two;
   two_bad.hpke_handle = 999;
-  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two_bad, second}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.3-1");
+  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kSek, locked, two_bad, second}, "LOCK_BAD_HANDLE", "KMB-4.6.2.2.3-1");
   Bytes second_wrong;
   const auto two_wrong = k.seal({wrong, ak2}, &second_wrong);
-  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kRunSek, locked, two_wrong, second_wrong}, "LOCK_MPK_DECRYPT",
+  refused(k.p, k.s, kmb::RewrapMpkReq{0, 0, kSek, locked, two_wrong, second_wrong}, "LOCK_MPK_DECRYPT",
           "KMB-4.6.2.2.3-1");
   // MIX_MPK (§4.7.2.15): before INITIALIZE_MEK_SECRET, then with an Enabled MPK that fails.
   refused(k.p, k.s, kmb::MixMpkReq{0, 0, enabled}, "LOCK_MEK_NOT_INITIALIZED", "KMB-4.7.2.15-1");
@@ -337,36 +306,36 @@ TEST_CASE("kmb handlers: the MPK commands name their §4.6.2.2 operation, refuse
 
 TEST_CASE("kmb handlers: the MEK commands before and after INITIALIZE_MEK_SECRET (§4.7.2.17-§4.7.2.19)") {
   Runtime k;
-  refused(k.p, k.s, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, "LOCK_MEK_NOT_INITIALIZED", "KMB-4.7.2.17-1");
-  refused(k.p, k.s, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, {}, 9}, "LOCK_MEK_NOT_INITIALIZED",
+  refused(k.p, k.s, kmb::GenerateMekReq{0, 0, kSek, kDpk}, "LOCK_MEK_NOT_INITIALIZED", "KMB-4.7.2.17-1");
+  refused(k.p, k.s, kmb::LoadMekReq{0, 0, kSek, kDpk, kMetd, kAux, {}, 9}, "LOCK_MEK_NOT_INITIALIZED",
           "KMB-4.7.2.18-1");
-  refused(k.p, k.s, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, "LOCK_MEK_NOT_INITIALIZED",
+  refused(k.p, k.s, kmb::DeriveMekReq{0, 0, kSek, kDpk, {}, kMetd, kAux, 9}, "LOCK_MEK_NOT_INITIALIZED",
           "KMB-4.7.2.19-1");
   auto init = k.s;
   init.kv.mpk_secret = Bytes(64, 0);
-  const auto g = accepted(k.p, init, kmb::GenerateMekReq{0, 0, kRunSek, kRunDpk}, "KMB-4.7.2.17-1");
+  const auto g = accepted(k.p, init, kmb::GenerateMekReq{0, 0, kSek, kDpk}, "KMB-4.7.2.17-1");
   const auto wrapped = decoded<kmb::GenerateMekResp>(kmb::Mailbox{0, g.response}).wrapped_mek;
   // LOAD_MEK: the decrypted MEK sits in Key Vault slot 23 until the engine has it (Figure 50
   // [069]; Table 1); it is the MEK handed to the engine.
-  const auto l = accepted(k.p, init, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, wrapped, 9},
+  const auto l = accepted(k.p, init, kmb::LoadMekReq{0, 0, kSek, kDpk, kMetd, kAux, wrapped, 9},
                           "KMB-4.7.2.18-1");
   REQUIRE(l.next.kv.mek);
   REQUIRE(l.engine);
   CHECK(l.next.kv.mek->size() == 64);
   auto spoiled = wrapped;
   spoiled.ciphertext.back() ^= 1;
-  refused(k.p, init, kmb::LoadMekReq{0, 0, kRunSek, kRunDpk, kRunMetd, kRunAux, spoiled, 9}, "LOCK_MEK_DECRYPT",
+  refused(k.p, init, kmb::LoadMekReq{0, 0, kSek, kDpk, kMetd, kAux, spoiled, 9}, "LOCK_MEK_DECRYPT",
           "KMB-4.7.2.18-1");
   // DERIVE_MEK (Figure 25): checksum zero accepted; the returned checksum accepted again; any
   // other non-zero checksum fails with the profile's code.
-  const auto d = accepted(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9}, "KMB-4.6.5.3-1");
+  const auto d = accepted(k.p, init, kmb::DeriveMekReq{0, 0, kSek, kDpk, {}, kMetd, kAux, 9}, "KMB-4.6.5.3-1");
   REQUIRE(d.next.kv.mek);
   CHECK(d.next.kv.mek->size() == 64);
   const auto sum = decoded<kmb::DeriveMekResp>(kmb::Mailbox{0, d.response}).mek_checksum;
-  accepted(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, sum, kRunMetd, kRunAux, 9}, "KMB-4.6.5.3-1");
+  accepted(k.p, init, kmb::DeriveMekReq{0, 0, kSek, kDpk, sum, kMetd, kAux, 9}, "KMB-4.6.5.3-1");
   auto other = sum;
   other[0] ^= 1;
-  refused(k.p, init, kmb::DeriveMekReq{0, 0, kRunSek, kRunDpk, other, kRunMetd, kRunAux, 9}, k.p.derive_checksum_code,
+  refused(k.p, init, kmb::DeriveMekReq{0, 0, kSek, kDpk, other, kMetd, kAux, 9}, k.p.derive_checksum_code,
           "KMB-4.6.5.3-1");
 }
 
@@ -532,15 +501,15 @@ TEST_CASE("kmb host: every request builder leaves the reserved field zero and se
       h::clear_key_cache(9),
       h::endorse_pub_key(1, 1),
       h::rotate(1),
-      h::generate_mpk(kRunSek, Bytes{1}, sk),
-      h::rewrap_mpk(kRunSek, lm, sk, Bytes{}),
-      h::enable_mpk(kRunSek, sk, lm),
+      h::generate_mpk(kSek, Bytes{1}, sk),
+      h::rewrap_mpk(kSek, lm, sk, Bytes{}),
+      h::enable_mpk(kSek, sk, lm),
       h::mix_mpk(kmb::EnabledMpk{}),
-      h::test_access_key(kRunSek, kRunSek, lm, sk),
-      h::generate_mek(kRunSek, kRunDpk),
-      h::load_mek(kRunSek, kRunDpk, kRunMetd, kRunAux, kmb::WrappedMek{}, 9),
-      h::derive_mek(kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9),
-      h::unload_mek(kRunMetd, 9),
+      h::test_access_key(kSek, kSek, lm, sk),
+      h::generate_mek(kSek, kDpk),
+      h::load_mek(kSek, kDpk, kMetd, kAux, kmb::WrappedMek{}, 9),
+      h::derive_mek(kSek, kDpk, {}, kMetd, kAux, 9),
+      h::unload_mek(kMetd, 9),
       h::report_epoch_key_state(1, {}),
   };
   for (const auto& m : all) {
@@ -725,8 +694,8 @@ TEST_CASE("kmb handlers: what an MEK command consumes under each MPK-secret read
   Runtime k;
   auto init = k.s;
   init.kv.mpk_secret = Bytes(64, 0);
-  const kmb::DeriveMekReq derive{0, 0, kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 9};
-  const kmb::GenerateMekReq generate{0, 0, kRunSek, kRunDpk};
+  const kmb::DeriveMekReq derive{0, 0, kSek, kDpk, {}, kMetd, kAux, 9};
+  const kmb::GenerateMekReq generate{0, 0, kSek, kDpk};
   CHECK_FALSE(accepted(k.p, init, derive, "KMB-4.6.5.3-1").next.kv.mpk_secret);
   CHECK_FALSE(accepted(k.p, init, generate, "KMB-4.7.2.17-1").next.kv.mpk_secret);
   kmb::Profile on_success = k.p;
@@ -817,14 +786,14 @@ TEST_CASE("kmb: a failed command's response is Table 12's header, or nothing (E-
   kmb::Profile q;
   q.fips_status = 7;
   Runtime k(q);
-  const auto o = k.step(kmb::host::simple<kmb::GET_ALGORITHMS>());
+  const auto o = k.send(kmb::host::simple<kmb::GET_ALGORITHMS>());
   REQUIRE(o.status == "ok");
   CHECK(decoded<kmb::GetAlgorithmsResp>(kmb::Mailbox{0, o.response}).fips_status == 7);
-  const auto bad = k.step(kmb::host::endorse_pub_key(999, 0));
+  const auto bad = k.send(kmb::host::endorse_pub_key(999, 0));
   CHECK(bad.status == "LOCK_BAD_HANDLE");
   CHECK(bad.response == Bytes{0xF9, 0xFF, 0xFF, 0xFF, 0x07, 0x00, 0x00, 0x00});
   // the detail spells a 32-bit value in full
-  const auto alg = k.step(kmb::host::endorse_pub_key(k.s.hpke.at(0).handle, 3));
+  const auto alg = k.send(kmb::host::endorse_pub_key(k.s.hpke.at(0).handle, 3));
   CHECK(alg.detail.find("endorsement_algorithm 0x00000003") != std::string::npos);
 }
 
@@ -854,15 +823,15 @@ TEST_CASE("kmb: ROM's HEK seed register and the resets (Figure 37 [004]-[005], �
   h.first_handle = 100;
   Runtime k(h);
   CHECK(kmb::Machine::observe(h, k.s).handles == std::vector<std::uint32_t>{100, 101, 102});
-  k.step(kmb::host::rotate(100));
+  k.send(kmb::host::rotate(100));
   const auto cold = kmb::Machine::step(h, k.s, kmb::Event{kmb::ColdReset{}});
   CHECK(cold.out.rule == "KMB-4.6.8-COLD");
   CHECK(cold.out.result_code == 0);
   CHECK(kmb::Machine::step(h, k.s, kmb::Event{kmb::WarmReset{}}).out.rule == "KMB-4.6.8-WARM");
   CHECK(kmb::Machine::step(h, k.s, kmb::Event{kmb::FirmwareUpdateReset{}}).out.rule == "KMB-4.6.8-FWUPDATE");
   k.s = cold.next;
-  k.step(kmb::host::report_hek_metadata(k.epoch_table15()));
-  k.step(kmb::host::simple<kmb::GET_STATUS>());
+  k.send(kmb::host::report_hek_metadata(k.epoch_table15()));
+  k.send(kmb::host::simple<kmb::GET_STATUS>());
   CHECK(kmb::Machine::observe(h, k.s).handles == std::vector<std::uint32_t>{100, 101, 102});
 }
 
@@ -871,7 +840,7 @@ TEST_CASE("kmb: a cold reset powers the engine up again with an empty key cache 
   auto init = k.s;
   init.kv.mpk_secret = Bytes(64, 0);
   k.s = init;
-  const auto o = k.step(kmb::host::derive_mek(kRunSek, kRunDpk, {}, kRunMetd, kRunAux, 100));
+  const auto o = k.send(kmb::host::derive_mek(kSek, kDpk, {}, kMetd, kAux, 100));
   REQUIRE(o.status == "ok");
   REQUIRE(k.s.engine.engine.cache.size() == 1);
   CHECK(kmb::Machine::observe(k.p, k.s).key_cache_entries == 1);
@@ -953,7 +922,7 @@ TEST_CASE("kmb events: what the resets, entropy and faults change, and the rule 
 TEST_CASE("kmb mailbox: what a command's output carries, refused or done (§4.7.2, Table 57)") {
   Runtime k;
   // done: status, rule, command name, response sealed with a zero code (Table 12 chksum)
-  const auto ok = k.step(kmb::host::simple<kmb::GET_ALGORITHMS>());
+  const auto ok = k.send(kmb::host::simple<kmb::GET_ALGORITHMS>());
   CHECK(ok.status == "ok");
   CHECK(ok.rule == "KMB-4.7.2.6-NONZERO");
   CHECK(ok.command == "GET_ALGORITHMS");
@@ -961,16 +930,16 @@ TEST_CASE("kmb mailbox: what a command's output carries, refused or done (§4.7.
   CHECK(kmb::checksum_ok(0, ok.response));
   CHECK_FALSE(kmb::checksum_ok(kmb::GET_ALGORITHMS::code, ok.response));
   // refused by the handler: its code's value
-  const auto h = k.step(kmb::host::endorse_pub_key(999, 0));
+  const auto h = k.send(kmb::host::endorse_pub_key(999, 0));
   CHECK(h.command == "ENDORSE_HPKE_PUB_KEY");
   CHECK(h.result_code == kmb::code_value("LOCK_BAD_HANDLE").value());
   CHECK(h.result_code != 0);
   // a request with no chksum field, and a wrong chksum (whose detail spells the little-endian
   // value, 0x04030201, and the right one)
-  const auto none = k.step(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3}});
+  const auto none = k.send(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3}});
   CHECK(none.status == "LOCK_MALFORMED_REQUEST");
   CHECK(none.rule == "KMB-4.7.2-CHKSUM");
-  const auto wrong = k.step(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3, 4}});
+  const auto wrong = k.send(kmb::Mailbox{kmb::GET_ALGORITHMS::code, Bytes{1, 2, 3, 4}});
   CHECK(wrong.status == "LOCK_BAD_CHECKSUM");
   CHECK(wrong.rule == "KMB-4.7.2-CHKSUM");
   CHECK(wrong.detail.find("chksum 0x04030201") != std::string::npos);
@@ -979,9 +948,9 @@ TEST_CASE("kmb mailbox: what a command's output carries, refused or done (§4.7.
   auto trunc = kmb::host::simple<kmb::ENUMERATE_HPKE_HANDLES>();
   trunc.payload.pop_back();
   kmb::seal_checksum(trunc.cmd, trunc.payload);
-  CHECK(k.step(trunc).rule == "KMB-4.7.2-DECODE");
+  CHECK(k.send(trunc).rule == "KMB-4.7.2-DECODE");
   // an unknown code: the error header as response
-  const auto u = k.step(kmb::Mailbox{0x12345678, Bytes(4, 0)});
+  const auto u = k.send(kmb::Mailbox{0x12345678, Bytes(4, 0)});
   CHECK(u.rule == "KMB-4.7.2-UNKNOWN");
   CHECK(u.response == kmb::Machine::error_response(k.p));
 }
@@ -990,7 +959,7 @@ TEST_CASE("kmb mailbox: an engine failure carries the engine's result code (§4.
   Runtime k;
   // the engine not ready: EngineFatal drops RDY, then UNLOAD_MEK reaches the driver
   k.s = kmb::Machine::step(k.p, k.s, kmb::Event{kmb::EngineFatal{}}).next;
-  const auto o = k.step(kmb::host::unload_mek(kRunMetd, 100));
+  const auto o = k.send(kmb::host::unload_mek(kMetd, 100));
   CHECK(o.status == "LOCK_EE_NOT_READY");
   CHECK(o.rule == "KMB-4.7.2.2-NOT-READY");
   REQUIRE(o.engine);
