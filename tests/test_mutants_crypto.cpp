@@ -11,8 +11,10 @@
 #include <string>
 
 #include "lockref/crypto/hpke.hpp"
+#include "lockref/crypto/rsa_oaep.hpp"
 #include "lockref/crypto/signature.hpp"
 #include "lockref/fwpkg/example_keys.hpp"
+#include "lockref/kpio/pki_test_key.hpp"
 #include "lockref/lock/keys.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own, apart from
@@ -192,6 +194,45 @@ TEST_CASE("signature: RSASSA-PSS signing with each hash verifies, and a key that
   }
   CHECK_FALSE(c::rsa_pss_sign(c::SigHash::sha256, pub, msg));  // an SPKI is no private key
   CHECK_FALSE(c::rsa_pss_sign(c::SigHash::sha256, Bytes{0x30, 0x00}, msg));
+}
+
+TEST_CASE("crypto: RSA-OAEP encryption with an explicit seed is RFC 8017 §7.1.1 with SHA-256(seed || counter) as its seed") {
+  // rsa_oaep.hpp: OAEP's random seed is drawn from SHA-256(seed || 32-bit big-endian counter)
+  // blocks. Expected values: Python hashlib (the byte stream) and RFC 8017 §7.1.1 EME-OAEP
+  // written out in Python (SHA-256, MGF1-SHA-256, empty label, the first 32 stream bytes as
+  // the OAEP seed) with RSAEP as pow(m, e, n) on the key of model/lockref/kpio/pki_test_key.hpp.
+  const auto seed = to_bytes("oaep-seed");
+  const Bytes stream = from_hex(
+                           "d5dfcc667b6a32f0c7256496ebcdbca64a0418c9663f3c71b50088f08a4ec89854378a19f6f8ce43de6d6067668e51"
+                           "707c49ed8a0760071fa337e2bde1471a522104d286f9353edc15e58504e3a0e0527551e2cdee4478aaec2d601c873e"
+                           "06b199662d46")
+                           .value();
+  {  // one draw of 100 bytes spans four SHA-256 blocks
+    crypto::detail::SeededRng rng(seed);
+    Bytes out(100);
+    rng.GenerateBlock(out.data(), out.size());
+    CHECK(out == stream);
+  }
+  {  // the same stream drawn in pieces that straddle the block boundaries
+    crypto::detail::SeededRng rng(seed);
+    Bytes out(100);
+    std::size_t at = 0;
+    for (std::size_t n : {std::size_t{0}, std::size_t{10}, std::size_t{30}, std::size_t{1}, std::size_t{59}}) {
+      rng.GenerateBlock(out.data() + at, n);
+      at += n;
+    }
+    CHECK(out == stream);
+  }
+  const Bytes spki = from_hex(kpio::pki_test_public_key).value();
+  const Bytes msg = from_hex("202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f").value();
+  const auto ct = crypto::rsa_oaep_sha256_encrypt(spki, msg, seed);
+  REQUIRE(ct);
+  CHECK(to_hex(*ct) ==
+        "3c809b4612a5770162301918c6c876fb381915e722499b92b92bf40c52dc9fd4811f2776dab528c97e9b7c80c15c90bb9e9d9de56f"
+        "d40be9c09e8d0bf69fded79e6bc3d69b3e9817d869b16f799e6a805caf1bf69df679c2333c69f38b6dddad33882d2bba92e077c94d"
+        "5f5fbd902db6803611d5b1d334a4cd749857635af9bad8ed75c1ca92c1454a13c861f2f96826996a5397d051ed9ff37f4f4d7063a3"
+        "4b21482275ad6e182326a41936b3e737cf510ddc38283f334989c95bc016e65c1e4e5746b1fb5644065d97785e425d18d311266a07"
+        "4f7b6fff78f6d794ec0fb20a30a6f3a44d760657130646557a628769c329deb68cb7b808005ca4b3b71a7c19");
 }
 
 }  // namespace LOCKREF_UNITY_ID
