@@ -235,4 +235,37 @@ TEST_CASE("crypto: RSA-OAEP encryption with an explicit seed is RFC 8017 §7.1.1
         "4f7b6fff78f6d794ec0fb20a30a6f3a44d760657130646557a628769c329deb68cb7b808005ca4b3b71a7c19");
 }
 
+TEST_CASE("crypto: RSA-OAEP refuses what RFC 8017 §7.1 refuses, and a key that is not one") {
+  // RFC 8017 §7.1.1 step 1b: mLen > k - 2hLen - 2 is "message too long"; for the 2048-bit
+  // test key (k = 256) and SHA-256 (hLen = 32) that bound is 190 bytes. §7.1.2 step 1b: a
+  // ciphertext that is not k octets is a "decryption error".
+  const Bytes spki = from_hex(kpio::pki_test_public_key).value();
+  const Bytes pkcs8 = from_hex(kpio::pki_test_private_key).value();
+  const auto seed = to_bytes("s");
+  const Bytes longest(190, 0x61);
+  const auto ct = crypto::rsa_oaep_sha256_encrypt(spki, longest, seed);
+  REQUIRE(ct);
+  CHECK(ct->size() == 256);
+  CHECK(crypto::rsa_oaep_sha256_decrypt(pkcs8, *ct).value() == longest);
+  const auto too_long = crypto::rsa_oaep_sha256_encrypt(spki, Bytes(191, 0x61), seed);
+  REQUIRE_FALSE(too_long);
+  CHECK(too_long.error().message == "RSA-OAEP: message too long for the key");
+  for (std::size_t n : {std::size_t{255}, std::size_t{257}, std::size_t{0}}) {
+    Bytes c = *ct;
+    c.resize(n, 0);
+    const auto r = crypto::rsa_oaep_sha256_decrypt(pkcs8, c);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "RSA-OAEP: ciphertext length differs from the modulus");
+  }
+  // Keys: the other half of the pair, or no DER at all.
+  const auto bad_pub = crypto::rsa_oaep_sha256_encrypt(pkcs8, longest, seed);
+  REQUIRE_FALSE(bad_pub);
+  CHECK(bad_pub.error().message.rfind("public key (SubjectPublicKeyInfo RSA): ", 0) == 0);
+  const auto bad_priv = crypto::rsa_oaep_sha256_decrypt(spki, *ct);
+  REQUIRE_FALSE(bad_priv);
+  CHECK(bad_priv.error().message.rfind("private key (PKCS #8 RSA): ", 0) == 0);
+  CHECK_FALSE(crypto::rsa_oaep_sha256_encrypt(Bytes{0x30, 0x00}, longest, seed));
+  CHECK_FALSE(crypto::rsa_oaep_sha256_decrypt(Bytes{}, *ct));
+}
+
 }  // namespace LOCKREF_UNITY_ID
