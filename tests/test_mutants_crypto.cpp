@@ -7,6 +7,7 @@
 // (0.9 §4.6.2.2, Figure 13); the MDK is a 256-bit AES key (Figure 22).
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <new>
 #include <string>
 
@@ -131,7 +132,9 @@ TEST_CASE("hpke: Export takes L up to 255*Nh and no more (RFC 9180 §5.3)") {
   const auto at_max = ctx->export_secret(to_bytes("ctx"), 255 * 48);
   REQUIRE(at_max);
   CHECK(at_max->size() == 12240);
-  CHECK_FALSE(ctx->export_secret(to_bytes("ctx"), 255 * 48 + 1));
+  const auto over = ctx->export_secret(to_bytes("ctx"), 255 * 48 + 1);
+  REQUIRE_FALSE(over);
+  CHECK(over.error().message == "HPKE Export: L exceeds 255*Nh");  // Export's own check, before HKDF's
 }
 
 TEST_CASE("hpke: an ML-KEM-1024 decapsulation key in FIPS 203 form yields its encapsulation key") {
@@ -266,6 +269,103 @@ TEST_CASE("crypto: RSA-OAEP refuses what RFC 8017 §7.1 refuses, and a key that 
   CHECK(bad_priv.error().message.rfind("private key (PKCS #8 RSA): ", 0) == 0);
   CHECK_FALSE(crypto::rsa_oaep_sha256_encrypt(Bytes{0x30, 0x00}, longest, seed));
   CHECK_FALSE(crypto::rsa_oaep_sha256_decrypt(Bytes{}, *ct));
+}
+
+TEST_CASE("crypto: P-384 private keys at the ends of [1, n-1] and of the wrong length (RFC 9180 §7.1.3, SEC 1 §3.2.1)") {
+  // SEC 2 §2.5.1 secp384r1 order n; (n-1)·G = -G = (Gx, p - Gy). Expected points and the
+  // ECDH value from python3-cryptography (derive_private_key(n - 1), exchange with 2·G).
+  const Bytes n =
+      from_hex("ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973").value();
+  Bytes n_minus_1 = n, n_plus_1 = n;
+  n_minus_1.back() = 0x72;
+  n_plus_1.back() = 0x74;
+  const std::string range = "P-384 private key: scalar must be in [1, n-1] (RFC 9180 §7.1.3)";
+  const auto minus_g = crypto::p384::public_key(n_minus_1);
+  REQUIRE(minus_g);
+  CHECK(to_hex(*minus_g) ==
+        "04aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7"
+        "c9e821b569d9d390a26167406d6d23d6070be242d765eb831625ceec4a0f473ef59f4e30e2817e6285bce2846f15f1a0");
+  for (const Bytes& bad : {n, n_plus_1, Bytes(48, 0)}) {
+    const auto r = crypto::p384::public_key(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == range);
+  }
+  for (std::size_t len : {std::size_t{47}, std::size_t{49}, std::size_t{0}}) {
+    const auto r = crypto::p384::public_key(Bytes(len, 1));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "P-384 private key: expected 48 bytes, got " + std::to_string(len));
+  }
+  const Bytes two_g = from_hex(
+                          "0408d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61"
+                          "8e80f1fa5b1b3cedb7bfe8dffd6dba74b275d875bc6cc43e904e505f256ab4255ffd43e94d39e22d61501e700a940e80")
+                          .value();
+  const std::string shared = "08d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61";
+  CHECK(to_hex(crypto::p384::ecdh(n_minus_1, two_g).value()) == shared);
+  const auto short_key = crypto::p384::ecdh(Bytes(47, 1), two_g);
+  REQUIRE_FALSE(short_key);
+  CHECK(short_key.error().message == "P-384 private key: expected 48 bytes, got 47");
+  // The integer form (Wycheproof private keys): leading zero bytes are allowed, the range is
+  // checked on the integer before it is cut to 48 bytes.
+  Bytes padded(2, 0);
+  padded.insert(padded.end(), n_minus_1.begin(), n_minus_1.end());
+  CHECK(to_hex(crypto::p384::ecdh_integer_key(padded, two_g).value()) == shared);
+  Bytes two_384(49, 0);
+  two_384[0] = 1;
+  for (const Bytes& bad : {Bytes{0}, Bytes{}, n, n_plus_1, two_384}) {
+    const auto r = crypto::p384::ecdh_integer_key(bad, two_g);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "P-384 private key out of range");
+  }
+}
+
+TEST_CASE("hpke: a context's message limit, a ciphertext shorter than the tag, a key that is no AES-256 key (RFC 9180 §5.2)") {
+  const hpke::Suite s{hpke::kem_dhkem_p384, hpke::kdf_hkdf_sha384, hpke::aead_aes_256_gcm};
+  const auto base = hpke::key_schedule_base(s, fill(9, 48), to_bytes("info"));
+  REQUIRE(base);
+  // §5.2 Open: a ciphertext shorter than Nt = 16 bytes has no tag; the context is unchanged.
+  auto c = *base;
+  const auto short_ct = c.open({}, Bytes(15, 0));
+  REQUIRE_FALSE(short_ct);
+  CHECK(short_ct.error().message == "HPKE OpenError: ciphertext shorter than the 16-byte tag");
+  CHECK(c.seq == 0);
+  // §5.2: "if seq >= (1 << (8*Nn)) - 1: raise MessageLimitReachedError" — the model's 64-bit
+  // counter stops at 2^64 - 1, for Seal and for Open, even given a ciphertext that opens.
+  c.seq = std::numeric_limits<std::uint64_t>::max();
+  const auto sealed_at_max = crypto::aes_gcm_encrypt(c.key, c.nonce(), {}, to_bytes("pt"));
+  REQUIRE(sealed_at_max);
+  const auto seal = c.seal({}, to_bytes("pt"));
+  REQUIRE_FALSE(seal);
+  CHECK(seal.error().message == "HPKE: MessageLimitReachedError");
+  const auto open = c.open({}, concat({sealed_at_max->ciphertext, sealed_at_max->tag}));
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message == "HPKE: MessageLimitReachedError");
+  CHECK(c.seq == std::numeric_limits<std::uint64_t>::max());
+  // One below the limit both still work (and open advances to the limit).
+  c.seq = std::numeric_limits<std::uint64_t>::max() - 1;
+  auto r = c;
+  const auto ct = c.seal({}, to_bytes("pt"));
+  REQUIRE(ct);
+  CHECK(r.open({}, *ct).value() == to_bytes("pt"));
+  CHECK(r.seq == std::numeric_limits<std::uint64_t>::max());
+  // A context built by hand with a 5-byte key: AES-256-GCM refuses it and seq stays.
+  hpke::Context bad{s, Bytes(5, 0), Bytes(12, 0), Bytes(48, 0), 3};
+  CHECK_FALSE(bad.seal({}, to_bytes("pt")));
+  CHECK(bad.seq == 3);
+}
+
+TEST_CASE("hpke: ML-KEM-1024 public key and Encap of malformed keys fail (FIPS 203 §7.2, 0.9 Table 3's 0x0042)") {
+  // A private key is the 64-byte seed d || z or the 3168-byte FIPS 203 dk; an encapsulation
+  // key is 1568 bytes (FIPS 203 §8 Table 3).
+  for (std::size_t len : {std::size_t{63}, std::size_t{0}, std::size_t{3167}}) {
+    INFO("sk of " << len << " bytes");
+    CHECK_FALSE(hpke::public_key(hpke::kem_ml_kem_1024, Bytes(len, 1)));
+  }
+  CHECK_FALSE(hpke::encap(hpke::kem_ml_kem_1024, Bytes(10, 1), Bytes(32, 1)));
+  CHECK_FALSE(hpke::encap(hpke::kem_ml_kem_1024, Bytes(1567, 0), Bytes(32, 1)));
+  const auto kp = hpke::derive_key_pair(hpke::kem_ml_kem_1024, fill(1, 32));
+  REQUIRE(kp);
+  CHECK(hpke::public_key(hpke::kem_ml_kem_1024, kp->sk).value() == kp->pk);
+  CHECK(hpke::encap(hpke::kem_ml_kem_1024, kp->pk, Bytes(32, 1)));
 }
 
 }  // namespace LOCKREF_UNITY_ID
