@@ -133,4 +133,68 @@ TEST_CASE("crypto: AES-CBC with RFC 5652 §6.3 padding, known answers (python3-c
   }
 }
 
+TEST_CASE("crypto: AES's refusals — key sizes, whole blocks, RFC 5652 §6.3 padding, SP 800-38D IV and tag lengths") {
+  // Ciphertexts from python3-cryptography: raw AES-256-CBC (no padding added) of one block
+  // whose last bytes are the padding under test, with the key and IV of the test above.
+  const Bytes key256 = hx("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  const Bytes iv = hx("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
+  const std::string bad_pad = "aes_cbc_decrypt: bad padding";
+  for (const char* ct : {"f14fc1f2d0595865fbba9dc45270cfea",  // ... 00: no padding byte is 0
+                         "85f58c0c28a9f357d694068776d2f2ba",  // ... 11: 17 > the block size
+                         "674eddbe0a98b99ba7bec5c878a40f50",  // ... 03 02 03: the bytes disagree
+                         "c501ad8302875b026229ee5d63cdc0c5eff3e964945918619e0ba9ee966c077c"}) {  // two blocks, ... 11
+    INFO(ct);
+    const auto r = aes_cbc_decrypt(key256, iv, hx(ct));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == bad_pad);
+  }
+  CHECK(aes_cbc_decrypt(key256, iv, hx("c3997021f7003caf0fe849b72ae155ef")).value() == Bytes(14, 'A'));  // ... 02 02
+  CHECK(aes_cbc_decrypt(key256, iv, hx("600d07a3b9b2c4e4082153d6d1707aa6")).value().empty());  // a block of 10s
+  for (std::size_t n : {std::size_t{0}, std::size_t{15}, std::size_t{17}}) {
+    const auto r = aes_cbc_decrypt(key256, iv, Bytes(n, 0));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "aes_cbc_decrypt: ciphertext of " + std::to_string(n) + " bytes is not whole blocks");
+  }
+  // FIPS 197: 128-, 192- and 256-bit keys only.
+  for (std::size_t n : {std::size_t{0}, std::size_t{15}, std::size_t{20}, std::size_t{33}}) {
+    INFO("key of " << n << " bytes");
+    const std::string got = "AES key must be 16, 24 or 32 bytes, got " + std::to_string(n);
+    const Bytes k(n, 1);
+    CHECK(aes_ecb_encrypt(k, Bytes(16)).error().message == "aes_ecb_encrypt: " + got);
+    CHECK(aes_ecb_decrypt(k, Bytes(16)).error().message == "aes_ecb_decrypt: " + got);
+    CHECK(aes_cbc_encrypt(k, iv, {}).error().message == "aes_cbc_encrypt: " + got);
+    CHECK(aes_cbc_decrypt(k, iv, Bytes(16)).error().message == "aes_cbc_decrypt: " + got);
+    CHECK(aes_gcm_seal(k, Bytes(12), {}, {}).error().message == "aes_gcm: " + got);
+    CHECK(aes_gcm_open(k, Bytes(12), {}, {}, Bytes(16)).error().message == "aes_gcm: " + got);
+    CHECK(aes_cmac(k, {}).error().message == "aes_cmac: " + got);
+  }
+  for (std::size_t n : {std::size_t{16}, std::size_t{24}, std::size_t{32}}) CHECK(aes_ecb_encrypt(Bytes(n, 1), Bytes(32)));
+  CHECK(aes_ecb_decrypt(key256, Bytes(17)).error().message == "aes_ecb_decrypt: input length 17 is not a multiple of 16");
+  CHECK(aes256_ecb_decrypt(Bytes(16, 1), Bytes(16)).error().message == "aes256_ecb_decrypt: key must be 32 bytes, got 16");
+  // SP 800-38D §5.2.1.1: the IV is not empty; §5.2.1.2: tags of 4, 8 or 12..16 bytes.
+  CHECK(aes_gcm_seal(key256, {}, {}, {}).error().message == "aes_gcm: IV must not be empty (SP 800-38D §5.2.1.1)");
+  CHECK(aes_gcm_open(key256, {}, {}, {}, Bytes(16)).error().message == "aes_gcm: IV must not be empty (SP 800-38D §5.2.1.1)");
+  for (std::size_t t = 0; t <= 17; ++t) {
+    INFO("tag of " << t << " bytes");
+    const bool allowed = t == 4 || t == 8 || (t >= 12 && t <= 16);
+    const auto s = aes_gcm_seal(key256, Bytes(12, 2), {}, to_bytes("m"), t);
+    CHECK(s.ok() == allowed);
+    const auto o = aes_gcm_open(key256, Bytes(12, 2), {}, {}, Bytes(t, 0));
+    if (allowed) {
+      CHECK(s->tag.size() == t);
+      CHECK(aes_gcm_open(key256, Bytes(12, 2), {}, s->ciphertext, s->tag).value() == to_bytes("m"));
+      CHECK(o.error().message == "aes_gcm: authentication failed");
+    } else {
+      CHECK(s.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
+      CHECK(o.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
+    }
+  }
+  // The L.O.C.K. profile (AES-256, 96-bit IV, 128-bit tag).
+  CHECK(aes_gcm_encrypt(Bytes(16), Bytes(12), {}, {}).error().message == "aes_gcm_encrypt: key must be 32 bytes, got 16");
+  CHECK(aes_gcm_encrypt(key256, Bytes(16), {}, {}).error().message == "aes_gcm_encrypt: IV must be 12 bytes, got 16");
+  CHECK(aes_gcm_decrypt(Bytes(24), Bytes(12), {}, {}, Bytes(16)).error().message == "aes_gcm_decrypt: key must be 32 bytes, got 24");
+  CHECK(aes_gcm_decrypt(key256, Bytes(8), {}, {}, Bytes(16)).error().message == "aes_gcm_decrypt: IV must be 12 bytes, got 8");
+  CHECK(aes_gcm_decrypt(key256, Bytes(12), {}, {}, Bytes(12)).error().message == "aes_gcm_decrypt: tag must be 16 bytes, got 12");
+}
+
 }  // namespace LOCKREF_UNITY_ID
