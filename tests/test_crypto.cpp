@@ -197,4 +197,39 @@ TEST_CASE("crypto: AES's refusals — key sizes, whole blocks, RFC 5652 §6.3 pa
   CHECK(aes_gcm_decrypt(key256, Bytes(12), {}, {}, Bytes(12)).error().message == "aes_gcm_decrypt: tag must be 16 bytes, got 12");
 }
 
+TEST_CASE("crypto: HMAC_DRBG's counters and limits (SP 800-90A §10.1.2.3-§10.1.2.5, Table 2)") {
+  const Bytes entropy(32, 7);  // exactly the 256-bit minimum
+  const auto s = drbg_instantiate(entropy, {}, {});
+  REQUIRE(s);
+  CHECK(s->reseed_counter == 1);  // §10.1.2.3 step 5
+  CHECK(s->key.size() == 48);
+  const auto s512 = drbg_instantiate(entropy, {}, {}, Hash::sha512);
+  REQUIRE(s512);
+  CHECK(s512->key.size() == 64);
+  CHECK(s512->v.size() == 64);
+  CHECK(drbg_instantiate(Bytes(31, 7), {}, {}).error().message ==
+        "hmac_drbg: entropy input must be at least 32 bytes (256-bit strength), got 31");
+  // §10.1.2.5: each request advances reseed_counter (step 7), even one of no bytes.
+  const auto g = drbg_generate(*s, 0);
+  REQUIRE(g);
+  CHECK(g->bytes.empty());
+  CHECK(g->next.reseed_counter == 2);
+  // Table 2: at most 2^19 bits = 65536 bytes per request.
+  CHECK(drbg_generate(*s, 65536).value().bytes.size() == 65536);
+  CHECK(drbg_generate(*s, 65537).error().message == "hmac_drbg: request of 65537 bytes exceeds 65536");
+  // §10.1.2.4: reseed sets the counter back to 1, needs the same 32 bytes of entropy.
+  CHECK(drbg_reseed(g->next, entropy).value().reseed_counter == 1);
+  CHECK(drbg_reseed(*s, Bytes(31, 7)).error().message == "hmac_drbg: entropy input must be at least 32 bytes, got 31");
+  CHECK(drbg_reseed(HmacDrbg{}, entropy).error().message == "hmac_drbg: not instantiated");
+  CHECK(drbg_generate(HmacDrbg{}, 1).error().message == "hmac_drbg: not instantiated");
+  // Table 2 reseed_interval = 2^48: a request is served while reseed_counter <= 2^48.
+  HmacDrbg at_limit = *s;
+  at_limit.reseed_counter = std::uint64_t{1} << 48;
+  const auto last = drbg_generate(at_limit, 16);
+  REQUIRE(last);
+  CHECK(last->next.reseed_counter == (std::uint64_t{1} << 48) + 1);
+  CHECK(drbg_generate(last->next, 16).error().message == "hmac_drbg: reseed required");
+  CHECK(drbg_generate(drbg_reseed(last->next, entropy).value(), 16));
+}
+
 }  // namespace LOCKREF_UNITY_ID
