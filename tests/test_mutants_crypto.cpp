@@ -368,4 +368,29 @@ TEST_CASE("hpke: ML-KEM-1024 public key and Encap of malformed keys fail (FIPS 2
   CHECK(hpke::encap(hpke::kem_ml_kem_1024, kp->pk, Bytes(32, 1)));
 }
 
+TEST_CASE("hpke: the hybrid KEM's implicit rejection uses z = SHAKE256(seed)[32:64] (FIPS 203 Algorithm 18, Figure 9)") {
+  // A 1568-byte ML-KEM half that is no encapsulation decapsulates to K' = J(z || c) =
+  // SHAKE256(z || c, 32) (FIPS 203 Algorithm 18 step 7), z being bytes 32..63 of the seed's
+  // SHAKE256 expansion (the key's "d || z || P-384 seed", hybrid_kem.hpp expand_key). The
+  // P-384 half is 2·G; the P-384 scalar is bytes 64..111. Expected values computed with
+  // Python hashlib (SHAKE256, SHA3-256) and python3-cryptography (P-384 public key, ECDH):
+  // SHA3-256(K' || ECDH || ct_T || ek_T || Label) for both labels.
+  Bytes seed(32);
+  for (std::size_t i = 0; i < 32; ++i) seed[i] = static_cast<std::uint8_t>(i);
+  const Bytes two_g = from_hex(
+                          "0408d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61"
+                          "8e80f1fa5b1b3cedb7bfe8dffd6dba74b275d875bc6cc43e904e505f256ab4255ffd43e94d39e22d61501e700a940e80")
+                          .value();
+  const Bytes enc = concat({Bytes(1568, 0x5a), two_g});
+  const auto pk = crypto::hybrid::public_key(seed);
+  REQUIRE(pk);
+  CHECK(to_hex(ByteView(*pk).last(97)) ==
+        "047f4375b1e55fb3eb93cc6f94b71b885fde891d342d404d0baacbce42737e5633c4da7dfed28e94abf62220922df8f104"
+        "6521b7eb98bb2fd94c1d93df99c5b96e06175b973913a139a4f6ebd9922afeaf17223b63cef99976992257653b376f3e");
+  CHECK(to_hex(crypto::hybrid::decap(crypto::hybrid::lock_0a25, enc, seed).value()) ==
+        "610e34d0b96b38d8f7ba51fbf32d8dc4e62aef18dd1221382458b396f7fb42e4");
+  CHECK(to_hex(crypto::hybrid::decap(crypto::hybrid::mlkem1024_p384, enc, seed).value()) ==
+        "ed07033bd5d5768a160a5eb71b9d6adad570ba648024cdbc0b32d1d0f588af46");
+}
+
 }  // namespace LOCKREF_UNITY_ID
