@@ -328,8 +328,9 @@ TEST_CASE("hpke: a context's message limit, a ciphertext shorter than the tag, a
   REQUIRE_FALSE(short_ct);
   CHECK(short_ct.error().message == "HPKE OpenError: ciphertext shorter than the 16-byte tag");
   CHECK(c.seq == 0);
-  // §5.2: "if seq >= (1 << (8*Nn)) - 1: raise MessageLimitReachedError" — the model's 64-bit
-  // counter stops at 2^64 - 1, for Seal and for Open, even given a ciphertext that opens.
+  // §5.2 IncrementSeq: "if self.seq >= (1 << (8*Nn)) - 1: raise MessageLimitReachedError" —
+  // the model's 64-bit counter stops at 2^64 - 1, for Seal and for Open of a ciphertext that
+  // opens; neither returns what it computed.
   c.seq = std::numeric_limits<std::uint64_t>::max();
   const auto sealed_at_max = crypto::aes_gcm_encrypt(c.key, c.nonce(), {}, to_bytes("pt"));
   REQUIRE(sealed_at_max);
@@ -340,6 +341,11 @@ TEST_CASE("hpke: a context's message limit, a ciphertext shorter than the tag, a
   REQUIRE_FALSE(open);
   CHECK(open.error().message == "HPKE: MessageLimitReachedError");
   CHECK(c.seq == std::numeric_limits<std::uint64_t>::max());
+  // The RFC's Open decrypts before IncrementSeq: a ciphertext that does not open is an
+  // OpenError at the limit too.
+  const auto wrong = c.open({}, Bytes(18, 0));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().message.rfind("HPKE OpenError: ", 0) == 0);
   // One below the limit both still work (and open advances to the limit).
   c.seq = std::numeric_limits<std::uint64_t>::max() - 1;
   auto r = c;

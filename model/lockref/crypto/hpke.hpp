@@ -196,22 +196,22 @@ struct Context {
     ++seq;
     return ok_status();
   }
-  /// RFC 9180 §5.2 ContextS.Seal: ciphertext || tag; seq advances.
+  /// RFC 9180 §5.2 ContextS.Seal: ciphertext || tag; seq advances. In the RFC's order:
+  /// encrypt, then IncrementSeq, whose MessageLimitReachedError withholds the ciphertext.
   Result<Bytes> seal(ByteView aad, ByteView pt) {
-    if (seq == std::numeric_limits<std::uint64_t>::max()) return make_error("HPKE: MessageLimitReachedError");
     auto s = aes_gcm_encrypt(key, nonce(), aad, pt);
     if (!s) return s.error();
-    (void)increment_seq();
+    if (auto limit = increment_seq(); !limit) return limit.error();
     return concat({s->ciphertext, s->tag});
   }
   /// RFC 9180 §5.2 ContextR.Open: seq advances only on success (0.9 §4.6.2.1.1: "incremented
-  /// for each decryption operation"); OpenError leaves the context unchanged.
+  /// for each decryption operation"); OpenError leaves the context unchanged. In the RFC's
+  /// order: OpenError first, then IncrementSeq's MessageLimitReachedError.
   Result<Bytes> open(ByteView aad, ByteView ct) {
     if (ct.size() < Nt) return make_error("HPKE OpenError: ciphertext shorter than the 16-byte tag");
-    if (seq == std::numeric_limits<std::uint64_t>::max()) return make_error("HPKE: MessageLimitReachedError");
     auto pt = aes_gcm_decrypt(key, nonce(), aad, ct.first(ct.size() - Nt), ct.last(Nt));
     if (!pt) return make_error("HPKE OpenError: " + pt.error().message);
-    (void)increment_seq();
+    if (auto limit = increment_seq(); !limit) return limit.error();
     return pt;
   }
   /// RFC 9180 §5.3 Export(exporter_context, L) = LabeledExpand(exporter_secret, "sec", ctx, L).
