@@ -70,7 +70,39 @@ TEST_CASE("hpke: a hybrid private key is a 32-byte seed; Decap with any other le
     CHECK_MESSAGE(!d, n);
     CHECK(error_of(d).find("32-byte seed") != std::string::npos);
     CHECK_FALSE(hpke::setup_base_r({hpke::kem_lock_hybrid, 2, 2}, e->enc, sk, to_bytes("info")));
+    const auto pk = hpke::public_key(hpke::kem_lock_hybrid, sk);
+    REQUIRE_FALSE(pk);
+    CHECK(pk.error().message == "hybrid KEM private key: expected a 32-byte seed, got " + std::to_string(n));
   }
+}
+
+TEST_CASE("hpke: the hybrid KEM refuses an encapsulation of the wrong length, randomness of the wrong length, and an ML-KEM half that fails FIPS 203's modulus check") {
+  namespace hy = crypto::hybrid;
+  const auto kp = hy::derive_key_pair(hy::lock_0a25, fill(3, 32));
+  REQUIRE(kp);
+  // ct = ct_PQ (1568) || ct_T (97): 1665 bytes, neither half cut short.
+  const auto e = hy::encap(hy::lock_0a25, kp->pk, fill(9, 80));
+  REQUIRE(e);
+  for (std::size_t n : {std::size_t{1664}, std::size_t{1666}}) {
+    Bytes enc = e->enc;
+    enc.resize(n, 0x04);
+    const auto d = hy::decap(hy::lock_0a25, enc, kp->sk);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().message == "hybrid KEM ciphertext: expected 1665 bytes, got " + std::to_string(n));
+  }
+  // EncapsDerand's randomness: ML-KEM's m (32) || the P-384 scalar seed (48).
+  for (std::size_t n : {std::size_t{79}, std::size_t{81}, std::size_t{128}}) {
+    const auto r = hy::encap(hy::lock_0a25, kp->pk, fill(9, n));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message ==
+          "hybrid KEM randomness: expected 80 bytes (m || P-384 seed), got " + std::to_string(n));
+  }
+  // FIPS 203 §7.2: every 12-bit coefficient of ek_PQ is < q = 3329; 0xFFF is not.
+  Bytes pk = kp->pk;
+  std::fill(pk.begin(), pk.begin() + 384, 0xFF);
+  const auto bad = hy::encap(hy::lock_0a25, pk, fill(9, 80));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "ML-KEM encapsulation key: coefficient >= q in polynomial 0 (FIPS 203 §7.2 modulus check)");
 }
 
 TEST_CASE("lock keys: enabling or rotating a Locked MPK with the wrong access key releases nothing (Figures 13, 14)") {
