@@ -276,10 +276,15 @@ def sites(text):
         c = match_close(mask, o)
         if c < 0:
             continue
-        cond = mask[o + 1:c]
+        start = o + 1
+        if ";" in mask[start:c]:
+            # an if with an init-statement, `if (auto s = f(); !s)`: the condition after it
+            start += mask[start:c].rfind(";") + 1
+            start += len(mask[start:c]) - len(mask[start:c].lstrip())
+        cond = mask[start:c]
         if ";" in cond or re.search(r"(?<![=!<>])=(?![=])", cond) or re.match(r"\s*(const\s+)?auto\b", cond):
             continue
-        found.append(("cond", o + 1, c))
+        found.append(("cond", start, c))
     for m in re.finditer(r"\breturn\b", mask):
         e = statement_end(mask, m.end())
         if e < 0 or not mask[m.end():e].strip():
