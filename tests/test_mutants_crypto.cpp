@@ -209,6 +209,37 @@ TEST_CASE("ml-kem: SampleNTT stores 256 coefficients and not one more (FIPS 203 
     }
 }
 
+TEST_CASE("ml-kem: SampleNTT squeezes more of the same SHAKE128 stream when it runs out (FIPS 203 Algorithm 7)") {
+  // Algorithm 7 reads one XOF stream until 256 coefficients are accepted. Started at one
+  // 168-byte block (about 91 coefficients) sample_ntt must extend the stream twice and end
+  // with the polynomial the default four blocks give, which the FIPS 203 known answers fix.
+  const Bytes rho = fill(0, 32);
+  for (std::uint8_t j = 0; j < 4; ++j)
+    for (std::uint8_t i = 0; i < 4; ++i) {
+      INFO("j " << int{j} << " i " << int{i});
+      CHECK(crypto::mlkem::sample_ntt(rho, j, i, 1) == crypto::mlkem::sample_ntt(rho, j, i));
+    }
+}
+
+TEST_CASE("ml-kem: KeyGen's d and z and Encaps' m are 32 bytes (FIPS 203 Algorithms 19, 20)") {
+  namespace ml = crypto::mlkem;
+  const Bytes b32 = fill(1, 32);
+  for (std::size_t n : {std::size_t{31}, std::size_t{33}, std::size_t{0}}) {
+    INFO(n << " bytes");
+    CHECK(ml::keygen(ml::ml_kem_1024, Bytes(n, 1), b32).error().message ==
+          "ML-KEM KeyGen: d and z must be 32 bytes each, got " + std::to_string(n) + " and 32");
+    CHECK(ml::keygen(ml::ml_kem_1024, b32, Bytes(n, 1)).error().message ==
+          "ML-KEM KeyGen: d and z must be 32 bytes each, got 32 and " + std::to_string(n));
+  }
+  const auto kp = ml::keygen(ml::ml_kem_1024, b32, b32);
+  REQUIRE(kp);
+  for (std::size_t n : {std::size_t{31}, std::size_t{33}}) {
+    CHECK(ml::encaps(ml::ml_kem_1024, kp->ek, Bytes(n, 2)).error().message ==
+          "ML-KEM Encaps: m must be 32 bytes, got " + std::to_string(n));
+  }
+  CHECK(ml::encaps(ml::ml_kem_1024, kp->ek, Bytes(32, 2)));
+}
+
 TEST_CASE("signature: RSASSA-PSS signing with each hash verifies, and a key that is not PKCS #8 RSA is refused (RFC 8017 §8.1)") {
   // The signer key is lockref's example firmware signer (RSA-2048, made by openssl). The
   // verifier (rsa_pss_verify) is the one the firmware-package vectors check against packages

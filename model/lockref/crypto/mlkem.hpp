@@ -159,11 +159,14 @@ inline Poly byte_decode(ByteView b, std::size_t d) {
 /// Algorithm 7 SampleNTT(B), B = rho || j || i (34 bytes): rejection sampling of a
 /// uniform element of T_q from the SHAKE128 stream. The XOF is squeezed 168 bytes (one
 /// SHAKE128 block) at a time; a longer squeeze of the same input extends a shorter one.
-inline Poly sample_ntt(ByteView rho, std::uint8_t j, std::uint8_t i) {
+/// It starts with 4 blocks (672 bytes, 448 candidates for 256 coefficients: short of them
+/// with probability below 2^-105) and doubles the squeeze when they run out; a test starts
+/// it at one block to take that path, which no findable rho takes.
+inline Poly sample_ntt(ByteView rho, std::uint8_t j, std::uint8_t i, std::size_t initial_blocks = 4) {
   const std::uint8_t ji[2] = {j, i};
   Poly a{};
   std::size_t have = 0;
-  std::size_t blocks = 4;  // 672 bytes: enough with overwhelming probability; extend otherwise
+  std::size_t blocks = initial_blocks;
   std::size_t pos = 0;
   Bytes stream = shake128({rho, ByteView(ji, 2)}, 168 * blocks);
   while (have < n) {
