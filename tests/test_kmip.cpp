@@ -135,6 +135,20 @@ TEST_CASE("kmip: JSON form uses the tag and enumeration names of Tables 40-70") 
   CHECK_FALSE(item_from_json(Json::parse(R"({"tag":"Operation","type":"Enumeration","value":"NoSuchOp"})")));
   CHECK_FALSE(item_from_json(Json::parse(R"({"tag":"Operation","type":"Integr","value":1})")));
   CHECK_FALSE(item_from_json(Json::parse(R"({"tag":"Operation","type":"Integer","value":1,"x":1})")));
+  // KMIP 2.1 §9.1 (TTLV): an Integer is 32 bits, a Big Integer a non-zero multiple of 8 bytes;
+  // JSON holds more, and the item is refused with the tag it names.
+  auto refused = [](const char* j) {
+    const auto r = item_from_json(Json::parse(j));
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(refused(R"({"tag":"BatchCount","type":"Integer","value":2147483648})") == "BatchCount: Integer out of 32-bit range");
+  CHECK(refused(R"({"tag":"BatchCount","type":"Integer","value":-2147483649})") == "BatchCount: Integer out of 32-bit range");
+  CHECK(item_from_json(Json::parse(R"({"tag":"BatchCount","type":"Integer","value":2147483647})")));
+  CHECK(refused(R"({"tag":"BatchCount","type":"BigInteger","value":"01020304050607"})") ==
+        "BatchCount: BigInteger length must be a non-zero multiple of 8");
+  CHECK(refused(R"({"tag":"RequestMessage","type":"Structure","value":[{"tag":"BatchCount","type":"Integer","value":4294967296}]})") ==
+        "RequestMessage[0]: BatchCount: Integer out of 32-bit range");
   // tags and enumerations are unique
   for (std::size_t i = 0; i < tags.size(); ++i)
     for (std::size_t k = i + 1; k < tags.size(); ++k) {
