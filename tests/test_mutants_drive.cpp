@@ -179,4 +179,20 @@ TEST_CASE("drive: the SEK zeroization reports a CLEAR_KEY_CACHE that fails, and 
   CHECK(zs.detail.find("LOCK_ENGINE_TIMEOUT") != std::string::npos);
 }
 
+TEST_CASE("drive: a profile is checked as a KMB profile, then for its epoch sequence code") {
+  // The drive's profile holds the KMB's (Tables 20, 57) and names the epoch machine's
+  // sequence code (errata E-LOCK-T57-NO-SEQUENCE-CODE); either part may be wrong.
+  drive::Profile p;
+  REQUIRE(drive::Machine::validate(p));
+  p.kmb.hpke.hpke_algorithms = 0;  // Table 20: a non-zero subset of bits 0..2
+  const auto kmb_part = drive::Machine::validate(p);
+  REQUIRE_FALSE(kmb_part);
+  CHECK(kmb_part.error().message == "hpke.hpke_algorithms: a non-zero subset of Table 20 bits 0..2 (§4.7.2.6)");
+  p = drive::Profile{};
+  p.sequence_error = "ok";
+  const auto epoch_part = drive::Machine::validate(p);
+  REQUIRE_FALSE(epoch_part);
+  CHECK(epoch_part.error().message == "sequence_error: must name a code");
+}
+
 }  // namespace LOCKREF_UNITY_ID
