@@ -232,4 +232,22 @@ TEST_CASE("crypto: HMAC_DRBG's counters and limits (SP 800-90A §10.1.2.3-§10.1
   CHECK(drbg_generate(drbg_reseed(last->next, entropy).value(), 16));
 }
 
+TEST_CASE("crypto: SP 800-108r1 counter-mode KDF, one block, with and without a context (Python hmac known answers)") {
+  // PRF(K, [1]_c || Label [|| 0x00 || Context]) (SP 800-108r1 §4.1 with the fixed-input
+  // layout kdf.hpp documents: no separator without a context, no [L]_2 field; errata
+  // E-LOCK-KDF-COUNTER). Expected: Python hmac.new(K, ..., sha512 / sha384).
+  Bytes k(64);
+  for (std::size_t i = 0; i < 64; ++i) k[i] = static_cast<std::uint8_t>(i);
+  const Bytes label = to_bytes("lockref label"), ctx = to_bytes("ctx");
+  CHECK(to_hex(sp800_108_counter(Hash::sha512, k, label, ByteView(ctx))) ==
+        "a066c3aab27dca79c265cdf48075b2c664856a2a2eb03baddf4875024fa2acdfd048bbbb2453b70dc2e5530571b2a4c3"
+        "1356920f87e836650ae46d59cd0ba366");
+  CHECK(to_hex(sp800_108_counter(Hash::sha512, k, label, std::nullopt)) ==
+        "b1a1991154387858c454de7c55748df021907a41e392810641c12cbd69529cd65f8daa7f9bf08eba6680ade2947dccc8"
+        "aa61585adb39c2a8f776095a0d9900b1");
+  // a 1-byte counter, an empty context (the separator alone), HMAC-SHA384
+  CHECK(to_hex(sp800_108_counter(Hash::sha384, k, label, ByteView{}, 1)) ==
+        "374bec16c9df179d72b304234b44f7ab60db106ee0a3f72cc1c454274ae5aab39606a8f5569c773ce5e9eb24727e4531");
+}
+
 }  // namespace LOCKREF_UNITY_ID
