@@ -462,4 +462,76 @@ TEST_CASE("hpke: the hybrid KEM's implicit rejection uses z = SHAKE256(seed)[32:
         "ed07033bd5d5768a160a5eb71b9d6adad570ba648024cdbc0b32d1d0f588af46");
 }
 
+TEST_CASE("signature: RSASSA-PSS signatures are RFC 8017 §9.1.1 with the salt lockref's HMAC_DRBG draws (Python known answers)") {
+  // signature.hpp: the salt (as long as the digest) is the first output of HMAC_DRBG-SHA384
+  // instantiated with entropy SHA-384(PKCS #8 key || message), a 16-byte zero nonce and the
+  // personalization "lockref signature nonce" (SP 800-90A §10.1.2). Expected signatures:
+  // that DRBG and EMSA-PSS-ENCODE (MGF1 with the same hash) written out in Python
+  // (hashlib, hmac), then pow(EM, d, n) with the key's numbers from python3-cryptography.
+  namespace c = lockref::crypto;
+  const Bytes priv = from_hex(fwpkg::example::signer_private_key).value();
+  const Bytes msg = to_bytes("lockref pss");
+  const std::pair<c::SigHash, const char*> want[] = {
+      {c::SigHash::sha256,
+       "4dc9fe0f3d968d2b9ef72460eace9b2557d6f18757860bbf315a755de4d584ad3a90ebde1ad67fcbfc283ea52c8c5621f42f8520cc25e4d8"
+       "d9d2877968d575789a331c6a93a0a0c75ded3f4d8b9f22d09c09d98718b2a484b88a72a0ea8398daab26dc770e143a2e6c2d525fed295ea8"
+       "7ed4b12cabef6ec14c7e6a2a80d99c29d11312b4604c4685a74c77a24a701d6dcb603b01116bbbb5ac4b00cc1d3955fc609eeca944b0e4b4"
+       "32b658d439ccf14444e9067f0ed45d520ac79e48aac12328159b600dd3468593e2e9c7853ecddccdd95a30185b60da4012cd35ddf15fe729"
+       "8308f20c1ec4154339fa0625e9ab1ee8b0891712788bb5c14ed3883cd6a91b6d"},
+      {c::SigHash::sha384,
+       "05d93c81edef1b0d2060fbfd74f271e957d9508ddad944d11a8661255f4bb04d2adcb9ce57d310173c06ccdb8219f87b80d0c36df34f5d05"
+       "69b7fca6a8a945a4c1f00889dd212585a19ac157f351d37da97ea4ca966835ca0c38ff9f83bf4020e584adb00197a7e51d62e5bf88d7706e"
+       "a0ac7a50f0f54bcdca07acf56ed7c86ce3fdf1a4715a3cafcd103ed6c32613deaaad492f9cb74bc3711001d4b5028009c9eb89e422a52e54"
+       "1ceb1dccefd8935907c089596961c04ab43a48fe457224c810d8f4038ee25c5b08288075038601c6e89f043af6799c61f233157f3541d7ef"
+       "017c2688b00950ef5f20ff0ffad1d3e5332322fab49b5308401d42f83061da8b"},
+      {c::SigHash::sha512,
+       "5aaf02b7631fcda06018092c545a151fbd67f7188b3b612550857e608ea148367f1fc3e45dff7c8cb9282123f63feaf89800597d99fb03ed"
+       "1e69d9caf5685fb5df7d639f08bab518c413b88ec44665c3f04f88ae08cb9cfe1e2346cd8a4abaf16322d3ee289f2ab24a3919bc3704e849"
+       "30a4ff140fa9057af281a5bf86d4f022146822204761c6bc272ce9fec52ef1f9bcc30f55bdec5f956e939dd8c21398e3905fff78ff5fd74b"
+       "20c584077699c8bc1f5c5001412fae66ec3b7f85bfbb02d2548d9a2e91b2a4d8f230eb5fdc8351d44b0d31387955fc515b10dbd6e06f399d"
+       "cd96680669e5a13794ef7f9f287158927f6bd47589e535210883fe638104cefc"}};
+  for (const auto& [h, sig] : want) CHECK(to_hex(c::rsa_pss_sign(h, priv, msg).value()) == sig);
+}
+
+TEST_CASE("signature: keys — trailing bytes, the wrong kind, public_key_of for RSA and EC, the digest sizes") {
+  namespace c = lockref::crypto;
+  namespace ex = fwpkg::example;
+  const Bytes rsa_priv = from_hex(ex::signer_private_key).value(), rsa_pub = from_hex(ex::signer_public_key).value();
+  const Bytes ec_priv = from_hex(ex::module_private_key).value(), ec_pub = from_hex(ex::module_public_key).value();
+  // The SubjectPublicKeyInfo openssl wrote for each private key (`openssl pkey -pubout`).
+  CHECK(c::public_key_of(rsa_priv).value() == rsa_pub);
+  CHECK(c::public_key_of(ec_priv).value() == ec_pub);
+  CHECK(c::public_key_of(rsa_pub).error().message == "private key: neither an RSA nor an EC PKCS #8 PrivateKeyInfo");
+  CHECK(c::rsa_modulus_bits(rsa_pub).value() == 2048);
+  // One byte after the DER structure is refused, not ignored.
+  Bytes trailing = rsa_pub;
+  trailing.push_back(0);
+  CHECK(c::rsa_modulus_bits(trailing).error().message == "RSA public key: trailing bytes");
+  CHECK(c::rsa_modulus_bits(ec_pub).error().message.rfind("RSA public key: ", 0) == 0);
+  const Bytes msg = to_bytes("m"), sig(256, 1);
+  for (c::SigHash h : {c::SigHash::sha256, c::SigHash::sha384, c::SigHash::sha512}) {
+    CHECK(c::rsa_pkcs1v15_verify(h, ec_pub, msg, sig).error().message.rfind("RSA public key: ", 0) == 0);
+    CHECK(c::rsa_pss_verify(h, ec_pub, msg, sig).error().message.rfind("RSA public key: ", 0) == 0);
+    CHECK(c::ecdsa_verify(h, rsa_pub, msg, Bytes(64, 1)).error().message.rfind("EC public key: ", 0) == 0);
+    CHECK(c::rsa_pkcs1v15_sign(h, ec_priv, msg).error().message.rfind("RSA private key: ", 0) == 0);
+    CHECK(c::ecdsa_sign(h, rsa_priv, msg).error().message.rfind("EC private key: ", 0) == 0);
+    // A signature one byte short is false, not an error, for each scheme.
+    const auto pk = c::rsa_pkcs1v15_sign(h, rsa_priv, msg).value();
+    CHECK(c::rsa_pkcs1v15_verify(h, rsa_pub, msg, pk).value());
+    CHECK_FALSE(c::rsa_pkcs1v15_verify(h, rsa_pub, msg, ByteView(pk).first(255)).value());
+    const auto ec = c::ecdsa_sign(h, ec_priv, msg).value();
+    CHECK(ec.size() == 64);  // P-256: r || s, 32 bytes each (IEEE P1363)
+    CHECK(c::ecdsa_verify(h, ec_pub, msg, ec).value());
+    CHECK_FALSE(c::ecdsa_verify(h, ec_pub, msg, ByteView(ec).first(63)).value());
+  }
+  // FIPS 180-4: SHA-256, SHA-384 and SHA-512 digests are 32, 48 and 64 bytes.
+  CHECK(c::sig_hash_size(c::SigHash::sha256) == 32);
+  CHECK(c::sig_hash_size(c::SigHash::sha384) == 48);
+  CHECK(c::sig_hash_size(c::SigHash::sha512) == 64);
+  CHECK(c::curve_bytes(c::Curve::p256) == 32);
+  CHECK(c::curve_bytes(c::Curve::p384) == 48);
+  CHECK(to_hex(c::digest(c::SigHash::sha256, to_bytes("abc"))) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-4 example
+}
+
 }  // namespace LOCKREF_UNITY_ID
