@@ -250,4 +250,31 @@ TEST_CASE("crypto: SP 800-108r1 counter-mode KDF, one block, with and without a 
         "374bec16c9df179d72b304234b44f7ab60db106ee0a3f72cc1c454274ae5aab39606a8f5569c773ce5e9eb24727e4531");
 }
 
+TEST_CASE("crypto: HKDF-SHA512 and HKDF-SHA384 over several blocks, an empty salt, the 255*HashLen bound (RFC 5869, python3-cryptography)") {
+  Bytes ikm(22);
+  for (std::size_t i = 0; i < 22; ++i) ikm[i] = static_cast<std::uint8_t>(i);
+  const Bytes info = to_bytes("lockref info");
+  // RFC 5869 §2.2: no salt is HashLen zero bytes; 130 bytes are three SHA-512 blocks.
+  CHECK(to_hex(hkdf(Hash::sha512, {}, ikm, info, 130).value()) ==
+        "f58b1aa52dd7fe1175716ee97c487de5e592ff3120f76c4d626908386625a5fe8ae7861e96df3a4643a7af9127764c38af01aa8777eafb5ce"
+        "d712f423133609f5f94a9c80ae1c6f3a43a877218126a20f5b188efa3ec1f4f55163c1317d4223ebcbf7672ce6d094d749a6728d49d16371"
+        "fdfc4e2203eb2a5e0bc5b7d24a220c14a1a");
+  CHECK(to_hex(hkdf_sha384(to_bytes("salt"), ikm, info, 100).value()) ==
+        "89aef191e1edb25e2188830ddc0eaed6b34d0890a2ea06c626061ad1ab81620ba58af3462038e918f183c45256dc9a97ad3582514f0e74e3"
+        "8ffdaaedff4acba3592c513b8c988cc869cf1153d99fcc9a380e94ca9d2d813408ec42c0ed67586b0b426836");
+  CHECK(hkdf_expand(Hash::sha384, Bytes(48, 1), {}, 0).value().empty());
+  CHECK(hkdf_expand(Hash::sha512, Bytes(64, 1), {}, 255 * 64).value().size() == 255 * 64);
+  CHECK(hkdf_expand(Hash::sha512, Bytes(64, 1), {}, 255 * 64 + 1).error().message ==
+        "hkdf: output length 16321 exceeds 255*HashLen = 16320");
+  CHECK(digest_size(Hash::sha384) == 48);
+  CHECK(digest_size(Hash::sha512) == 64);
+  // ct_equal: lengths first, then every byte; ct_is_zero
+  CHECK(ct_equal(Bytes{1, 2, 3}, Bytes{1, 2, 3}));
+  CHECK_FALSE(ct_equal(Bytes{1, 2, 3}, Bytes{1, 2}));
+  CHECK_FALSE(ct_equal(Bytes{1, 2, 3}, Bytes{1, 2, 4}));
+  CHECK_FALSE(ct_equal(Bytes{0, 2, 3}, Bytes{1, 2, 3}));
+  CHECK(ct_is_zero(Bytes(5, 0)));
+  CHECK_FALSE(ct_is_zero(Bytes{0, 0, 0x80}));
+}
+
 }  // namespace LOCKREF_UNITY_ID
