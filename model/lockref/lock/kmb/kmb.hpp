@@ -160,8 +160,6 @@ struct Machine {
   using R = Step<State, Output>;
 
   static Status validate(const Profile& p) {
-    if (auto v = epoch::Machine::validate(epoch::Profile{static_cast<std::uint16_t>(p.fuses.slots.size()), false, "x"}); !v)
-      return make_error("fuses." + v.error().message);
     if (auto v = epoch::validate_fuses(p.fuses.slots, p.fuses.perma_hek); !v) return make_error("fuses." + v.error().message);
     if (p.hpke.hpke_algorithms == 0 || (p.hpke.hpke_algorithms & ~0b111u))
       return make_error("hpke.hpke_algorithms: a non-zero subset of Table 20 bits 0..2 (§4.7.2.6)");
