@@ -747,6 +747,22 @@ TEST_CASE("kmb profile: validate refuses what Table 20 and Table 57 do not defin
   CHECK(refuses([](kmb::Profile& p) { p.malformed_code = "LOCK_NOT_A_CODE"; }));
   CHECK(refuses([](kmb::Profile& p) { p.derive_checksum_code = "ok!"; }));
   CHECK_FALSE(refuses([](kmb::Profile& p) { p.derive_checksum_code = "LOCK_MALFORMED_REQUEST"; }));
+  // The parts it holds: the fuses (§4.6.4.1's 4..16 slots, a reachable image) and the
+  // encryption engine (Figure 34: RDY=0 after power-on, so init_ticks >= 1); each refusal
+  // names the part.
+  auto message = [](auto change) {
+    kmb::Profile p;
+    change(p);
+    const auto v = kmb::Machine::validate(p);
+    REQUIRE_FALSE(v);
+    return v.error().message;
+  };
+  CHECK(message([](kmb::Profile& p) { p.fuses.slots.resize(3); }) == "fuses.slots: 3 slots; §4.6.4.1 requires 4 <= n <= 16");
+  CHECK(message([](kmb::Profile& p) { p.fuses.slots.assign(17, lock::epoch::Slot::blank); }) ==
+        "fuses.slots: 17 slots; §4.6.4.1 requires 4 <= n <= 16");
+  CHECK(message([](kmb::Profile& p) { p.fuses.perma_hek = lock::epoch::PermaHek::set; }).rfind("fuses.perma_hek is set", 0) == 0);
+  CHECK(message([](kmb::Profile& p) { p.engine.engine.init_ticks = 0; }) ==
+        "engine.engine.init_ticks: must be at least 1 (Figure 34: RDY=0 after power-on)");
 }
 
 TEST_CASE("kmb: the view, its requirements and Table 53 as KMB reports it") {
