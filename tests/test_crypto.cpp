@@ -48,6 +48,28 @@ TEST_CASE("crypto: AES-KW RFC 3394 §4.6 (256-bit KEK, 256-bit key)") {
   CHECK_FALSE(aes_kw_wrap(kek, Bytes(20)));           // not a multiple of 8
   CHECK_FALSE(aes_kw_unwrap(kek, Bytes(16)));         // too short
   CHECK_FALSE(aes_kw_wrap(Bytes(31), Bytes(16)));     // bad KEK size
+  // RFC 3394 §4.1 (128-bit KEK, 128-bit data) and §4.4 (192-bit KEK, 192-bit data), checked
+  // with python3-cryptography's aes_key_wrap.
+  const Bytes data = hx("00112233445566778899AABBCCDDEEFF0001020304050607");
+  CHECK(to_hex(aes_kw_wrap(ByteView(kek).first(16), ByteView(data).first(16)).value()) ==
+        "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5");
+  CHECK(to_hex(aes_kw_wrap(ByteView(kek).first(24), data).value()) ==
+        "031d33264e15d33268f24ec260743edce1c6c7ddee725a936ba814915c6762d2");
+  CHECK(aes_kw_unwrap(ByteView(kek).first(24), hx("031d33264e15d33268f24ec260743edce1c6c7ddee725a936ba814915c6762d2"))
+            .value() == data);
+  // the refusals, each with its message
+  CHECK(aes_kw_wrap(Bytes(31), Bytes(16)).error().message == "aes_kw_wrap: KEK must be 16, 24 or 32 bytes, got 31");
+  CHECK(aes_kw_unwrap(Bytes(33), Bytes(24)).error().message == "aes_kw_unwrap: KEK must be 16, 24 or 32 bytes, got 33");
+  CHECK(aes_kw_wrap(kek, Bytes(8)).error().message ==
+        "aes_kw_wrap: key data must be a multiple of 8 bytes and at least 16 (RFC 3394 §2), got 8");
+  CHECK(aes_kw_wrap(kek, Bytes(20)).error().message ==
+        "aes_kw_wrap: key data must be a multiple of 8 bytes and at least 16 (RFC 3394 §2), got 20");
+  CHECK(aes_kw_unwrap(kek, Bytes(16)).error().message ==
+        "aes_kw_unwrap: wrapped data must be a multiple of 8 bytes and at least 24 (RFC 3394 §2), got 16");
+  CHECK(aes_kw_unwrap(kek, Bytes(25)).error().message ==
+        "aes_kw_unwrap: wrapped data must be a multiple of 8 bytes and at least 24 (RFC 3394 §2), got 25");
+  CHECK(aes_kw_unwrap(kek, bad).error().message == "aes_kw_unwrap: integrity check failed (RFC 3394 §2.2.3)");
+  CHECK(aes_kw_wrap(kek, Bytes(16)));
 }
 
 TEST_CASE("crypto: AES-256-ECB, AES-256-GCM, AES-256-CMAC known answers (python3-cryptography)") {
