@@ -1086,6 +1086,11 @@ TEST_CASE("lock sealed: algorithm, size and seal refusals with their codes and m
   f = failure(sealed::seal(p, 5, 1, dh.pk, {}, {ak, Bytes(16, 1)}, Bytes(48, 0x22)));
   CHECK(f.code == p.malformed_code);
   CHECK(f.detail.find("differ in length") != std::string::npos);
+  // Table 20 access_key_sizes: bit 0, 256-bit keys, only; a 16-byte key is refused before
+  // any encapsulation, as the decoder refuses its access_key_len.
+  f = failure(sealed::seal(p, 5, 1, dh.pk, {}, {Bytes(16, 1)}, Bytes(48, 0x22)));
+  CHECK(f.code == "LOCK_BAD_ALGORITHM");
+  CHECK(f.detail == "access_key_len 16 is not a size reported in Table 20 access_key_sizes (32)");
   Bytes not_a_point(97, 0);
   not_a_point[0] = 0x04;
   f = failure(sealed::seal(p, 5, 1, not_a_point, {}, {ak}, Bytes(48, 0x22)));
