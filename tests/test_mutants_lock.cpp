@@ -1080,6 +1080,14 @@ TEST_CASE("lock sealed: algorithm, size and seal refusals with their codes and m
   const Bytes second_short(good.extra_ciphertexts[0].begin(), good.extra_ciphertexts[0].end() - 1);
   f = failure(sealed::unseal_all(p, good.sealed, kp, {ByteView(second_short)}));
   CHECK(f.detail.find("ciphertext 1: expected") != std::string::npos);
+  // Table 54 access_key_len on the wire: 16 is no Table 20 access_key_sizes size; the decoder
+  // refuses it before reading info, whose bytes it would otherwise take as Nenc's.
+  Bytes wire = sealed::encode(good.sealed);
+  REQUIRE(sealed::decode(p, wire).index() == 0);
+  wire[8] = 16;  // hpke_handle u32, hpke_algorithm u32, then access_key_len u32 (little-endian)
+  f = failure(sealed::decode(p, wire));
+  CHECK(f.code == "LOCK_BAD_ALGORITHM");
+  CHECK(f.detail == "access_key_len 16 is not a size reported in Table 20 access_key_sizes (32)");
   // seal: no key, keys of two lengths, a public key that is no P-384 point
   f = failure(sealed::seal(p, 5, 1, dh.pk, {}, {}, Bytes(48, 0x22)));
   CHECK(f.code == p.malformed_code);
