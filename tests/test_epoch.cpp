@@ -298,6 +298,14 @@ TEST_CASE("epoch: a profile needs a sequence code, and a given state the profile
   CHECK(v.error().message == "slots: 5 slots, profile has 4");
   p.slots = 5;
   CHECK(Machine::validate_state(p, five));
+  // An image of the profile's size that no write sequence reaches is refused by
+  // validate_fuses, with its reason (§4.6.4.1), before the invariants are checked.
+  p = Profile{};
+  const State skipped{Lifecycle::production, {Slot::blank, Slot::randomized, Slot::blank, Slot::blank}, PermaHek::unset,
+                      Sek::zeroized};
+  const auto u = Machine::validate_state(p, skipped);
+  REQUIRE_FALSE(u);
+  CHECK(u.error().message.rfind("slots[1] is randomized but slot 0 is blank", 0) == 0);
 }
 
 TEST_CASE("epoch: the fuse image and the seed list are read only as far as they reach") {

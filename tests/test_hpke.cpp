@@ -126,6 +126,16 @@ TEST_CASE("hpke: unsupported suites are rejected (0.9 Table 3)") {
   CHECK(hpke::check_suite({0x0011, 2, 2}));
   CHECK(hpke::check_suite({0x0042, 2, 2}));
   CHECK(hpke::check_suite({0x0a25, 2, 2}));
+  // The KeySchedule and both Setups refuse such a suite themselves, before any KEM work,
+  // with check_suite's message.
+  const auto kp = hpke::derive_key_pair(hpke::kem_dhkem_p384, Bytes(48, 1)).value();
+  const auto good = hpke::setup_base_s({0x0011, 2, 2}, kp.pk, {}, Bytes(48, 2)).value();
+  for (const hpke::Suite s : {hpke::Suite{0x0010, 2, 2}, hpke::Suite{0x0011, 1, 2}, hpke::Suite{0x0011, 2, 3}}) {
+    const std::string want = hpke::check_suite(s).error().message;
+    CHECK(hpke::key_schedule_base(s, Bytes(48, 1), {}).error().message == want);
+    CHECK(hpke::setup_base_s(s, kp.pk, {}, Bytes(48, 2)).error().message == want);
+    CHECK(hpke::setup_base_r(s, good.enc, kp.sk, {}).error().message == want);
+  }
 }
 
 TEST_CASE("hpke: Wycheproof ECDH secp384r1 ecpoint (all cases)") {

@@ -90,6 +90,25 @@ TEST_CASE("validate_state: engine, kmb-driver, engine-system and opal refuse a s
   CHECK(v.error().message == "violates invariant:opal.inactive_locking_sp_is_factory (OPAL-SP-3)");
 }
 
+TEST_CASE("validate_state: engine-system names the part, engine or KMB driver, whose invariant breaks") {
+  namespace sys = lockref::engine::sys;
+  const sys::Profile p;
+  const auto s = sys::System::initial(p);
+  REQUIRE(sys::System::validate_state(p, s));
+  auto bad_kmb = s;  // idle, but still counting time for a command
+  bad_kmb.kmb.phase = lockref::engine::kmb::Phase::idle;
+  bad_kmb.kmb.elapsed = 7;
+  const auto k = sys::System::validate_state(p, bad_kmb);
+  REQUIRE_FALSE(k);
+  CHECK(k.error().message.rfind("kmb.violates invariant:kmb-driver.idle_is_clean", 0) == 0);
+  auto bad_engine = s;  // DONE and EXE both set (Table 9 EXE)
+  bad_engine.engine.ctrl.done = true;
+  bad_engine.engine.ctrl.exe = true;
+  const auto e = sys::System::validate_state(p, bad_engine);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().message.rfind("engine.violates invariant:engine.", 0) == 0);
+}
+
 TEST_CASE("validate_state: no reachable state is refused (random walks of every machine)") {
   walk_accepts<lockref::lock::epoch::Machine>({}, 1, 400);
   lockref::lock::epoch::Profile eight;
