@@ -105,6 +105,36 @@ TEST_CASE("hpke: the hybrid KEM refuses an encapsulation of the wrong length, ra
   CHECK(bad.error().message == "ML-KEM encapsulation key: coefficient >= q in polynomial 0 (FIPS 203 §7.2 modulus check)");
 }
 
+TEST_CASE("lock keys: each input of the wrong length is refused by name before any AES (Figures 4, 5, 12, 20, 22, 25; Table 56)") {
+  // §4.6.1.4 and Figures 4-5: 96-bit salts and IVs, 128-bit tags; Table 56 key_len;
+  // the DPK, access key (256 bits) and MEK (512 bits) of Figures 12, 20, 22; Figure 25's
+  // 16-byte checksum. Each check answers before AES-GCM would refuse the same bytes with a
+  // message of its own.
+  using namespace lockref::lock;
+  const auto p = rev09::profile();
+  const Bytes key = fill(0x10, 64), salt = fill(1, 12), iv = fill(2, 12);
+  auto msg = [](const auto& r) {
+    REQUIRE_FALSE(r);
+    return r.error().message;
+  };
+  CHECK(msg(preconditioned_aes_encrypt(p, key, to_bytes("l"), salt, fill(2, 16), {}, fill(3, 32))) ==
+        "iv (Figure 4: 96-bit IV): expected 12 bytes, got 16");
+  CHECK(msg(preconditioned_aes_decrypt(p, key, to_bytes("l"), salt, fill(2, 8), {}, fill(3, 32), fill(4, 16))) ==
+        "iv (Figure 5: 96-bit IV): expected 12 bytes, got 8");
+  CHECK(msg(preconditioned_aes_decrypt(p, key, to_bytes("l"), salt, iv, {}, fill(3, 32), fill(4, 12))) ==
+        "tag (Figure 5: 128-bit tag): expected 16 bytes, got 12");
+  CHECK(msg(locked_mpk_key(p, key, fill(5, 16))) == "access_key: expected 32 bytes, got 16");
+  CHECK(msg(wrap_key(p, WrappedKeyType::locked_mpk, key, to_bytes("l"), salt, iv, {}, fill(6, 16))) ==
+        "key (Table 56 key_len): expected 32 bytes, got 16");
+  CHECK(msg(wrap_key(p, WrappedKeyType::locked_mpk, key, to_bytes("l"), fill(1, 16), iv, {}, fill(6, 32))) ==
+        "salt: expected 12 bytes, got 16");
+  CHECK(msg(wrap_key(p, WrappedKeyType::locked_mpk, key, to_bytes("l"), salt, fill(2, 16), {}, fill(6, 32))) ==
+        "iv: expected 12 bytes, got 16");
+  CHECK(msg(mek_secret_seed(p, key, fill(7, 16))) == "dpk: expected 32 bytes, got 16");
+  CHECK(msg(wrap_mek(p, key, key, fill(8, 32), salt, iv, {})) == "mek: expected 64 bytes, got 32");
+  CHECK(msg(derive_mek_from_secret(p, key, fill(9, 8))) == "checksum: expected 16 bytes, got 8");
+}
+
 TEST_CASE("lock keys: enabling or rotating a Locked MPK with the wrong access key releases nothing (Figures 13, 14)") {
   using namespace lockref::lock;
   const auto p = rev09::profile();
