@@ -250,6 +250,24 @@ TEST_CASE("kmip ttlv: a Big Integer's Length is a non-zero multiple of 8 (KMIP 1
   }
 }
 
+TEST_CASE("kmip ttlv: Long Integer, Date-Time and Boolean items have Length 8, Integer, Enumeration and Interval 4 (KMIP 1.4 §9.1.1.4)") {
+  // type bytes: 02 Integer, 03 Long Integer, 05 Enumeration, 06 Boolean, 09 Date-Time, 0A Interval
+  for (const int t : {0x03, 0x06, 0x09}) {
+    CHECK(decode(ttlv(0x42005C, static_cast<std::uint8_t>(t), Bytes(8, 0))));
+    for (std::size_t n : {4, 16}) {
+      const auto r = decode(ttlv(0x42005C, static_cast<std::uint8_t>(t), Bytes(n, 0)));
+      REQUIRE_FALSE(r);
+      CHECK(r.error().message.find(" must have Length 8, got " + std::to_string(n)) != std::string::npos);
+    }
+  }
+  for (const int t : {0x02, 0x05, 0x0A}) {
+    CHECK(decode(ttlv(0x42005C, static_cast<std::uint8_t>(t), Bytes(4, 0))));
+    const auto r = decode(ttlv(0x42005C, static_cast<std::uint8_t>(t), Bytes(8, 0)));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find(" must have Length 4, got 8") != std::string::npos);
+  }
+}
+
 TEST_CASE("kmip ttlv: the decoder's refusals name the offending tag and value in full") {
   // an Item Tag is 3 bytes (six hex digits); a Boolean's value is 8 bytes (sixteen)
   const auto tag = decode(ttlv(0x123456, 0x02, {0, 0, 0, 1}));
