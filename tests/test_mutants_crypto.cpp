@@ -25,6 +25,11 @@ using namespace lockref;
 namespace hpke = lockref::crypto::hpke;
 
 namespace {
+/// 2·G on P-384, uncompressed (python3-cryptography: derive_private_key(2).public_key()).
+const Bytes two_g = from_hex(
+                        "0408d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61"
+                        "8e80f1fa5b1b3cedb7bfe8dffd6dba74b275d875bc6cc43e904e505f256ab4255ffd43e94d39e22d61501e700a940e80")
+                        .value();
 Bytes fill(std::uint8_t start, std::size_t n) {
   Bytes b(n);
   for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(start + i);
@@ -388,10 +393,6 @@ TEST_CASE("crypto: P-384 private keys at the ends of [1, n-1] and of the wrong l
     REQUIRE_FALSE(r);
     CHECK(r.error().message == "P-384 private key: expected 48 bytes, got " + std::to_string(len));
   }
-  const Bytes two_g = from_hex(
-                          "0408d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61"
-                          "8e80f1fa5b1b3cedb7bfe8dffd6dba74b275d875bc6cc43e904e505f256ab4255ffd43e94d39e22d61501e700a940e80")
-                          .value();
   const std::string shared = "08d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61";
   CHECK(to_hex(crypto::p384::ecdh(n_minus_1, two_g).value()) == shared);
   const auto short_key = crypto::p384::ecdh(Bytes(47, 1), two_g);
@@ -476,10 +477,6 @@ TEST_CASE("hpke: the hybrid KEM's implicit rejection uses z = SHAKE256(seed)[32:
   // SHA3-256(K' || ECDH || ct_T || ek_T || Label) for both labels.
   Bytes seed(32);
   for (std::size_t i = 0; i < 32; ++i) seed[i] = static_cast<std::uint8_t>(i);
-  const Bytes two_g = from_hex(
-                          "0408d999057ba3d2d969260045c55b97f089025959a6f434d651d207d19fb96e9e4fe0e86ebe0e64f85b96a9c75295df61"
-                          "8e80f1fa5b1b3cedb7bfe8dffd6dba74b275d875bc6cc43e904e505f256ab4255ffd43e94d39e22d61501e700a940e80")
-                          .value();
   const Bytes enc = concat({Bytes(1568, 0x5a), two_g});
   const auto pk = crypto::hybrid::public_key(seed);
   REQUIRE(pk);
