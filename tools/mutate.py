@@ -8,6 +8,8 @@
     python3 tools/mutate.py --budget 2100 --json run.json ...        (a bounded run: see below)
     python3 tools/mutate.py --from-json run.json                     (its table, equivalents applied)
     python3 tools/mutate.py --from-json run-c.json,run-d.json        (run C's mutants, run D's verdicts where it re-ran them)
+    python3 tools/mutate.py --from-json a.json,b.json --current --domains lock
+                                                     (today's mutants, the latest verdict of any run)
 
 A mutant is one small change to a header under model/: a relational operator negated or
 relaxed (== !=, < <=, > >=), && and || swapped, + and - swapped, an integer bound moved by
@@ -523,15 +525,19 @@ class Build:
         return out
 
     def related(self, obj, headers):
-        """Is a translation unit one of the tests of these headers? Its sources' names share
-        a word with the headers' paths (tests/test_kpio.cpp and kpio/key_wrap.hpp,
-        properties/hpke_properties.cpp and crypto/hpke_kdf.hpp), among the test sources
-        (tests/, properties/) and the eval operations their tests call (tools/lockref/ops_*)."""
+        """Is a translation unit one of the tests of these headers? Among the test sources
+        (tests/, properties/) and the eval operations their tests call (tools/lockref/ops_*):
+        its name shares a word with the headers' paths (tests/test_kpio.cpp and
+        kpio/key_wrap.hpp, properties/hpke_properties.cpp and crypto/hpke_kdf.hpp), or it
+        includes one of the headers, or its folder's umbrella header, by name
+        (tests/test_validate_state.cpp includes engine/system.hpp, tests/test_wycheproof.cpp
+        crypto/crypto.hpp): a test written next to another header's tests still kills in
+        stage 1, not only after the rebuild of every unit that stage 2 costs."""
         for src in self.sources([obj]):
             base = os.path.basename(src).rsplit(".", 1)[0]
             if os.path.basename(os.path.dirname(src)) not in ("tests", "properties") and not base.startswith("ops_"):
                 continue
-            if named_after(src, headers):
+            if named_after(src, headers) or includes_by_name(src, headers):
                 return True
         return False
 
@@ -657,6 +663,18 @@ def named_after(src, headers):
     kpio/key_wrap.hpp, properties/hpke_properties.cpp and crypto/hpke_kdf.hpp)?"""
     words = {w for h in headers for w in re.split(r"[/_.]", h[:-len(".hpp")])}
     return bool((set(os.path.basename(src).rsplit(".", 1)[0].split("_")) - {"test", "properties", "mutants", "ops"}) & words)
+
+
+def includes_by_name(src, headers):
+    """Does a source #include one of the headers (lockref/engine/system.hpp) or the umbrella
+    header of one's folder (lockref/crypto/crypto.hpp for crypto/aes.hpp)?"""
+    wanted = set(headers) | {f"{os.path.dirname(h)}/{os.path.basename(os.path.dirname(h))}.hpp" for h in headers}
+    try:
+        with open(src, errors="replace") as f:
+            named = re.findall(r'^\s*#\s*include\s*[<"]lockref/([^">]+)[">]', f.read(), re.M)
+    except OSError:
+        return False
+    return bool(set(named) & wanted)
 
 
 def named_first(sources, headers):
@@ -1060,6 +1078,9 @@ def main():
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
                                         "current spec/mutation/equivalent.json applied, and stop; A.json,B.json,...: "
                                         "A's mutants with the verdicts of the later runs that re-ran them")
+    ap.add_argument("--current", action="store_true", help="with --from-json: every runtime mutant of today's source "
+                                                         "(of --domains/--files), with the latest verdict any listed "
+                                                         "run gave it, \"not run\" where none ran it")
     args = ap.parse_args()
 
     log = lambda s: print(s, file=sys.stderr, flush=True)
@@ -1071,11 +1092,26 @@ def main():
         for path in paths:
             with open(path) as f:
                 runs.append(json.load(f)["results"])
-        latest = {r["id"]: r for r in runs[0]}
-        for later in runs[1:]:
-            for r in later:
-                if r["id"] in latest and r["verdict"] != "not run":
-                    latest[r["id"]] = r
+        if args.current:
+            # today's runtime mutants of --domains/--files, each with the verdict of the last
+            # listed run that settled it ("unsettled" only where no run settled it); "not run"
+            # where none ran it. A run's mutants that no longer exist (their line changed) drop out.
+            texts, muts = all_mutants(args.files)
+            today = select(muts, args.seed, None, 0, set(args.domains.split(",")) if args.domains else None)
+            latest = {m.id: dict(m.to_json(), verdict="not run", detail="in none of the runs") for m in today}
+            for run in runs:
+                for r in run:
+                    old = latest.get(r["id"])
+                    if old is None or r["verdict"] == "not run" or \
+                            (r["verdict"] == "unsettled" and old["verdict"] not in ("not run", "unsettled")):
+                        continue
+                    latest[r["id"]] = dict(old, **{k: r[k] for k in ("verdict", "detail") if k in r})
+        else:
+            latest = {r["id"]: r for r in runs[0]}
+            for later in runs[1:]:
+                for r in later:
+                    if r["id"] in latest and r["verdict"] != "not run":
+                        latest[r["id"]] = r
         equivalent = load_equivalent()
         results = [dict(r, verdict="equivalent", detail=equivalent[r["id"]])
                    if r["verdict"] in ("survived", "unsettled") and r["id"] in equivalent else r
