@@ -353,7 +353,14 @@ def mutant_id(rel, text, off, op, new):
     col = off - ls
     # position among mutable tokens of the line, not the column: stable under re-indentation
     nth = len(re.findall(r"\S+", line[:col]))
-    return f"{rel}:{h}:{nth}:{op}:{new}"
+    return one_line(f"{rel}:{h}:{nth}:{op}:{new}")
+
+
+def one_line(mutant_id):
+    """An id on one line: a mutant whose text spans lines (a negated two-line condition) has
+    its line breaks and their indentation as one space, so --list and --ids carry it. Older
+    runs' --json ids are read through this too."""
+    return re.sub(r"[ \t]*\n\s*", " ", mutant_id)
 
 
 # Functions whose mutants are not counted: candidate_events is the explorer's input
@@ -741,7 +748,7 @@ def load_equivalent():
     if not os.path.exists(p):
         return {}
     with open(p) as f:
-        return {e["id"]: e["why"] for e in json.load(f)["equivalent"]}
+        return {one_line(e["id"]): e["why"] for e in json.load(f)["equivalent"]}
 
 
 def all_mutants(files_glob=None):
@@ -1081,6 +1088,8 @@ def main():
     ap.add_argument("--current", action="store_true", help="with --from-json: every runtime mutant of today's source "
                                                          "(of --domains/--files), with the latest verdict any listed "
                                                          "run gave it, \"not run\" where none ran it")
+    ap.add_argument("--todo", help="with --from-json: write the ids of the mutants not run, unsettled or surviving "
+                                   "to this file, for --ids")
     args = ap.parse_args()
 
     log = lambda s: print(s, file=sys.stderr, flush=True)
@@ -1091,7 +1100,7 @@ def main():
         runs = []
         for path in paths:
             with open(path) as f:
-                runs.append(json.load(f)["results"])
+                runs.append([dict(r, id=one_line(r["id"])) for r in json.load(f)["results"]])
         if args.current:
             # today's runtime mutants of --domains/--files, each with the verdict of the last
             # listed run that settled it ("unsettled" only where no run settled it); "not run"
@@ -1120,6 +1129,10 @@ def main():
         for r in results:
             if r["verdict"] == "survived":
                 print(f"SURVIVED {r['id']}  {r['file']}:{r['line']}  {r['old']!r} -> {r['new']!r}")
+        if args.todo:  # what a next run has to settle, for --ids
+            with open(args.todo, "w") as f:
+                f.writelines(f"{r['id']}\t{r['verdict']}\n" for r in results
+                             if r["verdict"] in ("not run", "unsettled", "survived"))
         return 0
     if args.snapshot:
         return snapshot_run(args, log)
