@@ -529,6 +529,33 @@ TEST_CASE("signature: keys — trailing bytes, the wrong kind, public_key_of for
   CHECK(c::public_key_of(rsa_priv).value() == rsa_pub);
   CHECK(c::public_key_of(ec_priv).value() == ec_pub);
   CHECK(c::public_key_of(rsa_pub).error().message == "private key: neither an RSA nor an EC PKCS #8 PrivateKeyInfo");
+  // The same EC key with its curve written out (explicit ECParameters: `openssl ec -param_enc
+  // explicit`, then `openssl pkcs8 -topk8 -nocrypt`; its public key `openssl pkey -pubout`).
+  // RFC 5480 §2.1.1: "implicitCurve and specifiedCurve MUST NOT be used in PKIX"; RFC 5915 §3:
+  // "only the namedCurve CHOICE is permitted". Refused as a private key (signing, public_key_of,
+  // which would otherwise give a SubjectPublicKeyInfo with the parameters written out) and as
+  // a public key (verifying), with the reason.
+  const Bytes ec_priv_explicit = from_hex(
+      "308201790201003082010306072a8648ce3d02013081f7020101302c06072a8648ce3d0101022100ffffffff000000010000000000000000"
+      "00000000ffffffffffffffffffffffff305b0420ffffffff00000001000000000000000000000000fffffffffffffffffffffffc04205ac6"
+      "35d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b031500c49d360886e704936a6678e1139d26b7819f7e90044104"
+      "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ece"
+      "cbb6406837bf51f5022100ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551020101046d306b0201010420e3"
+      "5bc39ea2890d661cbec78316cbaca363bfa255553c8cfdef7648fba8aa39fca14403420004d3700bdd5d4f2781e1ffba02699e3b1f68fd4c"
+      "98c62c5a9ad7ac459fabf072c6499596f191495025721cd90df21e208f4acbd0fe103a2770230974a27ee878ee").value();
+  const Bytes ec_pub_explicit = from_hex(
+      "3082014b3082010306072a8648ce3d02013081f7020101302c06072a8648ce3d0101022100ffffffff000000010000000000000000000000"
+      "00ffffffffffffffffffffffff305b0420ffffffff00000001000000000000000000000000fffffffffffffffffffffffc04205ac635d8aa"
+      "3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b031500c49d360886e704936a6678e1139d26b7819f7e900441046b17d1"
+      "f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb640"
+      "6837bf51f5022100ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63255102010103420004d3700bdd5d4f2781e1"
+      "ffba02699e3b1f68fd4c98c62c5a9ad7ac459fabf072c6499596f191495025721cd90df21e208f4acbd0fe103a2770230974a27ee878ee").value();
+  const std::string named_only = ": explicit curve parameters; RFC 5480 §2.1.1 and RFC 5915 §3 permit a named curve only";
+  CHECK(c::public_key_of(ec_priv_explicit).error().message == "EC private key" + named_only);
+  CHECK(c::ecdsa_sign(c::SigHash::sha256, ec_priv_explicit, to_bytes("m")).error().message == "EC private key" + named_only);
+  const Bytes good = c::ecdsa_sign(c::SigHash::sha256, ec_priv, to_bytes("m")).value();
+  CHECK(c::ecdsa_verify(c::SigHash::sha256, ec_pub, to_bytes("m"), good).value());
+  CHECK(c::ecdsa_verify(c::SigHash::sha256, ec_pub_explicit, to_bytes("m"), good).error().message == "EC public key" + named_only);
   CHECK(c::rsa_modulus_bits(rsa_pub).value() == 2048);
   // One byte after the DER structure is refused, not ignored.
   Bytes trailing = rsa_pub;
@@ -559,6 +586,24 @@ TEST_CASE("signature: keys — trailing bytes, the wrong kind, public_key_of for
   CHECK(c::curve_bytes(c::Curve::p384) == 48);
   CHECK(to_hex(c::digest(c::SigHash::sha256, to_bytes("abc"))) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-4 example
+}
+
+TEST_CASE("signature: an RSA key too short for the hash's encoding verifies no signature (RFC 8017 §8.1.2, §8.2.2)") {
+  namespace c = lockref::crypto;
+  // A 512-bit RSA key (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512`, then
+  // `openssl pkey -pubout`): emLen = 64 bytes. With SHA-512, EMSA-PSS-VERIFY (§9.1.2 step 3:
+  // emLen < hLen + sLen + 2 = 130) answers "inconsistent" and EMSA-PKCS1-v1_5 (§9.2 step 3:
+  // emLen < tLen + 11 = 94) "intended encoded message length too short": both signature
+  // verifications output "invalid signature", whatever the 64 signature bytes are.
+  const Bytes spki = from_hex(
+      "305c300d06092a864886f70d0101010500034b003048024100d4a8445cf523055e5bf4e31e08e9ff593c94617759aa48a6ed7cf137887889"
+      "277317962717c31abf03243fcc19c874ce37872bcd4a2e1c7e38ec220e33f473550203010001").value();
+  REQUIRE(c::rsa_modulus_bits(spki).value() == 512);
+  for (int fill : {0x00, 0x01, 0x7f}) {
+    const Bytes sig(64, static_cast<std::uint8_t>(fill));
+    CHECK(c::rsa_pss_verify(c::SigHash::sha512, spki, to_bytes("m"), sig).value() == false);
+    CHECK(c::rsa_pkcs1v15_verify(c::SigHash::sha512, spki, to_bytes("m"), sig).value() == false);
+  }
 }
 
 }  // namespace LOCKREF_UNITY_ID

@@ -65,7 +65,7 @@ inline Result<Bytes> aes_kw_unwrap(ByteView kek, ByteView wrapped) {
       std::copy(r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)), r.begin() + static_cast<std::ptrdiff_t>(8 * i),
                 block.begin() + 8);
       aes.ProcessBlock(block.data(), b.data());
-      std::copy(b.begin(), b.begin() + 8, a.begin());
+      a.assign(b.begin(), b.begin() + 8);  // A = MSB(64, B): assign, so that a wrong bound shows in A's length
       std::copy(b.begin() + 8, b.end(), r.begin() + static_cast<std::ptrdiff_t>(8 * (i - 1)));
     }
   }

@@ -60,6 +60,25 @@ Result<K> load_key(ByteView der, const char* what) {
   return key;
 }
 
+/// An EC key whose curve is named by its OID, not written out: RFC 5480 §2.1.1
+/// ("implicitCurve and specifiedCurve MUST NOT be used in PKIX") for a SubjectPublicKeyInfo,
+/// RFC 5915 §3 ("only the namedCurve CHOICE is permitted") for a private key. Crypto++ reads
+/// either, and writes a key read with explicit parameters back with them.
+template <class K>
+Result<K> named_curve_only(Result<K> key, const char* what) {
+  if (!key) return key;
+  CryptoPP::ByteQueue q;
+  key->GetGroupParameters().DEREncode(q);  // the curve's OID (tag 06), or a SpecifiedECDomain
+  CryptoPP::byte tag = 0;
+  if (q.Peek(tag) != 1 || tag != 0x06)
+    return make_error(std::string(what) + ": explicit curve parameters; RFC 5480 §2.1.1 and RFC 5915 §3 permit a named curve only");
+  return key;
+}
+template <class K>
+Result<K> load_ec_key(ByteView der, const char* what) {
+  return named_curve_only(load_key<K>(der, what), what);
+}
+
 /// A Crypto++ RandomNumberGenerator drawing from an HMAC_DRBG instantiated with `seed`:
 /// signing is a pure function of (key, message).
 class DrbgRng : public CryptoPP::RandomNumberGenerator {
@@ -152,7 +171,7 @@ inline Result<bool> rsa_pss_verify(SigHash h, ByteView spki, ByteView msg, ByteV
 
 /// ECDSA verification of an IEEE P1363 signature (r||s, each curve_bytes long).
 inline Result<bool> ecdsa_verify(SigHash h, ByteView spki, ByteView msg, ByteView sig_p1363) {
-  auto k = detail::load_key<detail::EcPublic>(spki, "EC public key");
+  auto k = detail::load_ec_key<detail::EcPublic>(spki, "EC public key");
   if (!k) return k.error();
   return detail::by_hash(h, [&](auto hash) -> Result<bool> {
     using H = decltype(hash);
@@ -183,7 +202,7 @@ inline Result<Bytes> rsa_pss_sign(SigHash h, ByteView pkcs8, ByteView msg) {
 
 /// ECDSA signature with RFC 6979 deterministic nonces; IEEE P1363 r||s.
 inline Result<Bytes> ecdsa_sign(SigHash h, ByteView pkcs8, ByteView msg) {
-  auto k = detail::load_key<detail::EcPrivate>(pkcs8, "EC private key");
+  auto k = detail::load_ec_key<detail::EcPrivate>(pkcs8, "EC private key");
   if (!k) return k.error();
   return detail::by_hash(h, [&](auto hash) {
     using H = decltype(hash);
@@ -199,9 +218,10 @@ inline Result<Bytes> public_key_of(ByteView pkcs8) {
     RSA::PublicKey pub(*r);
     pub.DEREncode(q);
   } else if (auto e = detail::load_key<detail::EcPrivate>(pkcs8, "EC private key")) {
+    auto named = detail::named_curve_only(std::move(e), "EC private key");
+    if (!named) return named.error();
     detail::EcPublic pub;
-    e->MakePublicKey(pub);
-    pub.AccessGroupParameters().SetEncodeAsOID(true);
+    named->MakePublicKey(pub);
     pub.DEREncode(q);
   } else {
     return make_error("private key: neither an RSA nor an EC PKCS #8 PrivateKeyInfo");
