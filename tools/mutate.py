@@ -58,10 +58,12 @@ mutated line's text, operator and position in the line.
 
 spec/mutation/equivalent.json lists mutants shown equivalent (no test can tell them from
 the original), each with the reason; they are reported apart and not counted as
-survivors. --sample N (the ctest test "mutation: sample") takes N of the runtime mutants that
---all would run, drawn with the seed from the cheapest header group (fewest translation
-units, at most six; --domains narrows the choice) that holds N, builds them as one schemata
-build and exits 1 when one survives that is not listed as equivalent.
+survivors (one that survives stage 1 is reported so there: stage 2 would rebuild every unit
+that includes its header for a verdict the list already gives). --sample N (the ctest test
+"mutation: sample") takes N of the runtime mutants that --all would run, drawn with the
+seed from the cheapest header group (fewest translation units, at most six; --domains
+narrows the choice) that holds N, builds them as one schemata build and exits 1 when one
+survives that is not listed as equivalent.
 
 --budget SECONDS bounds a run on a busy machine: no header group is started after half
 that time, and the mutants of the groups not started are reported as "not run" (never as
@@ -915,7 +917,8 @@ def campaign(args, chosen, texts, build, equivalent, log):
             runs = [pool.submit(run_suites, bins, m.k, limit, cli=cli, sources=sources, headers=files) for m in live]
             for m, run in zip(live, runs):
                 v, detail, secs = run.result()
-                if v == "survived" and sources:
+                if v == "survived" and sources and m.id not in equivalent:
+                    # (a listed equivalent is not rebuilt in stage 2 for its verdict alone)
                     left.append(m)
                     log(f"  survives the related tests: {m.id}")
                     continue
