@@ -43,8 +43,9 @@ How a mutant is built, without touching the tree or its build:
     kpio/key_wrap.hpp) and links the programs without the other units that include the
     header (every copy of the header in them is the mutant's); each mutant runs the
     related sources' test cases alone (doctest --source-file). Their baseline (no mutant)
-    must pass there, or every mutant goes to stage 2; a mutant a test then fails on is
-    killed. Only the survivors of stage 1 meet stage 2: the other units compiled with the
+    must pass there: a source whose test fails with no mutant active (it needs an eval
+    operation of a unit left out) is left out of stage 1, and when that leaves nothing
+    every mutant goes to stage 2; a mutant a test then fails on is killed. Only the survivors of stage 1 meet stage 2: the other units compiled with the
     same overlay, the whole programs, every suite, as above. Most mutants die in stage 1,
     so a header that most units include (core/, engine/) is rebuilt in full only when one
     of its mutants survives its own tests. (A stage-1 kill is a failure in a program that
@@ -696,6 +697,9 @@ def named_first(sources, headers):
     return [p for p in (named, [s for s in sources if s not in named]) if p]
 
 
+FAILED_IN = {}  # program -> the source file of the test case that failed with no mutant active
+
+
 def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None, headers=()):
     """Runs the unit/vector suite, then the property suite, then (cli) the command-line
     and oracle tests against the mutant `lockref`; only the test cases of `sources` when
@@ -726,6 +730,9 @@ def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None,
             block = next((b for b in r.stdout.split("=" * 79) if re.search(r"\b(ERROR|exception)\b", b)), "")
             m = re.search(r"TEST CASE:\s+(.*)", block)
             why = m.group(1).strip() if m else ("exit %d" % r.returncode)
+            where = re.search(r"^(\S+\.cpp):\d+:", block, re.M)  # the test case's source file
+            if where and mutant_k == -1:  # the baseline (no mutant active)
+                FAILED_IN[name] = os.path.basename(where.group(1))
             return "killed", f"{name}: {why}", time.time() - t0
     if cli:
         env["LOCKREF_ROOT"] = ROOT
@@ -896,10 +903,23 @@ def campaign(args, chosen, texts, build, equivalent, log):
             nonlocal done, baseline_time
             cli = not (args.sample or args.unit_only) and not sources
             if mode == "schemata":
-                v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources, headers=files)
-                if v != "survived" and sources:  # e.g. a test needs an eval op of a unit left out
-                    log(f"  stage 1 fails with no mutant active ({detail}): every mutant goes to stage 2")
-                    return live
+                while True:
+                    FAILED_IN.clear()
+                    v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources,
+                                                 headers=files)
+                    if v == "survived" or not sources:
+                        break
+                    # a test that fails with no mutant active (e.g. it needs an eval op of a unit
+                    # left out): its source file's tests are left out of stage 1, and stage 2 has them
+                    bad = set(FAILED_IN.values())
+                    if not bad or not any(os.path.basename(src) in bad for src in sources):
+                        log(f"  stage 1 fails with no mutant active ({detail}): every mutant goes to stage 2")
+                        return live
+                    sources = [src for src in sources if os.path.basename(src) not in bad]
+                    log(f"  stage 1 fails with no mutant active in {', '.join(sorted(bad))} ({detail}): "
+                        f"its tests are left out of stage 1")
+                    if not sources:
+                        return live
                 if v != "survived":
                     log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
                     for m in live:
