@@ -17,11 +17,16 @@ Bytes hx(std::string_view s) { return from_hex(s).value(); }
 }  // namespace
 
 TEST_CASE("crypto: SHA2-384/512 of \"abc\" (FIPS 180-4 examples)") {
-  CHECK(to_hex(sha384(to_bytes("abc"))) ==
-        "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7");
-  CHECK(to_hex(sha512(to_bytes("abc"))) ==
-        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643c"
-        "e80e2a9ac94fa54ca49f");
+  const std::string want384 =
+      "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7";
+  const std::string want512 =
+      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643c"
+      "e80e2a9ac94fa54ca49f";
+  CHECK(to_hex(sha384(to_bytes("abc"))) == want384);
+  CHECK(to_hex(sha512(to_bytes("abc"))) == want512);
+  // sha(Hash, ...) picks the function by name (the KMB's and the DRBG's selector).
+  CHECK(to_hex(sha(Hash::sha384, to_bytes("abc"))) == want384);
+  CHECK(to_hex(sha(Hash::sha512, to_bytes("abc"))) == want512);
   CHECK(sha384({}).size() == 48);
 }
 
@@ -196,21 +201,36 @@ TEST_CASE("crypto: AES's refusals — key sizes, whole blocks, RFC 5652 §6.3 pa
   // SP 800-38D §5.2.1.1: the IV is not empty; §5.2.1.2: tags of 4, 8 or 12..16 bytes.
   CHECK(aes_gcm_seal(key256, {}, {}, {}).error().message == "aes_gcm: IV must not be empty (SP 800-38D §5.2.1.1)");
   CHECK(aes_gcm_open(key256, {}, {}, {}, Bytes(16)).error().message == "aes_gcm: IV must not be empty (SP 800-38D §5.2.1.1)");
-  for (std::size_t t = 0; t <= 17; ++t) {
-    INFO("tag of " << t << " bytes");
-    const bool allowed = t == 4 || t == 8 || (t >= 12 && t <= 16);
-    const auto s = aes_gcm_seal(key256, Bytes(12, 2), {}, to_bytes("m"), t);
-    CHECK(s.ok() == allowed);
-    const auto o = aes_gcm_open(key256, Bytes(12, 2), {}, {}, Bytes(t, 0));
-    if (allowed) {
-      CHECK(s->tag.size() == t);
-      CHECK(aes_gcm_open(key256, Bytes(12, 2), {}, s->ciphertext, s->tag).value() == to_bytes("m"));
-      CHECK(o.error().message == "aes_gcm: authentication failed");
-    } else {
-      CHECK(s.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
-      CHECK(o.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
+  // Both paths: the 96-bit IV (Crypto++'s GCM) and any other (gcm_generic, SP 800-38D §7.1
+  // written out): a truncated tag has the length asked for, and a wrong one does not open.
+  for (const Bytes& gcm_iv : {Bytes(12, 2), Bytes(8, 2)}) {
+    for (std::size_t t = 0; t <= 17; ++t) {
+      INFO("IV of " << gcm_iv.size() << " bytes, tag of " << t << " bytes");
+      const bool allowed = t == 4 || t == 8 || (t >= 12 && t <= 16);
+      const auto s = aes_gcm_seal(key256, gcm_iv, {}, to_bytes("m"), t);
+      CHECK(s.ok() == allowed);
+      const auto o = aes_gcm_open(key256, gcm_iv, {}, {}, Bytes(t, 0));
+      if (allowed) {
+        CHECK(s->tag.size() == t);
+        CHECK(aes_gcm_open(key256, gcm_iv, {}, s->ciphertext, s->tag).value() == to_bytes("m"));
+        CHECK(o.error().message == "aes_gcm: authentication failed");
+      } else {
+        CHECK(s.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
+        CHECK(o.error().message == "aes_gcm: tag length " + std::to_string(t) + " not allowed by SP 800-38D §5.2.1.2");
+      }
     }
   }
+  // A 64-bit IV, truncated to a 96-bit tag: python3-cryptography's AES-GCM (Cipher(AES(key),
+  // GCM(iv))) gives ciphertext a4bd18b3... and tag e746ae5f22902feb38feb2cb43eb9b59, whose
+  // first 12 bytes are the truncated tag (SP 800-38D §7.1 step 6: MSB_t).
+  const Bytes k16 = from_hex("000102030405060708090a0b0c0d0e0f").value(), iv8 = from_hex("cafebabefacedbad").value();
+  const auto kat = aes_gcm_seal(k16, iv8, to_bytes("aad"), to_bytes("sixteen byte msg+3"), 12).value();
+  CHECK(to_hex(kat.ciphertext) == "a4bd18b35045318d3a20969d142fe5aed87a");
+  CHECK(to_hex(kat.tag) == "e746ae5f22902feb38feb2cb");
+  Bytes bad_tag = kat.tag;
+  bad_tag[11] ^= 1;
+  CHECK(aes_gcm_open(k16, iv8, to_bytes("aad"), kat.ciphertext, bad_tag).error().message == "aes_gcm: authentication failed");
+  CHECK(aes_gcm_open(k16, iv8, to_bytes("aad"), kat.ciphertext, kat.tag).value() == to_bytes("sixteen byte msg+3"));
   // The L.O.C.K. profile (AES-256, 96-bit IV, 128-bit tag).
   CHECK(aes_gcm_encrypt(Bytes(16), Bytes(12), {}, {}).error().message == "aes_gcm_encrypt: key must be 32 bytes, got 16");
   CHECK(aes_gcm_encrypt(key256, Bytes(16), {}, {}).error().message == "aes_gcm_encrypt: IV must be 12 bytes, got 16");

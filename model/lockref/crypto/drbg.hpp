@@ -54,9 +54,10 @@ inline Result<HmacDrbg> drbg_instantiate(ByteView entropy, ByteView nonce, ByteV
   if (entropy.size() < drbg_limits::min_entropy)
     return make_error("hmac_drbg: entropy input must be at least 32 bytes (256-bit strength), got " +
                       std::to_string(entropy.size()));
+  // Steps 2-5: Key = 0x00..00, V = 0x01..01, (Key, V) = Update(seed_material, Key, V),
+  // reseed_counter = 1 (set here: Update does not read it).
   HmacDrbg s{h, Bytes(digest_size(h), 0x00), Bytes(digest_size(h), 0x01), 1};
   detail::drbg_update(s, concat({entropy, nonce, personalization}));
-  s.reseed_counter = 1;
   return s;
 }
 
@@ -80,7 +81,6 @@ inline Result<DrbgOutput> drbg_generate(const HmacDrbg& state, std::size_t n, By
   HmacDrbg s = state;
   if (!additional.empty()) detail::drbg_update(s, additional);
   Bytes out;
-  out.reserve(n + digest_size(s.hash));
   while (out.size() < n) {
     s.v = hmac(s.hash, s.key, s.v);
     out.insert(out.end(), s.v.begin(), s.v.end());
