@@ -710,6 +710,85 @@ TEST_CASE("kpio: §3.2.1.1 the TPer constants a host discovers from Table 1's Le
   CHECK(r.error().message.find("offset") != std::string::npos);
 }
 
+TEST_CASE("kpio: §3.2.1.1 every TPer constant comes from the response, not from the base profile") {
+  const Bytes t1 = *from_hex(vec("tcg-level0-seed002.json", "kpio-table1-parse")["request"]["hex"].get<std::string>());
+  // A base profile unlike Table 1 in every constant Level 0 carries: each must be replaced.
+  Profile base;
+  base.keks = 9;
+  base.total_key_tags = 9;
+  base.max_key_tags_per_namespace = 9;
+  base.default_key_tags = 5;
+  base.nonce_length = 5;
+  base.kpiosc = 0;
+  base.replay_supported = base.plaintext_supported = base.pki_supported = false;
+  auto p = profile_from_level0(base, t1);
+  REQUIRE_MESSAGE(p.ok(), p.error().message);
+  CHECK(p->keks == 2);
+  CHECK(p->total_key_tags == 2);
+  CHECK(p->max_key_tags_per_namespace == 1);
+  CHECK(p->default_key_tags == 1);  // at most the per-namespace maximum
+  CHECK(p->nonce_length == 16);
+  CHECK(p->kpiosc == 1);
+  CHECK(p->replay_supported);
+  CHECK(p->plaintext_supported);
+  CHECK(p->pki_supported);
+  // The same response with other values in Table 1's fields (byte offsets in the Key Per I/O
+  // SSC Feature Descriptor, which starts at byte 64 of the response): Number of KEKs (32..35)
+  // 5, Total Key Tags (36..39) 7, Maximum Key Tags Per Namespace (40..41) 0, Get Nonce length
+  // (42) 0, Key Per IO Features (16) 0x00, KEK Provisioning Models (27..28) 0x0100.
+  Bytes other = t1;
+  const std::size_t d = 64;
+  REQUIRE(other[d] == 0x03);
+  REQUIRE(other[d + 1] == 0x05);
+  other[d + 35] = 5;
+  other[d + 39] = 7;
+  other[d + 41] = 0;
+  other[d + 42] = 0;
+  other[d + 16] = 0x00;
+  other[d + 27] = 0x01;
+  other[d + 28] = 0x00;
+  auto q = profile_from_level0(base, other);
+  REQUIRE_MESSAGE(q.ok(), q.error().message);
+  CHECK(q->keks == 5);
+  CHECK(q->total_key_tags == 7);
+  CHECK(q->max_key_tags_per_namespace == 0);
+  CHECK(q->default_key_tags == 1);  // never 0: every namespace gets a key tag
+  CHECK(q->nonce_length == 5);      // a length of 0 is "not given": the base's stays
+  CHECK(q->kpiosc == 0);            // bit 1 clear: per namespace
+  CHECK_FALSE(q->replay_supported); // bit 4 clear (E-KPIO-L0-BITS)
+  CHECK(q->plaintext_supported);    // 0x0100
+  CHECK_FALSE(q->pki_supported);    // 0x0200 clear
+  // Only the scope bit (0x02) and only the replay bit (0x10), each alone.
+  other[d + 16] = 0x02;
+  CHECK(profile_from_level0(base, other)->kpiosc == 1);
+  CHECK_FALSE(profile_from_level0(base, other)->replay_supported);
+  other[d + 16] = 0x10;
+  CHECK(profile_from_level0(base, other)->kpiosc == 0);
+  CHECK(profile_from_level0(base, other)->replay_supported);
+  other[d + 27] = 0x02;  // PKI only
+  CHECK_FALSE(profile_from_level0(base, other)->plaintext_supported);
+  CHECK(profile_from_level0(base, other)->pki_supported);
+  // No TPer Feature Descriptor (0x0001): its code changed to an unassigned one.
+  Bytes no_tper = t1;
+  REQUIRE(no_tper[48] == 0x00);
+  REQUIRE(no_tper[49] == 0x01);
+  no_tper[49] = 0x7f;
+  auto r = profile_from_level0(base, no_tper);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "Level 0 Discovery: no TPer Feature Descriptor (0x0001), which a Key Per I/O device returns (§3.2.1.1.1)");
+  // A Key Per I/O SSC Feature Descriptor of 16 data bytes (Length 0x10 instead of Table 1's
+  // 0x2c), the response's Length of Parameter Data (bytes 0..3) adjusted: refused, not read
+  // past its end.
+  Bytes short_desc(t1.begin(), t1.begin() + 64);
+  for (int b : {0x03, 0x05, 0x10, 0x10}) short_desc.push_back(static_cast<std::uint8_t>(b));
+  short_desc.insert(short_desc.end(), t1.begin() + 68, t1.begin() + 84);
+  short_desc.insert(short_desc.end(), t1.begin() + 112, t1.begin() + 148);  // the 0x0404 descriptor after it
+  short_desc[3] = static_cast<std::uint8_t>(short_desc.size() - 4);
+  auto sd = profile_from_level0(base, short_desc);
+  REQUIRE_FALSE(sd.ok());
+  CHECK(sd.error().message == "Level 0 Discovery: the Key Per I/O SSC Feature Descriptor is 16 bytes, shorter than Table 1's 44");
+}
+
 TEST_CASE("tcg session: each rule of the session layer, at the wire, with the rule it names") {
   using tcg::Value;
   Tper t = configured();
