@@ -144,6 +144,67 @@ TEST_CASE("kpio: every state table of §4 (Tables 71-108) is reproduced exactly"
   }
 }
 
+TEST_CASE("kpio: the §4 table builders refuse malformed tables, and same_row compares every cell") {
+  const auto all = lockref::testing::load_vectors("kpio-state-tables.json");
+  const auto find = [&](const std::string& id) {
+    for (const auto& v : all["vectors"])
+      if (v["id"] == id) return v;
+    FAIL("no vector " << id);
+    return all["vectors"][0];
+  };
+  // Table 75: NS1-NS4 managed (KEK1, KEK1, KEK2, KEK1), three MEKs each; NS5 not managed.
+  const auto v75 = find("kpio-table75-to-table76");
+  const Profile p = profile_section4(v75["kpiosc"].get<std::uint8_t>());
+  const auto rows = from_json<std::vector<NsRow>>(v75["before"]).value();
+  const auto pol = from_json<Policies>(v75["policies"]).value();
+  KeyNames names;
+  const auto built = build_from_namespaces(p, rows, pol, names);
+  REQUIRE(built.ok());
+  // The documented conventions: Admin1's PIN "Admin1_password", an injected KEK under KMIP UID
+  // "KEKn", one Key Cache entry per MEK the table names (no "Empty" entries, nothing of the
+  // initial state's factory cache left over).
+  CHECK(built->admin1.pin == "Admin1_password");
+  CHECK(built->keks[0].kmip_uid == "KEK1");
+  CHECK(built->keks[1].kmip_uid == "KEK2");
+  std::size_t named = 0;
+  for (const auto& r : rows)
+    for (const auto& w : kpio::tables::slots(r.cache)) named += w != "Empty";
+  CHECK(built->cache.size() == named);
+  // Refusals, each naming what is wrong.
+  auto fewer = rows;
+  fewer.pop_back();
+  CHECK(build_from_namespaces(p, fewer, pol, names).error().message == "the table has " + std::to_string(fewer.size()) + " namespaces");
+  auto renamed = rows;
+  renamed[1].ns = "NS9";
+  CHECK(build_from_namespaces(p, renamed, pol, names).error().message == "row 2 is NS9");
+  for (const std::string& kek : {std::string("KEK0"), "KEK" + std::to_string(p.keks + 1), std::string("XYZ1")}) {
+    auto bad = rows;
+    bad[0].allowed = kek;
+    CHECK(build_from_namespaces(p, bad, pol, names).error().message == "unknown KEK " + kek);
+  }
+  // A table with an Empty slot between two MEKs: the Empty slot makes no cache entry.
+  auto holes = rows;
+  holes[0].cache = "KPIO-MEK1 Empty KPIO-MEK3";
+  CHECK(build_from_namespaces(p, holes, pol, names)->cache.size() == named - 1);
+  // same_row: equal cell by cell, trailing Empty slots of the Key Cache aside; any one other
+  // cell makes the rows differ.
+  const NsRow r{"NS1", "KT0", "TRUE", "KEK1", "MEK1"};
+  CHECK(same_row(r, NsRow{"NS1", "KT0", "TRUE", "KEK1", "MEK1 Empty"}));
+  for (std::string NsRow::*cell : {&NsRow::ns, &NsRow::key_tags, &NsRow::managed, &NsRow::allowed, &NsRow::cache}) {
+    NsRow o = r;
+    o.*cell = "other";
+    CHECK_FALSE(same_row(r, o));
+    CHECK_FALSE(same_row(o, r));
+  }
+  // Tables 103-108: a KEK row with Access Locked TRUE is built locked, and renders back.
+  const std::vector<KekRow> keks{{"KEK1", "{Power Cycle}", "TRUE", "TRUE"}};
+  const auto k = build_from_keks(p, keks);
+  REQUIRE(k.ok());
+  CHECK(k->keks[0].access_locked);
+  CHECK(k->admin1.pin == "Admin1_password");
+  CHECK(render_keks(*k)[0] == keks[0]);
+}
+
 // ---- §3.2 procedures at the wire ----------------------------------------------------------
 
 TEST_CASE("kpio: §3.2.1.3 Properties - Table 3 in, Table 4 out") {
