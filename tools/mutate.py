@@ -38,17 +38,19 @@ How a mutant is built, without touching the tree or its build:
     mismatch) loses the mutants on the offending lines, which are reported as not built.
   - Two stages (--no-stages: one): a header's group first recompiles only its related
     units (tests/ and properties/ sources, and the tools/lockref/ops_* eval operations,
-    whose name shares a word with the header's path: tests/test_kpio.cpp,
+    whose name shares a word with the header's path, or that include the header or its
+    folder's umbrella header by name: tests/test_kpio.cpp,
     tests/test_mutants_kpio.cpp, properties/kpio_properties.cpp and ops_kpio.cpp for
     kpio/key_wrap.hpp) and links the programs without the other units that include the
     header (every copy of the header in them is the mutant's); each mutant runs the
     related sources' test cases alone (doctest --source-file). Their baseline (no mutant)
     must pass there: a source whose test fails with no mutant active (it needs an eval
     operation of a unit left out) is left out of stage 1, and when that leaves nothing
-    every mutant goes to stage 2; a mutant a test then fails on is killed. Only the survivors of stage 1 meet stage 2: the other units compiled with the
-    same overlay, the whole programs, every suite, as above. Most mutants die in stage 1,
-    so a header that most units include (core/, engine/) is rebuilt in full only when one
-    of its mutants survives its own tests. (A stage-1 kill is a failure in a program that
+    every mutant goes to stage 2; a mutant a test then fails on is killed. Only the
+    survivors of stage 1 meet stage 2: the other units compiled with the same overlay, the
+    whole programs, every suite, as above. Most mutants die in stage 1, so a header that
+    most units include (core/, engine/) is rebuilt in full only when one of its mutants
+    survives its own tests. (A stage-1 kill is a failure in a program that
     lacks the unrelated units, e.g. their eval operations; a test that passes there with
     no mutant, and fails with one, is counted as a detection.)
 Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
