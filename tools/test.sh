@@ -78,7 +78,9 @@ for preset in $presets; do
   if [ "$subset" = 1 ]; then
     select=(-R '^property:')
   elif [ "$preset" = default ] && [[ " $presets " == *" asan "* ]] && [ "$asan_all" != 1 ]; then
-    select=(-E '^property:')   # run instrumented, in the asan preset
+    # run instrumented, in the asan preset (and not built here: doctest's placeholder test
+    # for an unbuilt binary is left out with them)
+    select=(-E '^(property:|lockref-properties_NOT_BUILT)')
   fi
   echo "=== preset $preset: ctest started in the background (its output follows when it ends; meanwhile: build/$preset/test-sh-ctest.log)"
   ctest --preset "$preset" -j "$jobs" "${label[@]}" "${select[@]}" > "build/$preset/test-sh-ctest.log" 2>&1 &
