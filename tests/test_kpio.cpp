@@ -177,7 +177,10 @@ TEST_CASE("kpio: the §4 table builders refuse malformed tables, and same_row co
   auto renamed = rows;
   renamed[1].ns = "NS9";
   CHECK(build_from_namespaces(p, renamed, pol, names).error().message == "row 2 is NS9");
-  for (const std::string& kek : {std::string("KEK0"), "KEK" + std::to_string(p.keks + 1), std::string("XYZ1")}) {
+  // Not "KEK" and a row number from 1 to the TPer's KEKs: refused, not thrown (from_chars
+  // refuses a sign, no digits, trailing text and a number beyond 32 bits).
+  for (const std::string& kek : {std::string("KEK0"), "KEK" + std::to_string(p.keks + 1), std::string("XYZ1"), std::string("KEKX"),
+                                 std::string("KEK"), std::string("KEK+1"), std::string("KEK1x"), std::string("KEK4294967297")}) {
     auto bad = rows;
     bad[0].allowed = kek;
     CHECK(build_from_namespaces(p, bad, pol, names).error().message == "unknown KEK " + kek);
@@ -196,10 +199,34 @@ TEST_CASE("kpio: the §4 table builders refuse malformed tables, and same_row co
     CHECK_FALSE(same_row(r, o));
     CHECK_FALSE(same_row(o, r));
   }
+  // A factory MEK has no key tag: the view lists it after the key tag slots, wherever it sits
+  // in the cache (here NS1's three MEKs, then Factory-MEK1).
+  State with_factory = *built;
+  auto [f1, f2] = named_key("Factory-MEK1");
+  names[to_hex(f1)] = "Factory-MEK1";
+  with_factory.cache.push_back(CacheEntry{1, 0, true, f1, f2});
+  CHECK(render_namespaces(p, with_factory, names)[0].cache == rows[0].cache + " Factory-MEK1");
+  // An MEK the names do not know: "MEK(" and the first four bytes of its first half, in hex.
+  State unnamed = *built;
+  unnamed.cache[0].key1 = Bytes{0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89};
+  CHECK(tables::slots(render_namespaces(p, unnamed, names)[0].cache)[0] == "MEK(abcdef01)");
+
+  // §4.2.1 Table 71, before activation: every namespace holds its factory MEK and nothing else
+  // is set; built from the table, that is exactly the TPer's initial state (one factory entry a
+  // namespace, no key tags, no allowed KEKs, Admin1 without a PIN).
+  const auto v71 = find("kpio-table71-to-table72");
+  const Profile p71 = profile_section4(v71["kpiosc"].get<std::uint8_t>());
+  KeyNames names71;
+  const auto built71 = build_from_namespaces(p71, from_json<std::vector<NsRow>>(v71["before"]).value(), Policies{}, names71);
+  REQUIRE(built71.ok());
+  CHECK_FALSE(built71->kpio_active);
+  CHECK(*built71 == Machine::initial(p71));
+
   // Tables 103-108: a KEK row with Access Locked TRUE is built locked, and renders back.
   const std::vector<KekRow> keks{{"KEK1", "{Power Cycle}", "TRUE", "TRUE"}};
   const auto k = build_from_keks(p, keks);
   REQUIRE(k.ok());
+  CHECK(k->kpio_active);  // §4.3.4-§4.3.6: the KeyEncryptionKey Table of an activated SP
   CHECK(k->keks[0].access_locked);
   CHECK(k->admin1.pin == "Admin1_password");
   CHECK(render_keks(*k)[0] == keks[0]);

@@ -240,8 +240,7 @@ inline std::variant<ImportRequest, KmipFailure> parse_import(const kmip::Item& m
       const auto* km = child(*kv, tag::key_material);
       if (!is(km, ItemType::byte_string)) return f(KmipReason::missing_data, "KeyMaterial missing");
       if (kwd) return f(KmipReason::invalid_field, "KeyWrappingData with a plaintext KeyValue");
-      it.method = WrapMethod::plaintext;
-      it.key = km->bytes;
+      it.key = km->bytes;  // it.method stays WrapMethod::plaintext (ImportItem's default)
     } else if (kv->type == ItemType::byte_string) {
       // "KeyValue is a ByteString since key is wrapped"
       if (!is(kwd, ItemType::structure)) return f(KmipReason::missing_data, "wrapped KeyValue without KeyWrappingData");

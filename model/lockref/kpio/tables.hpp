@@ -4,6 +4,8 @@
 // 103–108), and a state built from such a table. MEKs and KEKs are named as in the note
 // ("KPIO-MEK4", "Factory-MEK13", "KEK1"); their key material is named_key(name).
 #pragma once
+#include <algorithm>
+#include <charconv>
 #include <map>
 #include <sstream>
 #include <string>
@@ -137,8 +139,13 @@ inline Result<State> build_from_namespaces(const Profile& p, const std::vector<N
     a.number_of_key_tags = a.managed ? static_cast<std::uint16_t>(tables::words(r.key_tags).size()) : 0;
     if (a.managed)
       for (const auto& k : tables::words(r.allowed)) {
-        const auto row = static_cast<std::uint32_t>(std::stoul(k.substr(3)));
-        if (k.rfind("KEK", 0) != 0 || row < 1 || row > p.keks) return make_error("unknown KEK " + k);
+        // "KEK" and a decimal row number, nothing else ("KEKX", "KEK", "KEK+1" and a number
+        // beyond 32 bits are unknown KEKs, not exceptions)
+        std::uint32_t row = 0;
+        const char* end = k.data() + k.size();
+        const auto num = std::from_chars(k.data() + std::min<std::size_t>(3, k.size()), end, row);
+        if (!k.starts_with("KEK") || num.ec != std::errc{} || num.ptr != end || row < 1 || row > p.keks)
+          return make_error("unknown KEK " + k);
         a.allowed.push_back(tcg::to_uid(kek_uid(row)));
         auto& kek = s.keks[row - 1];
         kek.key_set = true;
@@ -150,7 +157,7 @@ inline Result<State> build_from_namespaces(const Profile& p, const std::vector<N
       if (sl[t] == "Empty") continue;
       auto [k1, k2] = named_key(sl[t]);
       names[to_hex(k1)] = sl[t];
-      const bool factory = sl[t].rfind("Factory-", 0) == 0;
+      const bool factory = sl[t].starts_with("Factory-");
       s.cache.push_back(CacheEntry{n, static_cast<std::uint16_t>(factory ? 0 : t), factory, k1, k2});
     }
   }
