@@ -103,14 +103,16 @@ namespace {
 Value columns(std::uint64_t a, std::uint64_t b) {
   return Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(a)), Value::of_name(Value::of_uint(4), Value::of_uint(b))});
 }
-/// The ComPacket of a seed 002 Security Protocol 0x03 table (vectors/tcg-seed002.json).
-Bytes seed_sp3(int table) {
+/// The bytes of a seed 002 table (vectors/tcg-seed002.json): "-sp3-compacket" a Security
+/// Protocol 0x03 ComPacket, "-encode" a Security Protocol 0x01 ComPacket.
+Bytes seed_table(int table, const std::string& suffix) {
   static const Json all = testing::load_vectors("tcg-seed002.json");
   for (const auto& v : all["vectors"])
-    if (v["id"] == "kpio-table" + std::to_string(table) + "-sp3-compacket") return testing::unhex(v["expect"]["hex"]);
-  FAIL("no Table " << table);
+    if (v["id"] == "kpio-table" + std::to_string(table) + suffix) return testing::unhex(v["expect"]["hex"]);
+  FAIL("no Table " << table << suffix);
   return {};
 }
+Bytes seed_sp3(int table) { return seed_table(table, "-sp3-compacket"); }
 kmip::Item seed_kmip(int table) { return kmip::decode_prefix(tcg::decode_raw_compacket(seed_sp3(table))->data)->first; }
 kmip::Item* first_of(kmip::Item& m, std::uint32_t tg) {
   if (m.tag == tg) return &m;
@@ -717,6 +719,89 @@ TEST_CASE("kpio describe: a KMIP response names its result status, reason, Uniqu
   // Neither a RequestMessage nor a ResponseMessage: its tag as KMIP writes it (Attributes, 0x420125).
   const Item attrs{kp::tag::attributes, ItemType::structure, 0, {}, {}};
   CHECK(kp::describe_kmip(attrs) == std::vector<std::string>{"KMIP item with tag 0x420125 (neither a RequestMessage nor a ResponseMessage)"});
+}
+
+TEST_CASE("kpio describe: each Import request of the note as one line per key, and what a TPer refuses") {
+  // The seed's requests (§3.4): the KEK's KMIP UID, the KeyEncryptionKey row its UID attribute
+  // names (0000120200010001 = KeyEncryptionKey1, Table 41), the wrapping and its key.
+  const auto lines = [](const kmip::Item& m) { return kp::describe_kmip(m); };
+  const std::string kek1 = "\"c51a6ce0-e11c-4320-80c2-f1f270d2368e\"";
+  CHECK(*kp::describe_payload(3, kp::Direction::send, seed_sp3(40)) ==
+        std::vector<std::string>{"-> KMIP Import KEK " + kek1 + " into KeyEncryptionKey1, plaintext"});
+  CHECK(lines(seed_kmip(44)) ==
+        std::vector<std::string>{"KMIP Import KEK \"aff7a01b-7a5d-4d0f-a3d3-e6a9fd8020b6\" into KeyEncryptionKey1, AES-KW under " + kek1});
+  CHECK(lines(seed_kmip(57)) ==
+        std::vector<std::string>{"KMIP Import KEK \"c203eb9e-0c9d-487f-863f-80683b2f6e4a\" into KeyEncryptionKey1, RSA-OAEP under \"Certificate1\""});
+  CHECK(lines(seed_kmip(67)) ==
+        std::vector<std::string>{"KMIP Import KEK \"36cd788b-982a-4388-8dc8-a0721d8ea2ab\" into KeyEncryptionKey2, AES-GCM under " + kek1});
+  CHECK(lines(seed_kmip(61)) ==
+        std::vector<std::string>{"KMIP Import MEK half \"dbf8d112-cd66-424a-a3e9-d5e1ae131fc7\" for NSID 1 key tag 1, AES-KW under " + kek1,
+                                 "KMIP Import MEK half \"7f3afd46-4bb0-4724-a1de-d5304f3b1301\" for NSID 1 key tag 1, AES-KW under " + kek1});
+  // A row past the ones the UID table names; UIDs outside the KeyEncryptionKey rows in hex.
+  auto row = seed_kmip(40);
+  value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x01, 0x01, 0x2C};  // row 300
+  CHECK(lines(row)[0].ends_with(" into KeyEncryptionKey300, plaintext"));
+  value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x01, 0xFF, 0xFF};  // row 65535, the last
+  CHECK(lines(row)[0].ends_with(" into KeyEncryptionKey65535, plaintext"));
+  value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x02, 0x00, 0x00};  // one past
+  CHECK(lines(row)[0].ends_with(" into 0x0000120200020000, plaintext"));
+  // A request a TPer refuses: the reason and why.
+  auto v20 = seed_kmip(40);
+  at(v20, {T::request_header, T::protocol_version, T::pv_minor}).num = 0;
+  CHECK(lines(v20) == std::vector<std::string>{"KMIP RequestMessage that a TPer refuses: UnsupportedProtocolVersion (protocol version 2.0 "
+                                               "(the TPer speaks 2.1))"});
+}
+
+TEST_CASE("kpio describe: KMIP ResultStatus and ResultReason by name, or by number when KMIP 2.1 §11 has none here") {
+  const auto item = [](std::vector<Item> c) { return Item{T::batch_item, ItemType::structure, 0, {}, std::move(c)}; };
+  const auto en = [](std::uint32_t t, std::int64_t v) { return Item{t, ItemType::enumeration, v, {}, {}}; };
+  const Item resp{T::response_message, ItemType::structure, 0, {},
+                  {item({en(T::result_status, 3)}), item({en(T::result_status, 2), en(T::result_reason, 0x99)}),
+                   item({en(T::result_reason, 0)})}};
+  CHECK(kp::describe_kmip(resp) ==
+        std::vector<std::string>{"KMIP Import result OperationUndone", "KMIP Import result status 2 reason 153", "KMIP Import result status -1 reason 0"});
+  const Item none{T::response_message, ItemType::structure, 0, {}, {}};
+  CHECK(kp::describe_kmip(none) == std::vector<std::string>{"KMIP ResponseMessage without BatchItems"});
+}
+
+TEST_CASE("kpio describe: Security Protocol 0x01 calls with their session, 0x02 Clear MEK commands, empty ComPackets") {
+  // Table 22 (Set of KeyTagAllocation1, in a session): "[TSN:HSN]" of its Packet; Table 6's
+  // SyncSession (Session Manager: TSN = HSN = 0) has none.
+  const auto t22 = seed_table(22, "-encode");
+  const auto cp = tcg::decode_compacket(t22);
+  REQUIRE(cp.ok());
+  const auto& pk = cp->packets[0];
+  REQUIRE((pk.tsn != 0 || pk.hsn != 0));
+  CHECK(*kp::describe_payload(1, kp::Direction::send, t22) ==
+        std::vector<std::string>{"-> [" + std::to_string(pk.tsn) + ":" + std::to_string(pk.hsn) + "] KeyTagAllocation1.Set[1 = [4 = 1]]"});
+  CHECK(*kp::describe_payload(1, kp::Direction::recv, seed_table(6, "-encode")) == std::vector<std::string>{"<- SMUID.SyncSession[1, 4097]"});
+  // A method result (Table 23, the Set's answer): one arrow, the direction's.
+  const auto r23 = kp::describe_payload(1, kp::Direction::recv, seed_table(23, "-encode"));
+  REQUIRE(r23.ok());
+  REQUIRE(r23->size() == 1);
+  CHECK((*r23)[0].starts_with("<- "));
+  CHECK_FALSE((*r23)[0].starts_with("<- <- "));
+  // Empty ComPackets.
+  const auto empty1 = tcg::encode_compacket(tcg::ComPacket{});
+  REQUIRE(empty1.ok());
+  CHECK(*kp::describe_payload(1, kp::Direction::send, *empty1) == std::vector<std::string>{"-> (an empty ComPacket: nothing to report)"});
+  CHECK(*kp::describe_payload(3, kp::Direction::recv, tcg::encode_raw_compacket(0x0801, 0, {})) ==
+        std::vector<std::string>{"<- (an empty ComPacket: nothing to report)"});
+  // Security Protocol 0x02 (seed 002 Tables 31-35): the request, with the NVMe command's NSID
+  // when known (FFFFFFFFh: every namespace), and the response's status.
+  namespace sp02 = tcg::sp02;
+  const auto single = *sp02::encode(sp02::Request{sp02::clear_single_mek, 0x0800, 0, 2});
+  CHECK(*kp::describe_payload(2, kp::Direction::send, single, 7u) ==
+        std::vector<std::string>{"-> Clear Single MEK, key tag 2, NSID 7 (ComID 0x0800)"});
+  CHECK(*kp::describe_payload(2, kp::Direction::send, single, 0xFFFFFFFFu) ==
+        std::vector<std::string>{"-> Clear Single MEK, key tag 2, NSID FFFFFFFFh (all) (ComID 0x0800)"});
+  CHECK(*kp::describe_payload(2, kp::Direction::send, *sp02::encode(sp02::Request{sp02::clear_all_meks, 0x0801, 0, 0})) ==
+        std::vector<std::string>{"-> Clear All MEKs (the NSID travels in the NVMe command) (ComID 0x0801)"});
+  CHECK(*kp::describe_payload(2, kp::Direction::recv, *sp02::encode(sp02::Response{sp02::clear_single_mek, 0x0800, 0, 0})) ==
+        std::vector<std::string>{"<- Clear Single MEK status 0 (Success)"});
+  CHECK(*kp::describe_payload(2, kp::Direction::recv, *sp02::encode(sp02::Response{sp02::clear_all_meks, 0x0800, 0, 5})) ==
+        std::vector<std::string>{"<- Clear All MEKs status 5"});
+  CHECK(kp::describe_payload(4, kp::Direction::send, single).error().message == "protocol 4: expected 1, 2 or 3");
 }
 
 }  // namespace LOCKREF_UNITY_ID
