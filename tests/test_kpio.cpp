@@ -170,6 +170,12 @@ TEST_CASE("kpio: the §4 table builders refuse malformed tables, and same_row co
   for (const auto& r : rows)
     for (const auto& w : kpio::tables::slots(r.cache)) named += w != "Empty";
   CHECK(built->cache.size() == named);
+  // The TPer of the §4 examples: 7 namespaces (NS1-NS7), "the Number of Key Tags Supported
+  // per Namespace is 4" (§4.2.5, Table 79), KEK1-KEK5 (Table 93), so 28 key tags in all.
+  CHECK(p.namespaces == 7u);
+  CHECK(p.max_key_tags_per_namespace == 4u);
+  CHECK(p.keks == 5u);
+  CHECK(p.total_key_tags == 28u);
   // Refusals, each naming what is wrong.
   auto fewer = rows;
   fewer.pop_back();

@@ -607,6 +607,12 @@ TEST_CASE("kpio: parse_import refuses each malformed part of the note's Import r
     CHECK(f->item == c.item);
     CHECK(f->rule == std::string(c.rule));
   }
+  // A batch item's refusal names the item, counting from 1.
+  auto second = seed_kmip(61);
+  drop(batch(second, 1), T::batch_item_id);
+  const auto r2 = kp::parse_import(second, 2);
+  REQUIRE(std::holds_alternative<kp::KmipFailure>(r2));
+  CHECK(std::get<kp::KmipFailure>(r2).message.starts_with("BatchItem 2: "));
 }
 
 TEST_CASE("kpio: parse_import takes what the note and KMIP allow at the edges") {
@@ -743,6 +749,8 @@ TEST_CASE("kpio describe: each Import request of the note as one line per key, a
   CHECK(lines(row)[0].ends_with(" into KeyEncryptionKey300, plaintext"));
   value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x01, 0xFF, 0xFF};  // row 65535, the last
   CHECK(lines(row)[0].ends_with(" into KeyEncryptionKey65535, plaintext"));
+  value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x01, 0x00, 0x00};  // the rows' base: no row
+  CHECK(lines(row)[0].ends_with(" into 0x0000120200010000, plaintext"));
   value(row, 0, "UID").bytes = {0x00, 0x00, 0x12, 0x02, 0x00, 0x02, 0x00, 0x00};  // one past
   CHECK(lines(row)[0].ends_with(" into 0x0000120200020000, plaintext"));
   // A request a TPer refuses: the reason and why.
@@ -775,12 +783,14 @@ TEST_CASE("kpio describe: Security Protocol 0x01 calls with their session, 0x02 
   CHECK(*kp::describe_payload(1, kp::Direction::send, t22) ==
         std::vector<std::string>{"-> [" + std::to_string(pk.tsn) + ":" + std::to_string(pk.hsn) + "] KeyTagAllocation1.Set[1 = [4 = 1]]"});
   CHECK(*kp::describe_payload(1, kp::Direction::recv, seed_table(6, "-encode")) == std::vector<std::string>{"<- SMUID.SyncSession[1, 4097]"});
-  // A method result (Table 23, the Set's answer): one arrow, the direction's.
-  const auto r23 = kp::describe_payload(1, kp::Direction::recv, seed_table(23, "-encode"));
-  REQUIRE(r23.ok());
-  REQUIRE(r23->size() == 1);
-  CHECK((*r23)[0].starts_with("<- "));
-  CHECK_FALSE((*r23)[0].starts_with("<- <- "));
+  // A method result (Table 17, a Get's answer in the session): one arrow, the direction's,
+  // before the session.
+  const auto t17 = seed_table(17, "-encode");
+  const auto cp17 = tcg::decode_compacket(t17);
+  REQUIRE(cp17.ok());
+  const auto& pk17 = cp17->packets[0];
+  CHECK(*kp::describe_payload(1, kp::Direction::recv, t17) ==
+        std::vector<std::string>{"<- [" + std::to_string(pk17.tsn) + ":" + std::to_string(pk17.hsn) + "] [[6 = 8]] status SUCCESS"});
   // Empty ComPackets.
   const auto empty1 = tcg::encode_compacket(tcg::ComPacket{});
   REQUIRE(empty1.ok());

@@ -127,7 +127,6 @@ inline Result<State> build_from_namespaces(const Profile& p, const std::vector<N
   if (active) {
     Machine::activate(p, s);
     s.admin1.pin = "Admin1_password";
-    s.cache.clear();
     s.policies = pol;
   }
   if (rows.size() != p.namespaces) return make_error("the table has " + std::to_string(rows.size()) + " namespaces");
