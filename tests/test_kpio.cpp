@@ -30,6 +30,8 @@ const Json& vec(const std::string& file, const std::string& id) {
   FAIL("no vector " << id);
   return none;
 }
+/// Seed 002 Table 1: the Level 0 Discovery response of the note's TPer.
+Bytes table1_level0() { return *from_hex(vec("tcg-level0-seed002.json", "kpio-table1-parse")["request"]["hex"].get<std::string>()); }
 /// The ComPacket bytes of a seed table (its encode vector's expected hex).
 Bytes table_bytes(int table) {
   const std::string base = "kpio-table" + std::to_string(table);
@@ -145,13 +147,7 @@ TEST_CASE("kpio: every state table of §4 (Tables 71-108) is reproduced exactly"
 }
 
 TEST_CASE("kpio: the §4 table builders refuse malformed tables, and same_row compares every cell") {
-  const auto all = lockref::testing::load_vectors("kpio-state-tables.json");
-  const auto find = [&](const std::string& id) {
-    for (const auto& v : all["vectors"])
-      if (v["id"] == id) return v;
-    FAIL("no vector " << id);
-    return all["vectors"][0];
-  };
+  const auto find = [](const std::string& id) -> const Json& { return vec("kpio-state-tables.json", id); };
   // Table 75: NS1-NS4 managed (KEK1, KEK1, KEK2, KEK1), three MEKs each; NS5 not managed.
   const auto v75 = find("kpio-table75-to-table76");
   const Profile p = profile_section4(v75["kpiosc"].get<std::uint8_t>());
@@ -777,7 +773,7 @@ TEST_CASE("kpio errata: E-TCG-ACTIVATE-ACTIVE Activate of an SP that is already 
 }
 
 TEST_CASE("kpio: §3.2.1.1 the TPer constants a host discovers from Table 1's Level 0 response") {
-  const Bytes t1 = *from_hex(vec("tcg-level0-seed002.json", "kpio-table1-parse")["request"]["hex"].get<std::string>());
+  const Bytes t1 = table1_level0();
   auto p = profile_from_level0(Profile{}, t1);
   REQUIRE_MESSAGE(p.ok(), p.error().message);
   // Table 1: two KEKs, two key tags in total, one per namespace, a 16-byte Get Nonce nonce,
@@ -805,7 +801,7 @@ TEST_CASE("kpio: §3.2.1.1 the TPer constants a host discovers from Table 1's Le
 }
 
 TEST_CASE("kpio: §3.2.1.1 every TPer constant comes from the response, not from the base profile") {
-  const Bytes t1 = *from_hex(vec("tcg-level0-seed002.json", "kpio-table1-parse")["request"]["hex"].get<std::string>());
+  const Bytes t1 = table1_level0();
   // A base profile unlike Table 1 in every constant Level 0 carries: each must be replaced.
   Profile base;
   base.keks = 9;
