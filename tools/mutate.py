@@ -53,6 +53,16 @@ How a mutant is built, without touching the tree or its build:
     survives its own tests. (A stage-1 kill is a failure in a program that
     lacks the unrelated units, e.g. their eval operations; a test that passes there with
     no mutant, and fails with one, is counted as a detection.)
+  - Stage 2 (and a --no-stages run) first maps reach: every test case of the whole unit and
+    property suites runs alone with no mutant active, recording which switches it evaluates
+    (LOCKREF_MUTANT_TRACE); that pass is the baseline, each test case must pass. A mutant then
+    meets only the test cases that reach it (doctest --test-case=): one that never evaluates
+    the mutant's switch runs exactly as without the mutant, since the suites are deterministic
+    (RapidCheck's seed is fixed). A mutant no test case reaches survives without a run ("no
+    test case reaches it"). A survivor costs its reaching tests, not the whole suites: this
+    is what makes stage 2 of a header with hundreds of stage-1 survivors affordable.
+    --no-select runs the whole suites instead. The command-line and oracle tier (not
+    --unit-only) still runs whole for every unit survivor.
 Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
 explorer's input alphabet, are left out): every site is enumerated in file order, and a
 random.Random(seed) sample of --per-domain mutants is taken per domain (folder under
@@ -100,6 +110,8 @@ MODEL = os.path.join(ROOT, "model")
 
 SCHEMATA_HEADER = """// Written by tools/mutate.py: the switch of the mutant schemata.
 #pragma once
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <type_traits>
 namespace lockref_mutation {
@@ -107,8 +119,28 @@ inline int selected() {
   static const int k = [] { const char* e = std::getenv("LOCKREF_MUTANT"); return e ? std::atoi(e) : -1; }();
   return k;
 }
+// With LOCKREF_MUTANT_TRACE=FILE, the switches a run evaluates (the mutants it reaches)
+// are written to FILE at exit, one number a line: the reach map of stage 2.
+inline constexpr int capacity = @CAPACITY@;
+struct Trace {
+  const char* path = std::getenv("LOCKREF_MUTANT_TRACE");
+  std::atomic<bool> hit[capacity + 1] = {};
+  ~Trace() {
+    if (!path) return;
+    if (std::FILE* f = std::fopen(path, "w")) {
+      for (int k = 0; k <= capacity; ++k)
+        if (hit[k].load(std::memory_order_relaxed)) std::fprintf(f, "%d\\n", k);
+      std::fclose(f);
+    }
+  }
+};
+inline void reached(int k) {
+  static Trace t;
+  if (t.path && k >= 0 && k <= capacity) t.hit[k].store(true, std::memory_order_relaxed);
+}
 constexpr bool on(int k) {
   if (std::is_constant_evaluated()) return false;
+  reached(k);
   return selected() == k;
 }
 }  // namespace lockref_mutation
@@ -713,26 +745,89 @@ def named_first(sources, headers):
 FAILED_IN = {}  # program -> the source file of the test case that failed with no mutant active
 
 
-def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None, headers=()):
-    """Runs the unit/vector suite, then the property suite, then (cli) the command-line
-    and oracle tests against the mutant `lockref`; only the test cases of `sources` when
-    given (stage 1: those named after `headers` first, named_first()). Returns (verdict,
-    detail, seconds)."""
+def suite_env(mutant_k, env_extra=None):
     env = dict(os.environ)
     env["RC_PARAMS"] = "seed=4300 noshrink=1 verbose_progress=0 verbose_shrinking=0"
     env["LOCKREF_MUTANT"] = str(mutant_k)
     env.pop("LOCKREF_DEEP", None)
+    env.pop("LOCKREF_MUTANT_TRACE", None)
     env.update(env_extra or {})
+    return env
+
+
+def case_filter(names):
+    """doctest's --test-case= for exactly these test cases (a comma or backslash in a name
+    is escaped; a * or ? in one matches itself too, and perhaps a few more)."""
+    return "--test-case=" + ",".join(n.replace("\\", "\\\\").replace(",", "\\,") for n in names)
+
+
+def reach_map(bins, timeout, jobs, scratch):
+    """Stage 2's baseline: every test case of the unit and property suites alone, no mutant
+    active, each recording the schemata switches it evaluates (LOCKREF_MUTANT_TRACE). A test
+    case that never evaluates a mutant's switch runs exactly as it does without the mutant
+    (the suites are deterministic: RapidCheck's seed is fixed), so only the test cases that
+    reach a mutant can kill it. Returns (None, {k: {program: [test cases]}}, seconds), or
+    (failure detail, None, seconds) when a test case fails with no mutant active."""
+    t0 = time.time()
+    jobs_list = []
+    for name in ("lockref-tests", "lockref-properties"):
+        if name not in bins:
+            continue
+        r = subprocess.run([bins[name], "--list-test-cases", "--no-version=true"], capture_output=True, text=True,
+                           errors="replace", cwd=ROOT)
+        cases = [l for l in r.stdout.splitlines() if l and not l.startswith("[doctest]") and not l.startswith("====")]
+        jobs_list += [(name, c) for c in cases]
+
+    def one(i, name, case):
+        path = os.path.join(scratch, f"reach-{os.getpid()}-{i}.txt")
+        try:
+            r = subprocess.run(["nice", "-n", "19", bins[name], "--no-version=true", case_filter([case])],
+                               capture_output=True, text=True, errors="replace", timeout=timeout, cwd=ROOT,
+                               env=suite_env(-1, {"LOCKREF_MUTANT_TRACE": path}))
+        except subprocess.TimeoutExpired:
+            return f"{name}: {case} timed out with no mutant active", ()
+        if r.returncode != 0:
+            return f"{name}: {case} fails with no mutant active", ()
+        try:
+            with open(path) as f:
+                ks = [int(l) for l in f if l.strip()]
+            os.unlink(path)
+        except FileNotFoundError:
+            ks = []  # it evaluated no switch
+        return None, ks
+
+    reach = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        runs = [pool.submit(one, i, n, c) for i, (n, c) in enumerate(jobs_list)]
+        for (name, case), run in zip(jobs_list, runs):
+            bad, ks = run.result()
+            if bad:
+                return bad, None, time.time() - t0
+            for k in ks:
+                reach.setdefault(k, {}).setdefault(name, []).append(case)
+    return None, reach, time.time() - t0
+
+
+def run_suites(bins, mutant_k, timeout, env_extra=None, cli=False, sources=None, headers=(), cases=None):
+    """Runs the unit/vector suite, then the property suite, then (cli) the command-line
+    and oracle tests against the mutant `lockref`; only the test cases of `sources` when
+    given (stage 1: those named after `headers` first, named_first()), or only `cases`
+    ({program: [test case]}, stage 2's reach map) when given. Returns (verdict, detail,
+    seconds)."""
+    env = suite_env(mutant_k, env_extra)
     t0 = time.time()
     passes = named_first(sources, headers) if sources else [None]
     for name, part in ((n, p) for p in passes for n in ("lockref-tests", "lockref-properties")):
         if name not in bins:  # stage 1: none of its units is related to the mutated header
             continue
+        if cases is not None and not cases.get(name):  # no test case of it reaches the mutant
+            continue
         left = timeout - (time.time() - t0)
         if left <= 0:
             return "timed out", name, time.time() - t0
         try:
-            only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in part)] if part else []
+            only = ["--source-file=" + ",".join("*/" + os.path.basename(s) for s in part)] if part else \
+                [case_filter(cases[name])] if cases is not None else []
             r = subprocess.run(["nice", "-n", "19", bins[name], "--abort-after=1", "--no-version=true"] + only,
                                capture_output=True, text=True, errors="replace", timeout=left, env=env, cwd=ROOT)
         except subprocess.TimeoutExpired:
@@ -846,7 +941,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
         shutil.rmtree(overlay, ignore_errors=True)
         os.makedirs(overlay, exist_ok=True)
         with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as f:
-            f.write(SCHEMATA_HEADER)
+            f.write(SCHEMATA_HEADER.replace("@CAPACITY@", str(total)))
         objs = build.includers(files)
         # stage 1 (schemata only): the related translation units alone, in binaries that
         # leave the others that include the header out; stage 2, for its survivors: all of them
@@ -915,7 +1010,21 @@ def campaign(args, chosen, texts, build, equivalent, log):
             stage 1); returns the survivors, whose verdicts stage 2 settles (or the table)."""
             nonlocal done, baseline_time
             cli = not (args.sample or args.unit_only) and not sources
-            if mode == "schemata":
+            reach = None
+            if mode == "schemata" and not sources and not args.no_select:
+                # stage 2 (or a one-stage run): each mutant meets only the test cases that reach it
+                bad, reach, secs = reach_map(bins, max(600, args.timeout * 4), args.jobs, build.scratch)
+                if bad:
+                    log(f"  the schemata build fails with no mutant active ({bad}): its mutants are not counted")
+                    for m in live:
+                        results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + bad))
+                        done += 1
+                    return []
+                log(f"  reach map: {sum(1 for m in live if m.k in reach)} of {len(live)} mutant(s) reached by a "
+                    f"test case ({secs:.0f} s)")
+                baseline_time = secs if baseline_time is None else max(baseline_time, secs)
+                limit = max(args.timeout, 5 * secs)
+            elif mode == "schemata":
                 while True:
                     FAILED_IN.clear()
                     v, detail, secs = run_suites(bins, -1, max(600, args.timeout * 4), cli=cli, sources=sources,
@@ -947,7 +1056,8 @@ def campaign(args, chosen, texts, build, equivalent, log):
             left = []
             # --jobs mutants at once (each a subprocess of its own); verdicts in mutant order
             pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
-            runs = [pool.submit(run_suites, bins, m.k, limit, cli=cli, sources=sources, headers=files) for m in live]
+            runs = [pool.submit(run_suites, bins, m.k, limit, cli=cli, sources=sources, headers=files,
+                                cases=None if reach is None else reach.get(m.k, {})) for m in live]
             for m, run in zip(live, runs):
                 v, detail, secs = run.result()
                 if v == "survived" and sources and m.id not in equivalent:
@@ -957,6 +1067,8 @@ def campaign(args, chosen, texts, build, equivalent, log):
                     continue
                 done += 1
                 eq = equivalent.get(m.id)
+                if v == "survived" and reach is not None and not reach.get(m.k):
+                    detail = "no test case reaches it"
                 if v == "survived" and eq:
                     v, detail = "equivalent", eq
                 results.append(dict(m.to_json(), verdict=v, detail=detail, seconds=round(secs, 1),
@@ -1116,6 +1228,8 @@ def main():
                                        "flags), and run there: edits to the tree meanwhile do not disturb the run")
     ap.add_argument("--unit-only", action="store_true", help="run only the unit, vector and property suites (as "
                                                            "--sample does), not the command-line and oracle tests")
+    ap.add_argument("--no-select", action="store_true", help="stage 2 runs every test case against each mutant, "
+                    "not only those that reach it (the reach map; see above)")
     ap.add_argument("--no-stages", action="store_true", help="build every unit that includes a header at once, "
                                                            "with no first stage of the related tests alone")
     ap.add_argument("--from-json", help="print the per-domain table of an earlier run's --json file, with the "
