@@ -814,4 +814,199 @@ TEST_CASE("kpio describe: Security Protocol 0x01 calls with their session, 0x02 
   CHECK(kp::describe_payload(4, kp::Direction::send, single).error().message == "protocol 4: expected 1, 2 or 3");
 }
 
+// ---- The SP's method surface (sp_methods.hpp Tper::invoke) and the profile's bounds (sp.hpp
+// Machine::validate): what tools/mutate.py Run AM left surviving the whole unit and property
+// suites. Get's cell block selects columns startColumn..endColumn, both inclusive, either
+// open (TCG Core 2.01 §5.3.3.6); a PIN or a KEK's Key column is never read back (requirement
+// KPIO-NOPLAIN-1); the column numbers are kpio_columns' (checked against seed 002 by
+// "every column number the note encodes is the one the model uses").
+namespace {
+tcg::Session session_as(std::string_view sp, std::string_view who) {
+  tcg::Session ses;
+  ses.sp = tcg::uid_of(sp);
+  ses.authorities = {tcg::uid_of(who)};
+  ses.write = true;
+  return ses;
+}
+tcg::SpAnswer get_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
+                        std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
+  tcg::Invocation inv;
+  inv.object = obj;
+  inv.method = tcg::Method::get;
+  inv.cells.start_column = lo;
+  inv.cells.end_column = hi;
+  return kp::Machine::Tper::invoke(p, s, ses, inv);
+}
+// The columns (and their values) of a Get's one-row result.
+std::vector<std::pair<std::uint64_t, tcg::Value>> cells_of(const tcg::SpAnswer& a) {
+  std::vector<std::pair<std::uint64_t, tcg::Value>> out;
+  REQUIRE(a.results.size() == 1);
+  REQUIRE(a.results[0].kind == tcg::Value::Kind::list);
+  for (const auto& c : a.results[0].items) {
+    REQUIRE(c.kind == tcg::Value::Kind::name);
+    out.emplace_back(c.items.at(0).u, c.items.at(1));
+  }
+  return out;
+}
+std::vector<std::uint64_t> columns_of(const tcg::SpAnswer& a) {
+  std::vector<std::uint64_t> out;
+  for (const auto& [c, v] : cells_of(a)) out.push_back(c);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("kpio: Get returns exactly the readable columns of its cell block, on every object of both SPs") {
+  kp::Profile p;
+  p.try_limit = 3;
+  p.tries_persistent = true;
+  auto s = kp::Machine::initial(p);
+  struct Object {
+    std::string_view sp, who, name;
+    std::uint64_t uid;
+    std::vector<std::uint64_t> readable;
+    std::optional<std::uint64_t> secret;  // the PIN or Key column: NOT_AUTHORIZED
+  };
+  const std::vector<Object> objects{
+      {"AdminSP", "SID", "C_PIN_MSID", tcg::uid_of("C_PIN_MSID"), {3}, std::nullopt},     // Tables 11, 12
+      {"AdminSP", "SID", "C_PIN_SID", tcg::uid_of("C_PIN_SID"), {5, 6, 7}, 3},
+      {"AdminSP", "SID", "KeyPerIOSP", tcg::uid_of("KeyPerIOSP"), {6}, std::nullopt},     // Tables 16, 17
+      {"KeyPerIOSP", "Admin1", "C_PIN_Admin1", tcg::uid_of("C_PIN_Admin1"), {5, 6, 7}, 3},
+      {"KeyPerIOSP", "Admin1", "KPIOPolicies", tcg::uid_of("KPIOPolicies"), {1, 2, 3, 4, 5, 6, 7}, std::nullopt},
+      {"KeyPerIOSP", "Admin1", "KeyEncryptionKey2", kp::kek_uid(2), {3, 4, 5, 6}, 2},
+      {"KeyPerIOSP", "Admin1", "KeyTagAllocation2", kp::allocation_uid(2), {1, 4, 5, 6}, std::nullopt},
+      {"KeyPerIOSP", "Admin1", "Certificate1", tcg::uid_of("Certificate1"), {1, 2, 3, 4}, std::nullopt},  // Table 54
+  };
+  for (const auto& o : objects) {
+    CAPTURE(o.name);
+    const auto ses = session_as(o.sp, o.who);
+    const auto in = [&](std::uint64_t c) { return std::find(o.readable.begin(), o.readable.end(), c) != o.readable.end(); };
+    for (std::uint64_t c = 0; c <= 9; ++c) {
+      CAPTURE(c);
+      const auto a = get_cells(p, s, ses, o.uid, c, c);
+      if (o.secret == c) {
+        CHECK(a.status == "NOT_AUTHORIZED");
+        CHECK(a.rule == "KPIO-NOPLAIN-1");
+        continue;
+      }
+      REQUIRE(a.status == "ok");
+      CHECK(columns_of(a) == (in(c) ? std::vector<std::uint64_t>{c} : std::vector<std::uint64_t>{}));
+      // open at one end: every readable column from c on, or up to c
+      std::vector<std::uint64_t> from, upto;
+      for (auto r : o.readable) (r >= c ? from : upto).push_back(r);
+      if (c > 0 && in(c)) upto.push_back(c), from.erase(from.begin());
+      const bool secret_from = o.secret && *o.secret >= c, secret_upto = o.secret && *o.secret <= c;
+      const auto f = get_cells(p, s, ses, o.uid, c, std::nullopt), u = get_cells(p, s, ses, o.uid, std::nullopt, c);
+      if (secret_from) CHECK(f.status == "NOT_AUTHORIZED");
+      else CHECK(columns_of(f) == (in(c) ? [&] { auto v = from; v.insert(v.begin(), c); return v; }() : from));
+      if (secret_upto) CHECK(u.status == "NOT_AUTHORIZED");
+      else CHECK(columns_of(u) == upto);
+    }
+    // the whole row: refused where it holds a secret column, else every readable column in order
+    const auto whole = get_cells(p, s, ses, o.uid, std::nullopt, std::nullopt);
+    if (o.secret) CHECK(whole.status == "NOT_AUTHORIZED");
+    else CHECK(columns_of(whole) == o.readable);
+    if (o.secret) {  // the readable columns past the secret one
+      const auto past = get_cells(p, s, ses, o.uid, *o.secret + 1, 9);
+      std::vector<std::uint64_t> want;
+      for (auto r : o.readable) if (r > *o.secret) want.push_back(r);
+      CHECK(columns_of(past) == want);
+    }
+  }
+  // the values: TryLimit / Tries / Persistence of the profile (C_PIN, TCG Core §5.3.2.12)
+  for (const auto& [sp, who, obj] : {std::tuple{"AdminSP", "SID", "C_PIN_SID"}, std::tuple{"KeyPerIOSP", "Admin1", "C_PIN_Admin1"}}) {
+    const auto c = cells_of(get_cells(p, s, session_as(sp, who), tcg::uid_of(obj), 5, 7));
+    REQUIRE(c.size() == 3);
+    CHECK(c[0].second.u == 3);
+    CHECK(c[1].second.u == 0);
+    CHECK(c[2].second.u == 1);
+  }
+  // Table 17: LifeCycle 8 (Manufactured-Inactive) before Activate, 9 (Manufactured) after
+  const auto life = [&] { return cells_of(get_cells(p, s, session_as("AdminSP", "SID"), tcg::uid_of("KeyPerIOSP"), 6, 6)).at(0).second.u; };
+  CHECK(life() == 8);
+  // Table 12: MSID's PIN, readable by Anybody
+  const auto msid = cells_of(get_cells(p, s, session_as("AdminSP", "Anybody"), tcg::uid_of("C_PIN_MSID"), 3, 3));
+  CHECK(msid.at(0).second.b == to_bytes(p.msid));
+  // the SID's C_PIN needs the SID authority (§3.2.2)
+  const auto anon = get_cells(p, s, session_as("AdminSP", "Anybody"), tcg::uid_of("C_PIN_SID"), 5, 7);
+  CHECK(anon.status == "NOT_AUTHORIZED");
+  CHECK(anon.rule == "KPIO-3.2.2-1");
+  tcg::Invocation act;
+  act.object = tcg::uid_of("KeyPerIOSP");
+  act.method = tcg::Method::activate;
+  CHECK(kp::Machine::Tper::invoke(p, s, session_as("AdminSP", "SID"), act).status == "ok");
+  CHECK(life() == 9);
+  // a KEK row's and an allocation row's cells (§3.2.12: a KEK row allows itself; NSID of row n is n)
+  const auto ses = session_as("KeyPerIOSP", "Admin1");
+  const auto kek = cells_of(get_cells(p, s, ses, kp::kek_uid(2), 3, 6));
+  REQUIRE(kek.size() == 4);
+  CHECK(kek[0].second.u == 0);
+  CHECK(kek[1].second.u == 0);
+  REQUIRE(kek[3].second.items.size() == 1);
+  CHECK(kek[3].second.items[0].b == tcg::uid_bytes(kp::kek_uid(2)));
+  const auto alloc = cells_of(get_cells(p, s, ses, kp::allocation_uid(2), 1, 1));
+  CHECK(alloc.at(0).second.u == 2);
+}
+
+TEST_CASE("kpio: Certificate1's byte table is read row range by row range (Tables 55, 56)") {
+  kp::Profile p;
+  auto s = kp::Machine::initial(p);
+  const auto ses = session_as("KeyPerIOSP", "Admin1");
+  const Bytes cert = kp::seed_certificate();
+  REQUIRE(cert.size() > 4);
+  const auto read = [&](std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
+    tcg::Invocation inv;
+    inv.object = tcg::uid_of("KeyPerIOPublicKeyCertificateData");
+    inv.cells.start_row = lo;
+    inv.cells.end_row = hi;
+    return kp::Machine::Tper::invoke(p, s, ses, inv);
+  };
+  CHECK(read(std::nullopt, std::nullopt).results.at(0).b == cert);
+  CHECK(read(1, 3).results.at(0).b == Bytes(cert.begin() + 1, cert.begin() + 4));
+  CHECK(read(2, 2).results.at(0).b == Bytes{cert[2]});
+  CHECK(read(cert.size() - 1, std::nullopt).results.at(0).b == Bytes{cert.back()});
+  CHECK(read(std::nullopt, 0).results.at(0).b == Bytes{cert[0]});
+  for (const auto& [lo, hi] : {std::pair<std::uint64_t, std::uint64_t>{3, 2}, {0, cert.size()}, {cert.size(), cert.size()}}) {
+    const auto a = read(lo, hi);
+    CHECK(a.status == "INVALID_PARAMETER");
+    CHECK(a.rule == "KPIO-3.2.16-2");
+  }
+  // Table 54: CertSize is the certificate's length, a 4-byte atom
+  const auto size = cells_of(get_cells(p, s, ses, tcg::uid_of("Certificate1"), 4, 4)).at(0).second;
+  CHECK(size.u == cert.size());
+  CHECK(size.width == 4);
+}
+
+TEST_CASE("kpio: the profile's bounds, each accepted at its limit and refused past it") {
+  const auto valid = [](auto edit) {
+    kp::Profile p;
+    edit(p);
+    return static_cast<bool>(kp::Machine::validate(p));
+  };
+  CHECK(valid([](kp::Profile&) {}));
+  CHECK(valid([](kp::Profile& p) { p.kpiosc = 1; p.total_key_tags = 2; }));   // 1 tag x 2 namespaces
+  CHECK_FALSE(valid([](kp::Profile& p) { p.kpiosc = 2; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.kpiosc = 1; p.default_key_tags = 1; p.total_key_tags = 1; }));
+  CHECK(valid([](kp::Profile& p) { p.kpiosc = 0; p.total_key_tags = 1; }));  // kpiosc 0: no such bound
+  for (const auto& [n, ok] : {std::pair{0u, false}, {1u, true}, {64u, true}, {65u, false}}) {
+    CHECK(valid([n = n](kp::Profile& p) { p.namespaces = n; }) == ok);
+    CHECK(valid([n = n](kp::Profile& p) { p.keks = n; }) == ok);
+  }
+  CHECK_FALSE(valid([](kp::Profile& p) { p.max_key_tags_per_namespace = 0; p.default_key_tags = 0; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.default_key_tags = 0; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.default_key_tags = 2; }));        // above max_key_tags_per_namespace (1)
+  CHECK(valid([](kp::Profile& p) { p.max_key_tags_per_namespace = 2; p.default_key_tags = 2; }));
+  for (const auto& [n, ok] : {std::pair{0, false}, {1, true}, {512, true}, {513, false}})
+    CHECK(valid([n = n](kp::Profile& p) { p.nonce_length = static_cast<std::uint16_t>(n); }) == ok);
+  CHECK_FALSE(valid([](kp::Profile& p) { p.max_outstanding_nonces = 0; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.msid.clear(); }));
+  CHECK(valid([](kp::Profile& p) { p.msid = std::string(32, 'm'); }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.msid = std::string(33, 'm'); }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.default_kmip_batch_items = 0; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.activate_when_active = "SUCCESS"; }));
+  CHECK_FALSE(valid([](kp::Profile& p) { p.activate_when_active = "NO_SUCH_STATUS"; }));
+  CHECK(valid([](kp::Profile& p) { p.activate_when_active = "FAIL"; }));
+  CHECK(valid([](kp::Profile& p) { p.activate_when_active = "ok"; }));
+}
+
+
 }  // namespace LOCKREF_UNITY_ID
