@@ -1009,4 +1009,122 @@ TEST_CASE("kpio: the profile's bounds, each accepted at its limit and refused pa
 }
 
 
+namespace {
+// An active SP, namespace 1 managed with two key tags and an MEK in each slot, namespace 2
+// unmanaged with its factory MEK (§4.1), the clear commands enabled (E-KPIO-CLEAR-POLARITY).
+kp::State keyed_state(const kp::Profile& p) {
+  auto s = kp::Machine::initial(p);
+  s.kpio_active = true;
+  s.allocations[0].managed = true;
+  s.allocations[0].number_of_key_tags = 2;
+  s.cache = {kp::CacheEntry{1, 0, false, Bytes(32, 1), Bytes(32, 2)}, kp::CacheEntry{1, 1, false, Bytes(32, 3), Bytes(32, 4)},
+             kp::CacheEntry{2, 0, true, {}, {}}};
+  s.policies.clear_single_mek_allowed = s.policies.clear_all_meks_allowed = true;
+  return s;
+}
+std::vector<std::pair<std::uint32_t, std::uint16_t>> slots(const kp::State& s) {
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> out;
+  for (const auto& c : s.cache) out.emplace_back(c.nsid, c.key_tag);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("kpio: Clear Single MEK and Clear All MEKs, each outcome with its rule and its effect (§3.3.15, §3.3.16, §4.2.9-§4.2.11)") {
+  kp::Profile p;
+  const auto s = keyed_state(p);
+  using Slots = std::vector<std::pair<std::uint32_t, std::uint16_t>>;
+  const auto expect = [&](const kp::Event& e, const kp::State& from, std::string_view status, std::string_view rule,
+                          const Slots& left) {
+    const auto r = kp::Machine::step(p, from, e);
+    CHECK(r.out.status == status);
+    CHECK(r.out.rule == rule);
+    CHECK(slots(r.next) == left);
+    REQUIRE(r.out.sp2_status);
+    CHECK((*r.out.sp2_status == 0) == (status == "ok"));  // Table 32: 00 00 00 00 Success Status
+    REQUIRE(r.out.response.size() >= 16);
+    CHECK(r.out.response[15] == *r.out.sp2_status);
+    return r;
+  };
+  // §4.2.9 (Table 88): the one slot; §4.2.10 (Table 90): the namespace; §4.2.11 (Table 92): every managed MEK
+  expect(kp::ClearSingleMek{1, 1}, s, "ok", "KPIO-4.2.9-1", {{1, 0}, {2, 0}});
+  expect(kp::ClearSingleMek{1, 0}, s, "ok", "KPIO-4.2.9-1", {{1, 1}, {2, 0}});
+  expect(kp::ClearAllMeks{1}, s, "ok", "KPIO-4.2.10-1", {{2, 0}});
+  expect(kp::ClearAllMeks{0xFFFFFFFF}, s, "ok", "KPIO-4.2.11-1", {{2, 0}});
+  // refusals: the key tag past NumberOfKeyTags, an unmanaged or absent namespace
+  expect(kp::ClearSingleMek{1, 2}, s, "INVALID_KEY_TAG", "KPIO-3.2.19-1", slots(s));
+  for (std::uint32_t ns : {0u, 2u, 3u}) {
+    CAPTURE(ns);
+    expect(kp::ClearSingleMek{ns, 0}, s, "INVALID_NAMESPACE", "KPIO-3.2.19-1", slots(s));
+    expect(kp::ClearAllMeks{ns}, s, "INVALID_NAMESPACE", "KPIO-3.2.20-1", slots(s));
+  }
+  // the policy column of each command, alone
+  auto single_off = s, all_off = s, inactive = s;
+  single_off.policies.clear_single_mek_allowed = false;
+  all_off.policies.clear_all_meks_allowed = false;
+  inactive.kpio_active = false;
+  expect(kp::ClearSingleMek{1, 0}, single_off, "CLEAR_NOT_ALLOWED", "KPIO-3.2.19-1", slots(s));
+  expect(kp::ClearAllMeks{1}, single_off, "ok", "KPIO-4.2.10-1", {{2, 0}});
+  expect(kp::ClearAllMeks{1}, all_off, "CLEAR_NOT_ALLOWED", "KPIO-3.2.20-1", slots(s));
+  expect(kp::ClearSingleMek{1, 0}, all_off, "ok", "KPIO-4.2.9-1", {{1, 1}, {2, 0}});
+  expect(kp::ClearSingleMek{1, 0}, inactive, "SP_INACTIVE", "KPIO-3.2.19-1", slots(s));
+  expect(kp::ClearAllMeks{0xFFFFFFFF}, inactive, "SP_INACTIVE", "KPIO-3.2.20-1", slots(s));
+}
+
+TEST_CASE("kpio: Get Nonce and the three resets, with their rules and what each keeps (§3.4.7.6, §4.3.1-§4.3.4)") {
+  kp::Profile p;
+  p.try_limit = 5;
+  auto s = keyed_state(p);
+  const Bytes nonce(p.nonce_length, 0x5a);
+  // Table 66: the nonce, then zeros to 512 bytes; one outstanding nonce (the profile's), the newest
+  auto r = kp::Machine::step(p, s, kp::GetNonce{nonce});
+  CHECK(r.out.status == "ok");
+  CHECK(r.out.rule == "KPIO-3.4.7-2");
+  REQUIRE(r.out.response.size() == 512);
+  CHECK(Bytes(r.out.response.begin(), r.out.response.begin() + 16) == nonce);
+  CHECK(std::all_of(r.out.response.begin() + 16, r.out.response.end(), [](auto b) { return b == 0; }));
+  const Bytes second(p.nonce_length, 0x33);
+  auto r2 = kp::Machine::step(p, r.next, kp::GetNonce{second});
+  CHECK(r2.next.nonces == std::vector<Bytes>{second});
+  CHECK(kp::Machine::step(p, s, kp::GetNonce{Bytes(15, 1)}).out.status == "INVALID_EVENT");
+  auto inactive = s;
+  inactive.kpio_active = false;
+  const auto ri = kp::Machine::step(p, inactive, kp::GetNonce{nonce});
+  CHECK(ri.out.status == "SP_INACTIVE");
+  CHECK(ri.out.rule == "KPIO-3.2.18-1");
+  auto no_replay = p;
+  no_replay.replay_supported = false;
+  const auto rn = kp::Machine::step(no_replay, s, kp::GetNonce{nonce});
+  CHECK(rn.out.status == "NOT_SUPPORTED");
+  CHECK(rn.out.rule == "KPIO-3.2.18-1");
+
+  // the resets: a nonce and the session do not survive any; Tries of C_PIN reset on a power
+  // cycle (Persistence FALSE); the cache only on a power cycle (Tables 98, 100, 102)
+  auto before = r.next;
+  before.sid.tries = 2;
+  before.admin1.tries = 3;
+  before.sm.session = tcg::Session{1, 1, tcg::uid_of("KeyPerIOSP"), {}, true};
+  before.keks[0].access_lock_enabled = true;
+  before.keks[0].lock_on_reset = {kp::ResetType::power_cycle, kp::ResetType::hardware_reset};
+  before.keks[1].access_lock_enabled = true;  // LockOnReset: Power Cycle only (the default)
+  using Slots = std::vector<std::pair<std::uint32_t, std::uint16_t>>;
+  const auto check_reset = [&](const kp::Event& e, std::string_view rule, bool cache_cleared, bool tries_reset,
+                               bool kek0_locked, bool kek1_locked) {
+    CAPTURE(rule);
+    const auto x = kp::Machine::step(p, before, e);
+    CHECK(x.out.status == "ok");
+    CHECK(x.out.rule == rule);
+    CHECK(x.next.nonces.empty());
+    CHECK_FALSE(x.next.sm.session);
+    CHECK(slots(x.next) == (cache_cleared ? Slots{{2, 0}} : slots(before)));
+    CHECK(x.next.sid.tries == (tries_reset ? 0u : 2u));
+    CHECK(x.next.admin1.tries == (tries_reset ? 0u : 3u));
+    CHECK(x.next.keks[0].access_locked == kek0_locked);
+    CHECK(x.next.keks[1].access_locked == kek1_locked);
+  };
+  check_reset(kp::PowerCycle{}, "KPIO-4.3.1-1", true, true, true, true);
+  check_reset(kp::HardwareReset{}, "KPIO-4.3.2-1", false, false, true, false);
+  check_reset(kp::TperReset{}, "KPIO-4.3.3-1", false, false, false, false);
+}
+
+
 }  // namespace LOCKREF_UNITY_ID
