@@ -1127,4 +1127,91 @@ TEST_CASE("kpio: Get Nonce and the three resets, with their rules and what each 
 }
 
 
+TEST_CASE("kpio: validate_state names the broken invariant, and each invariant holds at its bound") {
+  kp::Profile p;
+  p.namespaces = 2;
+  p.total_key_tags = 3;
+  p.max_key_tags_per_namespace = 2;
+  p.default_key_tags = 1;
+  const auto base = [&] {
+    auto s = kp::Machine::initial(p);
+    s.kpio_active = true;
+    s.cache.clear();
+    s.allocations[0].managed = true;
+    s.allocations[0].number_of_key_tags = 2;
+    return s;
+  };
+  const auto mek = [](std::uint32_t ns, std::uint16_t tag) { return kp::CacheEntry{ns, tag, false, Bytes(32, 7), Bytes(32, 8)}; };
+  const auto factory = [](std::uint32_t ns) { return kp::CacheEntry{ns, 0, true, Bytes(32, 9), Bytes(32, 10)}; };
+  const auto verdict = [&](const kp::State& s) {
+    const auto v = kp::Machine::validate_state(p, s);
+    return v ? std::string("ok") : v.error().message;
+  };
+  REQUIRE(verdict(base()) == "ok");
+  struct Case {
+    const char* what;
+    std::function<void(kp::State&)> edit;
+    const char* want;
+  };
+  const std::vector<Case> cases{
+      {"MEKs in both allocated tags of a managed namespace", [&](kp::State& s) { s.cache = {mek(1, 0), mek(1, 1)}; }, "ok"},
+      {"an MEK past NumberOfKeyTags", [&](kp::State& s) { s.cache = {mek(1, 2)}; }, "violates invariant:kpio.cache_only_managed"},
+      {"an MEK of an unmanaged namespace", [&](kp::State& s) { s.cache = {mek(2, 0)}; }, "violates invariant:kpio.cache_only_managed"},
+      {"an MEK of namespace 0", [&](kp::State& s) { s.cache = {mek(0, 0)}; }, "violates invariant:kpio.cache_only_managed"},
+      {"an MEK of namespace 3 of 2", [&](kp::State& s) { s.cache = {mek(3, 0)}; }, "violates invariant:kpio.cache_only_managed"},
+      {"a factory MEK of an unmanaged namespace", [&](kp::State& s) { s.cache = {factory(2)}; }, "ok"},
+      {"a factory MEK of a managed namespace", [&](kp::State& s) { s.cache = {factory(1)}; },
+       "violates invariant:kpio.no_factory_mek_when_managed"},
+      {"a factory MEK of namespace 3 of 2", [&](kp::State& s) { s.cache = {factory(3)}; }, "ok"},
+      {"an inactive SP with a KEK", [&](kp::State& s) {
+         s.kpio_active = false;
+         s.allocations[0] = kp::Allocation{1, false, 0, {}};
+         s.keks[1].key_set = true;
+         s.keks[1].key = Bytes(32, 1);
+       }, "violates invariant:kpio.inactive_sp_has_no_keys"},
+      {"an inactive SP with an MEK", [&](kp::State& s) {
+         s.kpio_active = false;
+         s.cache = {mek(1, 0)};
+       }, "violates invariant:kpio.inactive_sp_has_no_keys"},
+      {"an inactive SP with a factory MEK only", [&](kp::State& s) {
+         s.kpio_active = false;
+         s.allocations[0] = kp::Allocation{1, false, 0, {}};
+         s.cache = {factory(1)};
+       }, "ok"},
+      {"an active SP with a KEK", [&](kp::State& s) { s.keks[0].key_set = true; s.keks[0].key = Bytes(32, 1); }, "ok"},
+      {"key tags at the total", [&](kp::State& s) { s.allocations[1].managed = true; s.allocations[1].number_of_key_tags = 1; }, "ok"},
+      {"key tags past the total", [&](kp::State& s) { s.allocations[1].managed = true; s.allocations[1].number_of_key_tags = 2; },
+       "violates invariant:kpio.key_tags_within_limits"},
+      {"key tags past the per-namespace maximum", [&](kp::State& s) { s.allocations[0].number_of_key_tags = 3; },
+       "violates invariant:kpio.key_tags_within_limits"},
+      {"LockOnReset without Power Cycle", [&](kp::State& s) { s.keks[1].lock_on_reset = {kp::ResetType::hardware_reset}; },
+       "violates invariant:kpio.lock_on_reset_has_power_cycle"},
+      {"LockOnReset with Power Cycle among others",
+       [&](kp::State& s) { s.keks[1].lock_on_reset = {kp::ResetType::hardware_reset, kp::ResetType::power_cycle}; }, "ok"},
+      {"one outstanding nonce", [&](kp::State& s) { s.nonces = {Bytes(p.nonce_length, 1)}; }, "ok"},
+      {"two outstanding nonces", [&](kp::State& s) { s.nonces = {Bytes(p.nonce_length, 1), Bytes(p.nonce_length, 2)}; },
+       "violates invariant:kpio.nonces_bounded"},
+      {"a nonce of the wrong length", [&](kp::State& s) { s.nonces = {Bytes(p.nonce_length + 1u, 1)}; },
+       "nonces: each is nonce_length bytes"},
+      {"a KEK row too few", [&](kp::State& s) { s.keks.pop_back(); }, "keks: 1 rows, the profile has 2"},
+      {"an allocation row too many", [&](kp::State& s) { s.allocations.push_back(kp::Allocation{3, false, 0, {}}); },
+       "allocations: 3 rows, the profile has 2"},
+      {"allocation rows out of order", [&](kp::State& s) { std::swap(s.allocations[0], s.allocations[1]); },
+       "allocations[0].nsid: expected 1"},
+      {"key_set without a key", [&](kp::State& s) { s.keks[1].key_set = true; }, "keks[1]: key_set and a 32-byte key go together"},
+      {"a key without key_set", [&](kp::State& s) { s.keks[0].key = Bytes(32, 1); }, "keks[0]: key_set and a 32-byte key go together"},
+      {"an MEK half of 31 bytes", [&](kp::State& s) { s.cache = {mek(1, 0)}; s.cache[0].key2.pop_back(); },
+       "cache[0]: key1 and key2 are 32 bytes"},
+      {"an MEK first half of 33 bytes", [&](kp::State& s) { s.cache = {mek(1, 0)}; s.cache[0].key1.push_back(0); },
+       "cache[0]: key1 and key2 are 32 bytes"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    auto s = base();
+    c.edit(s);
+    CHECK(verdict(s) == c.want);
+  }
+}
+
+
 }  // namespace LOCKREF_UNITY_ID
