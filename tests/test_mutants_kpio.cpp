@@ -1214,4 +1214,212 @@ TEST_CASE("kpio: validate_state names the broken invariant, and each invariant h
 }
 
 
+namespace {
+tcg::SpAnswer set_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
+                        std::vector<std::pair<std::uint64_t, tcg::Value>> values) {
+  tcg::Invocation inv;
+  inv.object = obj;
+  inv.method = tcg::Method::set;
+  inv.values = std::move(values);
+  return kp::Machine::Tper::invoke(p, s, ses, inv);
+}
+tcg::Value uids(std::initializer_list<std::uint64_t> l) {
+  std::vector<tcg::Value> v;
+  for (auto u : l) v.push_back(tcg::Value::of_bytes(tcg::uid_bytes(u)));
+  return tcg::Value::of_list(std::move(v));
+}
+}  // namespace
+
+TEST_CASE("kpio: Set on each object: what it takes, what it refuses with which rule, and what it changes") {
+  using V = tcg::Value;
+  kp::Profile p;
+  p.max_key_tags_per_namespace = 2;
+  p.total_key_tags = 3;
+  auto s = kp::Machine::initial(p);
+  s.kpio_active = true;
+  const auto sid = session_as("AdminSP", "SID"), admin1 = session_as("KeyPerIOSP", "Admin1");
+  const auto expect = [](const tcg::SpAnswer& a, std::string_view status, std::string_view rule) {
+    CHECK(a.status == status);
+    CHECK(a.rule == rule);
+  };
+  // C_PIN: one to 32 bytes of PIN column 3 (§3.2.2 step 5, §3.2.4), as its owner only
+  for (const auto& [ses, obj, rule, pin] : {std::tuple{sid, "C_PIN_SID", "KPIO-3.2.2-1", &kp::State::sid},
+                                            std::tuple{admin1, "C_PIN_Admin1", "KPIO-3.2.4-1", &kp::State::admin1}}) {
+    CAPTURE(obj);
+    expect(set_cells(p, s, ses, tcg::uid_of(obj), {{3, V::of_bytes(Bytes(32, 'x'))}}), "ok", rule);
+    CHECK((s.*pin).pin == std::string(32, 'x'));
+    for (const auto& bad : {std::pair<std::uint64_t, V>{3, V::of_bytes(Bytes(33, 'y'))}, {3, V::of_bytes({})},
+                            {3, V::of_uint(5)}, {4, V::of_bytes(Bytes(4, 'y'))}})
+      expect(set_cells(p, s, ses, tcg::uid_of(obj), {bad}), "INVALID_PARAMETER", rule);
+    CHECK((s.*pin).pin == std::string(32, 'x'));
+    expect(set_cells(p, s, ses, tcg::uid_of(obj), {{3, V::of_bytes(Bytes(1, 'z'))}}), "ok", rule);
+    CHECK((s.*pin).pin == "z");
+  }
+  expect(set_cells(p, s, session_as("AdminSP", "Anybody"), tcg::uid_of("C_PIN_SID"), {{3, V::of_bytes(Bytes(4, 'a'))}}),
+         "NOT_AUTHORIZED", "KPIO-3.2.2-1");
+  expect(set_cells(p, s, session_as("KeyPerIOSP", "Anybody"), tcg::uid_of("C_PIN_Admin1"), {{3, V::of_bytes(Bytes(4, 'a'))}}),
+         "NOT_AUTHORIZED", "KPIO-3.2.4-1");
+  CHECK(s.sid.pin == "z");
+
+  // KPIOPolicies: booleans in columns 1-7; a capability the TPer lacks stays off (Level 0, Table 1)
+  const auto pol = tcg::uid_of("KPIOPolicies");
+  expect(set_cells(p, s, admin1, pol, {{1, V::of_uint(1)}, {5, V::of_uint(1)}}), "ok", "KPIO-3.2.9-1");
+  CHECK(s.policies.clear_single_mek_allowed);
+  CHECK(s.policies.plaintext_kek_programming_enabled);
+  expect(set_cells(p, s, admin1, pol, {{7, V::of_uint(0)}}), "ok", "KPIO-3.2.6-1");  // §3.2.6: KeyInjectionInterfaceLocked
+  expect(set_cells(p, s, admin1, pol, {{6, V::of_uint(1)}}), "ok", "KPIO-3.2.9-1");
+  CHECK(s.policies.kii_lock_enabled);
+  expect(set_cells(p, s, admin1, pol, {{7, V::of_uint(0)}, {6, V::of_uint(0)}}), "ok", "KPIO-3.2.9-1");
+  for (const auto& bad : {std::pair<std::uint64_t, V>{0, V::of_uint(1)}, {8, V::of_uint(1)}, {2, V::of_uint(2)}, {2, V::of_bytes({1})}})
+    expect(set_cells(p, s, admin1, pol, {bad}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  for (std::uint64_t c : {3u, 4u, 5u}) {
+    CAPTURE(c);
+    auto lacking = p;
+    (c == 3 ? lacking.replay_supported : c == 4 ? lacking.pki_supported : lacking.plaintext_supported) = false;
+    expect(set_cells(lacking, s, admin1, pol, {{c, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-3.2.1-1");
+    expect(set_cells(lacking, s, admin1, pol, {{c, V::of_uint(0)}}), "ok", "KPIO-3.2.9-1");  // turning it off is fine
+    for (std::uint64_t other : {3u, 4u, 5u})
+      if (other != c) expect(set_cells(lacking, s, admin1, pol, {{other, V::of_uint(1)}}), "ok", "KPIO-3.2.9-1");
+  }
+
+  // a KEK row: AccessLockEnabled / AccessLocked booleans, LockOnReset (must hold Power Cycle,
+  // §4.3.4; stored sorted, duplicates once), AllowedKeyEncryptionKeys (KEK rows, NULL or PKI KEK)
+  const auto kek = kp::kek_uid(1);
+  expect(set_cells(p, s, admin1, kek, {{3, V::of_uint(1)}, {4, V::of_uint(1)}}), "ok", "KPIO-3.2.7-1");
+  CHECK(s.keks[0].access_lock_enabled);
+  CHECK(s.keks[0].access_locked);
+  CHECK_FALSE(s.keks[1].access_locked);
+  expect(set_cells(p, s, admin1, kek, {{4, V::of_uint(2)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  expect(set_cells(p, s, admin1, kek, {{5, V::of_list({V::of_uint(3), V::of_uint(0), V::of_uint(3)})}}), "ok", "KPIO-3.2.7-1");
+  CHECK(s.keks[0].lock_on_reset == std::vector<kp::ResetType>{kp::ResetType::power_cycle, kp::ResetType::programmatic});
+  expect(set_cells(p, s, admin1, kek, {{5, V::of_list({V::of_uint(1)})}}), "INVALID_PARAMETER", "KPIO-4.3.4-2");
+  for (const auto& bad : {V::of_list({V::of_uint(0), V::of_uint(2)}), V::of_list({V::of_bytes({0})}), V::of_uint(0)})
+    expect(set_cells(p, s, admin1, kek, {{5, bad}}), "INVALID_PARAMETER", "KPIO-4.3.4-1");
+  CHECK(s.keks[0].lock_on_reset == std::vector<kp::ResetType>{kp::ResetType::power_cycle, kp::ResetType::programmatic});
+  expect(set_cells(p, s, admin1, kek, {{6, uids({kp::kek_uid(2), kp::null_kek_uid, kp::pki_kek_uid, kp::kek_uid(2)})}}), "ok",
+         "KPIO-3.2.7-1");
+  CHECK(s.keks[0].allowed == std::vector<tcg::Uid>{tcg::to_uid(kp::kek_uid(2)), tcg::to_uid(kp::null_kek_uid), tcg::to_uid(kp::pki_kek_uid)});
+  expect(set_cells(p, s, admin1, kek, {{6, uids({kp::kek_uid(3)})}}), "INVALID_PARAMETER", "KPIO-3.2.13-1");
+  expect(set_cells(p, s, admin1, kek, {{6, uids({kp::allocation_uid(1)})}}), "INVALID_PARAMETER", "KPIO-3.2.13-1");
+  for (const auto& bad : {V::of_uint(1), V::of_list({V::of_uint(1)}), V::of_list({V::of_bytes({1, 2, 3})})})
+    expect(set_cells(p, s, admin1, kek, {{6, bad}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  CHECK(s.keks[0].allowed.size() == 3);
+  expect(set_cells(p, s, admin1, kek, {{2, V::of_bytes(Bytes(32, 1))}}), "NOT_AUTHORIZED", "KPIO-NOPLAIN-1");
+  expect(set_cells(p, s, admin1, kek, {{7, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  expect(set_cells(p, s, admin1, kek, {{1, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+
+  // an allocation row: Managed (§4.2.3 / §4.2.4), NumberOfKeyTags (§4.2.5 / §4.2.6), its KEKs (§3.2.8)
+  const auto al = kp::allocation_uid(2);
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-4.2.5-1");  // not managed yet
+  expect(set_cells(p, s, admin1, al, {{6, uids({kek})}}), "INVALID_PARAMETER", "KPIO-3.2.5-2");
+  expect(set_cells(p, s, admin1, al, {{4, V::of_uint(1)}}), "ok", "KPIO-4.2.3-1");
+  CHECK(s.allocations[1].managed);
+  CHECK(s.allocations[1].number_of_key_tags == p.default_key_tags);
+  expect(set_cells(p, s, admin1, al, {{4, V::of_uint(1)}}), "ok", "KPIO-3.2.5-1");  // already managed: nothing to do
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(2)}}), "ok", "KPIO-4.2.5-1");
+  CHECK(s.allocations[1].number_of_key_tags == 2);
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(3)}}), "INVALID_PARAMETER", "KPIO-4.2.5-1");  // past the per-namespace 2
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(0)}}), "INVALID_PARAMETER", "KPIO-4.2.5-1");
+  expect(set_cells(p, s, admin1, al, {{5, V::of_bytes({2})}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  s.cache.push_back(kp::CacheEntry{2, 1, false, Bytes(32, 1), Bytes(32, 2)});
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-4.2.6-1");  // would drop KT1's MEK
+  s.cache.pop_back();
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(1)}}), "ok", "KPIO-4.2.6-1");
+  CHECK(s.allocations[1].number_of_key_tags == 1);
+  // total: namespace 1 managed with 2 more tags exceeds 3
+  expect(set_cells(p, s, admin1, kp::allocation_uid(1), {{4, V::of_uint(1)}}), "ok", "KPIO-4.2.3-1");
+  expect(set_cells(p, s, admin1, kp::allocation_uid(1), {{5, V::of_uint(2)}}), "ok", "KPIO-4.2.5-1");
+  expect(set_cells(p, s, admin1, al, {{5, V::of_uint(2)}}), "INSUFFICIENT_SPACE", "KPIO-4.2.5-1");
+  expect(set_cells(p, s, admin1, al, {{6, uids({kek, kp::kek_uid(2)})}}), "ok", "KPIO-3.2.8-1");
+  CHECK(s.allocations[1].allowed == std::vector<tcg::Uid>{tcg::to_uid(kek), tcg::to_uid(kp::kek_uid(2))});
+  expect(set_cells(p, s, admin1, al, {{6, uids({kp::null_kek_uid})}}), "INVALID_PARAMETER", "KPIO-3.2.8-1");
+  expect(set_cells(p, s, admin1, al, {{6, V::of_uint(0)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  expect(set_cells(p, s, admin1, al, {{1, V::of_uint(2)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  expect(set_cells(p, s, admin1, al, {{4, V::of_uint(2)}}), "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
+  // unmanaging removes its MEKs and resets the row (§4.2.4 Table 78)
+  s.cache.push_back(kp::CacheEntry{2, 0, false, Bytes(32, 1), Bytes(32, 2)});
+  expect(set_cells(p, s, admin1, al, {{4, V::of_uint(0)}}), "ok", "KPIO-4.2.4-1");
+  CHECK(s.allocations[1] == kp::Allocation{2, false, 0, {}});
+  CHECK(s.cache.empty());
+  // KPIOSC = 1: Managed is not modifiable (§4.2.3/§4.2.4)
+  auto sc = p;
+  sc.kpiosc = 1;
+  expect(set_cells(sc, s, admin1, al, {{4, V::of_uint(1)}}), "INVALID_PARAMETER", "KPIO-4.2.3-2");
+  // no space for a newly managed namespace's default tags
+  auto full = p;
+  full.total_key_tags = 2;
+  expect(set_cells(full, s, admin1, al, {{4, V::of_uint(1)}}), "INSUFFICIENT_SPACE", "KPIO-4.2.5-1");
+
+  // Set needs Admin1, and is no byte-table Set; Get and Set only
+  expect(set_cells(p, s, session_as("KeyPerIOSP", "Anybody"), pol, {{1, V::of_uint(1)}}), "NOT_AUTHORIZED", "KPIO-3.2.4-1");
+  tcg::Invocation bytes;
+  bytes.object = pol;
+  bytes.method = tcg::Method::set;
+  bytes.byte_values = Bytes{1};
+  expect(kp::Machine::Tper::invoke(p, s, admin1, bytes), "INVALID_PARAMETER", "TCG-METHOD-3");
+  bytes.byte_values.reset();
+  bytes.where = 0;
+  expect(kp::Machine::Tper::invoke(p, s, admin1, bytes), "INVALID_PARAMETER", "TCG-METHOD-3");
+  expect(set_cells(p, s, admin1, tcg::uid_of("Certificate1"), {{1, V::of_uint(1)}}), "INVALID_PARAMETER", "TCG-METHOD-1");
+  expect(get_cells(p, s, session_as("LockingSP", "Admin1"), pol, 1, 1), "INVALID_PARAMETER", "TCG-METHOD-1");
+  expect(set_cells(p, s, sid, tcg::uid_of("C_PIN_MSID"), {{3, V::of_bytes(Bytes(3, 'm'))}}), "INVALID_PARAMETER", "TCG-METHOD-1");
+}
+
+TEST_CASE("kpio: Revert and RevertSP: who may, what goes, and the session ends (§3.2.21, §3.2.22)") {
+  kp::Profile p;
+  p.try_limit = 4;
+  const auto keyed = [&] {
+    auto s = keyed_state(p);
+    s.sid.pin = "owner";
+    s.sid.tries = 2;
+    s.keks[0].key_set = true;
+    s.keks[0].key = Bytes(32, 1);
+    return s;
+  };
+  const auto call = [&](kp::State& s, const tcg::Session& ses, std::string_view obj, tcg::Method m) {
+    tcg::Invocation inv;
+    inv.object = tcg::uid_of(obj);
+    inv.method = m;
+    return kp::Machine::Tper::invoke(p, s, ses, inv);
+  };
+  for (const auto& [sp, who, obj, m, rule, sid_reset] :
+       {std::tuple{"KeyPerIOSP", "Admin1", "ThisSP", tcg::Method::revert_sp, "KPIO-3.2.21-1", false},
+        std::tuple{"AdminSP", "SID", "KeyPerIOSP", tcg::Method::revert, "KPIO-3.2.21-1", false},
+        std::tuple{"AdminSP", "SID", "AdminSP", tcg::Method::revert, "KPIO-3.2.22-1", true}}) {
+    CAPTURE(obj);
+    auto s = keyed();
+    const auto a = call(s, session_as(sp, who), obj, m);
+    CHECK(a.status == "ok");
+    CHECK(a.rule == rule);
+    CHECK(a.end_session);
+    CHECK_FALSE(s.kpio_active);
+    CHECK_FALSE(s.keks[0].key_set);
+    CHECK(std::none_of(s.cache.begin(), s.cache.end(), [](const auto& c) { return !c.factory; }));
+    // §3.2.22: the Admin SP's revert also returns SID's PIN to MSID, Tries to 0
+    CHECK(s.sid.pin == (sid_reset ? p.msid : "owner"));
+    CHECK(s.sid.tries == (sid_reset ? 0u : 2u));
+    CHECK(s.sid.try_limit == p.try_limit);
+    // by anyone else: refused, nothing changes
+    auto t = keyed();
+    const auto d = call(t, session_as(sp, "Anybody"), obj, m);
+    CHECK(d.status == "NOT_AUTHORIZED");
+    // (the SP object's methods, Activate and Revert, are refused under §3.2.3's rule)
+    CHECK(d.rule == (std::string_view(obj) == "KeyPerIOSP" ? "KPIO-3.2.3-1" : rule));
+    CHECK_FALSE(d.end_session);
+    CHECK(t == keyed());
+  }
+  // Activate and Revert need SID; anything else on the SP object is refused
+  auto s = keyed();
+  for (const auto& [sp, who, obj, m, status, rule] :
+       {std::tuple{"AdminSP", "Anybody", "KeyPerIOSP", tcg::Method::activate, "NOT_AUTHORIZED", "KPIO-3.2.3-1"},
+        std::tuple{"AdminSP", "SID", "KeyPerIOSP", tcg::Method::set, "INVALID_PARAMETER", "TCG-METHOD-1"},
+        std::tuple{"AdminSP", "SID", "C_PIN_SID", tcg::Method::activate, "INVALID_PARAMETER", "TCG-METHOD-1"},
+        std::tuple{"KeyPerIOSP", "Admin1", "KPIOPolicies", tcg::Method::activate, "INVALID_PARAMETER", "TCG-METHOD-1"}}) {
+    CAPTURE(obj);
+    const auto a = call(s, session_as(sp, who), obj, m);
+    CHECK(a.status == status);
+    CHECK(a.rule == rule);
+  }
+}
+
 }  // namespace LOCKREF_UNITY_ID
