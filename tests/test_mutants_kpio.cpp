@@ -86,6 +86,18 @@ TEST_CASE("kpio: a divergence in each reported field names the seed 002 section 
   CHECK(kp::Machine::view_requirement("key_injection_locked") == "KPIO-3.2.6-1");
   // §3.4.7.3: "When replay protection is enabled, all MEKs and KEKs ... must be encrypted with a Nonce"
   CHECK(kp::Machine::view_requirement("nonces") == "KPIO-3.4.7-1");
+  CHECK(kp::Machine::view_requirement("replay_protection_enabled") == "KPIO-3.4.7-1");
+  // each state field answers with its view field's requirement: SID's PIN (§3.2.2), the key
+  // cache (§3.2.17 "inject ... into the TPer key cache"), the KEK rows' locks (§4.3.4), the
+  // policies row (§3.2.6), the session manager (TCG Core session rules)
+  CHECK(kp::Machine::view_requirement("sid") == "KPIO-3.2.2-1");
+  CHECK(kp::Machine::view_requirement("key_cache") == "KPIO-3.2.17-1");
+  CHECK(kp::Machine::view_requirement("cache") == "KPIO-3.2.17-1");
+  CHECK(kp::Machine::view_requirement("locked_keks") == "KPIO-4.3.4-1");
+  CHECK(kp::Machine::view_requirement("keks") == "KPIO-4.3.4-1");
+  CHECK(kp::Machine::view_requirement("policies") == "KPIO-3.2.6-1");
+  CHECK(kp::Machine::view_requirement("sm") == "TCG-SESSION-6");
+  CHECK(kp::Machine::view_requirement("session_open") == "TCG-SESSION-6");
   CHECK(kp::Machine::view_requirement("no_such_field").empty());
 }
 
@@ -1421,5 +1433,82 @@ TEST_CASE("kpio: Revert and RevertSP: who may, what goes, and the session ends (
     CHECK(a.rule == rule);
   }
 }
+
+TEST_CASE("kpio: the object names a SetColumn event takes, the view of a state and its label") {
+  kp::Profile p;
+  p.keks = 12;
+  p.namespaces = 3;
+  // seed 002 names the rows KeyEncryptionKey1..n and KeyTagAllocation1..n (Tables 22-29): a
+  // SetColumn event (Admin1 session, Set, Table 24) reaches the row its name gives, up to four digits
+  auto s = kp::Machine::initial(p);
+  s.kpio_active = true;
+  s.admin1.pin = "admin1";
+  const auto set = [&](const kp::State& from, const char* obj, const char* col, Json value) {
+    kp::SetColumn e;
+    e.object = obj;
+    e.column = col;
+    e.value = std::move(value);
+    e.pin = "admin1";
+    return kp::Machine::step(p, from, e);
+  };
+  for (const auto& [name, row] : {std::pair{"KeyEncryptionKey1", 1u}, std::pair{"KeyEncryptionKey12", 12u},
+                                  std::pair{"KeyEncryptionKey0012", 12u}, std::pair{"KeyEncryptionKey7", 7u}}) {
+    CAPTURE(name);
+    const auto r = set(s, name, "AccessLockEnabled", true);
+    CHECK(r.out.status == "ok");
+    for (std::uint32_t k = 1; k <= p.keks; ++k) CHECK(r.next.keks[k - 1].access_lock_enabled == (k == row));
+  }
+  const auto m = set(s, "KeyTagAllocation3", "Managed", true);
+  CHECK(m.out.status == "ok");
+  CHECK(m.next.allocations[2].managed);
+  CHECK_FALSE(m.next.allocations[0].managed);
+  CHECK(set(s, "KPIOPolicies", "ClearAllMEKsAllowed", true).next.policies.clear_all_meks_allowed);
+  CHECK(set(s, "C_PIN_Admin1", "PIN", "next").next.admin1.pin == "next");
+  for (const char* bad : {"KeyEncryptionKey0", "KeyEncryptionKey13", "KeyEncryptionKey", "KeyEncryptionKey1x",
+                          "KeyEncryptionKey/", "KeyEncryptionKey:", "KeyEncryptionKey00001", "KeyTagAllocation0",
+                          "KeyTagAllocation4", "xKeyTagAllocation1", "C_PIN_SID"}) {
+    CAPTURE(bad);
+    const auto r = set(s, bad, "AccessLockEnabled", true);
+    CHECK(r.out.status == "INVALID_PARAMETER");
+    CHECK(r.out.rule == "KPIO-3.3-COLUMNS");
+    CHECK(r.out.methods.empty());  // refused before any session
+  }
+  for (const auto& [obj, col] : {std::pair{"KPIOPolicies", "NoSuchColumn"}, std::pair{"KeyTagAllocation1", "AccessLocked"}}) {
+    const auto r = set(s, obj, col, true);
+    CHECK(r.out.rule == "KPIO-3.3-COLUMNS");
+    CHECK(r.out.methods.empty());
+  }
+  const auto bad_value = set(s, "KPIOPolicies", "ClearAllMEKsAllowed", Json{{"no_such_kind", 1}});
+  CHECK(bad_value.out.rule == "KPIO-3.3-COLUMNS");
+  CHECK(bad_value.out.methods.empty());
+  // column names by number (kpio_columns), and none for a number a table lacks
+  CHECK(kp::column_name("C_PIN", 3) == "PIN");
+  CHECK(kp::column_name("C_PIN", 6) == "Tries");
+  CHECK_FALSE(kp::column_name("C_PIN", 4));
+  CHECK_FALSE(kp::column_name("NoSuchTable", 3));
+  // the view: life cycle, ownership, session, cache slots, locked and set KEK rows
+  s.sid.pin = "owner";
+  s.sm.session = tcg::Session{1, 1, tcg::uid_of("AdminSP"), {}, false};
+  s.cache = {kp::CacheEntry{1, 2, false, {}, {}}, kp::CacheEntry{3, 0, true, {}, {}}};
+  s.keks[1].access_lock_enabled = s.keks[1].access_locked = true;
+  s.keks[4].access_locked = true;  // not enabled: not locked
+  s.keks[6].key_set = true;
+  s.policies.kii_lock_enabled = s.policies.kii_locked = true;
+  const auto v = kp::Machine::observe(p, s);
+  CHECK(v.kpio_life_cycle == "Manufactured");
+  CHECK(v.owned);
+  CHECK(v.session_open);
+  CHECK(v.key_cache == std::vector<std::string>{"NS1:KT2", "NS3:factory"});
+  CHECK(v.locked_keks == std::vector<std::uint32_t>{2});
+  CHECK(v.set_keks == std::vector<std::uint32_t>{7});
+  CHECK(v.key_injection_locked);
+  CHECK(kp::Machine::label(p, s) == "Manufactured\nowned\nsession open\nNS1:KT2\nNS3:factory");
+  const auto i = kp::Machine::initial(p);
+  CHECK(kp::Machine::observe(p, i).kpio_life_cycle == "Manufactured-Inactive");
+  CHECK_FALSE(kp::Machine::observe(p, i).owned);
+  CHECK_FALSE(kp::Machine::observe(p, i).key_injection_locked);
+  CHECK(kp::Machine::label(p, i).rfind("Manufactured-Inactive\nNS1:factory", 0) == 0);
+}
+
 
 }  // namespace LOCKREF_UNITY_ID
