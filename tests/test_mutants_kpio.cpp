@@ -1511,4 +1511,138 @@ TEST_CASE("kpio: the object names a SetColumn event takes, the view of a state a
 }
 
 
+TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultReason and the rule that names it") {
+  // KMIP 2.1 §11 Result Reasons; the guards of §3.2.5-§3.2.18 in the order sp.hpp checks them.
+  kp::Profile p;
+  p.default_kmip_batch_items = 2;  // Table 3: the host sets it to two for the MEK injection
+  p.max_key_tags_per_namespace = 2;
+  p.total_key_tags = 4;
+  const Bytes kek1(32, 0x11), half1(32, 0x21), half2(32, 0x22), kek2(32, 0x31);
+  const auto base = [&] {
+    auto s = kp::Machine::initial(p);
+    s.kpio_active = true;
+    s.cache.clear();
+    s.keks[0].key_set = true;
+    s.keks[0].key = kek1;
+    s.keks[0].kmip_uid = "kek-1";
+    s.allocations[0] = kp::Allocation{1, true, 2, {tcg::to_uid(kp::kek_uid(1))}};
+    return s;
+  };
+  struct Case {
+    const char* what;
+    std::function<void(kp::Profile&, kp::State&)> edit;
+    kp::Event event;
+    const char* status;
+    const char* rule;
+  };
+  const auto mek = [&](auto f) { kp::ImportMek e{1, 0, half1, half2, 1, false, std::nullopt, Bytes(12, 1)}; f(e); return kp::Event{e}; };
+  const auto kek = [&](auto f) { kp::ImportKek e{2, kek2, "kek-2", "plaintext", 0, std::nullopt, Bytes(12, 1), {}}; f(e); return kp::Event{e}; };
+  const auto none = [](kp::Profile&, kp::State&) {};
+  const auto nonce = [&](kp::Profile&, kp::State& s) { s.nonces = {Bytes(p.nonce_length, 0x5e)}; };
+  const std::vector<Case> cases{
+      {"an MEK, AES-KW", none, mek([](auto&) {}), "ok", "KPIO-3.2.17-1"},
+      {"an MEK in key tag 1", none, mek([](auto& e) { e.key_tag = 1; }), "ok", "KPIO-3.2.17-1"},
+      {"an MEK past NumberOfKeyTags", none, mek([](auto& e) { e.key_tag = 2; }), "IndexOutOfBounds", "KPIO-4.2.5-1"},
+      {"an MEK of namespace 0", none, mek([](auto& e) { e.nsid = 0; }), "ItemNotFound", "KPIO-3.2.17-2"},
+      {"an MEK of namespace 3 of 2", none, mek([](auto& e) { e.nsid = 3; }), "ItemNotFound", "KPIO-3.2.17-2"},
+      {"an MEK of an unmanaged namespace", none, mek([](auto& e) { e.nsid = 2; }), "PermissionDenied", "KPIO-3.2.5-2"},
+      {"an MEK under a KEK never injected", none, mek([](auto& e) { e.wrapping_row = 2; }), "ItemNotFound", "KPIO-3.4.2-2"},
+      {"an MEK under a KEK not the namespace's", [](kp::Profile&, kp::State& s) { s.allocations[0].allowed.clear(); },
+       mek([](auto&) {}), "PermissionDenied", "KPIO-3.2.17-1"},
+      {"an MEK under an access-locked KEK", [](kp::Profile&, kp::State& s) { s.keks[0].access_lock_enabled = s.keks[0].access_locked = true; },
+       mek([](auto&) {}), "PermissionDenied", "KPIO-3.2.7-1"},
+      {"an MEK under a KEK locked but not lock-enabled", [](kp::Profile&, kp::State& s) { s.keks[0].access_locked = true; },
+       mek([](auto&) {}), "ok", "KPIO-3.2.17-1"},
+      {"an MEK with the nonce, no replay support", [&](kp::Profile& q, kp::State& s) { q.replay_supported = false; nonce(q, s); },
+       mek([](auto& e) { e.with_nonce = true; }), "FeatureNotSupported", "KPIO-3.2.18-1"},
+      {"an MEK with the nonce", nonce, mek([](auto& e) { e.with_nonce = true; }), "ok", "KPIO-3.2.17-1"},
+      {"an MEK with no nonce outstanding", none, mek([](auto& e) { e.with_nonce = true; }), "CryptographicFailure", "KPIO-3.4.7-2"},
+      {"an MEK by AES-KW under replay protection", [](kp::Profile&, kp::State& s) { s.policies.replay_protection_enabled = true; },
+       mek([](auto&) {}), "PermissionDenied", "KPIO-3.4.7-1"},
+      {"an MEK of identical halves", none, mek([&](auto& e) { e.key2 = half1; }), "InvalidField", "KPIO-3.4.6-1"},
+      {"an MEK half of 16 bytes", none, mek([](auto& e) { e.key1 = Bytes(16, 0x41); }), "InvalidField", "KPIO-3.4.6-1"},
+      {"an MEK, SP inactive", [](kp::Profile&, kp::State& s) { s.kpio_active = false; }, mek([](auto&) {}), "PermissionDenied",
+       "KPIO-3.2.3-2"},
+      {"an MEK, injection interface locked",
+       [](kp::Profile&, kp::State& s) { s.policies.kii_lock_enabled = s.policies.kii_locked = true; }, mek([](auto&) {}),
+       "PermissionDenied", "KPIO-3.2.6-2"},
+      {"an MEK, injection interface lock enabled only", [](kp::Profile&, kp::State& s) { s.policies.kii_lock_enabled = true; },
+       mek([](auto&) {}), "ok", "KPIO-3.2.17-1"},
+      // §3.2.11 plaintext KEK: (a), (b) or (c), each needing plaintext support
+      {"a plaintext KEK into an empty row (c)", none, kek([](auto&) {}), "ok", "KPIO-3.2.11-1"},
+      {"a plaintext KEK into a set row", none, kek([](auto& e) { e.row = 1; }), "PermissionDenied", "KPIO-3.2.11-1"},
+      {"a plaintext KEK into a set row, (a)", [](kp::Profile&, kp::State& s) { s.policies.plaintext_kek_programming_enabled = true; },
+       kek([](auto& e) { e.row = 1; }), "ok", "KPIO-3.2.11-1"},
+      {"a plaintext KEK into a set row, (b)", [](kp::Profile&, kp::State& s) { s.keks[0].allowed.push_back(tcg::to_uid(kp::null_kek_uid)); },
+       kek([](auto& e) { e.row = 1; }), "ok", "KPIO-3.2.11-1"},
+      {"a plaintext KEK, no plaintext support", [](kp::Profile& q, kp::State&) { q.plaintext_supported = false; }, kek([](auto&) {}),
+       "PermissionDenied", "KPIO-3.2.11-1"},
+      {"a plaintext KEK under replay protection", [](kp::Profile&, kp::State& s) { s.policies.replay_protection_enabled = true; },
+       kek([](auto&) {}), "PermissionDenied", "KPIO-3.4.7-1"},
+      {"a plaintext KEK of 16 bytes", none, kek([](auto& e) { e.key = Bytes(16, 1); }), "InvalidField", "KPIO-3.4.2-3"},
+      // §3.2.13 a KEK wrapped by a KEK: the wrapping KEK in the row's AllowedKeyEncryptionKeys, unlocked
+      {"a KEK by AES-KW, not allowed", none, kek([](auto& e) { e.wrap = "aes_kw"; e.wrapping_row = 1; }), "PermissionDenied",
+       "KPIO-3.2.13-1"},
+      {"a KEK by AES-KW, allowed", [](kp::Profile&, kp::State& s) { s.keks[1].allowed.push_back(tcg::to_uid(kp::kek_uid(1))); },
+       kek([](auto& e) { e.wrap = "aes_kw"; e.wrapping_row = 1; }), "ok", "KPIO-3.2.13-1"},
+      {"a KEK by AES-KW under a locked KEK",
+       [](kp::Profile&, kp::State& s) {
+         s.keks[1].allowed.push_back(tcg::to_uid(kp::kek_uid(1)));
+         s.keks[0].access_lock_enabled = s.keks[0].access_locked = true;
+       },
+       kek([](auto& e) { e.wrap = "aes_kw"; e.wrapping_row = 1; }), "PermissionDenied", "KPIO-3.2.7-1"},
+      {"a KEK by AES-KW under a KEK never injected", none, kek([](auto& e) { e.wrap = "aes_kw"; e.wrapping_row = 2; }), "ItemNotFound",
+       "KPIO-3.4.2-2"},
+      {"a KEK by AES-GCM with the nonce",
+       [&](kp::Profile& q, kp::State& s) { s.keks[1].allowed.push_back(tcg::to_uid(kp::kek_uid(1))); nonce(q, s); },
+       kek([](auto& e) { e.wrap = "aes_gcm"; e.wrapping_row = 1; }), "ok", "KPIO-3.2.18-2"},
+      {"a KEK by AES-GCM, no replay support",
+       [&](kp::Profile& q, kp::State& s) { s.keks[1].allowed.push_back(tcg::to_uid(kp::kek_uid(1))); nonce(q, s); q.replay_supported = false; },
+       kek([](auto& e) { e.wrap = "aes_gcm"; e.wrapping_row = 1; }), "FeatureNotSupported", "KPIO-3.2.18-1"},
+      {"a KEK by AES-KW under replay protection",
+       [](kp::Profile&, kp::State& s) { s.keks[1].allowed.push_back(tcg::to_uid(kp::kek_uid(1))); s.policies.replay_protection_enabled = true; },
+       kek([](auto& e) { e.wrap = "aes_kw"; e.wrapping_row = 1; }), "PermissionDenied", "KPIO-3.4.7-1"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    auto q = p;
+    auto s = base();
+    c.edit(q, s);
+    const auto r = kp::Machine::step(q, s, c.event);
+    CHECK(r.out.status == c.status);
+    CHECK(r.out.rule == c.rule);
+    const bool ok = std::string_view(c.status) == "ok";
+    CHECK(r.out.kmip_result_status == std::optional<std::uint32_t>(ok ? 0u : 1u));  // KMIP: 0 Success, 1 OperationFailed
+    if (!ok) {
+      CHECK(r.out.kmip_result_reason == std::optional<std::string>(c.status));
+      CHECK(r.next == s);
+      continue;
+    }
+    if (const auto* m = std::get_if<kp::ImportMek>(&c.event)) {
+      const auto slot = std::find_if(r.next.cache.begin(), r.next.cache.end(), [&](const auto& e) { return e.key_tag == m->key_tag; });
+      REQUIRE(slot != r.next.cache.end());
+      CHECK(slot->nsid == 1);
+      CHECK(slot->key1 == half1);
+      CHECK(slot->key2 == half2);
+      CHECK(r.next.nonces.size() + (m->with_nonce ? 1 : 0) == s.nonces.size());  // a nonce is used once
+    } else {
+      const auto& k = std::get<kp::ImportKek>(c.event);
+      CHECK(r.next.keks[k.row - 1].key == kek2);
+      CHECK(r.next.keks[k.row - 1].kmip_uid == "kek-2");
+      CHECK(r.next.keks[k.row - 1].key_set);
+      CHECK(r.next.nonces.size() + (k.wrap == "aes_gcm" ? 1 : 0) == s.nonces.size());
+    }
+  }
+  // two MEKs of one namespace sit in key tag order, a replaced one once
+  auto s = base();
+  s = kp::Machine::step(p, s, mek([](auto& e) { e.key_tag = 1; })).next;
+  s = kp::Machine::step(p, s, mek([](auto&) {})).next;
+  s = kp::Machine::step(p, s, mek([&](auto& e) { e.key1 = Bytes(32, 0x77); })).next;
+  REQUIRE(s.cache.size() == 2);
+  CHECK(s.cache[0].key_tag == 0);
+  CHECK(s.cache[0].key1 == Bytes(32, 0x77));
+  CHECK(s.cache[1].key_tag == 1);
+}
+
+
 }  // namespace LOCKREF_UNITY_ID
