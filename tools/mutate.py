@@ -62,7 +62,9 @@ How a mutant is built, without touching the tree or its build:
     test case reaches it"). A survivor costs its reaching tests, not the whole suites: this
     is what makes stage 2 of a header with hundreds of stage-1 survivors affordable.
     --no-select runs the whole suites instead. The command-line and oracle tier (not
-    --unit-only) still runs whole for every unit survivor.
+    --unit-only) still runs whole for every unit survivor. Where a test case is not
+    deterministic (it draws from the OS's randomness), a mutant it would reach only on
+    another run can be reported surviving: the map errs toward survivors, never toward kills.
 Mutants are chosen deterministically (functions named in EXCLUDED_FUNCTIONS, the
 explorer's input alphabet, are left out): every site is enumerated in file order, and a
 random.Random(seed) sample of --per-domain mutants is taken per domain (folder under
