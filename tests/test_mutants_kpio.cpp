@@ -840,11 +840,15 @@ tcg::Session session_as(std::string_view sp, std::string_view who) {
   ses.write = true;
   return ses;
 }
-tcg::SpAnswer get_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
-                        std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
+tcg::Invocation invocation(std::uint64_t obj, tcg::Method m) {
   tcg::Invocation inv;
   inv.object = obj;
-  inv.method = tcg::Method::get;
+  inv.method = m;
+  return inv;
+}
+tcg::SpAnswer get_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
+                        std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
+  auto inv = invocation(obj, tcg::Method::get);
   inv.cells.start_column = lo;
   inv.cells.end_column = hi;
   return kp::Machine::Tper::invoke(p, s, ses, inv);
@@ -942,10 +946,8 @@ TEST_CASE("kpio: Get returns exactly the readable columns of its cell block, on 
   const auto anon = get_cells(p, s, session_as("AdminSP", "Anybody"), tcg::uid_of("C_PIN_SID"), 5, 7);
   CHECK(anon.status == "NOT_AUTHORIZED");
   CHECK(anon.rule == "KPIO-3.2.2-1");
-  tcg::Invocation act;
-  act.object = tcg::uid_of("KeyPerIOSP");
-  act.method = tcg::Method::activate;
-  CHECK(kp::Machine::Tper::invoke(p, s, session_as("AdminSP", "SID"), act).status == "ok");
+  CHECK(kp::Machine::Tper::invoke(p, s, session_as("AdminSP", "SID"), invocation(tcg::uid_of("KeyPerIOSP"), tcg::Method::activate))
+            .status == "ok");
   CHECK(life() == 9);
   // a KEK row's and an allocation row's cells (§3.2.12: a KEK row allows itself; NSID of row n is n)
   const auto ses = session_as("KeyPerIOSP", "Admin1");
@@ -966,8 +968,7 @@ TEST_CASE("kpio: Certificate1's byte table is read row range by row range (Table
   const Bytes cert = kp::seed_certificate();
   REQUIRE(cert.size() > 4);
   const auto read = [&](std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
-    tcg::Invocation inv;
-    inv.object = tcg::uid_of("KeyPerIOPublicKeyCertificateData");
+    auto inv = invocation(tcg::uid_of("KeyPerIOPublicKeyCertificateData"), tcg::Method::get);
     inv.cells.start_row = lo;
     inv.cells.end_row = hi;
     return kp::Machine::Tper::invoke(p, s, ses, inv);
@@ -1229,9 +1230,7 @@ TEST_CASE("kpio: validate_state names the broken invariant, and each invariant h
 namespace {
 tcg::SpAnswer set_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
                         std::vector<std::pair<std::uint64_t, tcg::Value>> values) {
-  tcg::Invocation inv;
-  inv.object = obj;
-  inv.method = tcg::Method::set;
+  auto inv = invocation(obj, tcg::Method::set);
   inv.values = std::move(values);
   return kp::Machine::Tper::invoke(p, s, ses, inv);
 }
@@ -1364,9 +1363,7 @@ TEST_CASE("kpio: Set on each object: what it takes, what it refuses with which r
 
   // Set needs Admin1, and is no byte-table Set; Get and Set only
   expect(set_cells(p, s, session_as("KeyPerIOSP", "Anybody"), pol, {{1, V::of_uint(1)}}), "NOT_AUTHORIZED", "KPIO-3.2.4-1");
-  tcg::Invocation bytes;
-  bytes.object = pol;
-  bytes.method = tcg::Method::set;
+  auto bytes = invocation(pol, tcg::Method::set);
   bytes.byte_values = Bytes{1};
   expect(kp::Machine::Tper::invoke(p, s, admin1, bytes), "INVALID_PARAMETER", "TCG-METHOD-3");
   bytes.byte_values.reset();
@@ -1389,10 +1386,7 @@ TEST_CASE("kpio: Revert and RevertSP: who may, what goes, and the session ends (
     return s;
   };
   const auto call = [&](kp::State& s, const tcg::Session& ses, std::string_view obj, tcg::Method m) {
-    tcg::Invocation inv;
-    inv.object = tcg::uid_of(obj);
-    inv.method = m;
-    return kp::Machine::Tper::invoke(p, s, ses, inv);
+    return kp::Machine::Tper::invoke(p, s, ses, invocation(tcg::uid_of(obj), m));
   };
   for (const auto& [sp, who, obj, m, rule, sid_reset] :
        {std::tuple{"KeyPerIOSP", "Admin1", "ThisSP", tcg::Method::revert_sp, "KPIO-3.2.21-1", false},

@@ -1007,6 +1007,15 @@ def campaign(args, chosen, texts, build, equivalent, log):
                         return None, []
             return None, live
 
+        def baseline_fails(live, detail):
+            """A schemata build whose baseline (no mutant active) fails: its mutants are not counted."""
+            nonlocal done
+            log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
+            for m in live:
+                results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + detail))
+                done += 1
+            return []
+
         def run_stage(bins, live, sources):
             """Runs each live mutant against `bins` (restricted to the tests of `sources` in
             stage 1); returns the survivors, whose verdicts stage 2 settles (or the table)."""
@@ -1017,11 +1026,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                 # stage 2 (or a one-stage run): each mutant meets only the test cases that reach it
                 bad, reach, secs = reach_map(bins, max(600, args.timeout * 4), args.jobs, build.scratch)
                 if bad:
-                    log(f"  the schemata build fails with no mutant active ({bad}): its mutants are not counted")
-                    for m in live:
-                        results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + bad))
-                        done += 1
-                    return []
+                    return baseline_fails(live, bad)
                 log(f"  reach map: {sum(1 for m in live if m.k in reach)} of {len(live)} mutant(s) reached by a "
                     f"test case ({secs:.0f} s)")
                 baseline_time = secs if baseline_time is None else max(baseline_time, secs)
@@ -1045,11 +1050,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                     if not sources:
                         return live
                 if v != "survived":
-                    log(f"  the schemata build fails with no mutant active ({detail}): its mutants are not counted")
-                    for m in live:
-                        results.append(dict(m.to_json(), verdict="not built", detail="schemata baseline fails: " + detail))
-                        done += 1
-                    return []
+                    return baseline_fails(live, detail)
                 if not sources:
                     baseline_time = secs if baseline_time is None else max(baseline_time, secs)
                 limit = max(args.timeout, 5 * secs) if sources else max(args.timeout, 5 * (baseline_time or 30))
