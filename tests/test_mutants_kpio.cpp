@@ -1005,6 +1005,12 @@ TEST_CASE("kpio: the profile's bounds, each accepted at its limit and refused pa
     CHECK(valid([n = n](kp::Profile& p) { p.keks = n; }) == ok);
   }
   CHECK_FALSE(valid([](kp::Profile& p) { p.max_key_tags_per_namespace = 0; p.default_key_tags = 0; }));
+  // the refusal names the field at fault: a maximum of 0, not the default of 1 above it
+  kp::Profile zero;
+  zero.max_key_tags_per_namespace = 0;
+  const auto why = kp::Machine::validate(zero);
+  REQUIRE_FALSE(why);
+  CHECK(why.error().message.rfind("max_key_tags_per_namespace:", 0) == 0);
   CHECK_FALSE(valid([](kp::Profile& p) { p.default_key_tags = 0; }));
   CHECK_FALSE(valid([](kp::Profile& p) { p.default_key_tags = 2; }));        // above max_key_tags_per_namespace (1)
   CHECK(valid([](kp::Profile& p) { p.max_key_tags_per_namespace = 2; p.default_key_tags = 2; }));
@@ -1505,6 +1511,46 @@ TEST_CASE("kpio: the object names a SetColumn event takes, the view of a state a
 }
 
 
+namespace {
+/// The BatchItems of the KMIP ResponseMessage in a Security Protocol 0x03 answer (Tables 43, 64).
+std::vector<kmip::Item> response_items(const Bytes& response) {
+  const auto cp = tcg::decode_raw_compacket(response);
+  REQUIRE(cp);
+  const auto m = kmip::decode_prefix(cp->data);
+  REQUIRE(m);
+  std::vector<kmip::Item> out;
+  for (const auto& c : m->first.children)
+    if (c.tag == kp::tag::batch_item) out.push_back(c);
+  return out;
+}
+/// An active SP with KEK row 1 injected as `kek1` (KMIP UID "kek-1"), namespace 1 managed
+/// with two key tags under it, no MEK yet.
+kp::State injecting_state(const kp::Profile& p, const Bytes& kek1) {
+  auto s = kp::Machine::initial(p);
+  s.kpio_active = true;
+  s.cache.clear();
+  s.keks[0].key_set = true;
+  s.keks[0].key = kek1;
+  s.keks[0].kmip_uid = "kek-1";
+  s.allocations[0] = kp::Allocation{1, true, 2, {tcg::to_uid(kp::kek_uid(1))}};
+  return s;
+}
+/// The one BatchItem answered OperationFailed (KMIP 2.1 ResultStatus 1); -1 when none is.
+int failed_item(const Bytes& response) {
+  int failed = -1, k = 0;
+  for (const auto& bi : response_items(response)) {
+    const auto* st = kp::detail::child(bi, kp::tag::result_status);
+    REQUIRE(st);
+    if (st->num == 1) {
+      CHECK(failed == -1);
+      failed = k;
+    }
+    ++k;
+  }
+  return failed;
+}
+}  // namespace
+
 TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultReason and the rule that names it") {
   // KMIP 2.1 §11 Result Reasons; the guards of §3.2.5-§3.2.18 in the order sp.hpp checks them.
   kp::Profile p;
@@ -1512,22 +1558,14 @@ TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultRe
   p.max_key_tags_per_namespace = 2;
   p.total_key_tags = 4;
   const Bytes kek1(32, 0x11), half1(32, 0x21), half2(32, 0x22), kek2(32, 0x31);
-  const auto base = [&] {
-    auto s = kp::Machine::initial(p);
-    s.kpio_active = true;
-    s.cache.clear();
-    s.keks[0].key_set = true;
-    s.keks[0].key = kek1;
-    s.keks[0].kmip_uid = "kek-1";
-    s.allocations[0] = kp::Allocation{1, true, 2, {tcg::to_uid(kp::kek_uid(1))}};
-    return s;
-  };
+  const auto base = [&] { return injecting_state(p, kek1); };
   struct Case {
     const char* what;
     std::function<void(kp::Profile&, kp::State&)> edit;
     kp::Event event;
     const char* status;
     const char* rule;
+    int item = 0;  // the BatchItem answered OperationFailed (KMIP 2.1 §6.1: items are processed in order)
   };
   const auto mek = [&](auto f) { kp::ImportMek e{1, 0, half1, half2, 1, false, std::nullopt, Bytes(12, 1)}; f(e); return kp::Event{e}; };
   const auto kek = [&](auto f) { kp::ImportKek e{2, kek2, "kek-2", "plaintext", 0, std::nullopt, Bytes(12, 1), {}}; f(e); return kp::Event{e}; };
@@ -1553,8 +1591,10 @@ TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultRe
       {"an MEK with no nonce outstanding", none, mek([](auto& e) { e.with_nonce = true; }), "CryptographicFailure", "KPIO-3.4.7-2"},
       {"an MEK by AES-KW under replay protection", [](kp::Profile&, kp::State& s) { s.policies.replay_protection_enabled = true; },
        mek([](auto&) {}), "PermissionDenied", "KPIO-3.4.7-1"},
-      {"an MEK of identical halves", none, mek([&](auto& e) { e.key2 = half1; }), "InvalidField", "KPIO-3.4.6-1"},
+      // the second half repeats the first: the second item is at fault
+      {"an MEK of identical halves", none, mek([&](auto& e) { e.key2 = half1; }), "InvalidField", "KPIO-3.4.6-1", 1},
       {"an MEK half of 16 bytes", none, mek([](auto& e) { e.key1 = Bytes(16, 0x41); }), "InvalidField", "KPIO-3.4.6-1"},
+      {"an MEK second half of 16 bytes", none, mek([](auto& e) { e.key2 = Bytes(16, 0x41); }), "InvalidField", "KPIO-3.4.6-1", 1},
       {"an MEK, SP inactive", [](kp::Profile&, kp::State& s) { s.kpio_active = false; }, mek([](auto&) {}), "PermissionDenied",
        "KPIO-3.2.3-2"},
       {"an MEK, injection interface locked",
@@ -1609,6 +1649,7 @@ TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultRe
     CHECK(r.out.kmip_result_status == std::optional<std::uint32_t>(ok ? 0u : 1u));  // KMIP: 0 Success, 1 OperationFailed
     if (!ok) {
       CHECK(r.out.kmip_result_reason == std::optional<std::string>(c.status));
+      CHECK(failed_item(r.out.response) == c.item);
       CHECK(r.next == s);
       continue;
     }
@@ -1638,5 +1679,280 @@ TEST_CASE("kpio: each §3.2 guard of a KEK or MEK import, with the KMIP ResultRe
   CHECK(s.cache[1].key_tag == 1);
 }
 
+
+}  // namespace LOCKREF_UNITY_ID
+
+// ---- Run AR: what Runs AM-AQ left surviving in the import checks, the host's request
+// builders, Revert and Activate (spec/mutation/report.md "kpio: Runs AM-AQ") ----------------
+
+namespace LOCKREF_UNITY_ID {
+namespace kp = lockref::kpio;
+
+namespace {
+/// The host side's KMIP request builders (protected in Machine): requests a host builds by
+/// hand, with wrappings the abstract events never produce.
+struct Host : kp::Machine {
+  using kp::Machine::kek_request;
+  using kp::Machine::mek_request;
+};
+/// injecting_state under a profile with replay protection and two nonces outstanding at most.
+struct Injecting {
+  kp::Profile p = [] {
+    kp::Profile q;
+    q.default_kmip_batch_items = 2;
+    q.max_key_tags_per_namespace = 2;
+    q.total_key_tags = 4;
+    q.max_outstanding_nonces = 2;
+    return q;
+  }();
+  Bytes kek1 = Bytes(32, 0x11);
+  kp::State s = injecting_state(p, kek1);
+  kp::Output send(const kmip::Item& m) {
+    auto r = kp::Machine::step(p, s, kp::Event{kp::Send{3, tcg::encode_raw_compacket(0x0801, 0, *kmip::encode(m)), 0}});
+    s = std::move(r.next);
+    return r.out;
+  }
+  kp::Output on(const kp::Event& e) {
+    auto r = kp::Machine::step(p, s, e);
+    s = std::move(r.next);
+    return r.out;
+  }
+};
+/// The ResultMessage of the failed BatchItem.
+std::string failed_message(const Bytes& response) {
+  const int k = failed_item(response);
+  REQUIRE(k >= 0);
+  const auto* m = kp::detail::child(response_items(response).at(static_cast<std::size_t>(k)), kp::tag::result_message);
+  REQUIRE(m);
+  return kp::detail::text(*m);
+}
+}  // namespace
+
+TEST_CASE("kpio: Import requests built by hand: the RSA wrapping key, one nonce per injection, the row UID, the faulty half") {
+  const Bytes h1(32, 0x21), h2(32, 0x22), n1(16, 0x0a), n2(16, 0x0b), iv(12, 0x01);
+  const kp::ImportMek mek{1, 0, h1, h2, 1, true, std::nullopt, iv};
+  const auto gcm = [&](const Bytes& key, const Bytes& nonce) { return *kp::wrap_key_with_nonce(Bytes(32, 0x11), iv, key, nonce); };
+  SUBCASE("§3.4.7.6/§3.4.7.7: both halves of one MEK injection carry the same nonce; halves under two nonces are refused at the second") {
+    Injecting t;
+    t.s.nonces = {n1, n2};
+    const auto a = gcm(h1, n1), b = gcm(h2, n2);
+    const auto before = t.s;
+    const auto o = t.send(Host::mek_request(mek, a.ciphertext, b.ciphertext, "kek-1", a.tag, b.tag));
+    CHECK(o.status == "CryptographicFailure");
+    CHECK(o.rule == "KPIO-3.4.7-2");
+    CHECK(failed_item(o.response) == 1);
+    CHECK(t.s == before);
+    // under the second nonce both: injected, that nonce used up, the other still outstanding
+    const auto c = gcm(h1, n2);
+    const auto ok = t.send(Host::mek_request(mek, c.ciphertext, b.ciphertext, "kek-1", c.tag, b.tag));
+    CHECK(ok.status == "ok");
+    CHECK(failed_item(ok.response) == -1);
+    CHECK(t.s.nonces == std::vector<Bytes>{n1});
+    REQUIRE(t.s.cache.size() == 1);
+    CHECK(t.s.cache[0].key1 == h1);
+    CHECK(t.s.cache[0].key2 == h2);
+  }
+  SUBCASE("§3.4.6: a second half that does not unwrap (RFC 3394 integrity check) fails the second item") {
+    Injecting t;
+    const auto w1 = *kp::wrap_key(t.kek1, h1);
+    auto w2 = *kp::wrap_key(t.kek1, h2);
+    w2[0] ^= 1;
+    const auto o = t.send(Host::mek_request(kp::ImportMek{1, 0, h1, h2, 1, false, std::nullopt, iv}, w1, w2, "kek-1", {}, {}));
+    CHECK(o.status == "CryptographicFailure");
+    CHECK(o.rule == "KPIO-3.4.3-1");
+    CHECK(failed_item(o.response) == 1);
+  }
+  SUBCASE("§3.2.17: an MEK sent in plaintext is refused at its first item") {
+    Injecting t;
+    auto m = Host::mek_request(kp::ImportMek{1, 0, h1, h2, 1, false, std::nullopt, iv}, h1, h2, "kek-1", {}, {});
+    for (const std::size_t k : {0u, 1u}) {
+      auto& kb = at(payload(m, k), {T::symmetric_key, T::key_block});
+      drop(kb, T::key_wrapping_data);
+      // "KeyValue is a Structure since key is plaintext": KeyMaterial inside
+      at(kb, {T::key_value}) = Item{T::key_value, ItemType::structure, 0, {}, {Item{T::key_material, ItemType::byte_string, 0, k ? h2 : h1, {}}}};
+    }
+    const auto o = t.send(m);
+    CHECK(o.status == "PermissionDenied");
+    CHECK(o.rule == "KPIO-3.2.17-3");
+    CHECK(failed_item(o.response) == 0);
+    CHECK(t.s.cache.empty());
+  }
+  SUBCASE("§3.4.5: a KEK under RSA-OAEP names Certificate1's key; another wrapping key is not found") {
+    Injecting t;
+    t.s.policies.pki_kek_programming_enabled = true;
+    kp::ImportKek e{2, Bytes(32, 0x31), "kek-2", "rsa_oaep", 0, std::nullopt, iv, {}};
+    const auto o = t.send(Host::kek_request(e, kp::kek_uid(2), Bytes(256, 0x5a), "Certificate2", {}));
+    CHECK(o.status == "ItemNotFound");
+    CHECK(o.rule == "KPIO-3.2.16-1");
+    CHECK_FALSE(t.s.keks[1].key_set);
+    // Certificate1, but no RSA-OAEP ciphertext of its key (RFC 8017 §7.1.2: decryption error)
+    const auto d = t.send(Host::kek_request(e, kp::kek_uid(2), Bytes(256, 0x5a), "Certificate1", {}));
+    CHECK(d.status == "CryptographicFailure");
+    CHECK(d.rule == "KPIO-3.4.5-1");
+    CHECK_FALSE(t.s.keks[1].key_set);
+    // §3.4.7: with replay protection on, a key under the public key carries no nonce: refused
+    t.s.policies.replay_protection_enabled = true;
+    e.seed = Bytes(32, 0x07);
+    const auto r = t.on(e);
+    CHECK(r.status == "PermissionDenied");
+    CHECK(r.rule == "KPIO-3.4.7-1");
+    CHECK_FALSE(t.s.keks[1].key_set);
+    t.s.policies.replay_protection_enabled = false;
+    CHECK(t.on(e).status == "ok");  // the same request otherwise injects it (§3.2.16 (a))
+    CHECK(t.s.keks[1].key == Bytes(32, 0x31));
+  }
+  SUBCASE("§3.2.5 Table 22: a KEK row UID below row 1 or past the last row names no KeyEncryptionKey row") {
+    for (const std::uint32_t row : {0u, 3u}) {
+      CAPTURE(row);
+      Injecting t;
+      const kp::ImportKek e{row, Bytes(32, 0x31), "kek-x", "plaintext", 0, std::nullopt, iv, {}};
+      const auto o = t.send(Host::kek_request(e, kp::kek_uid(row), e.key, "", {}));
+      CHECK(o.status == "ItemNotFound");
+      CHECK(o.rule == "KPIO-3.4.2-3");
+      CHECK(failed_item(o.response) == 0);
+    }
+  }
+}
+
+TEST_CASE("kpio: an abstract import the host cannot wrap is an invalid event; the KEK it wraps with is named by its row") {
+  const Bytes iv(12, 0x01);
+  const auto kek = [&](std::uint32_t row, Bytes key, std::string wrap, std::uint32_t under) {
+    return kp::ImportKek{row, std::move(key), "kek-new", std::move(wrap), under, std::nullopt, iv, Bytes(32, 0x07)};
+  };
+  struct Bad {
+    const char* what;
+    kp::Event e;
+    const char* rule;
+  };
+  auto short_gcm = kek(2, Bytes(32, 0x31), "aes_gcm", 1);
+  short_gcm.nonce = Bytes{};
+  kp::ImportMek mek_gcm{1, 0, Bytes(32, 0x21), Bytes(32, 0x22), 1, true, Bytes{}, iv};
+  const std::vector<Bad> bad{
+      // RFC 3394 §2.2.1: the key data is at least two 64-bit blocks, a multiple of 64 bits
+      {"AES-KW of 7 bytes", kek(2, Bytes(7, 0x31), "aes_kw", 1), "KPIO-3.4.3-1"},
+      // §3.4.7.6: a nonce is never empty
+      {"AES-GCM with an empty nonce", short_gcm, "KPIO-3.4.7-2"},
+      // RFC 8017 §7.1.1: RSA-2048 OAEP-SHA-256 takes at most 256 - 2*32 - 2 = 190 bytes
+      {"RSA-OAEP of 191 bytes", kek(2, Bytes(191, 0x31), "rsa_oaep", 0), "KPIO-3.4.5-1"},
+      // the wrappings §3.4 names: plaintext, AES-KW, AES-GCM with the nonce, RSA-OAEP
+      {"an unknown wrapping", kek(2, Bytes(32, 0x31), "aes_cbc", 1), "KPIO-KMIP-VALID-1"},
+      {"an MEK with an empty nonce", mek_gcm, "KPIO-3.4.7-2"},
+      {"an MEK whose first half is 7 bytes", kp::ImportMek{1, 0, Bytes(7, 0x21), Bytes(32, 0x22), 1, false, std::nullopt, iv}, "KPIO-3.4.6-1"},
+      {"an MEK whose second half is 7 bytes", kp::ImportMek{1, 0, Bytes(32, 0x21), Bytes(7, 0x22), 1, false, std::nullopt, iv}, "KPIO-3.4.6-1"},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(b.what);
+    Injecting t;
+    t.s.nonces = {Bytes(16, 0x0a)};
+    const auto before = t.s;
+    const auto o = t.on(b.e);
+    CHECK(o.status == "INVALID_EVENT");
+    CHECK(o.rule == b.rule);
+    CHECK(o.response.empty());  // nothing reaches the TPer
+    CHECK(t.s == before);
+  }
+  SUBCASE("the last KEK row wraps like any other (§3.2.13)") {
+    Injecting t;
+    t.s.keks[0] = kp::Kek{};
+    REQUIRE(t.on(kek(2, Bytes(32, 0x41), "plaintext", 0)).is_ok());  // row 2 of 2, KMIP UID "kek-new"
+    t.s.keks[0].allowed.push_back(tcg::to_uid(kp::kek_uid(2)));
+    auto e = kek(1, Bytes(32, 0x42), "aes_kw", 2);
+    e.kmip_uid = "kek-one";
+    const auto o = t.on(e);
+    CHECK(o.status == "ok");
+    CHECK(o.rule == "KPIO-3.2.13-1");
+    CHECK(t.s.keks[0].key == Bytes(32, 0x42));
+  }
+  SUBCASE("a wrapping row with no KEK, or no such row: the request names a KMIP UID the TPer does not hold (§3.4.2)") {
+    for (const std::uint32_t under : {0u, 2u, 3u}) {
+      CAPTURE(under);
+      Injecting t;
+      const auto o = t.on(kek(2, Bytes(32, 0x31), "aes_kw", under));
+      CHECK(o.status == "ItemNotFound");
+      CHECK(o.rule == "KPIO-3.4.2-2");
+      const auto msg = failed_message(o.response);
+      const auto at = msg.find("KMIP UID ");
+      REQUIRE(at != std::string::npos);
+      CHECK(msg.size() > at + 9);  // a UID follows
+    }
+  }
+}
+
+TEST_CASE("kpio: Revert and Activate leave the Key Per I/O SP's tables as they were made (§3.2.3, §3.2.12, §3.2.21)") {
+  kp::Profile p;
+  p.try_limit = 4;
+  SUBCASE("what a Revert of the Key Per I/O SP resets, as the next activation shows") {
+    auto s = kp::Machine::initial(p);
+    for (const kp::Event& e : {kp::Event{kp::TakeOwnership{}}, kp::Event{kp::ActivateSp{}}}) {
+      auto r = kp::Machine::step(p, s, e);
+      REQUIRE(r.out.is_ok());
+      s = std::move(r.next);
+    }
+    REQUIRE(s.kpio_active);
+    s.policies.kii_lock_enabled = s.policies.kii_locked = true;
+    s.policies.replay_protection_enabled = true;
+    s.keks[1].allowed.push_back(tcg::to_uid(kp::null_kek_uid));
+    s.admin1.tries = 3;
+    s.nonces = {Bytes(16, 0x0a)};
+    auto r = kp::Machine::step(p, s, kp::RevertSp{});
+    REQUIRE(r.out.is_ok());
+    CHECK_FALSE(r.next.kpio_active);
+    // §3.2.21: back to its Original Factory State: Admin1's C_PIN unset, Tries 0; no nonce
+    // of the reverted SP wraps anything later
+    CHECK(r.next.admin1.pin.empty());
+    CHECK(r.next.admin1.tries == 0);
+    CHECK(r.next.admin1.try_limit == p.try_limit);
+    CHECK(r.next.nonces.empty());
+    auto a = kp::Machine::step(p, r.next, kp::ActivateSp{});
+    REQUIRE(a.out.is_ok());
+    // §3.2.6: "After activating the Key Per I/O SP, the Key Injection Interface is in an unlocked state by default"
+    CHECK_FALSE(a.next.policies.kii_lock_enabled);
+    CHECK_FALSE(a.next.policies.kii_locked);
+    CHECK_FALSE(a.next.policies.replay_protection_enabled);
+    CHECK(a.next.keks[1].allowed == std::vector<tcg::Uid>{tcg::to_uid(kp::kek_uid(2))});  // §3.2.12
+    CHECK(a.next.admin1.tries == 0);
+  }
+  SUBCASE("Activate from any Manufactured-Inactive state: Table 74's rows, §3.2.12's allowed lists, the interface unlocked") {
+    auto s = kp::Machine::initial(p);
+    s.policies.kii_lock_enabled = s.policies.kii_locked = true;
+    s.keks[0].allowed = {tcg::to_uid(kp::null_kek_uid)};
+    s.allocations[1].number_of_key_tags = 1;
+    REQUIRE(kp::Machine::validate_state(p, s));
+    const auto a = kp::Machine::step(p, s, kp::ActivateSp{});
+    REQUIRE(a.out.is_ok());
+    CHECK_FALSE(kp::Machine::kii_locked(a.next));
+    CHECK_FALSE(a.next.policies.kii_lock_enabled);
+    CHECK(a.next.keks[0].allowed == std::vector<tcg::Uid>{tcg::to_uid(kp::kek_uid(1))});
+    for (const auto& al : a.next.allocations) {
+      CHECK_FALSE(al.managed);  // KPIOSC = 0 (Table 74)
+      CHECK(al.number_of_key_tags == 0);
+      CHECK(al.allowed.empty());
+    }
+  }
+}
+
+TEST_CASE("kpio: Security Protocol 0x02 commands on the last namespace, and a command too short to decode (§3.3.15, Table 31)") {
+  kp::Profile p;
+  p.namespaces = 3;
+  auto s = kp::Machine::initial(p);
+  s.kpio_active = true;
+  s.cache.clear();
+  s.allocations[2] = kp::Allocation{3, true, 1, {}};
+  s.cache = {kp::CacheEntry{3, 0, false, Bytes(32, 1), Bytes(32, 2)}};
+  s.policies.clear_single_mek_allowed = s.policies.clear_all_meks_allowed = true;
+  const auto one = kp::Machine::step(p, s, kp::ClearSingleMek{3, 0});
+  CHECK(one.out.status == "ok");
+  CHECK(one.out.rule == "KPIO-4.2.9-1");
+  CHECK(one.next.cache.empty());
+  const auto all = kp::Machine::step(p, s, kp::ClearAllMeks{3});
+  CHECK(all.out.status == "ok");
+  CHECK(all.out.rule == "KPIO-4.2.10-1");
+  CHECK(all.next.cache.empty());
+  // Table 31: a Clear Single MEK request is 16 bytes; 15 do not decode
+  const auto bad = kp::Machine::step(p, s, kp::Send{2, Bytes(15, 0), 3});
+  CHECK(bad.out.status == "MALFORMED");
+  CHECK(bad.out.rule == "KPIO-3.3.15-1");
+  CHECK(bad.next == s);
+}
 
 }  // namespace LOCKREF_UNITY_ID

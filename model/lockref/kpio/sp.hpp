@@ -664,8 +664,8 @@ struct Machine {
     Bytes k1, k2;
     if (auto g = unwrap_with_kek(p, n, a, *w, 0, k1, nonce_used)) return g;
     if (auto g = unwrap_with_kek(p, n, rq.items[1], *w, 1, k2, nonce_used)) return g;
-    if (k1.size() != 32 || k2.size() != 32)
-      return deny(KmipReason::invalid_field, "each XTS-AES-256 half is 32 bytes", 0, "KPIO-3.4.6-1");
+    if (k1.size() != 32 || k2.size() != 32)  // the item at fault: the first half of the wrong size
+      return deny(KmipReason::invalid_field, "each XTS-AES-256 half is 32 bytes", k1.size() != 32 ? 0 : 1, "KPIO-3.4.6-1");
     // Model choice (NIST SP 800-38E: Key_1 and Key_2 shall differ): identical halves refused.
     if (k1 == k2) return deny(KmipReason::invalid_field, "the XTS halves are identical", 1, "KPIO-3.4.6-1");
     if (nonce_used) n.nonces.erase(n.nonces.begin() + static_cast<std::ptrdiff_t>(*nonce_used));
