@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "external_vectors.hpp"
+#include "kpio_fixture.hpp"
 #include "lockref/kpio/describe.hpp"
 #include "lockref/kpio/key_wrap.hpp"
 #include "lockref/kpio/sp.hpp"
@@ -115,15 +116,7 @@ namespace {
 Value columns(std::uint64_t a, std::uint64_t b) {
   return Value::of_list({Value::of_name(Value::of_uint(3), Value::of_uint(a)), Value::of_name(Value::of_uint(4), Value::of_uint(b))});
 }
-/// The bytes of a seed 002 table (vectors/tcg-seed002.json): "-sp3-compacket" a Security
-/// Protocol 0x03 ComPacket, "-encode" a Security Protocol 0x01 ComPacket.
-Bytes seed_table(int table, const std::string& suffix) {
-  static const Json all = testing::load_vectors("tcg-seed002.json");
-  for (const auto& v : all["vectors"])
-    if (v["id"] == "kpio-table" + std::to_string(table) + suffix) return testing::unhex(v["expect"]["hex"]);
-  FAIL("no Table " << table << suffix);
-  return {};
-}
+using namespace lockref::test::kpio_fixture;
 Bytes seed_sp3(int table) { return seed_table(table, "-sp3-compacket"); }
 kmip::Item seed_kmip(int table) { return kmip::decode_prefix(tcg::decode_raw_compacket(seed_sp3(table))->data)->first; }
 kmip::Item* first_of(kmip::Item& m, std::uint32_t tg) {
@@ -133,15 +126,8 @@ kmip::Item* first_of(kmip::Item& m, std::uint32_t tg) {
   return nullptr;
 }
 Bytes compacket(const kmip::Item& m) { return tcg::encode_raw_compacket(0x0801, 0, *kmip::encode(m)); }
-/// A Key Per I/O TPer (Table 1's constants unless the profile says otherwise), one event at a time.
-struct Tp {
-  kp::Profile p;
-  kp::State s = kp::Machine::initial(p);
-  kp::Output on(const kp::Event& e) {
-    auto r = kp::Machine::step(p, s, e);
-    s = std::move(r.next);
-    return r.out;
-  }
+/// The fixture's TPer, with the method calls and messages of a host.
+struct Tp : Tper {
   /// One method call; in the open session when there is one (TSN/HSN of its SyncSession).
   kp::Output call(std::uint64_t obj, std::string_view method, std::vector<Value> args) {
     const auto ses = s.sm.session;
@@ -833,19 +819,6 @@ TEST_CASE("kpio describe: Security Protocol 0x01 calls with their session, 0x02 
 // KPIO-NOPLAIN-1); the column numbers are kpio_columns' (checked against seed 002 by
 // "every column number the note encodes is the one the model uses").
 namespace {
-tcg::Session session_as(std::string_view sp, std::string_view who) {
-  tcg::Session ses;
-  ses.sp = tcg::uid_of(sp);
-  ses.authorities = {tcg::uid_of(who)};
-  ses.write = true;
-  return ses;
-}
-tcg::Invocation invocation(std::uint64_t obj, tcg::Method m) {
-  tcg::Invocation inv;
-  inv.object = obj;
-  inv.method = m;
-  return inv;
-}
 tcg::SpAnswer get_cells(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj,
                         std::optional<std::uint64_t> lo, std::optional<std::uint64_t> hi) {
   auto inv = invocation(obj, tcg::Method::get);
@@ -1512,23 +1485,10 @@ TEST_CASE("kpio: the object names a SetColumn event takes, the view of a state a
 
 
 namespace {
-/// The BatchItems of the KMIP ResponseMessage in a Security Protocol 0x03 answer (Tables 43, 64).
-std::vector<kmip::Item> response_items(const Bytes& response) {
-  const auto cp = tcg::decode_raw_compacket(response);
-  REQUIRE(cp);
-  const auto m = kmip::decode_prefix(cp->data);
-  REQUIRE(m);
-  std::vector<kmip::Item> out;
-  for (const auto& c : m->first.children)
-    if (c.tag == kp::tag::batch_item) out.push_back(c);
-  return out;
-}
 /// An active SP with KEK row 1 injected as `kek1` (KMIP UID "kek-1"), namespace 1 managed
 /// with two key tags under it, no MEK yet.
 kp::State injecting_state(const kp::Profile& p, const Bytes& kek1) {
-  auto s = kp::Machine::initial(p);
-  s.kpio_active = true;
-  s.cache.clear();
+  auto s = active_state(p);
   s.keks[0].key_set = true;
   s.keks[0].key = kek1;
   s.keks[0].kmip_uid = "kek-1";
@@ -1934,9 +1894,7 @@ TEST_CASE("kpio: Revert and Activate leave the Key Per I/O SP's tables as they w
 TEST_CASE("kpio: Security Protocol 0x02 commands on the last namespace, and a command too short to decode (§3.3.15, Table 31)") {
   kp::Profile p;
   p.namespaces = 3;
-  auto s = kp::Machine::initial(p);
-  s.kpio_active = true;
-  s.cache.clear();
+  auto s = active_state(p);
   s.allocations[2] = kp::Allocation{3, true, 1, {}};
   s.cache = {kp::CacheEntry{3, 0, false, Bytes(32, 1), Bytes(32, 2)}};
   s.policies.clear_single_mek_allowed = s.policies.clear_all_meks_allowed = true;

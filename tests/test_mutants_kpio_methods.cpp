@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "external_vectors.hpp"
+#include "kpio_fixture.hpp"
 #include "lockref/kpio/sp.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own.
@@ -18,18 +19,11 @@ namespace kp = lockref::kpio;
 using tcg::Value;
 
 namespace {
-tcg::Session session_as(std::string_view sp, std::string_view who) {
-  tcg::Session ses;
-  ses.sp = tcg::uid_of(sp);
-  ses.authorities = {tcg::uid_of(who)};
-  ses.write = true;
-  return ses;
-}
+using lockref::test::kpio_fixture::active_state;
+using lockref::test::kpio_fixture::session_as;
 tcg::SpAnswer call(const kp::Profile& p, kp::State& s, const tcg::Session& ses, std::uint64_t obj, tcg::Method m,
                    std::vector<std::pair<std::uint64_t, Value>> values = {}) {
-  tcg::Invocation inv;
-  inv.object = obj;
-  inv.method = m;
+  auto inv = lockref::test::kpio_fixture::invocation(obj, m);
   inv.values = std::move(values);
   return kp::Machine::Tper::invoke(p, s, ses, inv);
 }
@@ -304,9 +298,7 @@ TEST_CASE("kpio methods: the cache invariants at the last namespace and outside 
   // a factory MEK of no namespace (NSID 0) sits in no managed namespace.
   kp::Profile p;
   p.namespaces = 2;
-  auto s = kp::Machine::initial(p);
-  s.kpio_active = true;
-  s.cache.clear();
+  auto s = active_state(p);
   s.allocations[1].managed = true;
   s.allocations[1].number_of_key_tags = 1;
   const auto verdict = [&](std::vector<kp::CacheEntry> cache) {

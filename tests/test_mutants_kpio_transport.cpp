@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "external_vectors.hpp"
+#include "kpio_fixture.hpp"
 #include "lockref/kpio/sp.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own.
@@ -15,15 +16,7 @@ namespace kp = lockref::kpio;
 using tcg::Value;
 
 namespace {
-/// The bytes of seed 002 Table `table` (vectors/tcg-seed002.json): "-encode" a Security
-/// Protocol 0x01 ComPacket, "-sp3-compacket" a Security Protocol 0x03 ComPacket.
-Bytes seed_bytes(int table, const std::string& suffix) {
-  static const Json all = testing::load_vectors("tcg-seed002.json");
-  for (const auto& v : all["vectors"])
-    if (v["id"] == "kpio-table" + std::to_string(table) + suffix) return testing::unhex(v["expect"]["hex"]);
-  FAIL("no Table " << table << suffix);
-  return {};
-}
+namespace fx = lockref::test::kpio_fixture;
 /// A method call item, in the JSON form of a Call event (tcg/json.hpp).
 Json method_item(std::uint64_t obj, std::string_view method, std::vector<Value> args) {
   return tcg::item_to_json(tcg::MethodCall{tcg::uid_bytes(obj), tcg::uid_bytes(tcg::uid_of(method)), std::move(args), {0, 0, 0}});
@@ -33,15 +26,8 @@ Json start_session(std::string_view sp, std::uint64_t write) {
   return method_item(tcg::uid_of("SMUID"), "StartSession",
                      {Value::of_uint(1), Value::of_bytes(tcg::uid_bytes(tcg::uid_of(sp))), Value::of_uint(write)});
 }
-/// A Key Per I/O TPer with Table 1's constants unless the profile says otherwise.
-struct Tper {
-  kp::Profile p;
-  kp::State s = kp::Machine::initial(p);
-  kp::Output on(const kp::Event& e) {
-    auto r = kp::Machine::step(p, s, e);
-    s = std::move(r.next);
-    return r.out;
-  }
+/// The fixture's TPer, with a check of a refusal.
+struct Tper : fx::Tper {
   /// An event the TPer refuses with `status` under `rule`, handling no method and changing nothing.
   void refuses(const kp::Event& e, const char* status, const char* rule) {
     const auto before = s;
@@ -55,13 +41,8 @@ struct Tper {
 /// The ResultStatus (and ResultReason, 0 if none) of each BatchItem of a Security Protocol 0x03
 /// response (§3.4.1 ComPacket; KMIP 2.1 ResponseMessage).
 std::vector<std::pair<std::int64_t, std::int64_t>> batch_results(const Bytes& response) {
-  auto cp = tcg::decode_raw_compacket(response);
-  REQUIRE(cp);
-  auto msg = kmip::decode_prefix(cp->data);
-  REQUIRE(msg);
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  for (const auto& bi : msg->first.children) {
-    if (bi.tag != kp::tag::batch_item) continue;
+  for (const auto& bi : fx::response_items(response)) {
     const auto* st = kp::detail::child(bi, kp::tag::result_status);
     REQUIRE(st);
     const auto* why = kp::detail::child(bi, kp::tag::result_reason);
@@ -107,7 +88,7 @@ TEST_CASE("kpio transport: Security Protocol 0x01 takes a ComPacket (§3.3 Table
   CHECK(o.rule == "TCG-SESSION-3");
   CHECK(o.response.empty());
   // Table 10: StartSession to the Admin SP as Anybody, answered by SyncSession (Table 6 form)
-  const auto start = t.on(kp::Send{1, seed_bytes(10, "-encode"), 0});
+  const auto start = t.on(kp::Send{1, fx::seed_table(10, "-encode"), 0});
   CHECK(start.is_ok());
   CHECK(start.methods == std::vector<std::string>{"StartSession"});
   CHECK_FALSE(start.response.empty());
@@ -122,7 +103,7 @@ TEST_CASE("kpio transport: a security protocol other than 0x01, 0x02, 0x03 is MA
   Tper t;
   REQUIRE(t.on(kp::TakeOwnership{}).is_ok());
   REQUIRE(t.on(kp::ActivateSp{}).is_ok());
-  const auto table40 = seed_bytes(40, "-sp3-compacket");  // §3.2.11: a plaintext KEK
+  const auto table40 = fx::seed_table(40, "-sp3-compacket");  // §3.2.11: a plaintext KEK
   for (const int proto : {0, 4, 0xEF}) {
     CAPTURE(proto);
     t.refuses(kp::Send{static_cast<std::uint8_t>(proto), table40, 1}, "MALFORMED", "KPIO-3.4.1-1");
@@ -137,7 +118,7 @@ TEST_CASE("kpio transport: a Security Protocol 0x03 ComPacket whose payload is n
   REQUIRE(t.on(kp::ActivateSp{}).is_ok());
   t.refuses(kp::Send{3, tcg::encode_raw_compacket(0x0801, 0, Bytes{0x42, 0x00, 0x78}), 0}, "MALFORMED", "KPIO-3.4.1-1");
   // ... and the same framing around the seed's own message is taken (Table 40)
-  CHECK(t.on(kp::Send{3, seed_bytes(40, "-sp3-compacket"), 0}).is_ok());
+  CHECK(t.on(kp::Send{3, fx::seed_table(40, "-sp3-compacket"), 0}).is_ok());
   CHECK(t.s.keks[0].key_set);
 }
 
@@ -145,7 +126,7 @@ TEST_CASE("kpio transport: a refused one-item Import answers that BatchItem Oper
   // KMIP 2.1 Result Status: Operation Failed = 1 (Operation Undone = 3 is only for the other
   // items of a batch); Result Reason Permission Denied = 0x0C. Table 40 has one BatchItem.
   const std::vector<std::pair<std::int64_t, std::int64_t>> failed{{1, 0x0C}};
-  const auto table40 = seed_bytes(40, "-sp3-compacket");
+  const auto table40 = fx::seed_table(40, "-sp3-compacket");
   // Before activation (KPIO-3.2.3-2: the SP's tables do not exist while Manufactured-Inactive).
   Tper t;
   REQUIRE(t.on(kp::TakeOwnership{}).is_ok());
@@ -202,7 +183,7 @@ TEST_CASE("kpio transport: SetColumn addresses KeyEncryptionKey1..n and KeyTagAl
   // 0000120200010002; Table 22 KeyTagAllocation row k is namespace k, NVMe has no NSID 0).
   kp::Profile p;
   p.keks = 9;
-  Tper t{p};
+  Tper t{{p}};
   REQUIRE(t.on(kp::TakeOwnership{}).is_ok());
   REQUIRE(t.on(kp::ActivateSp{}).is_ok());
   // the last KEK row of a TPer with nine: a one-digit row number ending in 9
