@@ -404,7 +404,9 @@ TEST_CASE("tcg session: a status list reads as its Core §5.1.5 name") {
   CHECK(describe_status(StatusList{}).empty());
   CHECK(describe_status(StatusList{0, 0, 0}) == "SUCCESS");
   CHECK(describe_status(StatusList{0x0C, 0, 0}) == "INVALID_PARAMETER");
-  CHECK(describe_status(StatusList{0x02, 0, 0}) == "0x2");  // 0x02 is obsolete, so has no name
+  CHECK(describe_status(StatusList{0x02, 0, 0}) == "0x02");  // 0x02 is obsolete, so has no name
+  CHECK(describe_status(StatusList{0x13, 0, 0}) == "0x13");  // unnamed in Core §5.1.5: hex, not decimal ("0x19")
+  CHECK(describe_status(StatusList{0xAB, 0, 0}) == "0xab");
 }
 
 TEST_CASE("tcg session: a session always holds the Anybody authority, and only the ones it authenticated") {

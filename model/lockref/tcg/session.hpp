@@ -24,6 +24,7 @@
 // change is kept (a refused method changes nothing: the layer keeps the old state).
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -514,7 +515,11 @@ inline std::string describe_value(const Value& v) {
 inline std::string describe_status(const StatusList& st) {
   if (st.empty()) return "";
   const auto n = method_status_name(st[0]);
-  return n ? (*n == "ok" ? std::string("SUCCESS") : std::string(*n)) : "0x" + std::to_string(st[0]);
+  if (n) return *n == "ok" ? std::string("SUCCESS") : std::string(*n);
+  // a status the Core table does not name: its value in hex (it used to print decimal after "0x")
+  char hex[24];
+  std::snprintf(hex, sizeof hex, "0x%02llx", static_cast<unsigned long long>(st[0]));
+  return hex;
 }
 inline std::string describe_item(const Item& it) {
   if (std::holds_alternative<EndOfSession>(it)) return "EndOfSession";
