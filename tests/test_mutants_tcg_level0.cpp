@@ -123,6 +123,14 @@ TEST_CASE("tcg level0: seed 002 Table 1 decoded: descriptor offsets, TPer flag b
   CHECK(*cut.cut == 1u);
   CHECK(cut.declared_length == 0x2Cu);
   CHECK(cut.offsets == std::vector<std::size_t>{0x30, 0x40});
+  // cut after byte 8 of that descriptor: Protocol 0x03 Base ComID (bytes 8-9) has one of
+  // its two bytes, so only the two Protocol 0x01 fields (bytes 4-7) are decoded
+  const auto nine = level0::parse_partial(ByteView(t1).first(0x40 + 9));
+  REQUIRE(nine.cut);
+  const auto within = level0::fields_within(nine.d.features[*nine.cut]);
+  REQUIRE(within.size() == 2u);
+  CHECK(within[1].name == "num_comids_protocol1");
+  CHECK(within[1].value == 1u);
 }
 
 TEST_CASE("tcg level0: the header's Length (bytes 0-3) and revision (bytes 4-7) are read once their bytes are present") {
