@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "lockref/opal/wire.hpp"
+#include "lockref/tcg/credential.hpp"
+#include "lockref/tcg/method_status.hpp"
 #include "lockref/tcg/sp02.hpp"
 #include "lockref/tcg/json.hpp"
 #include "lockref/tcg/level0.hpp"
@@ -278,6 +280,29 @@ TEST_CASE("sp02: a Clear Single MEK request carries the four bytes its 00 04 ann
   REQUIRE(q);
   CHECK(sp02::decode_request(ByteView(*q).first(16)));
   CHECK_FALSE(sp02::decode_request(ByteView(*q).first(15)));
+}
+
+TEST_CASE("tcg: status names by value, and a C_PIN row's Tries at its bounds (Core §5.1.5, C_PIN table)") {
+  // "ok" stands for SUCCESS (0x00); 0x01 is NOT_AUTHORIZED, 0x12 AUTHORITY_LOCKED_OUT
+  CHECK(method_status_name(0) == std::optional<std::string_view>("ok"));
+  CHECK(method_status_name(1) == std::optional<std::string_view>("NOT_AUTHORIZED"));
+  CHECK(method_status_name(0x12) == std::optional<std::string_view>("AUTHORITY_LOCKED_OUT"));
+  // Tries is a uint32 column: with no TryLimit it counts up to its maximum and stays there
+  CPin c{"right", UINT32_MAX - 1, 0, false};
+  CHECK(present_pin(c, "wrong") == PinCheck::wrong);
+  CHECK(c.tries == UINT32_MAX);
+  CHECK(present_pin(c, "wrong") == PinCheck::wrong);
+  CHECK(c.tries == UINT32_MAX);
+  // a new TryLimit of 1 below Tries: Tries comes down to it (and the row is at its limit)
+  CPin d{"right", 3, 5, false};
+  set_try_limit(d, 1);
+  CHECK(d.tries == 1);
+  CHECK(locked_out(d));
+  set_try_limit(d, 0);  // no limit: Tries stays
+  CHECK(d.tries == 1);
+  // a PinCheck value outside the enumeration has no status of its own: FAIL
+  CHECK(pin_check_status(static_cast<PinCheck>(7)) == "FAIL");
+  CHECK(pin_check_status(PinCheck::wrong) == "NOT_AUTHORIZED");
 }
 
 }  // namespace LOCKREF_UNITY_ID
