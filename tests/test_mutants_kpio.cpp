@@ -1154,7 +1154,19 @@ TEST_CASE("kpio: validate_state names the broken invariant, and each invariant h
       {"a factory MEK of an unmanaged namespace", [&](kp::State& s) { s.cache = {factory(2)}; }, "ok"},
       {"a factory MEK of a managed namespace", [&](kp::State& s) { s.cache = {factory(1)}; },
        "violates invariant:kpio.no_factory_mek_when_managed"},
-      {"a factory MEK of namespace 3 of 2", [&](kp::State& s) { s.cache = {factory(3)}; }, "ok"},
+      {"a factory MEK of namespace 3 of 2", [&](kp::State& s) { s.cache = {factory(3)}; },
+       "cache[0]: a factory MEK names a namespace 1..2 and key tag 0"},
+      {"a factory MEK of namespace 0", [&](kp::State& s) { s.cache = {factory(0)}; },
+       "cache[0]: a factory MEK names a namespace 1..2 and key tag 0"},
+      {"a factory MEK with key tag 1", [&](kp::State& s) { s.cache = {factory(2)}; s.cache[0].key_tag = 1; },
+       "cache[0]: a factory MEK names a namespace 1..2 and key tag 0"},
+      {"two MEKs of one key tag", [&](kp::State& s) { s.cache = {mek(1, 1), mek(1, 1)}; },
+       "cache[1]: not after cache[0]: one entry per namespace and key tag, ordered by namespace, factory, key tag"},
+      {"MEKs out of key-tag order", [&](kp::State& s) { s.cache = {mek(1, 1), mek(1, 0)}; },
+       "cache[1]: not after cache[0]: one entry per namespace and key tag, ordered by namespace, factory, key tag"},
+      {"an MEK after a later namespace's factory MEK", [&](kp::State& s) { s.cache = {factory(2), mek(1, 0)}; },
+       "cache[1]: not after cache[0]: one entry per namespace and key tag, ordered by namespace, factory, key tag"},
+      {"an MEK, then a later namespace's factory MEK", [&](kp::State& s) { s.cache = {mek(1, 1), factory(2)}; }, "ok"},
       {"an inactive SP with a KEK", [&](kp::State& s) {
          s.kpio_active = false;
          s.allocations[0] = kp::Allocation{1, false, 0, {}};

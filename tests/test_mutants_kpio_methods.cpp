@@ -309,7 +309,13 @@ TEST_CASE("kpio methods: the cache invariants at the last namespace and outside 
   };
   CHECK(verdict({kp::CacheEntry{2, 0, false, Bytes(32, 7), Bytes(32, 8)}}) == "ok");
   CHECK(verdict({kp::CacheEntry{2, 0, true, Bytes(32, 9), Bytes(32, 10)}}) == "violates invariant:kpio.no_factory_mek_when_managed");
-  CHECK(verdict({kp::CacheEntry{0, 0, true, Bytes(32, 9), Bytes(32, 10)}}) == "ok");
+  // validate_state refuses a factory MEK of no namespace (Table 71: one per namespace); the
+  // invariant alone, as the explorer calls it, reads no allocation row for it and holds.
+  CHECK(verdict({kp::CacheEntry{0, 0, true, Bytes(32, 9), Bytes(32, 10)}}) ==
+        "cache[0]: a factory MEK names a namespace 1..2 and key tag 0");
+  auto t = s;
+  t.cache = {kp::CacheEntry{0, 0, true, Bytes(32, 9), Bytes(32, 10)}};
+  CHECK(kp::inv::no_factory_mek_when_managed(p, t));
 }
 
 }  // namespace LOCKREF_UNITY_ID

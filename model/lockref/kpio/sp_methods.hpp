@@ -547,9 +547,23 @@ inline Status Machine::validate_state(const Profile& p, const State& s) {
     const auto& k = s.keks[i];
     if (k.key_set != (k.key.size() == 32)) return make_error("keks[" + std::to_string(i) + "]: key_set and a 32-byte key go together");
   }
-  for (std::size_t i = 0; i < s.cache.size(); ++i)
-    if (s.cache[i].key1.size() != 32 || s.cache[i].key2.size() != 32)
-      return make_error("cache[" + std::to_string(i) + "]: key1 and key2 are 32 bytes");
+  for (std::size_t i = 0; i < s.cache.size(); ++i) {
+    const auto& c = s.cache[i];
+    const std::string at = "cache[" + std::to_string(i) + "]: ";
+    if (c.key1.size() != 32 || c.key2.size() != 32) return make_error(at + "key1 and key2 are 32 bytes");
+    // §4.2.1 Table 71: one factory MEK per namespace of the drive, with no key tag of its own.
+    if (c.factory && (c.key_tag != 0 || c.nsid < 1 || c.nsid > s.allocations.size()))
+      return make_error(at + "a factory MEK names a namespace 1.." + std::to_string(s.allocations.size()) + " and key tag 0");
+    // One MEK per key tag slot of a namespace (Tables 87-92 show each KeyTag slot holding one
+    // MEK; an import into a full slot replaces its MEK), kept in the model's canonical order (namespace, factory, key tag) so that equal caches
+    // are equal states.
+    if (i > 0) {
+      const auto& b = s.cache[i - 1];
+      if (std::tie(b.nsid, b.factory, b.key_tag) >= std::tie(c.nsid, c.factory, c.key_tag))
+        return make_error(at + "not after cache[" + std::to_string(i - 1) +
+                          "]: one entry per namespace and key tag, ordered by namespace, factory, key tag");
+    }
+  }
   for (const auto& n : s.nonces)
     if (n.size() != p.nonce_length) return make_error("nonces: each is nonce_length bytes");
   for (const auto& i : invariants())
