@@ -455,7 +455,9 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const SetColumn& e) {
     const auto obj = object_of(p, e.object);
     if (!obj) return refuse(s, "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
-    const auto col = column_number(obj->second, e.column);
+    // .value(), not *: should the guard above ever go, this throws instead of reading an
+    // empty optional (undefined behaviour no plain build shows; mutation testing found it)
+    const auto col = column_number(obj.value().second, e.column);
     if (!col) return refuse(s, "INVALID_PARAMETER", "KPIO-3.3-COLUMNS");
     Json vj = e.value;
     if (vj.is_boolean()) vj = Json(std::uint64_t{vj.get<bool>() ? 1u : 0u});

@@ -408,8 +408,10 @@ struct SessionLayer {
       for (const auto& nv : c.args[0].items) {
         if (nv.kind != Value::Kind::name || !detail::as_uint(nv.items[0]) || !detail::as_uint(nv.items[1]))
           return refuse(s, ses.tsn, ses.hsn, "INVALID_PARAMETER", "TCG-METHOD-2", mname);
-        const auto k = *detail::as_uint(nv.items[0]);
-        const auto v = *detail::as_uint(nv.items[1]);
+        // .value(), not *: checked just above; without that check this throws instead of
+        // reading an empty optional (undefined behaviour; mutation testing found it)
+        const auto k = detail::as_uint(nv.items[0]).value();
+        const auto v = detail::as_uint(nv.items[1]).value();
         if (k == 1) inv.cells.start_row = v;
         else if (k == 2) inv.cells.end_row = v;
         else if (k == 3) inv.cells.start_column = v;
