@@ -555,8 +555,9 @@ inline Status Machine::validate_state(const Profile& p, const State& s) {
     if (c.factory && (c.key_tag != 0 || c.nsid < 1 || c.nsid > s.allocations.size()))
       return make_error(at + "a factory MEK names a namespace 1.." + std::to_string(s.allocations.size()) + " and key tag 0");
     // One MEK per key tag slot of a namespace (Tables 87-92 show each KeyTag slot holding one
-    // MEK; an import into a full slot replaces its MEK), kept in the model's canonical order (namespace, factory, key tag) so that equal caches
-    // are equal states.
+    // MEK; an import into a full slot replaces its MEK), kept in the model's canonical order
+    // (namespace, factory, key tag: the order import_mek sorts by) so that equal caches are
+    // equal states.
     if (i > 0) {
       const auto& b = s.cache[i - 1];
       if (std::tie(b.nsid, b.factory, b.key_tag) >= std::tie(c.nsid, c.factory, c.key_tag))
