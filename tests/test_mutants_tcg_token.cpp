@@ -363,6 +363,26 @@ TEST_CASE("tcg packet: Packet and Subpacket headers cut short are refused") {
         "Subpacket at offset 44: truncated at offset 8: need 4 byte(s), 0 left");
 }
 
+TEST_CASE("tcg packet: a header cut inside a field is reported at that field, with its width") {
+  // Core 2.01 3.2.3: ComPacket header Reserved(4) ComID(2) ComID Extension(2) Outstanding(4)
+  // MinTransfer(4) Length(4); Packet header TSN(4) HSN(4) SeqNumber(4) Reserved(2) AckType(2)
+  // Acknowledgement(4) Length(4); Subpacket header Reserved(6) Kind(2) Length(4). The field
+  // that does not fit is named by its own offset and width, not by a later field's.
+  // 7 bytes: the ComID Extension (offset 6, 2 bytes) has 1
+  CHECK(packet_error(hx("00000000" "07fe00")) == "ComPacket: truncated at offset 6: need 2 byte(s), 1 left");
+  // a Packet of 11 bytes: SeqNumber (Packet offset 8, 4 bytes) has 3
+  CHECK(packet_error(hx("00000000" "07fe0000" "00000000" "00000000" "0000000b" "00001001" "00000002" "000000")) ==
+        "Packet at offset 20: truncated at offset 8: need 4 byte(s), 3 left");
+  // a Packet of 15 bytes: AckType (Packet offset 14, 2 bytes) has 1
+  CHECK(packet_error(hx("00000000" "07fe0000" "00000000" "00000000" "0000000f"
+                        "00001001" "00000002" "00000003" "0000" "00")) ==
+        "Packet at offset 20: truncated at offset 14: need 2 byte(s), 1 left");
+  // a Packet Length of 7: the Subpacket's Kind (offset 6, 2 bytes) has 1
+  CHECK(packet_error(hx("00000000" "07fe0000" "00000000" "00000000" "0000001f"
+                        "00001001" "00000002" "00000003" "0000" "0000" "00000000" "00000007" "000000000000" "00")) ==
+        "Subpacket at offset 44: truncated at offset 6: need 2 byte(s), 1 left");
+}
+
 TEST_CASE("tcg packet: a Subpacket's pad to 4 bytes lies inside the Packet Length") {
   // Subpacket Length 1 (payload FA) needs 3 pad bytes counted in the Packet Length (seed 002
   // Table 5): Packet Length 13 (no pad) and 15 (two of three) are refused.

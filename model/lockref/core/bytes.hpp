@@ -104,6 +104,18 @@ class Reader {
   bool empty() const { return pos_ == d_.size(); }
   Result<std::uint64_t> le(std::size_t width) { return read_int(width, false); }
   Result<std::uint64_t> be(std::size_t width) { return read_int(width, true); }
+  /// Consecutive big-endian fields of the given widths (a header): the first field that
+  /// does not fit is the one reported, at its own offset and width.
+  template <std::size_t N>
+  Result<std::array<std::uint64_t, N>> be_fields(const std::array<std::size_t, N>& widths) {
+    std::array<std::uint64_t, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+      auto v = be(widths[i]);
+      if (!v) return v.error();
+      out[i] = *v;
+    }
+    return out;
+  }
   Result<ByteView> take(std::size_t n) {
     if (n > remaining()) return short_read(n);
     ByteView v = d_.subspan(pos_, n);

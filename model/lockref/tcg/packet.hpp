@@ -132,13 +132,15 @@ inline Result<RawComPacket> decode_raw_compacket(ByteView b) {
   auto res = r.take(4);
   if (!res) return res.error();
   if (auto z = detail::expect_zero(*res, 0, "ComPacket Reserved"); !z) return z.error();
-  auto comid = r.be(2), ext = r.be(2), out = r.be(4), mt = r.be(4), len = r.be(4);
-  if (!len) return len.error();
-  c.comid = static_cast<std::uint16_t>(*comid);
-  c.comid_ext = static_cast<std::uint16_t>(*ext);
-  c.outstanding = static_cast<std::uint32_t>(*out);
-  c.min_transfer = static_cast<std::uint32_t>(*mt);
-  c.length = static_cast<std::size_t>(*len);
+  // ComID(2) ComID extension(2) OutstandingData(4) MinTransfer(4) Length(4) (Core 3.2.3.2)
+  auto head = r.be_fields<5>({2, 2, 4, 4, 4});
+  if (!head) return head.error();
+  const auto [comid, ext, out, mt, len] = *head;
+  c.comid = static_cast<std::uint16_t>(comid);
+  c.comid_ext = static_cast<std::uint16_t>(ext);
+  c.outstanding = static_cast<std::uint32_t>(out);
+  c.min_transfer = static_cast<std::uint32_t>(mt);
+  c.length = static_cast<std::size_t>(len);
   if (c.length > r.remaining())
     return make_error("ComPacket Length (offset 16) is " + std::to_string(c.length) + " but only " +
                       std::to_string(r.remaining()) + " byte(s) follow the header");
@@ -161,18 +163,19 @@ inline Result<ComPacket> decode_compacket(ByteView b) {
     const std::size_t pbase = compacket_header_size + pos;
     Reader r(body.subspan(pos), "Packet at offset " + std::to_string(pbase));
     Packet p;
-    auto tsn = r.be(4), hsn = r.be(4), seq = r.be(4);
+    auto ids = r.be_fields<3>({4, 4, 4});  // TSN, HSN, SeqNumber
+    if (!ids) return ids.error();
     auto res = r.take(2);
     if (!res) return res.error();
     if (auto z = detail::expect_zero(*res, pbase + 12, "Packet Reserved"); !z) return z.error();
-    auto at = r.be(2), ack = r.be(4), len = r.be(4);
-    if (!len) return len.error();
-    p.tsn = static_cast<std::uint32_t>(*tsn);
-    p.hsn = static_cast<std::uint32_t>(*hsn);
-    p.seq = static_cast<std::uint32_t>(*seq);
-    p.ack_type = static_cast<std::uint16_t>(*at);
-    p.ack = static_cast<std::uint32_t>(*ack);
-    const std::size_t plen = static_cast<std::size_t>(*len);
+    auto acks = r.be_fields<3>({2, 4, 4});  // AckType, Acknowledgement, Length
+    if (!acks) return acks.error();
+    p.tsn = static_cast<std::uint32_t>((*ids)[0]);
+    p.hsn = static_cast<std::uint32_t>((*ids)[1]);
+    p.seq = static_cast<std::uint32_t>((*ids)[2]);
+    p.ack_type = static_cast<std::uint16_t>((*acks)[0]);
+    p.ack = static_cast<std::uint32_t>((*acks)[1]);
+    const std::size_t plen = static_cast<std::size_t>((*acks)[2]);
     if (plen > r.remaining())
       return make_error("Packet Length (offset " + std::to_string(pbase + 20) + ") is " + std::to_string(plen) +
                         " but the ComPacket has only " + std::to_string(r.remaining()) + " byte(s) left");
@@ -184,9 +187,9 @@ inline Result<ComPacket> decode_compacket(ByteView b) {
       auto sres = s.take(6);
       if (!sres) return sres.error();
       if (auto z = detail::expect_zero(*sres, sbase, "Subpacket Reserved"); !z) return z.error();
-      auto kind = s.be(2), slen = s.be(4);
-      if (!slen) return slen.error();
-      const std::size_t n = static_cast<std::size_t>(*slen);
+      auto kl = s.be_fields<2>({2, 4});  // Kind, Length
+      if (!kl) return kl.error();
+      const std::size_t n = static_cast<std::size_t>((*kl)[1]);
       if (n > s.remaining())
         return make_error("Subpacket Length (offset " + std::to_string(sbase + 8) + ") is " + std::to_string(n) +
                           " but the Packet has only " + std::to_string(s.remaining()) + " byte(s) left");
@@ -198,7 +201,7 @@ inline Result<ComPacket> decode_compacket(ByteView b) {
                           " pad byte(s) inside the Packet Length");
       auto padb = s.take(pad);
       if (auto z = detail::expect_zero(*padb, sbase + subpacket_header_size + n, "Subpacket pad"); !z) return z.error();
-      p.subpackets.push_back(Subpacket{static_cast<std::uint16_t>(*kind), Bytes(payload->begin(), payload->end())});
+      p.subpackets.push_back(Subpacket{static_cast<std::uint16_t>((*kl)[0]), Bytes(payload->begin(), payload->end())});
       spos += subpacket_header_size + n + pad;
     }
     c.packets.push_back(std::move(p));

@@ -322,7 +322,8 @@ inline Result<Value> atom_value(const Token& t) {
     const int v = t.data[0] & 0x20 ? static_cast<int>(t.data[0]) - 64 : t.data[0];
     return Value::of_int(v);
   }
-  // Leading zero bytes are accepted (non-minimal encodings of other hosts).
+  // Leading zero bytes are accepted (non-minimal encodings of other hosts, go-tcg-storage's
+  // 82 00 01), within the 8 data bytes an integer atom may have: 89 00 ff..ff is refused.
   std::size_t first = 0;
   if (!t.sign)
     while (first < t.data.size() && t.data[first] == 0) ++first;
