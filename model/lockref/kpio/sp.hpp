@@ -673,9 +673,7 @@ struct Machine {
     if (nonce_used) n.nonces.erase(n.nonces.begin() + static_cast<std::ptrdiff_t>(*nonce_used));
     std::erase_if(n.cache, [&](const CacheEntry& c) { return c.nsid == ns && !c.factory && c.key_tag == *a.key_tag; });
     n.cache.push_back(CacheEntry{ns, static_cast<std::uint16_t>(*a.key_tag), false, std::move(k1), std::move(k2)});
-    std::sort(n.cache.begin(), n.cache.end(), [](const CacheEntry& x, const CacheEntry& y) {
-      return std::tie(x.nsid, x.factory, x.key_tag) < std::tie(y.nsid, y.factory, y.key_tag);
-    });
+    std::sort(n.cache.begin(), n.cache.end(), [](const CacheEntry& x, const CacheEntry& y) { return x.order() < y.order(); });
     return std::nullopt;
   }
 

@@ -555,12 +555,10 @@ inline Status Machine::validate_state(const Profile& p, const State& s) {
     if (c.factory && (c.key_tag != 0 || c.nsid < 1 || c.nsid > s.allocations.size()))
       return make_error(at + "a factory MEK names a namespace 1.." + std::to_string(s.allocations.size()) + " and key tag 0");
     // One MEK per key tag slot of a namespace (Tables 87-92 show each KeyTag slot holding one
-    // MEK; an import into a full slot replaces its MEK), kept in the model's canonical order
-    // (namespace, factory, key tag: the order import_mek sorts by) so that equal caches are
-    // equal states.
+    // MEK; an import into a full slot replaces its MEK), kept in CacheEntry::order.
     if (i > 0) {
       const auto& b = s.cache[i - 1];
-      if (std::tie(b.nsid, b.factory, b.key_tag) >= std::tie(c.nsid, c.factory, c.key_tag))
+      if (b.order() >= c.order())
         return make_error(at + "not after cache[" + std::to_string(i - 1) +
                           "]: one entry per namespace and key tag, ordered by namespace, factory, key tag");
     }

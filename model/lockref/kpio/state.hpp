@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -140,6 +141,9 @@ struct CacheEntry {
   std::uint16_t key_tag = 0;
   bool factory = false;
   Bytes key1, key2;
+  /// The key cache's canonical order (namespace, factory, key tag): import_mek sorts by it and
+  /// validate_state requires it, so that equal caches are equal states.
+  auto order() const { return std::tie(nsid, factory, key_tag); }
   friend bool operator==(const CacheEntry&, const CacheEntry&) = default;
 };
 
