@@ -148,6 +148,20 @@ TEST_CASE("tcg token: a signed integer is tiny from -32 to 31, else the fewest t
   CHECK(enc(int_atom(32767)) == "927fff");
   CHECK(enc(int_atom(-32768)) == "928000");
   CHECK(enc(int_atom(32768)) == "93008000");
+  // the width itself, at the ends of each width (two's complement: n bytes hold
+  // -2^(8n-1)..2^(8n-1)-1); 0 and -1 need one byte, for their sign bit
+  CHECK(signed_width(0) == 1);
+  CHECK(signed_width(-1) == 1);
+  for (std::size_t n = 1; n < 8; ++n) {
+    INFO(n);
+    const std::int64_t top = (std::int64_t{1} << (8 * n - 1)) - 1;
+    CHECK(signed_width(top) == n);
+    CHECK(signed_width(-top - 1) == n);
+    CHECK(signed_width(top + 1) == n + 1);
+    CHECK(signed_width(-top - 2) == n + 1);
+  }
+  CHECK(signed_width(std::numeric_limits<std::int64_t>::max()) == 8);
+  CHECK(signed_width(std::numeric_limits<std::int64_t>::min()) == 8);
   // seven bytes hold -2^55..2^55-1; the 64-bit ends need all eight
   CHECK(enc(int_atom((std::int64_t{1} << 55) - 1)) == "977fffffffffffff");
   CHECK(enc(int_atom(std::int64_t{1} << 55)) == "980080000000000000");

@@ -17,6 +17,7 @@
 // it ACCEPTS any length on decode (go-tcg-storage's `82 00 69` for 105 decodes to
 // 105; `decode` reports such atoms as non-canonical).
 #pragma once
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,16 +103,18 @@ inline Token uint_atom(std::uint64_t v) {
   return Token{TokenType::atom, AtomForm::short_atom, false, false, std::move(d)};
 }
 
+/// The smallest two's complement width, in bytes, that holds v: its significant bits (those
+/// below the run of sign bits at the top) and one sign bit (1 for -128..127, 8 for the 64-bit
+/// ends); counted on the unsigned bits, so no width's bound overflows.
+inline std::size_t signed_width(std::int64_t v) {
+  const auto u = static_cast<std::uint64_t>(v);
+  return static_cast<std::size_t>(64 - (v < 0 ? std::countl_one(u) : std::countl_zero(u)) + 8) / 8;
+}
+
 inline Token int_atom(std::int64_t v) {
   if (v >= -32 && v <= 31)
     return Token{TokenType::atom, AtomForm::tiny, false, true, {static_cast<std::uint8_t>(v & 0x3F)}};
-  std::size_t n = 1;  // smallest two's complement width holding v
-  while (n < 8) {
-    const std::int64_t lo = -(std::int64_t{1} << (8 * n - 1));
-    const std::int64_t hi = (std::int64_t{1} << (8 * n - 1)) - 1;
-    if (v >= lo && v <= hi) break;
-    ++n;
-  }
+  const std::size_t n = signed_width(v);
   Bytes d;
   put_be(d, static_cast<std::uint64_t>(v), n);
   return Token{TokenType::atom, AtomForm::short_atom, false, true, std::move(d)};
