@@ -206,8 +206,10 @@ inline std::uint64_t authority_uid(std::string_view name) {
 }
 
 /// C_PIN row UID of an authority (C_PIN_SID, C_PIN_Admin1, C_PIN_User1, ...): the Authority
-/// UID with table 0x00000009 replaced by 0x0000000B.
+/// UID with table 0x00000009 replaced by 0x0000000B, except C_PIN_SID (Opal SSC: 00 00 00 0B
+/// 00 00 00 01, while SID is 00 00 00 09 00 00 00 06; target_of_cpin reads it so).
 inline std::uint64_t c_pin_uid(std::string_view name) {
+  if (name == "SID") return c_pin_sid;
   const auto a = authority_uid(name);
   return a ? a ^ authority_to_cpin : 0;
 }
