@@ -682,7 +682,7 @@ struct Machine {
   static std::span<const Invariant<Machine>> invariants();
 
   static std::string_view view_requirement(std::string_view f) {
-    if (f == "session_open" || f == "session_sp" || f == "session_authorities" || f == "sm") return "OPAL-WIRE-MAP";
+    // session_open, session_sp, session_authorities and sm come from the method mapping
     if (f == "locked_out") return "OPAL-WIRE-TRY";
     return "OPAL-WIRE-MAP";
   }
