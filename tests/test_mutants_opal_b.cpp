@@ -41,10 +41,12 @@ struct Dev {
   Profile p;
   State s;
   explicit Dev(Profile prof) : p(std::move(prof)), s(Machine::initial(p)) {}
-  Output run(const Event& e) {
-    auto r = Machine::step(p, s, e);
+  /// `who` presenting the MSID, every credential's factory PIN ([DATA]).
+  Auth factory(const std::string& who) const { return {who, p.msid}; }
+  Output run(const Event& e) { return keep(Machine::step(p, s, e)); }
+  Output keep(Machine::R r) {
     s = std::move(r.next);
-    return r.out;
+    return std::move(r.out);
   }
   /// Steps `e` and checks its status and the requirement that decided it.
   Output expect(const Event& e, std::string_view status, std::string_view rule) {
@@ -55,8 +57,6 @@ struct Dev {
     return o;
   }
   const Credential& cred(std::string_view who) const { return *Machine::find(s, who); }
-  /// `who` presenting the MSID, every credential's factory PIN ([DATA]).
-  Auth factory(const std::string& who) const { return {who, p.msid}; }
 };
 
 /// [SETUP] step 1: the Drive Owner activates the Locking SP with the MSID.
