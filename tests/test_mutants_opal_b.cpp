@@ -548,6 +548,44 @@ TEST_CASE("opal b: the MEK generation does not wrap") {
   CHECK(d.s.ranges[1].mek == UINT32_MAX);
 }
 
+TEST_CASE("opal b: Revert, RevertSP and Reactivate at the last MEK generation are refused, not wrapped") {
+  // The same bound as GenKey's above, for the erases that replace every range's MEK
+  // ([DATA] "The data is erased by zeroizing the data encryption key"): a generation that
+  // wrapped to 0 would be "no key" and data written under UINT32_MAX would come "from a
+  // future key". One generation before the last, each erase is done and reaches it.
+  const Profile p = seagate_se4sa530();
+  const Auth psid{"PSID", p.psid_pin};
+  struct Case {
+    const char* name;
+    Event e;
+    const char* rule;
+  };
+  const Case cases[] = {{"Revert", Revert{psid}, "OPAL-SP-2"},
+                        {"RevertSP", RevertSp{Auth{"Admin1", p.msid}}, "OPAL-SP-3"},
+                        {"Reactivate", Reactivate{Auth{"Admin1", p.msid}, {1}, false, std::nullopt}, "OPAL-SUM-1"}};
+  REQUIRE(p.reactivate_resets_locking_sp);  // E-OPAL-SUM-REACTIVATE: Reactivate erases too
+  for (const auto& c : cases) {
+    INFO(c.name);
+    Dev d = activated(p);
+    d.s.ranges[2].mek = UINT32_MAX;
+    d.s.ranges[2].data_mek = UINT32_MAX;  // data written under the last generation
+    REQUIRE(Machine::validate_state(d.p, d.s).ok());
+    const State before = d.s;
+    d.expect(c.e, "INSUFFICIENT_SPACE", c.rule);
+    CHECK(d.s.ranges == before.ranges);
+    CHECK(d.s.locking_sp_active);
+    Dev e = activated(p);
+    e.s.ranges[2].mek = UINT32_MAX - 1;
+    e.expect(c.e, "ok", c.rule);
+    CHECK(e.s.ranges[2].mek == UINT32_MAX);
+    CHECK(Machine::validate_state(e.p, e.s).ok());
+  }
+  // A wrong PIN is NOT_AUTHORIZED first ([TRY]): the bound is checked for an authorized caller
+  Dev d = activated(p);
+  d.s.ranges[2].mek = UINT32_MAX;
+  CHECK(d.run(RevertSp{Auth{"Admin1", "not-the-admin1-pin"}}).status == "NOT_AUTHORIZED");
+}
+
 TEST_CASE("opal b: GenKey on a SUDR when the profile erases SUDRs by Erase only") {
   // E-OPAL-SUM-GENKEY with genkey_on_sudr = false: "a SUDR is erased by Erase only (GenKey
   // refused NOT_AUTHORIZED)" (OPAL-SUM-4); a wrong PIN is still a failed authentication.

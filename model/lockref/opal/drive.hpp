@@ -663,6 +663,14 @@ struct Machine {
 
   /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
   /// and no longer decrypts ("The data is erased by zeroizing the data encryption key").
+  /// Every range's MEK generation can still be replaced: the model numbers MEKs (data
+  /// remembers the one it was written under) and has no number after UINT32_MAX, so an
+  /// erase from a given state at that generation is refused INSUFFICIENT_SPACE, as GenKey's
+  /// is (new_key), instead of wrapping to 0, which is no key.
+  static bool generations_left(const State& s) {
+    return std::none_of(s.ranges.begin(), s.ranges.end(), [](const Range& r) { return r.mek == UINT32_MAX; });
+  }
+
   static std::vector<Range> erased_ranges(const Profile& p, const State& s) {
     auto rs = fresh_ranges(p);
     for (std::size_t i = 0; i < rs.size() && i < s.ranges.size(); ++i) {
@@ -677,6 +685,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const Revert& e) {
     auto a = authorize(p, s, e.as, Service::revert_admin_sp);
     if (a.failure) return failed(a);
+    if (!generations_left(s)) return refuse(std::move(a.next), "INSUFFICIENT_SPACE", "OPAL-SP-2");
     State n = initial(p);
     n.fw_security_version = a.next.fw_security_version;
     n.ranges = erased_ranges(p, s);
@@ -689,6 +698,7 @@ struct Machine {
   static R apply(const Profile& p, const State& s, const RevertSp& e) {
     auto a = authorize(p, s, e.as, Service::revert_locking_sp);
     if (a.failure) return failed(a);
+    if (!generations_left(s)) return refuse(std::move(a.next), "INSUFFICIENT_SPACE", "OPAL-SP-3");
     State n = std::move(a.next);
     n.locking_sp_active = false;
     const auto fresh_locking = locking_sp_credentials(p);
@@ -957,6 +967,8 @@ struct Machine {
     if (auto bad = selection_refusal(p, s, e.ranges)) return refuse(std::move(a.next), "INVALID_PARAMETER", *bad);
     if (e.admin1_pin && (e.admin1_pin->empty() || e.admin1_pin->size() > p.max_pin_length))
       return refuse(std::move(a.next), p.invalid_value_status, "OPAL-PIN-1");
+    if (p.reactivate_resets_locking_sp && !generations_left(s))
+      return refuse(std::move(a.next), "INSUFFICIENT_SPACE", "OPAL-SUM-1");
     State n = std::move(a.next);
     if (p.reactivate_resets_locking_sp) {  // E-OPAL-SUM-REACTIVATE: RevertSP + Activate
       const auto fresh_locking = locking_sp_credentials(p);
