@@ -661,8 +661,6 @@ struct Machine {
     return done(std::move(n), "OPAL-SP-1");
   }
 
-  /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
-  /// and no longer decrypts ("The data is erased by zeroizing the data encryption key").
   /// Every range's MEK generation can still be replaced: the model numbers MEKs (data
   /// remembers the one it was written under) and has no number after UINT32_MAX, so an
   /// erase from a given state at that generation is refused INSUFFICIENT_SPACE, as GenKey's
@@ -671,6 +669,9 @@ struct Machine {
     return std::none_of(s.ranges.begin(), s.ranges.end(), [](const Range& r) { return r.mek == UINT32_MAX; });
   }
 
+  /// Factory Locking table rows whose MEKs replace the current ones: the stored data stays
+  /// and no longer decrypts ("The data is erased by zeroizing the data encryption key").
+  /// Callers check generations_left first.
   static std::vector<Range> erased_ranges(const Profile& p, const State& s) {
     auto rs = fresh_ranges(p);
     for (std::size_t i = 0; i < rs.size() && i < s.ranges.size(); ++i) {

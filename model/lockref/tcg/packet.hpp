@@ -132,7 +132,7 @@ inline Result<RawComPacket> decode_raw_compacket(ByteView b) {
   auto res = r.take(4);
   if (!res) return res.error();
   if (auto z = detail::expect_zero(*res, 0, "ComPacket Reserved"); !z) return z.error();
-  // ComID(2) ComID extension(2) OutstandingData(4) MinTransfer(4) Length(4) (Core 3.2.3.2)
+  // ComID(2) ComID extension(2) OutstandingData(4) MinTransfer(4) Length(4) (Core 3.2.3)
   auto head = r.be_fields<5>({2, 2, 4, 4, 4});
   if (!head) return head.error();
   const auto [comid, ext, out, mt, len] = *head;
