@@ -115,6 +115,16 @@ struct Host {
   }
 };
 
+/// A drive with a 4096-byte DataStore, its Locking SP activated, in a Locking SP session as Admin1.
+Host datastore_host() {
+  Host h;
+  h.p.datastore_size = 4096;
+  h.s = ow::initial(h.p);
+  h.activate();
+  h.login(ow::locking_sp, lk_admin + 1);
+  return h;
+}
+
 /// The answer's result list (a method's MethodResult).
 const std::vector<Value>& results(const ow::Layer::Out& o) {
   REQUIRE(o.response.size() == 1);
@@ -363,11 +373,7 @@ TEST_CASE("opal wire (c): the DataStore Get's Cellblock: rows only, inside the t
   // Core Get on a byte table: startRow/endRow, no columns; past the end INVALID_PARAMETER; an
   // answer longer than MaxIndTokenSize (1992, the TPer's property) RESPONSE_OVERFLOW (0x11).
   // opal_wire.json OPAL-DS-1 names all of them. The Cellblock is the table's to check whoever asks.
-  Host h;
-  h.p.datastore_size = 4096;
-  h.s = ow::initial(h.p);
-  h.activate();
-  h.login(ow::locking_sp, lk_admin + 1);
+  Host h = datastore_host();
   auto before = h.s;
   for (const auto& bad : {cellblock({{3, 0}, {2, 4}}), cellblock({{4, 0}, {2, 4}}), cellblock({{1, 0}}), cellblock({{1, 10}, {2, 9}})}) {
     refused(h, h.call(datastore_o, m_get, {bad}), before, "INVALID_PARAMETER", "OPAL-DS-1");
@@ -389,11 +395,7 @@ TEST_CASE("opal wire (c): the DataStore Set: Where within 32 bits, bytes only, i
   // Linux sed-opal's DataStore write: Set[Where (0) = offset, Values (1) = bytes]. The abstract
   // DataStoreWrite carries a 32-bit offset; a Where beyond it is INVALID_PARAMETER (OPAL-DS-1);
   // within it, the wire answers as the abstract machine does. The DataStore is a Locking SP table.
-  Host h;
-  h.p.datastore_size = 4096;
-  h.s = ow::initial(h.p);
-  h.activate();
-  h.login(ow::locking_sp, lk_admin + 1);
+  Host h = datastore_host();
   auto before = h.s;
   const Bytes data{0x5a, 0xa5};
   refused(h, h.call(datastore_o, m_set, {nv(0, u(0x100000000ull)), nv(1, Value::of_bytes(data))}), before, "INVALID_PARAMETER", "OPAL-DS-1");
