@@ -6,7 +6,7 @@ RFC 5652 (ContentInfo, SignedData, SignerInfo, EncryptedData, Attribute), RFC 32
 FirmwarePackageLoadError); nothing here comes from lockref. Signatures and digests are
 placeholder octets: the printer does not verify.
 
-    /usr/bin/python3 tests/oracle/fwpkg_print_inputs.py [NAME]   # prints "NAME HEX" lines
+    /usr/bin/python3 tests/oracle/fwpkg_print_inputs.py [NAME...]   # prints "NAME HEX" lines (spaces in NAME as _)
 
 Offsets for the test's expectations: `openssl asn1parse -inform DER -i` of each hex (and
 `-strparse N` for an eContent's value at offset N).
@@ -200,5 +200,6 @@ INPUTS.update({"tail:" + t: tail(t) for t in TAILS})
 
 if __name__ == "__main__":
     for name, der in INPUTS.items():
-        if len(sys.argv) < 2 or name in sys.argv[1:]:
-            print(name.replace(" ", "_"), der.hex())
+        shown = name.replace(" ", "_")
+        if len(sys.argv) < 2 or shown in sys.argv[1:] or name in sys.argv[1:]:
+            print(shown, der.hex())
