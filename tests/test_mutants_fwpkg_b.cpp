@@ -5,7 +5,9 @@
 //     python3-cryptography) builds for the same specs with the same inputs (the example signer's
 //     key, builder.hpp's documented IV choice); the exact command is
 //     `/usr/bin/python3 tests/oracle/fwpkg_builder_specs.py` (RSASSA-PKCS1-v1_5 is deterministic,
-//     zlib level 9 is the same library on both sides).
+//     zlib level 9 is the same library on both sides). `openssl cms -verify -noverify -certfile C`
+//     (C: a certificate for the example signer's key carrying its subjectKeyIdentifier) accepts
+//     all four, and `openssl cms -EncryptedData_decrypt` recovers "fw-3" from the encrypted one.
 //   - the example module: the error report `openssl asn1parse -genconf` made for the RFC 4108
 //     fixture module (../shared/external-vectors/rfc4108/error_report.cnf: hwType
 //     1.3.6.1.4.1.221121.1.1.42, hwSerialNum 0102030405060708), and example_keys.hpp (openssl).
@@ -246,6 +248,16 @@ TEST_CASE("fwpkg example packages: the ones builder.hpp's comment lists, as RFC 
       } else {
         legacy_names.insert(std::get<Legacy>(at.name).name);
       }
+      // "packages every loader refuses": each for its own reason, also at a loader without a
+      // decompression function or decryption keys (§1.2.3: "If firmware packages are compressed,
+      // the bootstrap loader MUST also have access to a decompression function" - only then), so
+      // plain FirmwarePkgData: eContentType id-ct-firmwarePackage (§2.1.2)
+      if (x.status == "wrongHardware" || x.status == "notInCommunity" || x.status == "signatureFailure" ||
+          x.status == "noTrustAnchor")
+        CHECK(x.pkg->econtent_type == "1.2.840.113549.1.9.16.1.16");
+      // the unknown signer is named like the known one, a 20-octet subjectKeyIdentifier (RFC 5280
+      // §4.2.1.2 method (1), as example_keys.hpp's), so only the trust anchor lookup tells it apart
+      if (x.status == "noTrustAnchor") CHECK(x.pkg->sid.size() == 20);
       // "one compressed-and-encrypted package": EncryptedData around CompressedData (§2.1.3, §2.1.4)
       if (x.pkg->econtent_type == "1.2.840.113549.1.7.6" &&
           read_encrypted_data(x.pkg->econtent, x.pkg->econtent_offset).content_type == "1.2.840.113549.1.9.16.1.9") {
@@ -269,6 +281,22 @@ TEST_CASE("fwpkg example packages: the ones builder.hpp's comment lists, as RFC 
     // signer, not DER at all)": §4.1.3 codes 27, 29, 15, 10, 1
     for (const char* st : {"wrongHardware", "notInCommunity", "signatureFailure", "noTrustAnchor", "decodeFailure"})
       CHECK_MESSAGE(statuses.count(st) == 1, st);
+    // "bad signature": a package signed as the others, its signature's last octet (the
+    // package's last octet) damaged: exactly one other value of that octet makes it load
+    for (const auto& x : seen) {
+      if (x.status != "signatureFailure") continue;
+      std::size_t fixes = 0;
+      Bytes d = x.der;
+      Profile p;
+      p.receipts = false;
+      p.error_reports = false;
+      for (int v = 0; v < 256; ++v) {
+        if (v == x.der.back()) continue;
+        d.back() = static_cast<std::uint8_t>(v);
+        if (Machine::step(p, example::module(), Load{d}).out.is_ok()) ++fixes;
+      }
+      CHECK(fixes == 1);
+    }
     // "BER, but no ContentInfo ends": a SEQUENCE (ContentInfo's tag, X.690 §8.9) in the
     // indefinite form (length octet 80, X.690 §8.1.3.6) without its end-of-contents 00 00 (§8.1.5)
     const Bytes& last = seen.back().der;
