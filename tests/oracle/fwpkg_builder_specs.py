@@ -13,7 +13,8 @@ zlib_deflate), EncryptedData (RFC 5652 §8, PKCS #7 padding), SignedData, the RS
 signature (deterministic) - is the oracle's. No signing-time attribute (lockref's builder
 writes none). SHA-2 AlgorithmIdentifiers without parameters (RFC 5754 §2).
 
-    /usr/bin/python3 tests/oracle/fwpkg_builder_specs.py      # prints `name hex` lines
+    /usr/bin/python3 tests/oracle/fwpkg_builder_specs.py          # prints `name hex` lines
+    /usr/bin/python3 tests/oracle/fwpkg_builder_specs.py --check  # are they the test's? (exit 1 if not)
 """
 import hashlib
 import os
@@ -92,6 +93,14 @@ SPECS = {
 }
 
 if __name__ == "__main__":
+    test = open(os.path.join(HERE, "..", "test_mutants_fwpkg_b.cpp")).read() if "--check" in sys.argv else None
+    flat = re.sub(r'"\s*"', "", test) if test else ""
+    bad = 0
     for n, kw in SPECS.items():
-        p = LockrefIV(signer="example-signer", signing_time=False, **kw)
-        print(n, p.build().hex())
+        der = LockrefIV(signer="example-signer", signing_time=False, **kw).build().hex()
+        if test is None:
+            print(n, der)
+        elif der not in flat:
+            print("differs:", n)
+            bad = 1
+    sys.exit(bad)
