@@ -307,4 +307,61 @@ TEST_CASE("fwpkg example packages: the ones builder.hpp's comment lists, as RFC 
   }
 }
 
+TEST_CASE("fwpkg example packages: the corpus in the order builder.hpp's comment on packages() lists it") {
+  // Expected values: that comment, item by item. V = 3 also tells "odd" from "1 modulo 3".
+  const std::string a = "1.3.6.1.4.1.221121.2.1", b = "1.3.6.1.4.1.221121.2.2";
+  const std::string firmware = "1.2.840.113549.1.9.16.1.16", compressed = "1.2.840.113549.1.9.16.1.9",
+                    encrypted = "1.2.840.113549.1.7.6";  // RFC 4108 §2.1.2, RFC 3274, RFC 5652 §8
+  struct Want {
+    PackageName name;
+    std::optional<Stale> stale;
+    std::int64_t type;
+    std::string econtent;
+  };
+  for (std::uint8_t versions : {std::uint8_t{1}, std::uint8_t{3}}) {
+    CAPTURE(int(versions));
+    std::vector<Want> want;
+    for (std::uint64_t v = 0; v <= versions; ++v) {
+      want.push_back({pref(a, v), std::nullopt, 1, firmware});
+      if (v >= 1) want.push_back({pref(a, v), StaleVersion{v - 1}, 1, firmware});
+      want.push_back({pref(b, v), std::nullopt, 2, v % 2 == 1 ? compressed : firmware});
+    }
+    want.push_back({pref(a, versions), std::nullopt, 1, encrypted});
+    want.push_back({legacy("boot-1.0"), std::nullopt, 0, firmware});
+    want.push_back({legacy("boot-2.0"), StaleLegacy{to_bytes("boot-1.0")}, 0, firmware});
+    for (int refused = 0; refused < 4; ++refused) want.push_back({pref(a, versions), std::nullopt, 1, firmware});
+    const auto seen = example_packages(versions);
+    REQUIRE(seen.size() == want.size() + 1);
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CAPTURE(i);
+      REQUIRE(seen[i].pkg.has_value());
+      const auto& at = seen[i].pkg->attrs;
+      CHECK(at.name == want[i].name);
+      CHECK(at.stale == want[i].stale);
+      CHECK(at.package_type == std::optional<std::int64_t>(want[i].type));
+      CHECK(seen[i].pkg->econtent_type == want[i].econtent);
+    }
+    // the encrypted one: compressed, then encrypted
+    const auto& enc = *seen[want.size() - 7].pkg;
+    CHECK(read_encrypted_data(enc.econtent, enc.econtent_offset).content_type == compressed);
+    // the bad signature: its last octet XOR 01 restores it
+    const auto& sig = seen[want.size() - 2];
+    CHECK(sig.status == "signatureFailure");
+    Bytes fixed = sig.der;
+    fixed.back() ^= 0x01;
+    Profile p;
+    p.receipts = false;
+    p.error_reports = false;
+    CHECK(Machine::step(p, example::module(), Load{fixed}).out.is_ok());
+    // the unknown signer, last before the BER octets
+    CHECK(seen[want.size() - 1].status == "noTrustAnchor");
+    CHECK(seen[want.size() - 1].pkg->sid == Bytes(20, 0x5A));
+    // the refused ones for other hardware and another community
+    CHECK(seen[want.size() - 4].pkg->attrs.targets == std::vector<std::string>{std::string(example::other_hw_type)});
+    REQUIRE(seen[want.size() - 3].pkg->attrs.communities.has_value());
+    CHECK(seen[want.size() - 3].pkg->attrs.communities->size() == 1);
+    CHECK(seen.back().der == Bytes{0x30, 0x80, 0x02, 0x01, 0x03, 0x00});
+  }
+}
+
 }  // namespace LOCKREF_UNITY_ID

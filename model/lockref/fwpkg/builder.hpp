@@ -175,6 +175,16 @@ inline State module() {
 /// stale versions, two legacy-named packages, one compressed-and-encrypted package, and
 /// packages every loader refuses (wrong hardware, wrong community, bad signature, unknown
 /// signer, not DER at all). Built once per V (a pure function of V, memoised: signing is slow).
+/// The corpus, in this order (corpora and walks depend on it; tests pin it):
+///  - for v = 0..V: A v (fwPkgType 1); for v >= 1, A v with stale version v - 1; B v (fwPkgType
+///    2), CompressedData (zlib) exactly when v is odd, so that a walk meets both forms;
+///  - A V, compressed then encrypted under decrypt_key(), for the example community only;
+///  - legacy-named "boot-1.0", then "boot-2.0" with stale legacy name "boot-1.0" (fwPkgType 0),
+///    neither compressed; every package so far is for hw_type and carries the firmware digest;
+///  - refused by every loader, each A V uncompressed: for other_hw_type; for other_community;
+///    with its last octet (inside the signature) XOR 01; signed under the 20-octet key
+///    identifier 5A..5A no trust anchor holds; then the 6 octets 30 80 02 01 03 00 (BER: a
+///    SEQUENCE of indefinite length holding INTEGER 3 and a lone 00, never ended).
 inline std::vector<Bytes> packages(std::uint8_t versions) {
   static std::mutex m;
   static std::array<std::vector<Bytes>, 5> cache;
