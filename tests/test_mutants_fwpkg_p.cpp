@@ -24,7 +24,6 @@
 #include <string>
 #include <vector>
 
-#include "lockref/crypto/signature.hpp"  // crypto::sha256, which print.hpp uses without including
 #include "lockref/fwpkg/print.hpp"
 
 // Unity build (CMakeLists.txt lockref_unity): this file's names stay its own.

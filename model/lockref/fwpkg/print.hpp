@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "lockref/crypto/signature.hpp"
 #include "lockref/fwpkg/cms.hpp"
 
 namespace lockref::fwpkg {
