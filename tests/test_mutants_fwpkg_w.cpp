@@ -8,7 +8,8 @@
 //    bytes are exact); both outputs pass `openssl cms -verify`; the module certificate below is
 //    `openssl req -x509 -new -key <that key> -subj "/CN=lockref example module RSA" -set_serial 1
 //    -addext subjectKeyIdentifier=hash -addext basicConstraints=critical,CA:TRUE -sha256`.
-//    The PSS AlgorithmIdentifiers were also made with `openssl asn1parse -genconf` (same bytes).
+//    The PSS AlgorithmIdentifiers were also made with `openssl asn1parse -genconf` (same bytes). The
+//    P-256 module's receipt is exact too: the script recomputes the RFC 6979 ECDSA signature.
 //  - the Seagate profile: seed ../shared/seeds/000_486f11a636b6eb99.txt, "Firmware Access Control
 //    and Firmware Trusted Update" and "Firmware Rollback Protection" (quoted at each test), and
 //    vectors/fwpkg-seagate.json (packages and states by tests/oracle/fwpkg_builder.py / fwpkg_cases.py).
@@ -134,6 +135,32 @@ TEST_CASE("fwpkg receipts: a signed load receipt with the module certificate is 
   CHECK(to_hex(*r.out.receipt) == head + kModuleCert + tail);
 }
 
+TEST_CASE("fwpkg receipts: the P-256 module's signed receipt is the independently built DER, RFC 6979 signature included (RFC 4108 §3.1.2)") {
+  // vectors/fwpkg-accept.json signed-receipt-with-certificate as it stands: module key
+  // tests/oracle/fixtures/fwpkg/module_p256.key with its certificate. ECDSA with SHA-256 (RFC 5753 §7.2,
+  // RFC 5758 §3.2) and a deterministic nonce (crypto::ecdsa_sign: RFC 6979), which
+  // fwpkg_signed_reports.py recomputes in pure Python (checked against RFC 6979 A.2.5); the
+  // expected receipt passes `openssl cms -verify -CAfile module_p256.crt`.
+  const Json v = fw_vector("accept", "signed-receipt-with-certificate");
+  const State s = state_of(v);
+  REQUIRE(s.module_key.has_value());
+  REQUIRE(s.module_key->certificate.has_value());
+  const auto r = Machine::step(Profile{}, s, Load{package_of(v)});
+  REQUIRE(r.out.is_ok());
+  REQUIRE(r.out.receipt.has_value());
+  const std::string head =
+      "308202ed06092a864886f70d010702a08202de308202da020103310d300b06096086480165030402013051060b2a864886f7"
+      "0d0109100111a0420440303e060b2b060104018dbf4101012a04080102030405060708300f060a2b060104018dbf41020102"
+      "010104147397ee9f2ec101fd9e036814a012603e7b7db79ca08201a0";
+  const std::string tail =
+      "3181ce3081cb02010380149c7828a8283be282a2bd2a38ab35cd717ae42fd2300b0609608648016503040201a04d301a0609"
+      "2a864886f70d010903310d060b2a864886f70d0109100111302f06092a864886f70d01090431220420630832dd51bdcce373"
+      "a7bcf82b34149993b80c5d9c99f8a35caa6f51b5c2246d300a06082a8648ce3d04030204483046022100fc0d8eaf58b9cb4d"
+      "be4c1b9fb8193d1489fdac8d00e977028d95b7902179fda0022100bede9259b3aab9b2625c6290ba280f1f086628c4057bcc"
+      "64b28ab0c3db6a58d2";
+  CHECK(to_hex(*r.out.receipt) == head + to_hex(*s.module_key->certificate) + tail);
+}
+
 TEST_CASE("fwpkg reports: a signed load error report without a certificate is the independently built DER (RFC 4108 §4.1.2)") {
   // vectors/fwpkg-codes.json breaksDependency (36), the module key the example RSA key without a
   // certificate: no certificates field at all (RFC 5652 §5.1 certificates [0] IMPLICIT ... OPTIONAL);
@@ -181,6 +208,16 @@ TEST_CASE("fwpkg cms: signer_for picks the scheme and hash for the module key an
   // not a PKCS #8 key at all: an error, not a signer
   const auto bad = signer_for(ModuleKey{to_bytes("k"), to_bytes("not a key"), std::nullopt});
   CHECK_FALSE(bad.ok());
+  // a named curve other than P-256/P-384 (secp256k1, 1.3.132.0.10; `openssl genpkey -algorithm EC
+  // -pkeyopt ec_paramgen_curve:secp256k1`, pkcs8 -topk8 -nocrypt -outform DER): refused, naming the curve
+  const auto k1 = signer_for(ModuleKey{to_bytes("k1"),
+                                       hx("308184020100301006072a8648ce3d020106052b8104000a046d306b0201010420cb6ac7f839ce1d1ec9b5a4"
+                                          "516306d8fb2d4c49080bded934e2a2aa77139630dfa144034200047806d92c9c87dbfcd285edd664918d002e"
+                                          "78464a0fbea1132ef6c715f51b53f9433a523804c55feb0db8b4ae4e9b1bc794c8957d2021608060dfdc1130"
+                                          "5209d8"),
+                                       std::nullopt});
+  REQUIRE_FALSE(k1.ok());
+  CHECK(k1.error().message.find("1.3.132.0.10") != std::string::npos);
 }
 
 TEST_CASE("fwpkg cms: a key that cannot sign gives an error, not SignedData") {
