@@ -9,8 +9,12 @@ no unsignedAttrs), RFC 5652 §5 and Appendix A's receipt / error-report types (f
 Signs with the published example RSA-2048 key (model/lockref/fwpkg/example_keys.hpp:
 signer_private_key, signer_key_id) as the module key: RSASSA-PKCS1-v1_5 is deterministic, so the
 bytes are exactly what a conforming writer must emit. CERT.der is a self-signed certificate of
-that key (openssl req -x509, subjectKeyIdentifier=hash). Writes receipt.der / error.der to OUTDIR
-(check them with openssl cms -verify) and prints every expected value as hex.
+that key (openssl req -x509, subjectKeyIdentifier=hash; the command is in the test's header).
+Also the receipt of vectors/fwpkg-accept.json signed-receipt-with-certificate as the vector's own
+P-256 module key signs it: ECDSA with RFC 6979 nonces (what crypto::ecdsa_sign documents),
+recomputed here in pure Python and checked against RFC 6979 A.2.5. Writes receipt.der, error.der
+and receipt_p256.der to OUTDIR (check them with openssl cms -verify) and prints every expected
+value as hex.
 """
 import hashlib
 import hmac
