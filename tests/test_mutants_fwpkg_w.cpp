@@ -1,6 +1,7 @@
 // RFC 4108 firmware packages: what stage 1 of the first fwpkg run of tools/mutate.py left
-// surviving in fwpkg/cms_write.hpp (the CMS writer behind the module's signed load receipts and load error reports, §3.1.2 and
-// §4.1.2) and fwpkg/seagate.hpp (the Seagate CC guide's firmware download as a loader profile).
+// surviving in fwpkg/cms_write.hpp (the CMS writer behind the module's signed load receipts and
+// load error reports, §3.1.2 and §4.1.2) and fwpkg/seagate.hpp (the Seagate CC guide's firmware
+// download as a loader profile).
 // Where expected values come from:
 //  - signed receipts / error reports and the AlgorithmIdentifiers: tests/oracle/fwpkg_signed_reports.py
 //    (python3-asn1crypto + python3-cryptography, no lockref code), signed with the published
