@@ -209,6 +209,7 @@ TEST_CASE("fwpkg state: validate_state refuses states a loader cannot be in (Mac
   Profile cap = p;
   cap.stale_capacity = 1;
   CHECK(ok([](State& s) { s.stale.push_back(StaleEntry{std::string(kA), 1}); }, cap));
+  CHECK(ok([](State& s) { s.stale_legacy.push_back(b("fw-1")); }, cap));
   CHECK_FALSE(ok(
       [](State& s) {
         s.stale.push_back(StaleEntry{std::string(kA), 1});
