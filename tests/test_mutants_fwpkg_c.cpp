@@ -241,17 +241,21 @@ std::vector<T> with_id(T id_value) {
 }  // namespace
 
 TEST_CASE("fwpkg cms: a well-formed package is read, its fields at their asn1parse offsets (RFC 4108 §2.1)") {
-  // `openssl asn1parse -inform DER -i` of this package lists (offset:depth:header:length):
-  //   0 SEQUENCE, 2 OBJECT pkcs7-signedData, 13 cont [0], 16 SEQUENCE, 19 INTEGER 3, 22 SET,
-  //   24 SEQUENCE, 26 OBJECT sha256, 37 SEQUENCE (encapContentInfo), 39 OBJECT, 52 cont [0],
-  //   54 OCTET STRING "fw", 58 SET (signerInfos), 61 SEQUENCE (SignerInfo), 64 INTEGER 3,
-  //   67 cont [0] (sid, 20 octets), 89 SEQUENCE sha256, 102 cont [0] (signedAttrs),
-  //   ... SEQUENCE ecdsa-with-SHA256, OCTET STRING (64 octets).
+  // `openssl asn1parse -inform DER -i` of this package lists (offset, header length, value):
+  //    0 hl=4 SEQUENCE, 4 OBJECT pkcs7-signedData, 15 hl=4 cont [0], 19 hl=4 SEQUENCE,
+  //   23 INTEGER 03, 26 SET, 28 SEQUENCE, 30 OBJECT sha256, 41 SEQUENCE, 43 OBJECT
+  //   1.2.840.113549.1.9.16.1.16, 56 cont [0], 58 OCTET STRING "fw", 62 hl=4 SET, 66 hl=4 SEQUENCE,
+  //   70 INTEGER 03, 73 cont [0] (20 octets), 95 SEQUENCE, 97 OBJECT sha256, 108 hl=3 cont [0],
+  //   111 SEQUENCE (contentType), 139 SEQUENCE (...2.36), 170 SEQUENCE (...2.35),
+  //   206 SEQUENCE (messageDigest), 255 SEQUENCE ecdsa-with-SHA256, 267 OCTET STRING (64 octets).
   const auto e = enc(package());
-  CHECK(e.off.at("sd.alg") == 24);
-  CHECK(e.off.at("ec.octets") == 54);
-  CHECK(e.off.at("si.sid") == 67);
-  CHECK(e.off.at("si.attrs") == 102);
+  CHECK(e.off.at("sd.alg") == 28);
+  CHECK(e.off.at("ec.octets") == 58);
+  CHECK(e.off.at("si.sid") == 73);
+  CHECK(e.off.at("si.attrs") == 108);
+  CHECK(e.off.at("a.ct") == 111);
+  CHECK(e.off.at("a.md") == 206);
+  CHECK(e.off.at("si.sig") == 267);
   const auto p = read_signed_package(e.der);
   CHECK(p.digest_algorithm.oid == SHA256);
   CHECK(p.digest_algorithm.offset == e.off.at("sd.alg"));
