@@ -721,38 +721,55 @@ T encrypted(const std::string& content_type = FIRMWARE) {
                   "eci")},
              "ed");
 }
-Rejection encrypted_refused(const T& t, const std::string& where, const Bytes& trailer = {}) {
+/// `read(der)` of t's encoding (plus `trailer`) must be refused at BASE + the offset of the value
+/// marked `where` ("end": just after t).
+template <class Read>
+Rejection content_refused(Read read, const T& t, const std::string& where, const Bytes& trailer = {}) {
   const auto e = enc(t);
   Bytes der = e.der;
   der.insert(der.end(), trailer.begin(), trailer.end());
   try {
-    (void)read_encrypted_data(der, BASE);
+    read(der);
   } catch (const Reject& r) {
     CHECK(r.r.offset == BASE + (where == "end" ? e.der.size() : e.off.at(where)));
     return r.r;
   }
-  FAIL("read_encrypted_data accepted");
+  FAIL("accepted");
   return {};
 }
+/// An element after the last field of the outer SEQUENCE (marked `outer`), and octets after
+/// that SEQUENCE, are both refused with `code`; the first is reported for `outer_name`.
+template <class Read>
+void trailing_refused(Read read, const T& t, const std::string& outer, ErrorCode code, const std::string& outer_name) {
+  T longer = t;
+  at(longer, outer).kids.push_back(null("x"));
+  auto r = content_refused(read, longer, "x");
+  CHECK(r.code == code);
+  CHECK_MESSAGE(ends_with(r.detail, "end of " + outer_name), r.detail);
+  r = content_refused(read, t, "end", {0x05, 0x00});
+  CHECK(r.code == code);
+}
+/// Without the last field of its EncryptedContentInfo / EncapsulatedContentInfo (marked "eci"),
+/// t is refused with `code` and `rule` at that structure.
+template <class Read>
+void content_missing(Read read, T t, ErrorCode code, const std::string& rule) {
+  at(t, "eci").kids.pop_back();
+  const auto r = content_refused(read, t, "eci");
+  CHECK(r.code == code);
+  CHECK(r.rule == rule);
+}
+void read_encrypted(const Bytes& der) { (void)read_encrypted_data(der, BASE); }
+Rejection encrypted_refused(const T& t, const std::string& where) { return content_refused(read_encrypted, t, where); }
 /// CompressedData { 0, zlib, EncapsulatedContentInfo { id-ct-firmwarePackage, [0] data } } (RFC 3274 §1.1)
 T compressed() {
   return seq({integer(0), seq({oid(ZLIB)}), seq({oid(FIRMWARE), cons(0xA0, {octets({1, 2, 3}, "octets")}, "x")}, "eci")}, "cd");
 }
-Rejection compressed_refused(const T& t, const std::string& where, const Bytes& trailer = {}) {
-  const auto e = enc(t);
-  Bytes der = e.der;
-  der.insert(der.end(), trailer.begin(), trailer.end());
+void read_compressed(const Bytes& der) {
   CodeChoices cc;
   cc.compressed_syntax = ErrorCode::decompressFailure;  // E-FWPKG-COMPRESSED's alternative, to tell the codes apart
-  try {
-    (void)read_compressed_data(der, BASE, cc);
-  } catch (const Reject& r) {
-    CHECK(r.r.offset == BASE + (where == "end" ? e.der.size() : e.off.at(where)));
-    return r.r;
-  }
-  FAIL("read_compressed_data accepted");
-  return {};
+  (void)read_compressed_data(der, BASE, cc);
 }
+Rejection compressed_refused(const T& t, const std::string& where) { return content_refused(read_compressed, t, where); }
 }  // namespace
 
 TEST_CASE("fwpkg cms: EncryptedData (RFC 4108 §2.1.3; §4.1.3 codes 17, 19, 21)") {
@@ -782,20 +799,10 @@ TEST_CASE("fwpkg cms: EncryptedData (RFC 4108 §2.1.3; §4.1.3 codes 17, 19, 21)
     CHECK(r.rule == "FWPKG-2.1.3-1");
   }
   SUBCASE("an element after EncryptedContentInfo, and octets after EncryptedData, are badEncryptedData at them") {
-    T t = encrypted();
-    at(t, "ed").kids.push_back(null("x"));
-    auto r = encrypted_refused(t, "x");
-    CHECK(r.code == ErrorCode::badEncryptedData);
-    CHECK_MESSAGE(ends_with(r.detail, "end of EncryptedData"), r.detail);
-    r = encrypted_refused(encrypted(), "end", {0x05, 0x00});
-    CHECK(r.code == ErrorCode::badEncryptedData);
+    trailing_refused(read_encrypted, encrypted(), "ed", ErrorCode::badEncryptedData, "EncryptedData");
   }
   SUBCASE("no encryptedContent is missingCiphertext at the EncryptedContentInfo (§2.1.3.1)") {
-    T t = encrypted();
-    at(t, "eci").kids.pop_back();
-    const auto r = encrypted_refused(t, "eci");
-    CHECK(r.code == ErrorCode::missingCiphertext);
-    CHECK(r.rule == "FWPKG-2.1.3.1-2");
+    content_missing(read_encrypted, encrypted(), ErrorCode::missingCiphertext, "FWPKG-2.1.3.1-2");
   }
 }
 
@@ -807,11 +814,7 @@ TEST_CASE("fwpkg cms: CompressedData (RFC 4108 §2.1.4, RFC 3274; errata E-FWPKG
     CHECK(out.offset == BASE + e.off.at("octets") + 2);
   }
   SUBCASE("no eContent is missingCompressedContent at the EncapsulatedContentInfo") {
-    T t = compressed();
-    at(t, "eci").kids.pop_back();
-    const auto r = compressed_refused(t, "eci");
-    CHECK(r.code == ErrorCode::missingCompressedContent);
-    CHECK(r.rule == "FWPKG-2.1.4-2");
+    content_missing(read_compressed, compressed(), ErrorCode::missingCompressedContent, "FWPKG-2.1.4-2");
   }
   SUBCASE("a second value in eContent [0] and a third field in EncapsulatedContentInfo are badEncapContent (§2.1.4.1)") {
     T t = compressed();
@@ -826,14 +829,7 @@ TEST_CASE("fwpkg cms: CompressedData (RFC 4108 §2.1.4, RFC 3274; errata E-FWPKG
     CHECK(r.rule == "FWPKG-2.1.4.1-1");
   }
   SUBCASE("an element after EncapsulatedContentInfo, and octets after CompressedData, take the CompressedData code") {
-    T t = compressed();
-    at(t, "cd").kids.push_back(null("y"));
-    auto r = compressed_refused(t, "y");
-    CHECK(r.code == ErrorCode::decompressFailure);
-    CHECK_MESSAGE(ends_with(r.detail, "end of CompressedData"), r.detail);
-    r = compressed_refused(compressed(), "end", {0x05, 0x00});
-    CHECK(r.code == ErrorCode::decompressFailure);
-    CHECK(r.rule == "FWPKG-2.1.4-1");
+    trailing_refused(read_compressed, compressed(), "cd", ErrorCode::decompressFailure, "CompressedData");
   }
 }
 
