@@ -193,6 +193,21 @@ T& at(T& root, const std::string& mark) {
   return *p;
 }
 
+/// The skeleton package with the value marked `mark` replaced by `v` (which takes the mark).
+T replaced(const std::string& mark, T v) {
+  auto t = package();
+  v.mark = mark;
+  at(t, mark) = std::move(v);
+  return t;
+}
+/// The skeleton package with `v`, marked "extra", appended to the value marked `parent`.
+T appended(const std::string& parent, T v) {
+  auto t = package();
+  v.mark = "extra";
+  at(t, parent).kids.push_back(std::move(v));
+  return t;
+}
+
 struct Encoded {
   Bytes der;
   Marks off;
@@ -215,16 +230,26 @@ bool has(const std::string& s, const std::string& part) { return s.find(part) !=
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
+/// read_signed_package refuses t's encoding with `code` at the value marked `where` (plus
+/// `past` octets: after its header), by `rule` when one is given, with a detail that holds
+/// `part` when one is given ("...x": ends with x).
+void package_refused(const T& t, ErrorCode code, const std::string& where, const std::string& rule = "",
+                     const std::string& part = "", std::size_t past = 0) {
+  const auto e = enc(t);
+  REQUIRE(e.off.count(where));
+  const auto r = refused(e.der);
+  CHECK(r.code == code);
+  CHECK(r.offset == e.off.at(where) + past);
+  if (!rule.empty()) CHECK(r.rule == rule);
+  if (part.rfind("...", 0) == 0)
+    CHECK_MESSAGE(ends_with(r.detail, part.substr(3)), r.detail);
+  else
+    CHECK_MESSAGE(has(r.detail, part), r.detail);
+}
 /// The package with `attrs` as signedAttrs; its rejection must be badSignedAttrs (§4.1.3 code 7,
 /// FWPKG-2.2-1) at the offset marked `where`, its detail naming `part`.
 void attrs_refused(std::vector<T> attrs, const std::string& where, const std::string& part) {
-  const auto e = enc(package(std::move(attrs)));
-  REQUIRE(e.off.count(where));
-  const auto r = refused(e.der);
-  CHECK(r.code == ErrorCode::badSignedAttrs);
-  CHECK(r.offset == e.off.at(where));
-  CHECK(r.rule == "FWPKG-2.2-1");
-  CHECK_MESSAGE(has(r.detail, part), r.detail);
+  package_refused(package(std::move(attrs)), ErrorCode::badSignedAttrs, where, "FWPKG-2.2-1", part);
 }
 PackageAttributes attrs_read(std::vector<T> attrs, bool rfc4108 = true) {
   return read_signed_package(enc(package(std::move(attrs))).der, rfc4108).attrs;
@@ -270,43 +295,26 @@ TEST_CASE("fwpkg cms: a well-formed package is read, its fields at their asn1par
 
 TEST_CASE("fwpkg cms: ContentInfo and SignedData fields one at a time (RFC 4108 §2.1.1, §2.1.2; §4.1.3 codes 2, 3, 6)") {
   SUBCASE("contentType id-data is badContentInfo at the contentType (§2.1.1: id-signedData)") {
-    auto t = package();
-    at(t, "ci.ct") = oid(ID_DATA, "ci.ct");
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badContentInfo);
-    CHECK(r.offset == e.off.at("ci.ct"));
-    CHECK(r.rule == "FWPKG-2.1.1-1");
+    package_refused(replaced("ci.ct", oid(ID_DATA)), ErrorCode::badContentInfo, "ci.ct", "FWPKG-2.1.1-1");
   }
   SUBCASE("an AlgorithmIdentifier with a third field is badSignedData at that field (RFC 5652 §10.1.1)") {
     // the third field is itself shaped like an AlgorithmIdentifier: it belongs to the first entry,
     // the SET still has one entry
     auto t = package();
     at(t, "sd.alg").kids = {oid(SHA256), null(), seq({oid(SHA256)}, "extra")};
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedData);
-    CHECK(r.offset == e.off.at("extra"));
-    CHECK(r.rule == "FWPKG-2.1.2-1");
+    package_refused(t, ErrorCode::badSignedData, "extra", "FWPKG-2.1.2-1");
   }
   SUBCASE("two digestAlgorithms are badSignedData at the SET (§2.1.2: a single digest algorithm)") {
     auto t = package();
     at(t, "sd.algs").kids.push_back(seq({oid("2.16.840.1.101.3.4.2.2")}));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedData);
-    CHECK(r.offset == e.off.at("sd.algs"));
-    CHECK(r.rule == "FWPKG-2.1.2-1");
+    package_refused(t, ErrorCode::badSignedData, "sd.algs", "FWPKG-2.1.2-1");
   }
   SUBCASE("two SignerInfos are badSignedData at signerInfos (§2.1.2: exactly one)") {
     auto t = package();
     T second = at(t, "si");
     second.mark.clear();
     at(t, "sd.signers").kids.push_back(second);
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedData);
-    CHECK(r.offset == e.off.at("sd.signers"));
+    package_refused(t, ErrorCode::badSignedData, "sd.signers");
   }
   SUBCASE("crls [1] are read over and the package accepted (RFC 5652 §5.1; not used by RFC 4108)") {
     auto t = package();
@@ -314,97 +322,42 @@ TEST_CASE("fwpkg cms: ContentInfo and SignedData fields one at a time (RFC 4108 
     CHECK_NOTHROW(read_signed_package(enc(t).der));
   }
   SUBCASE("an element after signerInfos is badSignedData at it") {
-    auto t = package();
-    at(t, "sd").kids.push_back(null("extra"));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedData);
-    CHECK(r.offset == e.off.at("extra"));
+    package_refused(appended("sd", null()), ErrorCode::badSignedData, "extra");
   }
   SUBCASE("an element after SignedData inside content [0] is badContentInfo, reported for ContentInfo.content") {
-    auto t = package();
-    at(t, "ci.content").kids.push_back(null("extra"));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badContentInfo);
-    CHECK(r.offset == e.off.at("extra"));
-    CHECK(r.rule == "FWPKG-2.1.1-1");
-    CHECK_MESSAGE(ends_with(r.detail, "end of ContentInfo.content"), r.detail);
+    package_refused(appended("ci.content", null()), ErrorCode::badContentInfo, "extra", "FWPKG-2.1.1-1", "...end of ContentInfo.content");
   }
   SUBCASE("an element after content [0] inside ContentInfo is badContentInfo at it") {
-    auto t = package();
-    at(t, "ci").kids.push_back(null("extra"));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badContentInfo);
-    CHECK(r.offset == e.off.at("extra"));
-    CHECK_MESSAGE(ends_with(r.detail, "end of ContentInfo"), r.detail);
+    package_refused(appended("ci", null()), ErrorCode::badContentInfo, "extra", "", "...end of ContentInfo");
   }
   SUBCASE("SignerInfo version 1 is badSignerInfo at the version (§2.1.2.1: MUST be 3)") {
-    auto t = package();
-    at(t, "si.version") = integer(1, "si.version");
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignerInfo);
-    CHECK(r.offset == e.off.at("si.version"));
-    CHECK(r.rule == "FWPKG-2.1.2.1-1");
+    package_refused(replaced("si.version", integer(1)), ErrorCode::badSignerInfo, "si.version", "FWPKG-2.1.2.1-1");
   }
   SUBCASE("an issuerAndSerialNumber sid is badSignerInfo at the sid, named so (RFC 5652 §5.3: version 3 is subjectKeyIdentifier)") {
-    auto t = package();
-    at(t, "si.sid") = seq({seq({}), integer(1)}, "si.sid");
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignerInfo);
-    CHECK(r.offset == e.off.at("si.sid"));
-    CHECK_MESSAGE(has(r.detail, "issuerAndSerialNumber"), r.detail);
+    package_refused(replaced("si.sid", seq({seq({}), integer(1)})), ErrorCode::badSignerInfo, "si.sid", "", "issuerAndSerialNumber");
   }
   SUBCASE("no signedAttrs is badSignedAttrs where they belong, rule FWPKG-2.1.2.1-2 (§2.1.2.1: REQUIRED)") {
     auto t = package();
     auto& kids = at(t, "si").kids;
     kids.erase(std::find_if(kids.begin(), kids.end(), [](const T& k) { return k.mark == "si.attrs"; }));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedAttrs);
-    CHECK(r.offset == e.off.at("si.sigalg"));
-    CHECK(r.rule == "FWPKG-2.1.2.1-2");
+    package_refused(t, ErrorCode::badSignedAttrs, "si.sigalg", "FWPKG-2.1.2.1-2");
   }
 }
 
 TEST_CASE("fwpkg cms: EncapsulatedContentInfo (RFC 4108 §2.1.2.2; §4.1.3 codes 4 badEncapContent, 9 missingContent)") {
   SUBCASE("eContentType id-data is badEncapContent at the eContentType") {
-    auto t = package();
-    at(t, "ec.type") = oid(ID_DATA, "ec.type");
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badEncapContent);
-    CHECK(r.offset == e.off.at("ec.type"));
-    CHECK(r.rule == "FWPKG-2.1.2.2-1");
+    package_refused(replaced("ec.type", oid(ID_DATA)), ErrorCode::badEncapContent, "ec.type", "FWPKG-2.1.2.2-1");
   }
   SUBCASE("a second value inside eContent [0] is badEncapContent, reported for eContent") {
-    auto t = package();
-    at(t, "ec.content").kids.push_back(octets({1}, "extra"));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badEncapContent);
-    CHECK(r.offset == e.off.at("extra"));
-    CHECK_MESSAGE(ends_with(r.detail, "end of eContent"), r.detail);
+    package_refused(appended("ec.content", octets({1})), ErrorCode::badEncapContent, "extra", "", "...end of eContent");
   }
   SUBCASE("a third field in EncapsulatedContentInfo is badEncapContent at it") {
-    auto t = package();
-    at(t, "ec").kids.push_back(octets({1}, "extra"));
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badEncapContent);
-    CHECK(r.offset == e.off.at("extra"));
+    package_refused(appended("ec", octets({1})), ErrorCode::badEncapContent, "extra");
   }
   SUBCASE("no eContent is missingContent at the EncapsulatedContentInfo") {
     auto t = package();
     at(t, "ec").kids.pop_back();
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::missingContent);
-    CHECK(r.offset == e.off.at("ec"));
-    CHECK(r.rule == "FWPKG-2.1.2.2-2");
+    package_refused(t, ErrorCode::missingContent, "ec", "FWPKG-2.1.2.2-2");
   }
 }
 
@@ -423,12 +376,7 @@ TEST_CASE("fwpkg cms: certificates [0] (RFC 4108 §2.1.2: X.509 certificates onl
     CHECK_NOTHROW(read_signed_package(enc(with_certs({cert(), cons(0xA3, {oid(HW), null()})})).der));
   }
   const auto refused_at = [&](std::vector<T> choices, const std::string& part) {
-    const auto e = enc(with_certs(std::move(choices)));
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badCertificate);
-    CHECK(r.offset == e.off.at("bad"));
-    CHECK(r.rule == "FWPKG-2.1.2-2");
-    CHECK_MESSAGE(has(r.detail, part), r.detail);
+    package_refused(with_certs(std::move(choices)), ErrorCode::badCertificate, "bad", "FWPKG-2.1.2-2", part);
   };
   SUBCASE("an extendedCertificate [0] (PKCS #6) is refused at it") {
     refused_at({cert(), cons(0xA0, {seq({})}, "bad")}, "PKCS #6 extended certificate in certificates");
@@ -450,20 +398,12 @@ TEST_CASE("fwpkg cms: certificates [0] (RFC 4108 §2.1.2: X.509 certificates onl
 TEST_CASE("fwpkg cms: the SET OF Attribute of signedAttrs (RFC 4108 §2.2, RFC 5652 §5.3, X.690 §11.6; code 7 badSignedAttrs)") {
   SUBCASE("an empty signedAttrs is refused after its header") {
     auto t = package({});
-    const auto e = enc(t);
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedAttrs);
-    CHECK(r.offset == e.off.at("si.attrs") + 2);
-    CHECK_MESSAGE(has(r.detail, "empty SET OF Attribute"), r.detail);
+    package_refused(t, ErrorCode::badSignedAttrs, "si.attrs", "", "empty SET OF Attribute", 2);
   }
   SUBCASE("an attribute with no value is refused after its attrValues header (§2.2: exactly one)") {
     auto attrs = required_attrs();
     attrs[0].kids[1].kids.clear();  // content-type attrValues {}
-    const auto e = enc(package(attrs));
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badSignedAttrs);
-    CHECK(r.offset == e.off.at("s.ct") + 2);
-    CHECK_MESSAGE(has(r.detail, "no AttributeValue"), r.detail);
+    package_refused(package(attrs), ErrorCode::badSignedAttrs, "s.ct", "", "no AttributeValue", 2);
   }
   SUBCASE("an attribute with two values is refused at the second (§2.2: exactly one)") {
     auto attrs = required_attrs();
@@ -639,12 +579,8 @@ T with_unsigned(T attr) {
 /// The package with `env` as wrapped-firmware-decryption-key value: accepted, or refused with
 /// badUnsignedAttrs (§4.1.3 code 8, FWPKG-2.3-1) at `where`.
 void wrapped_refused(T env, const std::string& where, const std::string& part) {
-  const auto e = enc(with_unsigned(attribute(WRAPPED_KEY, std::move(env), "w")));
-  const auto r = refused(e.der);
-  CHECK(r.code == ErrorCode::badUnsignedAttrs);
-  CHECK(r.offset == e.off.at(where));
-  CHECK(r.rule == "FWPKG-2.3-1");
-  CHECK_MESSAGE(has(r.detail, part), r.detail);
+  package_refused(with_unsigned(attribute(WRAPPED_KEY, std::move(env), "w")), ErrorCode::badUnsignedAttrs, where,
+                  "FWPKG-2.3-1", part);
 }
 WrappedKey wrapped_read(T env) {
   const auto p = read_signed_package(enc(with_unsigned(attribute(WRAPPED_KEY, std::move(env), "w"))).der);
@@ -655,12 +591,10 @@ WrappedKey wrapped_read(T env) {
 
 TEST_CASE("fwpkg cms: unsignedAttrs and the wrapped-firmware-decryption-key (RFC 4108 §2.3, §2.3.1; code 8 badUnsignedAttrs)") {
   SUBCASE("an unsigned attribute other than the wrapped key is refused at that attribute (§2.3)") {
-    const auto e = enc(with_unsigned(attribute(CONTENT_TYPE, oid(FIRMWARE), "u")));
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badUnsignedAttrs);
-    CHECK(r.offset == e.off.at("a.u"));
+    const T t = with_unsigned(attribute(CONTENT_TYPE, oid(FIRMWARE), "u"));
+    package_refused(t, ErrorCode::badUnsignedAttrs, "a.u", "FWPKG-2.3-1", "only the wrapped-firmware-decryption-key");
     // plain CMS (RFC 5652 §5.3) allows any unsigned attribute
-    CHECK_NOTHROW(read_signed_package(e.der, false));
+    CHECK_NOTHROW(read_signed_package(enc(t).der, false));
   }
   SUBCASE("a wrapped key that is not an EnvelopedData is refused at its value") {
     wrapped_refused(integer(1), "v.w", "EnvelopedData");
@@ -691,11 +625,8 @@ TEST_CASE("fwpkg cms: unsignedAttrs and the wrapped-firmware-decryption-key (RFC
     }
   }
   SUBCASE("an empty recipientInfos is refused after its header") {
-    const auto e = enc(with_unsigned(attribute(WRAPPED_KEY, enveloped({}), "w")));
-    const auto r = refused(e.der);
-    CHECK(r.code == ErrorCode::badUnsignedAttrs);
-    CHECK(r.offset == e.off.at("ris") + 2);
-    CHECK_MESSAGE(has(r.detail, "recipientInfos is empty"), r.detail);
+    package_refused(with_unsigned(attribute(WRAPPED_KEY, enveloped({}), "w")), ErrorCode::badUnsignedAttrs, "ris",
+                    "FWPKG-2.3-1", "recipientInfos is empty", 2);
   }
   SUBCASE("a fifth field in a KEKRecipientInfo is refused at it") {
     T k = kek();
