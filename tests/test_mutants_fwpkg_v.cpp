@@ -279,10 +279,10 @@ TEST_CASE("fwpkg verify: each check with its §4.1.3 code, at the field it names
     r.signature.back() ^= 1;
     check_rejected(verdict(r), ErrorCode::signatureFailure, kRsaSignatureAt);
   }
-  SUBCASE("an EC anchor key whose point is not on its curve cannot be used: unsupportedKeySize") {
-    // SubjectPublicKeyInfo { id-ecPublicKey secp256r1, 04 || x = 1 || y = 1 } (not a curve point)
-    const std::string spki = "3059301306072a8648ce3d020106082a8648ce3d03010703420004" + std::string(62, '0') + "01" +
-                             std::string(62, '0') + "01";
+  SUBCASE("an EC anchor key whose public key octets are no point cannot be used: unsupportedKeySize") {
+    // SubjectPublicKeyInfo { { id-ecPublicKey, secp256r1 }, BIT STRING 04 01 } (SEC 1 §2.3.4: an
+    // uncompressed P-256 point is 65 octets)
+    const std::string spki = "301a301306072a8648ce3d020106082a8648ce3d03010703030004" "01";
     const auto v = verdict(pkg(kEcP256Sha256), {anchor_as(kP256, spki)});
     REQUIRE(v.rejected.has_value());
     CHECK(code_value(v.rejected->code) == code_value(ErrorCode::unsupportedKeySize));
