@@ -12,7 +12,8 @@
 // - the correctly signed packages: tests/oracle/fwpkg_builder.py (python3-asn1crypto and
 //   python3-cryptography, keys of tests/oracle/fixtures/fwpkg/) through
 //       /usr/bin/python3 tests/oracle/fwpkg_verify_cases_v.py
-//   which prints the constants below verbatim; each verifies with
+//   which printed the constants below verbatim (ECDSA and PSS signatures are randomized: a rerun
+//   prints other valid ones); each verifies with
 //       openssl cms -verify -inform DER -in PKG.der -certfile fixtures/fwpkg/<signer>.crt -noverify -binary
 //   Offsets: `openssl asn1parse -inform DER -i` of kRsaSha256 (28 digestAlgorithms entry, 75 sid,
 //   97 SignerInfo.digestAlgorithm, 112 signedAttrs, 260 signatureAlgorithm, 275 signature);
@@ -312,6 +313,11 @@ TEST_CASE("fwpkg verify: key_info classifies a SubjectPublicKeyInfo (RFC 5280 §
   // the P-256 SPKI with NULL appended inside its SEQUENCE: 3 fields, not 2
   const std::string p256(kP256.spki);
   CHECK_FALSE(key_info(hx("305b" + p256.substr(4) + "0500")).ok());
+  // ... and with another NULL after the SEQUENCE: the error counts the 2 extra octets inside the
+  // SEQUENCE, where the first problem is (der.hpp Reader::finish)
+  const auto extra = key_info(hx("305b" + p256.substr(4) + "0500" + "0500"));
+  REQUIRE_FALSE(extra.ok());
+  CHECK(extra.error().message.find("2 unexpected octet") != std::string::npos);
   // { rsaEncryption NULL, BIT STRING { INTEGER 0 } }: the key is no RSAPublicKey
   CHECK_FALSE(key_info(hx("3015300d06092a864886f70d0101010500030400020100")).ok());
   // { { id-ecPublicKey } (no ECParameters), BIT STRING 04 || 1 || 1 }
@@ -341,6 +347,7 @@ TEST_CASE("fwpkg verify: Ecdsa-Sig-Value <-> r||s (RFC 5480 §2.2, RFC 5758 §3.
   // r||s -> DER: r = 0 keeps its one octet, s = 0x80.. gets a sign octet
   const Bytes rs = hx(be("00") + "80" + std::string(62, '0'));
   CHECK(to_hex(ecdsa_p1363_to_der(rs)) == "302602010002210080" + std::string(62, '0'));
+  CHECK(to_hex(ecdsa_p1363_to_der(hx(be("00") + be("01")))) == "3006020100020101");  // r = 0, s = 1
 }
 
 namespace {
@@ -362,19 +369,32 @@ TEST_CASE("fwpkg verify: RSASSA-PSS-params, supported only as hash = MGF1 hash =
   // the verify.hpp contract (pss_params_problem); RFC 4055 §3.1 for the syntax
   CHECK_FALSE(pss({kH256, kM256, kS32}).has_value());
   CHECK_FALSE(pss({kH256, kM256, kS32, "a303020101"}).has_value());  // trailerField 1 (the DEFAULT) spelt out
-  CHECK(pss_params_problem(AlgorithmId{std::string(oid::rsassa_pss), std::nullopt, 0}, SigHash::sha256).has_value());
   CHECK(pss({kH384, kM256, kS32}).has_value());                 // hashAlgorithm SHA-384 with a SHA-256 digest
   CHECK(pss({kH256, kM384, kS32}).has_value());                 // MGF1 over SHA-384
   CHECK(pss({kH256, kM256, "a203020114"}).has_value());         // saltLength 20
   CHECK(pss({kH256, kM256, kS32, "a303020102"}).has_value());   // trailerField 2
   // mask generation 1.2.840.113549.1.1.9 (id-pSpecified, not MGF1) with SHA-256 parameters
   CHECK(pss({kH256, "a11c301a06092a864886f70d010109300d06096086480165030402010500", kS32}).has_value());
-  // malformed: a second element inside [0], [1], [2], [3], or after the last field
-  CHECK(pss({"a011300d060960864801650304020105000500", kM256, kS32}).has_value());
-  CHECK(pss({kH256, "a11e301a06092a864886f70d010108300d060960864801650304020105000500", kS32}).has_value());
-  CHECK(pss({kH256, kM256, "a2050201200500"}).has_value());
-  CHECK(pss({kH256, kM256, kS32, "a3050201010500"}).has_value());
+  // malformed: a second element inside [0], [1], [2], [3], or after the last field; the problem
+  // names the field that holds the extra octets (der.hpp Reader::finish: "everything in it must
+  // have been read")
+  const auto names = [](const std::optional<std::string>& why, std::string_view field) {
+    INFO(why.value_or("(none)"));
+    CHECK((why && why->find(field) != std::string::npos));
+  };
+  names(pss({"a011300d060960864801650304020105000500", kM256, kS32}), "hashAlgorithm");
+  names(pss({kH256, "a11e301a06092a864886f70d010108300d060960864801650304020105000500", kS32}), "maskGenAlgorithm");
+  names(pss({kH256, kM256, "a2050201200500"}), "saltLength");
+  names(pss({kH256, kM256, kS32, "a3050201010500"}), "trailerField");
   CHECK(pss({kH256, kM256, kS32, "0500"}).has_value());
+  {  // ... and with another NULL after the SEQUENCE: the problem counts the 2 octets inside it
+    const auto why = pss_params_problem(
+        AlgorithmId{std::string(oid::rsassa_pss), hx("3036" + std::string(kH256) + std::string(kM256) + std::string(kS32) + "0500" + "0500"), 0},
+        SigHash::sha256);
+    names(why, "2 unexpected octet");
+  }
+  // absent parameters mean the RFC 4055 §3.1 defaults: SHA-1, which the contract does not support
+  names(pss_params_problem(AlgorithmId{std::string(oid::rsassa_pss), std::nullopt, 0}, SigHash::sha256), "SHA-1");
 }
 
 TEST_CASE("fwpkg report: FirmwarePackageLoadError with every optional field, unsigned and signed (RFC 4108 §4.1, Appendix A)") {

@@ -3,7 +3,11 @@
 fwpkg/verify.hpp). Prints C++ string constants: correctly signed packages (fwpkg_builder.Package,
 fixture keys of tests/oracle/fixtures/fwpkg/) and the anchors' SubjectPublicKeyInfo / key ids.
 
-    /usr/bin/python3 tests/oracle/fwpkg_verify_cases_v.py
+    /usr/bin/python3 tests/oracle/fwpkg_verify_cases_v.py [DIR]
+
+With DIR, also writes each package to DIR/<name>.der (for openssl asn1parse / cms -verify).
+ECDSA and RSASSA-PSS signatures are randomized (per-signature k, salt): a rerun prints other,
+equally valid, signatures for those packages.
 """
 import os
 import sys
@@ -28,8 +32,9 @@ def chunks(h, n=100):
 for name, signer, scheme, hash_name in CASES:
     der = b.Package(signer=signer, scheme=scheme, hash=hash_name, firmware=b"fw", fw_digest=False,
                     signing_time=False).build()
-    with open("/tmp/v/%s.der" % name, "wb") as f:
-        f.write(der)
+    if len(sys.argv) > 1:
+        with open(os.path.join(sys.argv[1], name + ".der"), "wb") as f:
+            f.write(der)
     print("// %s, %s, %s\nconst char* const %s =\n%s;" % (signer, scheme, hash_name, name, chunks(der.hex())))
 for k in ("ta_rsa2048", "ta_rsa1024", "ta_p256", "ta_p384"):
     print("// %s: SubjectPublicKeyInfo, subjectKeyIdentifier\n{\n%s,\n    \"%s\"}," % (k, chunks(b.key(k).spki.hex()), b.key(k).ski.hex()))
