@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "lockref/core/enum.hpp"
@@ -173,9 +174,14 @@ template <class F>
 auto parse_value(ByteView bytes, std::size_t base, bool strict, const std::string& what, F&& f) {
   der::Input in(bytes, base, strict);
   der::Reader r(in, what);
-  auto v = f(r);
-  r.finish();
-  return v;
+  if constexpr (std::is_void_v<decltype(f(r))>) {
+    f(r);
+    return r.finish();
+  } else {
+    auto v = f(r);
+    r.finish();
+    return v;
+  }
 }
 
 // ---- RFC 4108 attribute values (§2.2) -------------------------------------------------------
@@ -294,7 +300,6 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
           }
         }
         s.finish();
-        return 0;
       });
       have_id = true;
     } else if (at.type == oid::target_hardware_ids) {
@@ -323,7 +328,6 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
           a.dependencies = std::move(deps);
         }
         s.finish();
-        return 0;
       });
     } else if (at.type == oid::fw_pkg_message_digest) {
       value("firmware-package-message-digest", [&](der::Reader& r) {
@@ -331,7 +335,6 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
         a.fw_digest_algorithm = read_algorithm(s, "FirmwarePackageMessageDigest.algorithm");
         a.fw_digest = s.octets("FirmwarePackageMessageDigest.msgDigest");
         s.finish();
-        return 0;
       });
     } else if (at.type == oid::content_hints) {
       // §2.2.12: "both fields MUST be present"; contentType "MUST be id-ct-firmwarePackage".
@@ -349,7 +352,6 @@ inline PackageAttributes read_package_attributes(const std::vector<Attribute>& a
       value("signing-time", [](der::Reader& r) {
         if (r.next_is(der::UTC_TIME)) r.primitive(der::UTC_TIME, "signing-time");
         else r.primitive(der::GENERALIZED_TIME, "signing-time");
-        return 0;
       });
     } else {
       a.ignored.push_back(at.type);  // §2.1.2.1 "implementations MUST ignore unrecognized signed attributes"
@@ -528,7 +530,6 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
     if (n != 1)
       throw der::Fault{at, "SignedData.digestAlgorithms has " + std::to_string(n) +
                                " entries (§2.1.2: a single message digest algorithm identifier)"};
-    return 0;
   });
   // encapContentInfo (§2.1.2.2)
   const char* R_EC = "FWPKG-2.1.2.2-1";
@@ -551,7 +552,6 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
       has_econtent = true;
     }
     e.finish();
-    return 0;
   });
   if (!has_econtent)
     reject(ErrorCode::missingContent, encap_at, "EncapsulatedContentInfo has no eContent (§4.1.3 missingContent)",
@@ -559,7 +559,6 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
   if (sd.next_is(der::ctx(0, true))) {
     as(cc, ErrorCode::badCertificate, "FWPKG-2.1.2-2", [&] {
       read_certificate_set(sd);
-      return 0;
     });
   }
   if (sd.next_is(der::ctx(1, true)))
@@ -578,12 +577,10 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
       throw der::Fault{at, "SignedData.signerInfos has " + std::to_string(signers.size()) +
                                " SignerInfo (§2.1.2: exactly one)"};
     sd.finish();
-    return 0;
   });
   as(cc, ErrorCode::badContentInfo, R_CI, [&] {
     content.finish();
     ci.finish();
-    return 0;
   });
   // SignerInfo (§2.1.2.1), read from its own bytes
   const char* R_SI = "FWPKG-2.1.2.1-1";
@@ -601,7 +598,6 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
       si.fail("sid is issuerAndSerialNumber with SignerInfo version 3 (RFC 5652 §5.3: version 3 goes with subjectKeyIdentifier)");
     p.sid = si.octets("sid subjectKeyIdentifier", der::ctx(0, false));
     p.signer_digest = read_algorithm(si, "SignerInfo.digestAlgorithm");
-    return 0;
   });
   if (!si.next_is(der::ctx(0, true)))
     reject(ErrorCode::badSignedAttrs, si.offset(), "SignerInfo has no signedAttrs (§2.1.2.1: REQUIRED)", "FWPKG-2.1.2.1-2");
@@ -611,31 +607,27 @@ inline SignedPackage read_signed_package(ByteView bytes, bool rfc4108 = true, co
     p.signed_attrs[0] = der::SET;  // RFC 5652 §5.4: the signature covers the SET OF encoding
     p.attrs = read_package_attributes(attrs, p.econtent_type, p.signed_attrs_offset, rfc4108,
                                       cc.missing_decrypt_key_id == ErrorCode::badSignedAttrs);
-    return 0;
   });
   as(cc, ErrorCode::badSignerInfo, R_SI, [&] {
     p.signature_algorithm = read_algorithm(si, "SignerInfo.signatureAlgorithm");
     p.signature_offset = si.offset();
     p.signature = si.octets("SignerInfo.signature");
-    return 0;
   });
   if (si.next_is(der::ctx(1, true))) {
     as(cc, ErrorCode::badUnsignedAttrs, "FWPKG-2.3-1", [&] {
       auto un = read_attributes(si, der::ctx(1, true), "unsignedAttrs", nullptr);
-      if (!rfc4108) return 0;
+      if (!rfc4108) return;
       for (const auto& a : un)
         if (a.type != oid::wrapped_firmware_key)
           throw der::Fault{a.offset, "unsignedAttrs holds " + a.type +
                                          "; only the wrapped-firmware-decryption-key attribute is allowed (§2.3)"};
       p.wrapped_key = un.front();
       read_wrapped_key(*p.wrapped_key);  // its syntax, §2.3.1 (used when the package is decrypted)
-      return 0;
     });
   }
   as(cc, ErrorCode::badSignerInfo, R_SI, [&] {
     si.finish();
     sr.finish();
-    return 0;
   });
   return p;
 }
@@ -681,7 +673,6 @@ inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base, co
       has_ct = true;
     }
     e.finish();
-    return 0;
   });
   if (ed.next_is(der::ctx(1, true)))
     reject(ErrorCode::unprotectedAttrsPresent, ed.offset(), "EncryptedData carries unprotectedAttrs (§2.1.3: MUST NOT be present)",
@@ -691,7 +682,6 @@ inline EncryptedContent read_encrypted_data(ByteView bytes, std::size_t base, co
   as(ErrorCode::badEncryptedData, R, [&] {
     ed.finish();
     top.finish();
-    return 0;
   });
   if (!has_ct)
     reject(ErrorCode::missingCiphertext, eci_at, "EncryptedContentInfo has no encryptedContent (§2.1.3.1: MUST be present)",
@@ -723,7 +713,6 @@ inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base, 
     const auto v = cd.uint("CompressedData.version");
     if (v != 0) throw der::Fault{v_at, "CompressedData.version " + std::to_string(v) + " (§2.1.4: MUST be 0)"};
     out.algorithm = read_algorithm(cd, "compressionAlgorithm");
-    return 0;
   });
   encap_at = cd.offset();
   as(ErrorCode::badEncapContent, "FWPKG-2.1.4.1-1", [&] {
@@ -740,12 +729,10 @@ inline CompressedContent read_compressed_data(ByteView bytes, std::size_t base, 
       has = true;
     }
     e.finish();
-    return 0;
   });
   as(cc.compressed_syntax, R, [&] {
     cd.finish();
     top.finish();
-    return 0;
   });
   if (!has)
     reject(ErrorCode::missingCompressedContent, encap_at, "CompressedData has no eContent (§4.1.3 missingCompressedContent)",

@@ -93,7 +93,6 @@ inline Result<KeyInfo> key_info(ByteView spki) {
       params = a.params;
       s.primitive(der::BIT_STRING, "subjectPublicKey");
       s.finish();
-      return 0;
     });
     if (alg == oid::rsa_encryption) {
       auto bits = crypto::rsa_modulus_bits(spki);
