@@ -150,8 +150,9 @@ inline std::string describe(const PackageName& n) {
 }
 
 namespace legacy {
-/// The family of a legacy name: digit runs replaced by one placeholder octet (0xff never
-/// occurs in the textual names §2.2.12 shows; a name holding it still has a family).
+/// The family of a legacy name: each digit run replaced by the two placeholder octets FF FE
+/// (0xff never occurs in the textual names §2.2.12 shows; a name holding them still has a
+/// family, the same as its digit-run twin's).
 inline Bytes family(ByteView n) {
   Bytes f;
   for (std::size_t i = 0; i < n.size();) {
