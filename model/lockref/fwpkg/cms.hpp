@@ -195,8 +195,9 @@ inline PackageName read_package_name(der::Reader& r, const std::string& what) {
     s.finish();
     return p;
   }
-  if (r.next_is(der::OCTET_STRING)) return Legacy{r.octets(what + " (legacy)")};
-  r.fail(what + ": PreferredOrLegacyPackageIdentifier is a SEQUENCE (preferred) or an OCTET STRING (legacy)");
+  if (!r.next_is(der::OCTET_STRING))
+    r.fail(what + ": PreferredOrLegacyPackageIdentifier is a SEQUENCE (preferred) or an OCTET STRING (legacy)");
+  return Legacy{r.octets(what + " (legacy)")};
 }
 
 inline std::vector<std::string> read_oid_list(der::Reader& r, const std::string& what) {
