@@ -15,6 +15,8 @@ import sys
 
 from asn1crypto import core
 
+import fwpkg_builder  # the oracle's DER TLV writer (same directory)
+
 # RFC 5652 / RFC 4108 Appendix A / RFC 3274 / RFC 5754 / RFC 5758 / RFC 3565 object identifiers
 SIGNED_DATA = "1.2.840.113549.1.7.2"
 ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
@@ -47,13 +49,8 @@ COMMUNITY = "1.3.6.1.4.1.221121.3.1"
 
 
 def tlv(tag, content=b""):
-    n = len(content)
-    if n < 0x80:
-        length = bytes([n])
-    else:
-        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(b)]) + b
-    return bytes([tag]) + length + content
+    """One DER TLV: fwpkg_builder.tlv, with empty content by default."""
+    return fwpkg_builder.tlv(tag, content)
 
 
 def seq(*parts):
