@@ -82,13 +82,6 @@ inline std::string join(std::string_view base, std::string_view name) {
   return base.empty() ? std::string(name) : std::string(base) + "." + std::string(name);
 }
 
-template <class T>
-constexpr bool fixed_size() {
-  if constexpr (std::is_integral_v<T>) return true;
-  else if constexpr (is_array<T>::value) return true;
-  else return false;
-}
-
 // ---- encode ---------------------------------------------------------------------------
 template <class T>
 void put(Bytes& out, const T& v) {
@@ -208,10 +201,6 @@ Bytes encode(const T& v) {
   Bytes out;
   detail::put(out, v);
   return out;
-}
-template <class T>
-void encode_into(Bytes& out, const T& v) {
-  detail::put(out, v);
 }
 
 /// Decodes one T from the start of `in`; `consumed` tells how far it read.
