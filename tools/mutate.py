@@ -469,6 +469,19 @@ def enumerate_mutants(path):
     return text, mutants
 
 
+def blamed(live, texts, errors):
+    """The mutants of a schemata copy that a compiler's error output blames: those on a line
+    it names under an error (or whose statement spans it), and those whose switch is on a
+    source line it quotes under an error (the copy's line numbers need not be the original's)."""
+    bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", errors)}
+    lines = errors.splitlines()
+    quoted = {int(k) for i, l in enumerate(lines[:-1]) if ": error:" in l
+              for k in re.findall(r"lockref_mutation::on\((\d+)\)", lines[i + 1])}
+    return [m for m in live if (m.file, m.line) in bad or m.k in quoted or
+            any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
+                for f, n in bad)]
+
+
 def schemata_text(text, mutants):
     """The header with every mutant behind its switch. Mutants carry .k (switch number)."""
     by_span = {}
@@ -986,15 +999,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                         return None, live
                     raise SystemExit(str(e))
                 except CompileError as e:
-                    bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", str(e))}
-                    # the mutant numbers on the source lines the compiler quotes under an error
-                    # (the schemata copy's line numbers need not be the original's)
-                    lines = str(e).splitlines()
-                    quoted = {int(k) for i, l in enumerate(lines[:-1]) if ": error:" in l
-                              for k in re.findall(r"lockref_mutation::on\((\d+)\)", lines[i + 1])}
-                    now = [m for m in live if (m.file, m.line) in bad or m.k in quoted or
-                           any(f == m.file and line_of(texts[m.file], m._span[0]) <= n <= line_of(texts[m.file], m._span[1] - 1)
-                               for f, n in bad)] if mode == "schemata" else []
+                    now = blamed(live, texts, str(e)) if mode == "schemata" else []
                     if not now:
                         log(f"[{done}/{total}] {', '.join(files)}: does not build ({mode}); {len(live)} mutant(s) not built\n"
                             + str(e)[:1500])

@@ -10,7 +10,8 @@ switch, mutate.py's own enumeration and schemata code), compiles the named test 
 tests/main.cpp alone against it (-O0, this tree's model/ and tests/ on the include path), runs
 the program once with no mutant active (it must pass) and then once per mutant
 (LOCKREF_MUTANT=k, doctest --abort-after=1). It prints one line a mutant, KILLED, SURVIVED or
-TIMEOUT, and writes the survivors' ids to --out.
+TIMEOUT, and writes the survivors' ids to --out. A mutant that is not valid C++ as a schemata
+switch (the compiler blames its line) is left out and reported NOTBUILT, as mutate.py does.
 
 It needs no configured build: a helper writing tests for a list of survivors checks them in a
 minute or two, next to a running tools/mutate.py (whose verdicts it does not replace: a
@@ -83,17 +84,28 @@ def main():
             fail(f"no such test source: {t}")
     work = tempfile.mkdtemp(prefix="lockref-mutcheck-")
     try:
-        survivors = run(a, m, tree, texts, chosen, tests, work)
+        survivors, built = run(a, m, tree, texts, chosen, tests, work)
     finally:
         if a.keep:
             print(f"scratch: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(chosen) - len(survivors)} of {len(chosen)} killed by {', '.join(a.test)}")
+    print(f"{built - len(survivors)} of {built} built killed by {', '.join(a.test)}")
     if a.out:
         with open(a.out, "w") as f:
             f.write("".join(i + "\n" for i in survivors))
     sys.exit(1 if survivors else 0)
+
+
+def write_overlay(m, texts, live, n_switches, overlay):
+    shutil.rmtree(os.path.join(overlay, "lockref"), ignore_errors=True)
+    for f in sorted({mu.file for mu in live}):
+        dst = os.path.join(overlay, "lockref", f)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "w") as o:
+            o.write(m.schemata_text(texts[f], [mu for mu in live if mu.file == f]))
+    with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as o:
+        o.write(m.SCHEMATA_HEADER.replace("@CAPACITY@", str(max(n_switches, 1))))
 
 
 def run(a, m, tree, texts, chosen, tests, work):
@@ -101,26 +113,35 @@ def run(a, m, tree, texts, chosen, tests, work):
         mu.k = k
     overlay = os.path.join(work, "overlay")
     os.makedirs(overlay)
-    for f in sorted({mu.file for mu in chosen}):
-        dst = os.path.join(overlay, "lockref", f)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        with open(dst, "w") as o:
-            o.write(m.schemata_text(texts[f], [mu for mu in chosen if mu.file == f]))
-    with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as o:
-        o.write(m.SCHEMATA_HEADER.replace("@CAPACITY@", str(max(len(chosen), 1))))
     flags = ["-std=c++20", "-O0", f'-DLOCKREF_SOURCE_DIR="{tree}"', f'-DLOCKREF_SHARED_DIR="{tree}/../shared"',
              "-I" + os.path.join(tree, "model"), "-I" + os.path.join(tree, "tests")]
-    objs = []
-    for n, src in enumerate(tests + [os.path.join(tree, "tests", "main.cpp")]):
-        obj = os.path.join(work, f"{n}.o")
-        mutated = ["-I" + overlay, "-include", os.path.join(overlay, "lockref_mutation.hpp")] if n < len(tests) else []
-        cmd = ["nice", "-n", "19", a.cxx] + flags[:2] + [f"-DLOCKREF_UNITY_ID=lockref_mutcheck_{n}"] + mutated + flags[2:]
-        print(f"compiling {os.path.relpath(src, tree)} ...", flush=True)
-        r = subprocess.run(cmd + ["-c", src, "-o", obj], capture_output=True, text=True)
-        if r.returncode:
-            print(r.stderr[-4000:], file=sys.stderr)
-            fail(f"{src} does not compile")
-        objs.append(obj)
+    live = list(chosen)
+    for attempt in range(8):  # a mutant whose schemata line does not compile is left out, as mutate.py does
+        write_overlay(m, texts, live, len(chosen), overlay)
+        objs, error = [], None
+        for n, src in enumerate(tests + [os.path.join(tree, "tests", "main.cpp")]):
+            obj = os.path.join(work, f"{n}.o")
+            mutated = ["-I" + overlay, "-include", os.path.join(overlay, "lockref_mutation.hpp")] if n < len(tests) else []
+            cmd = ["nice", "-n", "19", a.cxx] + flags[:2] + [f"-DLOCKREF_UNITY_ID=lockref_mutcheck_{n}"] + mutated + flags[2:]
+            print(f"compiling {os.path.relpath(src, tree)} ...", flush=True)
+            r = subprocess.run(cmd + ["-c", src, "-o", obj], capture_output=True, text=True)
+            if r.returncode:
+                error = (src, r.stderr)
+                break
+            objs.append(obj)
+        if not error:
+            break
+        bad = m.blamed(live, texts, error[1])
+        if not bad:
+            print(error[1][-4000:], file=sys.stderr)  # the test's own error
+            fail(f"{error[0]} does not compile")
+        for mu in bad:
+            print(f"NOTBUILT {mu.id}   (line {mu.line}: {mu.old!r} -> {mu.new!r}: not valid C++ as a schemata switch)")
+        live = [mu for mu in live if mu not in bad]
+        if not live:
+            fail("none of the listed mutants compiles")
+    else:
+        fail("the schemata copy still does not compile after leaving 8 rounds of mutants out")
     exe = os.path.join(work, "check")
     r = subprocess.run([a.cxx] + objs + LIBS + ["-o", exe], capture_output=True, text=True)
     if r.returncode:
@@ -133,7 +154,7 @@ def run(a, m, tree, texts, chosen, tests, work):
         print(r.stdout[-3000:], file=sys.stderr)
         fail("the tests fail with no mutant active: fix them first")
     survivors = []
-    for mu in chosen:
+    for mu in live:
         env["LOCKREF_MUTANT"] = str(mu.k)
         try:
             r = subprocess.run([exe, "--no-version=true", "--abort-after=1"], capture_output=True, text=True,
@@ -144,7 +165,7 @@ def run(a, m, tree, texts, chosen, tests, work):
         if verdict == "SURVIVED":
             survivors.append(mu.id)
         print(f"{verdict:8} {mu.id}   (line {mu.line}: {mu.old!r} -> {mu.new!r})", flush=True)
-    return survivors
+    return survivors, len(live)
 
 
 if __name__ == "__main__":
