@@ -469,12 +469,31 @@ def enumerate_mutants(path):
     return text, mutants
 
 
-def blamed(live, texts, errors):
+def blamed(live, texts, errors, overlay=None):
     """The mutants of a schemata copy that a compiler's error output blames: those on a line
     it names under an error (or whose statement spans it), and those whose switch is on a
-    source line it quotes under an error (the copy's line numbers need not be the original's)."""
-    bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", errors)}
+    source line it quotes under an error (the copy's line numbers need not be the original's).
+    When the first error is outside the model's headers (a static_assert of <variant> that a
+    mutated template argument breaks, whose follow-on errors then land on innocent lines of the
+    header), only the switches on the innermost line of the schemata copy (under `overlay`) that
+    its instantiation chain passes through and that holds any: one culprit a round."""
     lines = errors.splitlines()
+    first = next((l for l in lines if ": error:" in l), "")
+    if overlay and first and "lockref/" not in first.split(": error:")[0]:
+        at = re.escape(os.path.join(overlay, "lockref")) + r"/(\S+?\.hpp):(\d+):\d+:\s+required (?:from|by)"
+        for l in lines[:lines.index(first)]:
+            x = re.search(at, l)
+            if not x:
+                continue
+            try:
+                with open(os.path.join(overlay, "lockref", x.group(1))) as src:
+                    code = src.read().splitlines()[int(x.group(2)) - 1]
+            except (OSError, IndexError):
+                continue
+            ks = {int(k) for k in re.findall(r"lockref_mutation::on\((\d+)\)", code)}
+            if ks:
+                return [m for m in live if m.k in ks]
+    bad = {(f, int(n)) for f, n in re.findall(r"lockref/(\S+?\.hpp):(\d+):\d+: (?:error|note: in)", errors)}
     quoted = {int(k) for i, l in enumerate(lines[:-1]) if ": error:" in l
               for k in re.findall(r"lockref_mutation::on\((\d+)\)", lines[i + 1])}
     return [m for m in live if (m.file, m.line) in bad or m.k in quoted or
@@ -999,7 +1018,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
                         return None, live
                     raise SystemExit(str(e))
                 except CompileError as e:
-                    now = blamed(live, texts, str(e)) if mode == "schemata" else []
+                    now = blamed(live, texts, str(e), overlay) if mode == "schemata" else []
                     if not now:
                         log(f"[{done}/{total}] {', '.join(files)}: does not build ({mode}); {len(live)} mutant(s) not built\n"
                             + str(e)[:1500])

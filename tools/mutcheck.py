@@ -131,9 +131,9 @@ def run(a, m, tree, texts, chosen, tests, work):
             objs.append(obj)
         if not error:
             break
-        bad = m.blamed(live, texts, error[1])
+        bad = m.blamed(live, texts, error[1], overlay)
         if not bad:
-            print(error[1][-4000:], file=sys.stderr)  # the test's own error
+            print(error[1][:4000], file=sys.stderr)  # the first error is the one to read
             fail(f"{error[0]} does not compile")
         for mu in bad:
             print(f"NOTBUILT {mu.id}   (line {mu.line}: {mu.old!r} -> {mu.new!r}: not valid C++ as a schemata switch)")
