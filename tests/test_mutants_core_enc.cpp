@@ -227,6 +227,13 @@ TEST_CASE("encode: Decoder::length refuses a count the rest of the input cannot 
   CHECK_FALSE(d.read(s));
   CHECK(d.offset() == 1);
   CHECK(s == "xy");
+  // Likewise a vector's count of 1025 elements with nothing after it (1024 is the slack).
+  const std::string big = X("8108");
+  Decoder dv(big);
+  std::vector<std::uint32_t> v{9, 9};
+  CHECK_FALSE(dv.read(v));
+  CHECK(dv.offset() == 2);
+  CHECK(v == std::vector<std::uint32_t>{9, 9});
 }
 
 TEST_CASE("encode: Decoder::raw copies exactly what is left, never more") {
