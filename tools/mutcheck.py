@@ -124,7 +124,7 @@ def run(a, m, tree, texts, chosen, tests, work):
             mutated = ["-I" + overlay, "-include", os.path.join(overlay, "lockref_mutation.hpp")] if n < len(tests) else []
             cmd = ["nice", "-n", "19", a.cxx] + flags[:2] + [f"-DLOCKREF_UNITY_ID=lockref_mutcheck_{n}"] + mutated + flags[2:]
             print(f"compiling {os.path.relpath(src, tree)} ...", flush=True)
-            r = subprocess.run(cmd + ["-c", src, "-o", obj], capture_output=True, text=True)
+            r = subprocess.run(cmd + ["-c", src, "-o", obj], capture_output=True, text=True, errors="replace")
             if r.returncode:
                 error = (src, r.stderr)
                 break
@@ -143,13 +143,13 @@ def run(a, m, tree, texts, chosen, tests, work):
     else:
         fail("the schemata copy still does not compile after leaving 8 rounds of mutants out")
     exe = os.path.join(work, "check")
-    r = subprocess.run([a.cxx] + objs + LIBS + ["-o", exe], capture_output=True, text=True)
+    r = subprocess.run([a.cxx] + objs + LIBS + ["-o", exe], capture_output=True, text=True, errors="replace")
     if r.returncode:
         print(r.stderr[-3000:], file=sys.stderr)
         fail("the test program does not link")
     env = dict(os.environ)
     env.pop("LOCKREF_MUTANT", None)
-    r = subprocess.run([exe, "--no-version=true"], capture_output=True, text=True, env=env, cwd=tree)
+    r = subprocess.run([exe, "--no-version=true"], capture_output=True, text=True, errors="replace", env=env, cwd=tree)
     if r.returncode:
         print(r.stdout[-3000:], file=sys.stderr)
         fail("the tests fail with no mutant active: fix them first")
