@@ -157,7 +157,7 @@ def run(a, m, tree, texts, chosen, tests, work):
     for mu in live:
         env["LOCKREF_MUTANT"] = str(mu.k)
         try:
-            r = subprocess.run([exe, "--no-version=true", "--abort-after=1"], capture_output=True, text=True,
+            r = subprocess.run([exe, "--no-version=true", "--abort-after=1"], capture_output=True, text=True, errors="replace",
                                env=env, cwd=tree, timeout=a.timeout)
             verdict = "KILLED" if r.returncode else "SURVIVED"
         except subprocess.TimeoutExpired:
