@@ -137,6 +137,47 @@ static_assert(lockref::StateMachine<PlainTally> && lockref::StateMachine<NotedTa
 static_assert(lockref::HasSymmetry<ReducedTally> && lockref::HasAbstraction<ReducedTally>);
 static_assert(!lockref::HasSymmetry<PlainTally> && !lockref::HasAbstraction<PlainTally>);
 
+/// Star: from the centre x = 0, events Set{1..K} (and, with Dup, Set{1..K} again) lead to
+/// K leaves, where every event is refused. With Fail, invariant star.centre fails on each leaf.
+struct Set {
+  static constexpr std::string_view tag = "set";
+  BOOST_HANA_DEFINE_STRUCT(Set, (std::uint32_t, v));
+};
+struct StarState {
+  BOOST_HANA_DEFINE_STRUCT(StarState, (std::uint32_t, x));
+  friend bool operator==(const StarState&, const StarState&) = default;
+};
+template <std::uint32_t K, bool Dup, bool Fail>
+struct Star {
+  static constexpr std::string_view name = "star";
+  using Profile = TallyProfile;
+  using State = StarState;
+  using Event = std::variant<Set>;
+  using Output = TallyOutput;
+  using View = TallyView;
+  static State initial(const Profile&) { return {}; }
+  static lockref::Step<State, Output> step(const Profile&, const State& s, const Event& e) {
+    if (s.x != 0) return {s, Output{"leaf", "STAR-1"}};
+    return {State{std::get<Set>(e).v}, Output{"ok", "STAR-1"}};
+  }
+  static View observe(const Profile&, const State& s) { return View{s.x}; }
+  static std::vector<Event> candidate_events(const Profile&, const State&) {
+    std::vector<Event> v;
+    for (std::uint32_t r = 0; r < (Dup ? 2u : 1u); ++r)
+      for (std::uint32_t i = 1; i <= K; ++i) v.push_back(Set{i});
+    return v;
+  }
+  static std::span<const lockref::Invariant<Star>> invariants() {
+    static const lockref::Invariant<Star> list[] = {
+        {"star.centre", "STAR-2", [](const Profile&, const State& s) { return !Fail || s.x == 0; }}};
+    return list;
+  }
+  static std::string_view view_requirement(std::string_view) { return "STAR-1"; }
+  static std::string label(const Profile&, const State& s) { return std::to_string(s.x); }
+  static lockref::Status validate(const Profile&) { return lockref::ok_status(); }
+};
+static_assert(lockref::StateMachine<Star<5, true, true>>);
+
 template <class M>
 lockref::Exploration<M> search(lockref::ExploreOptions o = {}) {
   return lockref::explore<M>(TallyProfile{2}, o);
@@ -283,6 +324,11 @@ TEST_CASE("explore_detail: member fingerprints only when no member must be encod
 TEST_CASE("explore_detail: FirstByFingerprint keeps the first index for each fingerprint") {
   ed::FirstByFingerprint f;
   CHECK(f.find(42) == UINT32_MAX);
+  // clear() forgets every entry.
+  f.try_emplace(42, 3);
+  REQUIRE(f.find(42) == 3);
+  f.clear();
+  REQUIRE(f.find(42) == UINT32_MAX);
   // Fingerprints that share their low bits (the table's slot) and repeat; a reference map
   // of the first index for each is the expected answer.
   std::map<std::uint64_t, std::uint32_t> first;
@@ -388,6 +434,144 @@ TEST_CASE("explore: Tally's reduced searches store representatives (hand-drawn B
   CHECK_FALSE(plain.symmetric);
   CHECK_FALSE(plain.abstracted);
   CHECK(plain.state_count == 9);
+}
+
+
+// ---- Visited --------------------------------------------------------------------------------
+
+namespace {
+/// The encoding of state k: 5 bytes, or 16-20 (past std::string's 15-byte inline buffer).
+std::string enc_of(std::uint32_t k) { return std::string(k % 3 ? 5 : 16 + k % 5, static_cast<char>('a' + k % 26)) + char(k); }
+/// Slot sizes of the four Abseil tables (their value types).
+std::size_t slot_of(bool full, bool ids) {
+  if (full) return ids ? sizeof(absl::flat_hash_map<std::string, std::uint32_t>::value_type) : sizeof(std::string);
+  return ids ? sizeof(absl::flat_hash_map<std::uint64_t, std::uint32_t>::value_type) : sizeof(std::uint64_t);
+}
+/// An Abseil Swiss table of capacity cap allocates cap slots and cap + 1 + 15 control bytes
+/// (raw_hash_set.h: "capacity_ + 1 + NumClonedBytes()", Group::kWidth - 1 = 15 cloned bytes),
+/// nothing while empty; alignment padding (below 8 bytes) is not counted.
+std::size_t swiss_bytes(std::size_t cap, std::size_t slot) { return cap ? cap * slot + cap + 16 : 0; }
+}  // namespace
+
+TEST_CASE("explore_detail: Visited finds what was inserted, by fingerprint or by whole encoding") {
+  for (const bool full : {false, true})
+    for (const bool ids : {false, true}) {
+      INFO("full ", full, ", ids ", ids);
+      ed::Visited v(full, ids);
+      CHECK(v.size() == 0);
+      for (std::uint32_t k = 0; k < 40; ++k) {
+        const std::uint64_t fp = 1000 + k;
+        const std::string e = enc_of(k);
+        REQUIRE_FALSE(v.contains(fp, e));
+        REQUIRE(v.insert(fp, e, k));
+        REQUIRE(v.contains(fp, e));
+        REQUIRE_FALSE(v.insert(fp, e, 500 + k));
+      }
+      CHECK(v.size() == 40);
+      for (std::uint32_t k = 0; k < 40; ++k) {
+        REQUIRE(v.contains(1000 + k, enc_of(k)));
+        if (ids) REQUIRE(v.id_of(1000 + k, enc_of(k)) == k);
+      }
+      // A known fingerprint with another encoding: there by fingerprint, absent by encoding.
+      CHECK(v.contains(1000, "another encoding") == !full);
+      CHECK(v.contains(7, enc_of(3)) == full);
+    }
+}
+
+TEST_CASE("explore_detail: Visited counts its Swiss table and its encodings' heap blocks") {
+  for (const bool full : {false, true})
+    for (const bool ids : {false, true}) {
+      INFO("full ", full, ", ids ", ids);
+      ed::Visited v(full, ids);
+      const std::size_t slot = slot_of(full, ids);
+      CHECK(v.slot_bytes() == slot);
+      CHECK(v.table_bytes(0) == 0);
+      CHECK(v.table_bytes(7) == swiss_bytes(7, slot));
+      CHECK(v.table_bytes(31) == swiss_bytes(31, slot));
+      CHECK(v.bytes() == 0);
+      // Short encodings (at most 15 bytes: std::string keeps them inline) add only the table.
+      v.insert(1, std::string(15, 'x'), 0);
+      v.insert(2, std::string(1, 'y'), 1);
+      CHECK(v.bytes() == swiss_bytes(v.capacity(), slot));
+      // Longer ones, kept whole, each add a heap block: at least the n + 1 bytes std::string
+      // allocates (capacity() + 1), at most 32 more (allocator rounding and header).
+      std::size_t counted = 0;  // heap bytes counted so far
+      for (const std::size_t n : {16, 40}) {
+        v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));
+        v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));  // (already there: nothing)
+        const std::size_t heap = v.bytes() - swiss_bytes(v.capacity(), slot) - counted;
+        counted += heap;
+        if (full) {
+          CHECK(heap >= n + 1);
+          CHECK(heap <= n + 1 + 32);
+        } else {
+          CHECK(heap == 0);
+        }
+      }
+    }
+}
+
+TEST_CASE("explore_detail: Visited::growth_bytes is the table the next insertion allocates") {
+  // Abseil's table grows when an insertion would fill more than 7/8 of it, to twice its
+  // capacity plus one (1, 3, 7, 15, 31, 63, 127: capacity() after each insertion shows it).
+  for (const bool full : {false, true})
+    for (const bool ids : {false, true}) {
+      INFO("full ", full, ", ids ", ids);
+      ed::Visited v(full, ids);
+      const std::size_t slot = slot_of(full, ids);
+      int grew = 0;
+      for (std::uint32_t k = 0; k < 100; ++k) {
+        const std::string e = "s" + std::to_string(k);  // at most 15 bytes: no heap block
+        const std::size_t cap0 = v.capacity();
+        const std::size_t predicted = v.growth_bytes(e.size());
+        v.insert(k * 0x9E3779B97F4A7C15ull, e, k);
+        const std::size_t allocated = v.capacity() != cap0 ? swiss_bytes(v.capacity(), slot) : 0;
+        grew += v.capacity() != cap0;
+        INFO("insertion #", k, " into capacity ", cap0);
+        if (k == 0) CHECK(predicted >= allocated);  // (from empty: reserved for 15 slots, Abseil takes 1)
+        else CHECK(predicted == allocated);
+      }
+      CHECK(grew == 7);
+    }
+}
+
+// ---- an Exploration's derived figures and the expansion buffers' accounting ----------------
+
+TEST_CASE("explore: bytes_per_state is 0 without states, else the final bytes per state") {
+  CHECK(lockref::Exploration<PlainTally>{}.bytes_per_state() == 0);
+  lockref::ExploreOptions o;
+  o.max_memory = 1;  // not even the initial state fits
+  const auto none = search<PlainTally>(o);
+  CHECK(none.truncated);
+  CHECK(none.state_count == 0);
+  CHECK(none.bytes_per_state() == 0);
+  const auto all = search<PlainTally>();
+  CHECK(all.bytes_per_state() == double(all.memory_final) / 9);
+}
+
+TEST_CASE("explore: the memory peak counts the expansion buffers (Star, differential)") {
+  // Star<5>: level 1 expands the centre into one chunk of 5 new leaves; the peak is at its
+  // last admission, when the chunk is still held. Variants that differ only in that chunk's
+  // buffers differ in the peak by exactly those buffers' bytes (std::vector capacities
+  // after n push_backs: 1, 2, 4, 8, 16).
+  const auto base = lockref::explore<Star<5, false, false>>(TallyProfile{0}, lockref::ExploreOptions{});
+  REQUIRE(base.state_count == 6);
+  // Every leaf breaks an invariant: the chunk's u16 list of failed invariants holds 5 (capacity 8).
+  const auto fail = lockref::explore<Star<5, false, true>>(TallyProfile{0}, lockref::ExploreOptions{});
+  CHECK(fail.violation_count == 5);
+  CHECK(fail.memory_peak - base.memory_peak == 8 * 2);
+  // Each event twice: 10 successors instead of 5 (capacity 16, not 8), sharing 5 encodings. A
+  // successor record is 40 bytes (a u64 fingerprint and seven u32, padded to 8).
+  const auto dup = lockref::explore<Star<5, true, false>>(TallyProfile{0}, lockref::ExploreOptions{});
+  CHECK(dup.state_count == 6);
+  CHECK(dup.memory_peak - base.memory_peak == (16 - 8) * 40);
+  // With edges kept, each successor also has its (event JSON, tag) pair of strings.
+  lockref::ExploreOptions keep;
+  keep.keep_edges = true;
+  const auto base_e = lockref::explore<Star<5, false, false>>(TallyProfile{0}, keep);
+  const auto dup_e = lockref::explore<Star<5, true, false>>(TallyProfile{0}, keep);
+  CHECK(dup_e.edges.size() == 10);
+  CHECK(dup_e.memory_peak - base_e.memory_peak == (16 - 8) * (40 + sizeof(std::pair<std::string, std::string>)));
 }
 
 }  // namespace LOCKREF_UNITY_ID
