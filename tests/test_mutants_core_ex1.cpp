@@ -324,10 +324,13 @@ TEST_CASE("explore_detail: member fingerprints only when no member must be encod
 TEST_CASE("explore_detail: FirstByFingerprint keeps the first index for each fingerprint") {
   ed::FirstByFingerprint f;
   CHECK(f.find(42) == UINT32_MAX);
-  // clear() forgets every entry.
-  f.try_emplace(42, 3);
-  REQUIRE(f.find(42) == 3);
+  // clear() forgets every entry (fingerprint 0 is one like any other).
+  f.try_emplace(0, 3);
+  REQUIRE(f.find(0) == 3);
+  f.try_emplace(42, 4);
+  REQUIRE(f.find(42) == 4);
   f.clear();
+  REQUIRE(f.find(0) == UINT32_MAX);
   REQUIRE(f.find(42) == UINT32_MAX);
   // Fingerprints that share their low bits (the table's slot) and repeat; a reference map
   // of the first index for each is the expected answer.
@@ -411,31 +414,27 @@ TEST_CASE("explore: Tally's searches (hand-drawn BFS) report their counts, flags
 
 TEST_CASE("explore: Tally's reduced searches store representatives (hand-drawn BFS)") {
   // Symmetry: the 6 pairs with a <= b. Abstraction: a in {0, 1}, b in {0, 1, 2}: 6.
-  // Both: (0,0) (0,1) (1,1) (0,2) (1,2): 5.
-  lockref::ExploreOptions o;
-  o.symmetry = true;
-  const auto sym = search<ReducedTally>(o);
-  CHECK(sym.symmetric);
-  CHECK_FALSE(sym.abstracted);
-  CHECK(sym.state_count == 6);
-  o.symmetry = false;
-  o.abstraction = true;
-  const auto abs = search<ReducedTally>(o);
-  CHECK(abs.abstracted);
-  CHECK_FALSE(abs.symmetric);
-  CHECK(abs.state_count == 6);
-  o.symmetry = true;
-  const auto both = search<ReducedTally>(o);
-  CHECK(both.symmetric);
-  CHECK(both.abstracted);
-  CHECK(both.state_count == 5);
-  // A machine without the declarations ignores the options.
-  const auto plain = search<PlainTally>(o);
-  CHECK_FALSE(plain.symmetric);
-  CHECK_FALSE(plain.abstracted);
-  CHECK(plain.state_count == 9);
+  // Both: (0,0) (0,1) (1,1) (0,2) (1,2): 5. Neither: all 9.
+  struct Case {
+    bool sym, abs;
+    std::size_t states;
+  };
+  for (const Case c : {Case{true, false, 6}, Case{false, true, 6}, Case{true, true, 5}, Case{false, false, 9}}) {
+    INFO("symmetry ", c.sym, ", abstraction ", c.abs);
+    lockref::ExploreOptions o;
+    o.symmetry = c.sym;
+    o.abstraction = c.abs;
+    const auto ex = search<ReducedTally>(o);
+    CHECK(ex.symmetric == c.sym);
+    CHECK(ex.abstracted == c.abs);
+    CHECK(ex.state_count == c.states);
+    // A machine without the declarations ignores the options.
+    const auto plain = search<PlainTally>(o);
+    CHECK_FALSE(plain.symmetric);
+    CHECK_FALSE(plain.abstracted);
+    CHECK(plain.state_count == 9);
+  }
 }
-
 
 // ---- Visited --------------------------------------------------------------------------------
 
@@ -451,88 +450,91 @@ std::size_t slot_of(bool full, bool ids) {
 /// (raw_hash_set.h: "capacity_ + 1 + NumClonedBytes()", Group::kWidth - 1 = 15 cloned bytes),
 /// nothing while empty; alignment padding (below 8 bytes) is not counted.
 std::size_t swiss_bytes(std::size_t cap, std::size_t slot) { return cap ? cap * slot + cap + 16 : 0; }
+/// Runs f(full, ids) for each of Visited's four forms.
+template <class F>
+void each_form(F f) {
+  for (const bool full : {false, true})
+    for (const bool ids : {false, true}) {
+      INFO("full ", full, ", ids ", ids);
+      f(full, ids);
+    }
+}
 }  // namespace
 
 TEST_CASE("explore_detail: Visited finds what was inserted, by fingerprint or by whole encoding") {
-  for (const bool full : {false, true})
-    for (const bool ids : {false, true}) {
-      INFO("full ", full, ", ids ", ids);
-      ed::Visited v(full, ids);
-      CHECK(v.size() == 0);
-      for (std::uint32_t k = 0; k < 40; ++k) {
-        const std::uint64_t fp = 1000 + k;
-        const std::string e = enc_of(k);
-        REQUIRE_FALSE(v.contains(fp, e));
-        REQUIRE(v.insert(fp, e, k));
-        REQUIRE(v.contains(fp, e));
-        REQUIRE_FALSE(v.insert(fp, e, 500 + k));
-      }
-      CHECK(v.size() == 40);
-      for (std::uint32_t k = 0; k < 40; ++k) {
-        REQUIRE(v.contains(1000 + k, enc_of(k)));
-        if (ids) REQUIRE(v.id_of(1000 + k, enc_of(k)) == k);
-      }
-      // A known fingerprint with another encoding: there by fingerprint, absent by encoding.
-      CHECK(v.contains(1000, "another encoding") == !full);
-      CHECK(v.contains(7, enc_of(3)) == full);
+  each_form([](bool full, bool ids) {
+    ed::Visited v(full, ids);
+    CHECK(v.size() == 0);
+    for (std::uint32_t k = 0; k < 40; ++k) {
+      const std::uint64_t fp = 1000 + k;
+      const std::string e = enc_of(k);
+      REQUIRE_FALSE(v.contains(fp, e));
+      REQUIRE(v.insert(fp, e, k));
+      REQUIRE(v.contains(fp, e));
+      REQUIRE_FALSE(v.insert(fp, e, 500 + k));
     }
+    CHECK(v.size() == 40);
+    for (std::uint32_t k = 0; k < 40; ++k) {
+      REQUIRE(v.contains(1000 + k, enc_of(k)));
+      if (ids) REQUIRE(v.id_of(1000 + k, enc_of(k)) == k);
+    }
+    // A known fingerprint with another encoding: there by fingerprint, absent by encoding.
+    CHECK(v.contains(1000, "another encoding") == !full);
+    CHECK(v.contains(7, enc_of(3)) == full);
+  });
 }
 
 TEST_CASE("explore_detail: Visited counts its Swiss table and its encodings' heap blocks") {
-  for (const bool full : {false, true})
-    for (const bool ids : {false, true}) {
-      INFO("full ", full, ", ids ", ids);
-      ed::Visited v(full, ids);
-      const std::size_t slot = slot_of(full, ids);
-      CHECK(v.slot_bytes() == slot);
-      CHECK(v.table_bytes(0) == 0);
-      CHECK(v.table_bytes(7) == swiss_bytes(7, slot));
-      CHECK(v.table_bytes(31) == swiss_bytes(31, slot));
-      CHECK(v.bytes() == 0);
-      // Short encodings (at most 15 bytes: std::string keeps them inline) add only the table.
-      v.insert(1, std::string(15, 'x'), 0);
-      v.insert(2, std::string(1, 'y'), 1);
-      CHECK(v.bytes() == swiss_bytes(v.capacity(), slot));
-      // Longer ones, kept whole, each add a heap block: at least the n + 1 bytes std::string
-      // allocates (capacity() + 1), at most 32 more (allocator rounding and header).
-      std::size_t counted = 0;  // heap bytes counted so far
-      for (const std::size_t n : {16, 40}) {
-        v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));
-        v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));  // (already there: nothing)
-        const std::size_t heap = v.bytes() - swiss_bytes(v.capacity(), slot) - counted;
-        counted += heap;
-        if (full) {
-          CHECK(heap >= n + 1);
-          CHECK(heap <= n + 1 + 32);
-        } else {
-          CHECK(heap == 0);
-        }
+  each_form([](bool full, bool ids) {
+    ed::Visited v(full, ids);
+    const std::size_t slot = slot_of(full, ids);
+    CHECK(v.slot_bytes() == slot);
+    CHECK(v.table_bytes(0) == 0);
+    CHECK(v.table_bytes(7) == swiss_bytes(7, slot));
+    CHECK(v.table_bytes(31) == swiss_bytes(31, slot));
+    CHECK(v.bytes() == 0);
+    // Short encodings (at most 15 bytes: std::string keeps them inline) add only the table.
+    v.insert(1, std::string(15, 'x'), 0);
+    v.insert(2, std::string(1, 'y'), 1);
+    CHECK(v.bytes() == swiss_bytes(v.capacity(), slot));
+    // Longer ones, kept whole, each add a heap block: at least the n + 1 bytes std::string
+    // allocates (capacity() + 1), at most 32 more (allocator rounding and header).
+    std::size_t counted = 0;  // heap bytes counted so far
+    for (const std::size_t n : {16, 40}) {
+      v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));
+      v.insert(100 + n, std::string(n, 'z'), static_cast<std::uint32_t>(n));  // (already there: nothing)
+      const std::size_t heap = v.bytes() - swiss_bytes(v.capacity(), slot) - counted;
+      counted += heap;
+      if (full) {
+        CHECK(heap >= n + 1);
+        CHECK(heap <= n + 1 + 32);
+      } else {
+        CHECK(heap == 0);
       }
     }
+  });
 }
 
 TEST_CASE("explore_detail: Visited::growth_bytes is the table the next insertion allocates") {
   // Abseil's table grows when an insertion would fill more than 7/8 of it, to twice its
   // capacity plus one (1, 3, 7, 15, 31, 63, 127: capacity() after each insertion shows it).
-  for (const bool full : {false, true})
-    for (const bool ids : {false, true}) {
-      INFO("full ", full, ", ids ", ids);
-      ed::Visited v(full, ids);
-      const std::size_t slot = slot_of(full, ids);
-      int grew = 0;
-      for (std::uint32_t k = 0; k < 100; ++k) {
-        const std::string e = "s" + std::to_string(k);  // at most 15 bytes: no heap block
-        const std::size_t cap0 = v.capacity();
-        const std::size_t predicted = v.growth_bytes(e.size());
-        v.insert(k * 0x9E3779B97F4A7C15ull, e, k);
-        const std::size_t allocated = v.capacity() != cap0 ? swiss_bytes(v.capacity(), slot) : 0;
-        grew += v.capacity() != cap0;
-        INFO("insertion #", k, " into capacity ", cap0);
-        if (k == 0) CHECK(predicted >= allocated);  // (from empty: reserved for 15 slots, Abseil takes 1)
-        else CHECK(predicted == allocated);
-      }
-      CHECK(grew == 7);
+  each_form([](bool full, bool ids) {
+    ed::Visited v(full, ids);
+    const std::size_t slot = slot_of(full, ids);
+    int grew = 0;
+    for (std::uint32_t k = 0; k < 100; ++k) {
+      const std::string e = "s" + std::to_string(k);  // at most 15 bytes: no heap block
+      const std::size_t cap0 = v.capacity();
+      const std::size_t predicted = v.growth_bytes(e.size());
+      v.insert(k * 0x9E3779B97F4A7C15ull, e, k);
+      const std::size_t allocated = v.capacity() != cap0 ? swiss_bytes(v.capacity(), slot) : 0;
+      grew += v.capacity() != cap0;
+      INFO("insertion #", k, " into capacity ", cap0);
+      if (k == 0) CHECK(predicted >= allocated);  // (from empty: reserved for 15 slots, Abseil takes 1)
+      else CHECK(predicted == allocated);
     }
+    CHECK(grew == 7);
+  });
 }
 
 // ---- an Exploration's derived figures and the expansion buffers' accounting ----------------
