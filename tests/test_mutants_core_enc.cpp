@@ -312,6 +312,13 @@ TEST_CASE("encode: optionals, variants and reflected structs") {
   CHECK(error_of<std::variant<Tag, Alt>>(X("00")) == "(ok)");
   CHECK(error_of<std::variant<Tag, Alt>>("") == "encoding: malformed at offset 0");  // no index, not alternative 0
   CHECK(decode<std::variant<Tag, Alt>>(X("00"))->index() == 0);
+  // an alternative that is not a bare tag is encoded after its index, even when it is not a
+  // reflected struct: 7 and 8 differ (before, both encoded as the index alone, "00")
+  using Scalar = std::variant<std::uint32_t, Tag>;
+  round_trip(Scalar{std::uint32_t{7}}, "0007");
+  round_trip(Scalar{std::uint32_t{300}}, "00ac02");
+  round_trip(Scalar{Tag{}}, "01");
+  CHECK(error_of<Scalar>(X("00")) == "encoding: malformed at offset 1");  // the uint32 is missing
   round_trip(Plain{true, 0x1234, "hi", {5, 200}, -3}, "01b4240268690205c8010105");
   CHECK(error_of<Plain>(X("01b4240268690205c80101")) == "encoding: malformed at offset 11");
   CHECK(error_of<Plain>(X("02")) == "encoding: malformed at offset 1");

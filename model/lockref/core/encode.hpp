@@ -10,7 +10,8 @@
 //  - std::array<u8, N>          -> the N bytes;  std::array<T, N> -> N elements
 //  - std::vector<T>             -> varint count, then the elements
 //  - std::optional<T>           -> 0, or 1 then the value
-//  - std::variant<T...>         -> varint alternative index, then the alternative
+//  - std::variant<T...>         -> varint alternative index, then the alternative (nothing
+//                                  for a bare tag: an empty struct that is not reflected)
 //  - Hana-adapted structs       -> the members in declaration order
 // Canonical: equal values encode to equal bytes and the encoding is injective per type
 // (every part is self-delimiting), so a set of encodings is a set of values.
@@ -59,6 +60,13 @@ inline char* put_bytes(char* p, const void* data, std::size_t n) {
   if (n) std::memcpy(p, data, n);
   return p + n;
 }
+
+/// A variant alternative that is a bare tag (an empty struct, an event with no fields, not
+/// Hana-reflected): the alternative index says everything, so nothing follows it. Any other
+/// alternative (a reflected struct, an integer, a string, ...) is encoded after the index, so
+/// that the encoding stays injective for a variant<std::uint32_t, ...> too.
+template <class A>
+constexpr bool tag_only = std::is_empty_v<A> && !Reflected<A>;
 
 // The encoder measures the encoding first (size_of), then writes it into place (write_to):
 // one buffer growth per value instead of a capacity check per byte (the explorer encodes
@@ -159,8 +167,8 @@ S walk(S s, const T& v) {
     s = s.varint(v.index());
     return std::visit(
         [s](const auto& alt) -> S {
-          if constexpr (Reflected<std::decay_t<decltype(alt)>>) return walk(s, alt);
-          else return s;
+          if constexpr (tag_only<std::decay_t<decltype(alt)>>) return s;
+          else return walk(s, alt);
         },
         v);
   } else if constexpr (Reflected<T>) {
@@ -351,7 +359,7 @@ class Decoder {
     } else {
       if (index != I) return read_alternative<V, I + 1>(v, index);
       std::variant_alternative_t<I, V> alt{};
-      if constexpr (Reflected<decltype(alt)>) {
+      if constexpr (!codec_detail::tag_only<decltype(alt)>) {
         if (!read(alt)) return false;
       }
       v = std::move(alt);
