@@ -132,6 +132,8 @@ enum Feature : unsigned { kFast = 1, kSym = 2, kAbs = 4, kKeyed = 8 };
 
 /// Counts candidate_events() calls of the keyed variant (the explorer's event cache).
 std::size_t g_event_calls = 0;
+/// How long each right event takes (a search slow enough to watch its progress reports).
+std::chrono::milliseconds g_right_delay{0};
 
 template <class S, unsigned F>
 struct Grid {
@@ -145,6 +147,7 @@ struct Grid {
 
   static State initial(const Profile&) { return State{}; }
   static lockref::Step<State, Output> step(const Profile& p, const State& s, const Event& e) {
+    if (e.index() == 0 && g_right_delay.count()) std::this_thread::sleep_for(g_right_delay);
     return lockref::step_by_rules<State, Output>(s, [&](State& n, Output*) { return rules(p, s, e, n); });
   }
   static Verdict fast_step(const Profile& p, const State& s, const Event& e, State& n)
@@ -794,6 +797,30 @@ TEST_CASE("to_dot (grid): one node per state, one edge per (from, to, tag), Grap
 }
 )dot";
   CHECK(lockref::to_dot<M>(p, ex, "grid \"2x1\"\nsmall") == want);
+}
+
+TEST_CASE("explore (grid): progress reports at most every progress_seconds") {
+  // A 40 x 1 grid is a chain of 40 levels, one state each; a right event takes 3 ms, so a level
+  // takes at least that. With progress_seconds 0.02, a report comes after a block only if 0.02 s
+  // have passed since the previous one (or since the start); the last report is always made.
+  using M = Grid<Cell, 0>;
+  const Profile p(40, 1, 0);
+  std::vector<ExploreProgress> got;
+  ExploreOptions o;
+  o.progress_seconds = 0.02;
+  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+  g_right_delay = std::chrono::milliseconds(3);
+  const auto ex = lockref::explore<M>(p, o);
+  g_right_delay = std::chrono::milliseconds(0);
+  CHECK(ex.state_count == 40);
+  REQUIRE(got.size() >= 2);
+  CHECK(got.back().states == 40);
+  CHECK(got.back().level == 40);
+  CHECK(got.front().seconds >= o.progress_seconds);
+  std::size_t too_soon = 0;
+  for (std::size_t i = 1; i + 1 < got.size(); ++i) too_soon += got[i].seconds - got[i - 1].seconds < o.progress_seconds - 1e-9;
+  CHECK(too_soon == 0);
+  CHECK(got.size() < 40);
 }
 
 }  // namespace LOCKREF_UNITY_ID
