@@ -24,6 +24,9 @@
 // drawings are next to the tests).
 #include <doctest/doctest.h>
 
+#include <absl/container/flat_hash_set.h>
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -55,6 +58,7 @@ using lockref::Verdict;
 //                                                              EDGE where the grid is not square
 //                                                              enough for it)
 //   reset again (the last candidate event: a second edge with the reset tag).
+// (With kFailFirst, fail is the first candidate event instead of the third.)
 // Invariants: "grid.not_corner" (the token is not in the far corner) and "grid.below_limit"
 // (t < limit). Variants: fast_step, a string member (fingerprinted by its encoding),
 // the symmetry x <-> y, the abstraction of t in 1..limit-1 to limit-1, state-dependent events
@@ -128,7 +132,7 @@ Verdict rules(const Profile& p, const S& s, const Event& e, S& n) {
   }
 }
 
-enum Feature : unsigned { kFast = 1, kSym = 2, kAbs = 4, kKeyed = 8 };
+enum Feature : unsigned { kFast = 1, kSym = 2, kAbs = 4, kKeyed = 8, kFailFirst = 16 };
 
 /// Counts candidate_events() calls of the keyed variant (the explorer's event cache).
 std::size_t g_event_calls = 0;
@@ -166,6 +170,7 @@ struct Grid {
       if (s.t >= p.limit) return {Right{}, Up{}, Reset{}, Stay{}, Swap{}, Reset{}};  // no fail once spent
     }
     (void)p, (void)s;
+    if constexpr ((F & kFailFirst) != 0) return {Fail{}, Right{}, Up{}, Reset{}, Stay{}, Swap{}, Reset{}};
     return {Right{}, Up{}, Fail{}, Reset{}, Stay{}, Swap{}, Reset{}};
   }
   static std::string event_key(const Profile& p, const State& s)
@@ -220,14 +225,16 @@ static_assert(lockref::explore_detail::member_fingerprints<Cell>() && !lockref::
 // From n in 1..width, go{0} (their only event) leads to n + width with a pad of `pad` bytes:
 // `width` states on level 2. Nothing changes after that. Its state has a string, so it is
 // fingerprinted by its encoding. With `slow`, each go{0} from level 1 takes 2 ms and notes the
-// thread it ran on.
+// thread it ran on. With `merge`, go{0} from level 1 leads to one state, n = width + 1, for all.
+// Its one invariant always holds and counts its calls.
 struct Go {
   BOOST_HANA_DEFINE_STRUCT(Go, (std::uint16_t, k));
   static constexpr std::string_view tag = "go";
 };
 struct FanProfile {
-  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow));
-  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false) : width(w), pad(p), slow(s) {}
+  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow), (bool, merge));
+  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false, bool m = false)
+      : width(w), pad(p), slow(s), merge(m) {}
 };
 struct FanState {
   BOOST_HANA_DEFINE_STRUCT(FanState, (std::uint16_t, n), (std::string, pad));
@@ -237,6 +244,7 @@ struct FanState {
 
 std::mutex g_threads_mutex;
 std::set<std::thread::id> g_threads;
+std::size_t g_fan_checks = 0;
 
 struct Fan {
   static constexpr std::string_view name = "fan";
@@ -253,7 +261,7 @@ struct Fan {
     if (s.n == 0 && k < p.width) {
       st.next.n = static_cast<std::uint16_t>(k + 1);
     } else if (s.n >= 1 && s.n <= p.width && k == 0) {
-      st.next.n = static_cast<std::uint16_t>(s.n + p.width);
+      st.next.n = static_cast<std::uint16_t>(p.merge ? p.width + 1 : s.n + p.width);
       st.next.pad.assign(p.pad, 'p');
       if (p.slow) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -269,7 +277,11 @@ struct Fan {
     for (std::uint16_t k = 0; k < (s.n == 0 ? p.width : 1); ++k) v.push_back(Go{k});
     return v;
   }
-  static std::span<const lockref::Invariant<Fan>> invariants() { return {}; }
+  static bool checked(const Profile&, const State&) { return ++g_fan_checks > 0; }
+  static std::span<const lockref::Invariant<Fan>> invariants() {
+    static const lockref::Invariant<Fan> list[] = {{"fan.checked", "T-FAN", &checked}};
+    return list;
+  }
   static std::string_view view_requirement(std::string_view) { return "T-VIEW"; }
   static std::string label(const Profile&, const State& s) { return std::to_string(s.n); }
   static lockref::Status validate(const Profile&) { return lockref::ok_status(); }
@@ -587,6 +599,24 @@ TEST_CASE("explore (grid): --max-states stops before the bound is passed, with t
   CHECK(cut.edges.size() == 2);  // 0 -> 1, 0 -> 2; the third would admit a fourth state
 }
 
+TEST_CASE("explore (grid): an initial state that breaks invariants") {
+  // 1 x 1 with limit 0: the one state is the corner and has t = limit: two violations of
+  // state 0. 2 x 2 with limit 0: the initial state breaks grid.below_limit, (1,1) both.
+  using M = Grid<Cell, 0>;
+  const auto one = lockref::explore<M>(Profile(1, 1, 0), keep_all());
+  CHECK(one.state_count == 1);
+  CHECK(one.levels == 1);
+  CHECK(one.transitions == 7);
+  CHECK(one.changes == 0);
+  REQUIRE(one.violations.size() == 2);
+  CHECK(one.violations[0].state == 0);
+  CHECK(one.violations[0].invariant == "grid.not_corner");
+  CHECK(one.violations[1].state == 0);
+  CHECK(one.violations[1].invariant == "grid.below_limit");
+  check_search<M>(Profile(2, 2, 0), keep_all());
+  check_search<Grid<CellS, kSym>>(Profile(2, 2, 0), keep_all());
+}
+
 TEST_CASE("explore (grid): violations kept up to max_violations, all counted") {
   // The 3 x 2 grid's 8 violations by hand (above), by id then invariant order.
   using M = Grid<Cell, 0>;
@@ -728,33 +758,64 @@ TEST_CASE("trace_to (grid): with symmetry the real path may take other events") 
 }
 
 TEST_CASE("trace_to (grid): with the abstraction an event repeats until the real counter catches up") {
-  // A 1 x 1 grid with limit 4: only t moves; t in 1..2 is stored as 3. BFS: 0 = t0, 1 = t3
-  // (fail from t0: t1, represented by t3), 2 = t4 (fail from t3). Replaying 2: fail to t1
-  // (represented by t3); no single event of t1 reaches t4, so fail repeats: t2, t3, t4.
+  // A 2 x 1 grid with limit 4; t in 1..2 is stored as 3. BFS by hand (x, t): 0 = (0,0);
+  // right 1 = (1,0); fail gives t1, stored as 2 = (0,3). From 1: fail 3 = (1,3). From 2:
+  // right 3, fail 4 = (0,4). From 3: fail 5 = (1,4). 6 states.
+  // Replaying 4: fail to (0,1) (represented by (0,3)); no single event of (0,1) reaches (0,4):
+  // right is repeated first (to (1,1), then refused: it stops changing the state, not there),
+  // then fail: (0,2), (0,3), (0,4).
   using M = Grid<Cell, kAbs>;
-  const Profile p(1, 1, 4);
+  const Profile p(2, 1, 4);
   ExploreOptions o = keep_all();
   o.abstraction = true;
   const auto ex = lockref::explore<M>(p, o);
-  REQUIRE(ex.state_count == 3);
-  CHECK(ex.states[1].t == 3);
-  CHECK(ex.states[2].t == 4);
-  const auto t = lockref::trace_to<M>(p, ex, 2);
+  REQUIRE(ex.state_count == 6);
+  CHECK(ex.states[2].t == 3);
+  CHECK(ex.states[4].x == 0);
+  CHECK(ex.states[4].t == 4);
+  const auto t = lockref::trace_to<M>(p, ex, 4);
   REQUIRE(t);
   REQUIRE(t->events.size() == 4);
   for (const auto& e : t->events) CHECK(lockref::event_tag(e) == "fail");
   REQUIRE(t->states.size() == 5);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(t->states[i].t == i);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(t->states[i].x == 0);
+    CHECK(t->states[i].t == i);
+  }
   // The repetition is bounded by max_repeat: three failures are needed from t1.
-  CHECK(lockref::trace_to<M>(p, ex, 2, 3));
-  const auto short_of = lockref::trace_to<M>(p, ex, 2, 2);
+  CHECK(lockref::trace_to<M>(p, ex, 4, 3));
+  const auto short_of = lockref::trace_to<M>(p, ex, 4, 2);
   REQUIRE_FALSE(short_of);
   CHECK(short_of.error().message == "trace: no event of the real state reaches the recorded successor");
   // An event that stops changing the state ends its repetition, whatever max_repeat allows
-  // (right, up, reset, stay and swap change nothing here and are tried before fail).
-  const auto unbounded = lockref::trace_to<M>(p, ex, 2, std::numeric_limits<std::size_t>::max());
+  // (right stops at the edge; up, reset, stay and swap change nothing here).
+  const auto unbounded = lockref::trace_to<M>(p, ex, 4, std::numeric_limits<std::size_t>::max());
   REQUIRE(unbounded);
   CHECK(unbounded->events.size() == 4);
+}
+
+TEST_CASE("trace_to (grid): after a repeated event the replay goes on from where it led") {
+  // The same grid with fail as the first candidate event. BFS by hand (x, t): 0 = (0,0);
+  // fail: t1 stored as 1 = (0,3); right 2 = (1,0). From 1: fail 3 = (0,4), right 4 = (1,3).
+  // From 2: fail gives (1,1), stored as 4. From 3: right 5 = (1,4) (4's fail finds it later).
+  // Replaying 5: fail to (0,1), fail repeated to (0,4), then right to (1,4).
+  using M = Grid<Cell, kAbs | kFailFirst>;
+  const Profile p(2, 1, 4);
+  ExploreOptions o = keep_all();
+  o.abstraction = true;
+  const auto ex = lockref::explore<M>(p, o);
+  REQUIRE(ex.state_count == 6);
+  CHECK(ex.parent[5] == 3);
+  const auto t = lockref::trace_to<M>(p, ex, 5);
+  REQUIRE(t);
+  REQUIRE(t->events.size() == 5);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(lockref::event_tag(t->events[i]) == "fail");
+  CHECK(lockref::event_tag(t->events[4]) == "right");
+  REQUIRE(t->states.size() == 6);
+  CHECK(t->states[4].t == 4);
+  CHECK(t->states[4].x == 0);
+  CHECK(t->states[5].x == 1);
+  CHECK(t->states[5].t == 4);
 }
 
 TEST_CASE("trace_to: a broken BFS tree is refused, not followed") {
@@ -821,6 +882,116 @@ TEST_CASE("explore (grid): progress reports at most every progress_seconds") {
   for (std::size_t i = 1; i + 1 < got.size(); ++i) too_soon += got[i].seconds - got[i - 1].seconds < o.progress_seconds - 1e-9;
   CHECK(too_soon == 0);
   CHECK(got.size() < 40);
+}
+
+TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
+  // 9000 states on levels 1 and 2, 8192 to a frontier block: reports after level 0's block,
+  // after each of level 1's two blocks (8192 and 808 states expanded, one event each), after
+  // level 2's two, and the last one. (states found, waiting, level, events tried):
+  const FanProfile p(9000, 3);
+  std::vector<ExploreProgress> got;
+  ExploreOptions o;
+  o.progress_seconds = 0;
+  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+  const auto ex = lockref::explore<Fan>(p, o);
+  CHECK(ex.state_count == 18001);
+  const std::vector<std::array<std::size_t, 4>> want{{9001, 9000, 1, 9000},  {17193, 9000, 2, 17192},
+                                                      {18001, 9000, 2, 18000}, {18001, 808, 3, 26192},
+                                                      {18001, 0, 3, 27000},    {18001, 0, 3, 27000}};
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    INFO("report " << i);
+    CHECK(got[i].states == want[i][0]);
+    CHECK(got[i].frontier == want[i][1]);
+    CHECK(got[i].level == want[i][2]);
+    CHECK(got[i].transitions == want[i][3]);
+  }
+}
+
+TEST_CASE("explore (fan): a state reached from several states of a chunk is checked once") {
+  // 64 states on level 1 (one chunk), all leading to the same state: the invariant runs on the
+  // initial state, on each of the 64, and once on their common successor.
+  const FanProfile p(64, 20, false, true);
+  g_fan_checks = 0;
+  const auto ex = lockref::explore<Fan>(p, ExploreOptions{});
+  CHECK(ex.state_count == 66);
+  CHECK(ex.changes == 128);
+  CHECK(g_fan_checks == 66);
+}
+
+TEST_CASE("explore: the peak counts what the search held, even when a bound stops it") {
+  // (1) Stopped by --max-states after 4100 states: the BFS tree's arrays have just taken their
+  // second page (state 4097), so the tables at the end hold more than at any earlier point;
+  // the peak is at least what the last report shows.
+  {
+    using M = Grid<Cell, 0>;
+    std::vector<ExploreProgress> got;
+    ExploreOptions o;
+    o.max_states = 4100;
+    o.progress_seconds = 1e9;
+    o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+    const auto ex = lockref::explore<M>(Profile(70, 70, 1), o);
+    CHECK(ex.truncated);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].states == 4100);
+    CHECK(got[0].memory >= 2 * 2 * 4096 * 4);
+    CHECK(ex.memory_peak >= got[0].memory);
+  }
+  // (2) Level 2 of the fan is 4096 successors of 1004 bytes (n in 2, the pad's length in 2,
+  // the pad), expanded as a block before any is merged: stopped by --max-states at the first
+  // of them, the search still held them all in its expansion buffers.
+  {
+    ExploreOptions o;
+    o.max_states = 4097;
+    const auto ex = lockref::explore<Fan>(FanProfile(4096, 1000), o);
+    CHECK(ex.truncated);
+    CHECK(ex.state_count == 4097);
+    CHECK(ex.memory_peak >= 4096 * 1004);
+  }
+}
+
+TEST_CASE("explore (fan): a search stopped by --max-memory keeps only edges between states it found") {
+  // Every state of the fan but the initial one has exactly one edge into it, found when it is
+  // admitted; an edge is kept only for a successor admitted (or already known).
+  const FanProfile p(4096, 1000);
+  ExploreOptions o = keep_all();
+  o.max_memory = 1'000'000;
+  const auto ex = lockref::explore<Fan>(p, o);
+  CHECK(ex.truncated);
+  CHECK(ex.memory_peak <= o.max_memory);
+  CHECK(ex.edges.size() == ex.state_count - 1);
+  std::size_t outside = 0;
+  for (const auto& e : ex.edges) outside += e.from >= ex.state_count || e.to >= ex.state_count;
+  CHECK(outside == 0);
+  CHECK(ex.states.size() == ex.state_count);
+}
+
+TEST_CASE("explore (grid): --max-memory stops before the visited set's rehash would pass the bound") {
+  // The 70 x 70 grid with t 0..1 (9800 small states). Its tables: the visited set (8 bytes a
+  // slot and a control byte) and the BFS tree (two arrays of 4-byte ids in pages of 4096). With
+  // 7000 states they take about 74 kB (8191 slots) and 64 kB; the next rehash of the set doubles
+  // it, both tables counting while the old one is moved: about 74 + 147 + 64 kB, past a bound
+  // of 250 kB. So the search stops exactly at the number of fingerprints a flat_hash_set holds
+  // before it grows past 8191 slots (the frontier and the expansion buffers hold a few kB).
+  std::size_t before_rehash = 0;
+  {
+    absl::flat_hash_set<std::uint64_t> set;
+    std::uint64_t v = 0;
+    while (set.capacity() <= 8191) set.insert(++v);
+    before_rehash = set.size() - 1;
+  }
+  using M = Grid<Cell, 0>;
+  for (unsigned threads : {1u, 2u}) {
+    ExploreOptions o;
+    o.threads = threads;
+    o.max_memory = 250'000;
+    const auto ex = lockref::explore<M>(Profile(70, 70, 1), o);
+    INFO(threads << " threads, peak " << ex.memory_peak);
+    CHECK(ex.truncated);
+    CHECK(ex.truncation == "--max-memory 250000 bytes reached");
+    CHECK(ex.state_count == before_rehash);
+    CHECK(ex.memory_peak <= o.max_memory);
+  }
 }
 
 }  // namespace LOCKREF_UNITY_ID
