@@ -223,7 +223,7 @@ static_assert(lockref::explore_detail::member_fingerprints<Cell>() && !lockref::
 // ---- the fan machine ---------------------------------------------------------------------
 // From n = 0, go{k} leads to n = k + 1 (k < width): `width` states on level 1, with an empty pad.
 // From n in 1..width, go{0} (their only event) leads to n + width with a pad of `pad` bytes:
-// `width` states on level 2. Nothing changes after that. Its state has a string, so it is
+// `width` states on level 2; and so on up to level `levels`. Nothing changes after that. Its state has a string, so it is
 // fingerprinted by its encoding. With `slow`, each go{0} from level 1 takes 2 ms and notes the
 // thread it ran on. With `merge`, go{0} from level 1 leads to one state, n = width + 1, for all.
 // Its one invariant always holds and counts its calls.
@@ -232,9 +232,10 @@ struct Go {
   static constexpr std::string_view tag = "go";
 };
 struct FanProfile {
-  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow), (bool, merge));
-  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false, bool m = false)
-      : width(w), pad(p), slow(s), merge(m) {}
+  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow), (bool, merge),
+                           (std::uint8_t, levels));
+  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false, bool m = false, std::uint8_t l = 2)
+      : width(w), pad(p), slow(s), merge(m), levels(l) {}
 };
 struct FanState {
   BOOST_HANA_DEFINE_STRUCT(FanState, (std::uint16_t, n), (std::string, pad));
@@ -260,8 +261,8 @@ struct Fan {
     st.out.status = "ok";
     if (s.n == 0 && k < p.width) {
       st.next.n = static_cast<std::uint16_t>(k + 1);
-    } else if (s.n >= 1 && s.n <= p.width && k == 0) {
-      st.next.n = static_cast<std::uint16_t>(p.merge ? p.width + 1 : s.n + p.width);
+    } else if (s.n >= 1 && s.n <= (p.levels - 1) * p.width && k == 0) {
+      st.next.n = static_cast<std::uint16_t>(p.merge && s.n <= p.width ? p.width + 1 : s.n + p.width);
       st.next.pad.assign(p.pad, 'p');
       if (p.slow) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -885,19 +886,19 @@ TEST_CASE("explore (grid): progress reports at most every progress_seconds") {
 }
 
 TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
-  // 9000 states on levels 1 and 2, 8192 to a frontier block: reports after level 0's block,
-  // after each of level 1's two blocks (8192 and 808 states expanded, one event each), after
-  // level 2's two, and the last one. (states found, waiting, level, events tried):
-  const FanProfile p(9000, 3);
+  // Three levels of 9000 states, 8192 to a frontier block: reports after level 0's block,
+  // after each of the two blocks of levels 1, 2 and 3 (8192 and 808 states expanded, one event
+  // each), and the last one. (states found, waiting, level, events tried):
+  const FanProfile p(9000, 3, false, false, 3);
   std::vector<ExploreProgress> got;
   ExploreOptions o;
   o.progress_seconds = 0;
   o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
   const auto ex = lockref::explore<Fan>(p, o);
-  CHECK(ex.state_count == 18001);
-  const std::vector<std::array<std::size_t, 4>> want{{9001, 9000, 1, 9000},  {17193, 9000, 2, 17192},
-                                                      {18001, 9000, 2, 18000}, {18001, 808, 3, 26192},
-                                                      {18001, 0, 3, 27000},    {18001, 0, 3, 27000}};
+  CHECK(ex.state_count == 27001);
+  const std::vector<std::array<std::size_t, 4>> want{
+      {9001, 9000, 1, 9000},  {17193, 9000, 2, 17192}, {18001, 9000, 2, 18000}, {26193, 9000, 3, 26192},
+      {27001, 9000, 3, 27000}, {27001, 808, 4, 35192},  {27001, 0, 4, 36000},    {27001, 0, 4, 36000}};
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
     INFO("report " << i);
@@ -906,6 +907,21 @@ TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
     CHECK(got[i].level == want[i][2]);
     CHECK(got[i].transitions == want[i][3]);
   }
+}
+
+TEST_CASE("explore (fan): the memory reported counts the states waiting to be expanded") {
+  // After level 1, the 4096 states of level 2 wait in the frontier as encodings of 1004 bytes
+  // (n in 2, the pad's length in 2, the pad); the BFS tree holds two arrays of a 4096-id page.
+  const FanProfile p(4096, 1000);
+  std::vector<ExploreProgress> got;
+  ExploreOptions o;
+  o.progress_seconds = 0;
+  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+  lockref::explore<Fan>(p, o);
+  REQUIRE(got.size() >= 2);
+  CHECK(got[1].states == 8193);
+  CHECK(got[1].frontier == 4096);
+  CHECK(got[1].memory >= 4096 * 1004 + 2 * 2 * 4096 * 4);
 }
 
 TEST_CASE("explore (fan): a state reached from several states of a chunk is checked once") {
@@ -992,6 +1008,20 @@ TEST_CASE("explore (grid): --max-memory stops before the visited set's rehash wo
     CHECK(ex.state_count == before_rehash);
     CHECK(ex.memory_peak <= o.max_memory);
   }
+  // With edges kept the visited set maps each fingerprint to its id (16-byte slots, the same
+  // growth): about 139 + 278 + 64 kB at that rehash, past a bound of 400 kB, and 70 + 139 +
+  // 32 kB at the one before. Only edges between states found are kept.
+  ExploreOptions o;
+  o.keep_edges = true;
+  o.max_memory = 400'000;
+  const auto ex = lockref::explore<M>(Profile(70, 70, 1), o);
+  CHECK(ex.truncated);
+  CHECK(ex.state_count == before_rehash);
+  CHECK(ex.memory_peak <= o.max_memory);
+  std::size_t outside = 0;
+  for (const auto& e : ex.edges) outside += e.from >= ex.state_count || e.to >= ex.state_count;
+  CHECK(outside == 0);
+  CHECK(ex.edges.size() >= ex.state_count - 1);
 }
 
 }  // namespace LOCKREF_UNITY_ID
