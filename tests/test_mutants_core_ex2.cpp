@@ -225,16 +225,17 @@ static_assert(lockref::explore_detail::member_fingerprints<Cell>() && !lockref::
 // From n in 1..width, go{0} (their only event) leads to n + width with a pad of `pad` bytes:
 // `width` states on level 2; and so on up to level `levels`. Nothing changes after that. Its state has a string, so it is
 // fingerprinted by its encoding. With `slow`, each go{0} from level 1 takes 2 ms and notes the
-// thread it ran on. With `merge`, go{0} from level 1 leads to one state, n = width + 1, for all.
+// thread it ran on. With `merge` m > 0, go{0} from level 1 leads to one of m states instead:
+// n = width + 1 + (n mod m). The pad of a state on level d > 2 is pad * d / 2 bytes (it grows).
 // Its one invariant always holds and counts its calls.
 struct Go {
   BOOST_HANA_DEFINE_STRUCT(Go, (std::uint16_t, k));
   static constexpr std::string_view tag = "go";
 };
 struct FanProfile {
-  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow), (bool, merge),
+  BOOST_HANA_DEFINE_STRUCT(FanProfile, (std::uint16_t, width), (std::uint16_t, pad), (bool, slow), (std::uint8_t, merge),
                            (std::uint8_t, levels));
-  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false, bool m = false, std::uint8_t l = 2)
+  FanProfile(std::uint16_t w = 4, std::uint16_t p = 0, bool s = false, std::uint8_t m = 0, std::uint8_t l = 2)
       : width(w), pad(p), slow(s), merge(m), levels(l) {}
 };
 struct FanState {
@@ -262,8 +263,8 @@ struct Fan {
     if (s.n == 0 && k < p.width) {
       st.next.n = static_cast<std::uint16_t>(k + 1);
     } else if (s.n >= 1 && s.n <= (p.levels - 1) * p.width && k == 0) {
-      st.next.n = static_cast<std::uint16_t>(p.merge && s.n <= p.width ? p.width + 1 : s.n + p.width);
-      st.next.pad.assign(p.pad, 'p');
+      st.next.n = static_cast<std::uint16_t>(p.merge && s.n <= p.width ? p.width + 1 + s.n % p.merge : s.n + p.width);
+      st.next.pad.assign(p.pad * ((st.next.n - 1) / p.width + 1) / 2, 'p');
       if (p.slow) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
         const std::lock_guard<std::mutex> lock(g_threads_mutex);
@@ -889,7 +890,7 @@ TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
   // Three levels of 9000 states, 8192 to a frontier block: reports after level 0's block,
   // after each of the two blocks of levels 1, 2 and 3 (8192 and 808 states expanded, one event
   // each), and the last one. (states found, waiting, level, events tried):
-  const FanProfile p(9000, 3, false, false, 3);
+  const FanProfile p(9000, 3, false, 0, 3);
   std::vector<ExploreProgress> got;
   ExploreOptions o;
   o.progress_seconds = 0;
@@ -927,12 +928,19 @@ TEST_CASE("explore (fan): the memory reported counts the states waiting to be ex
 TEST_CASE("explore (fan): a state reached from several states of a chunk is checked once") {
   // 64 states on level 1 (one chunk), all leading to the same state: the invariant runs on the
   // initial state, on each of the 64, and once on their common successor.
-  const FanProfile p(64, 20, false, true);
+  const FanProfile p(64, 20, false, 1);
   g_fan_checks = 0;
   const auto ex = lockref::explore<Fan>(p, ExploreOptions{});
   CHECK(ex.state_count == 66);
   CHECK(ex.changes == 128);
   CHECK(g_fan_checks == 66);
+  // Three common successors, found in the order n mod 3 = 1, 2, 0, then found again: each
+  // checked once (whatever its place among the chunk's new states).
+  const FanProfile p3(64, 20, false, 3);
+  g_fan_checks = 0;
+  const auto ex3 = lockref::explore<Fan>(p3, ExploreOptions{});
+  CHECK(ex3.state_count == 68);
+  CHECK(g_fan_checks == 68);
 }
 
 TEST_CASE("explore: the peak counts what the search held, even when a bound stops it") {
