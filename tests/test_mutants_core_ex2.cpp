@@ -1032,4 +1032,31 @@ TEST_CASE("explore (grid): --max-memory stops before the visited set's rehash wo
   CHECK(ex.edges.size() >= ex.state_count - 1);
 }
 
+TEST_CASE("explore (fan): every --max-memory bound in a range is kept, and a search it does not stop is whole") {
+  // 256 small states on level 1, expanded by one chunk (the initial state's); then 256 states
+  // with a 200-byte pad, four chunks of 64 whose buffers are each larger than that first chunk
+  // (but less than twice). Bounds from 45 kB (the tables, the initial state and its chunk, which
+  // always runs, fit) to above the whole search's need: each either stops the search with the
+  // reason, its peak within the bound, or lets it find every state.
+  const FanProfile p(256, 200);
+  const auto full = lockref::explore<Fan>(p, ExploreOptions{});
+  REQUIRE(full.state_count == 513);
+  for (unsigned threads : {1u, 2u}) {
+    std::size_t over = 0, incomplete = 0, stopped = 0;
+    for (std::size_t bound = 45'000; bound <= 140'000; bound += 499) {
+      ExploreOptions o;
+      o.threads = threads;
+      o.max_memory = bound;
+      const auto ex = lockref::explore<Fan>(p, o);
+      over += ex.memory_peak > bound;
+      if (ex.truncated) ++stopped, incomplete += ex.truncation != "--max-memory " + std::to_string(bound) + " bytes reached";
+      else incomplete += ex.state_count != full.state_count || ex.transitions != full.transitions;
+    }
+    INFO(threads << " threads");
+    CHECK(over == 0);
+    CHECK(incomplete == 0);
+    CHECK(stopped > 10);
+  }
+}
+
 }  // namespace LOCKREF_UNITY_ID
