@@ -422,6 +422,26 @@ void check_all_paths(const Profile& p) {
         }
 }
 
+/// Options whose progress callback appends every report to `got`.
+ExploreOptions reporting(std::vector<ExploreProgress>& got, double seconds) {
+  ExploreOptions o;
+  o.progress_seconds = seconds;
+  o.progress = [&got](const ExploreProgress& r) { got.push_back(r); };
+  return o;
+}
+
+/// The reports' (states found, states waiting, level, events tried).
+void check_reports(const std::vector<ExploreProgress>& got, const std::vector<std::array<std::size_t, 4>>& want) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    INFO("report " << i);
+    CHECK(got[i].states == want[i][0]);
+    CHECK(got[i].frontier == want[i][1]);
+    CHECK(got[i].level == want[i][2]);
+    CHECK(got[i].transitions == want[i][3]);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("explore (grid): a 3 x 2 grid by hand") {
@@ -507,21 +527,13 @@ TEST_CASE("explore (grid): progress after every frontier block, and once at the 
   using M = Grid<Cell, 0>;
   const Profile p;
   std::vector<ExploreProgress> got;
-  ExploreOptions o;
-  o.progress_seconds = 0;
-  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+  ExploreOptions o = reporting(got, 0);
   const auto t0 = std::chrono::steady_clock::now();
   const auto ex = lockref::explore<M>(p, o);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::vector<std::array<std::size_t, 4>> want{
-      {4, 3, 1, 7}, {8, 4, 2, 28}, {11, 3, 3, 56}, {12, 1, 4, 77}, {12, 0, 5, 84}, {12, 0, 5, 84}};
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
+  check_reports(got, {{4, 3, 1, 7}, {8, 4, 2, 28}, {11, 3, 3, 56}, {12, 1, 4, 77}, {12, 0, 5, 84}, {12, 0, 5, 84}});
+  for (std::size_t i = 0; i < got.size(); ++i) {
     INFO("report " << i);
-    CHECK(got[i].states == want[i][0]);
-    CHECK(got[i].frontier == want[i][1]);
-    CHECK(got[i].level == want[i][2]);
-    CHECK(got[i].transitions == want[i][3]);
     CHECK(got[i].seconds >= 0);
     CHECK(got[i].seconds <= elapsed);
     CHECK(got[i].memory > 2 * 4096 * 4);  // at least the BFS tree's two pages of 4096 ids
@@ -709,29 +721,34 @@ TEST_CASE("explore (fan): the workers of a block run on as many threads") {
   CHECK(g_threads.size() == 1);
 }
 
+/// A search of M keeping every state and edge, with the symmetry and / or the abstraction on.
+template <class M>
+lockref::Exploration<M> explore_kept(const Profile& p, bool sym, bool abs) {
+  ExploreOptions o = keep_all();
+  o.symmetry = sym;
+  o.abstraction = abs;
+  return lockref::explore<M>(p, o);
+}
+
+/// A trace as one line: its events' tags, then its states as x,y,t.
+template <class M>
+std::string trace_text(const lockref::Result<lockref::Trace<M>>& t) {
+  if (!t) return "error: " + t.error().message;
+  std::string out;
+  for (const auto& e : t->events) out += std::string(lockref::event_tag(e)) + " ";
+  out += "|";
+  for (const auto& s : t->states) out += " " + std::to_string(s.x) + "," + std::to_string(s.y) + "," + std::to_string(s.t);
+  return out;
+}
+
 TEST_CASE("trace_to (grid): a shortest path replayed on the real machine") {
   using M = Grid<Cell, 0>;
   const Profile p;
   const auto ex = lockref::explore<M>(p, ExploreOptions{});
   // State 11 = (2,1,1): 0 -right-> 1 -right-> 4 -up-> 8 -fail-> 11 (the drawing above).
-  const auto t = lockref::trace_to<M>(p, ex, 11);
-  REQUIRE(t);
-  REQUIRE(t->events.size() == 4);
-  REQUIRE(t->states.size() == 5);
-  const std::vector<std::string_view> tags{"right", "right", "up", "fail"};
-  for (std::size_t i = 0; i < 4; ++i) CHECK(lockref::event_tag(t->events[i]) == tags[i]);
-  CHECK(t->states[0] == M::initial(p));
-  CHECK(t->states[2].x == 2);
-  CHECK(t->states[4].x == 2);
-  CHECK(t->states[4].y == 1);
-  CHECK(t->states[4].t == 1);
-  const auto t0 = lockref::trace_to<M>(p, ex, 0);
-  REQUIRE(t0);
-  CHECK(t0->events.empty());
-  CHECK(t0->states.size() == 1);
-  const auto none = lockref::trace_to<M>(p, ex, 12);
-  REQUIRE_FALSE(none);
-  CHECK(none.error().message == "trace: no state 12");
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 11)) == "right right up fail | 0,0,0 1,0,0 2,0,0 2,1,0 2,1,1");
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 0)) == "| 0,0,0");
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 12)) == "error: trace: no state 12");
 }
 
 TEST_CASE("trace_to (grid): with symmetry the real path may take other events") {
@@ -741,22 +758,11 @@ TEST_CASE("trace_to (grid): with symmetry the real path may take other events") 
   // (1,0) whose successor is represented by (0,2): right, to (2,0).
   using M = Grid<Cell, kSym>;
   const Profile p(3, 3, 0);
-  ExploreOptions o = keep_all();
-  o.symmetry = true;
-  const auto ex = lockref::explore<M>(p, o);
+  const auto ex = explore_kept<M>(p, true, false);
   REQUIRE(ex.state_count > 3);
   CHECK(ex.states[3].x == 0);
   CHECK(ex.states[3].y == 2);
-  const auto t = lockref::trace_to<M>(p, ex, 3);
-  REQUIRE(t);
-  REQUIRE(t->events.size() == 2);
-  CHECK(lockref::event_tag(t->events[0]) == "right");
-  CHECK(lockref::event_tag(t->events[1]) == "right");
-  REQUIRE(t->states.size() == 3);
-  CHECK(t->states[1].x == 1);
-  CHECK(t->states[1].y == 0);
-  CHECK(t->states[2].x == 2);
-  CHECK(t->states[2].y == 0);
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 3)) == "right right | 0,0,0 1,0,0 2,0,0");
 }
 
 TEST_CASE("trace_to (grid): with the abstraction an event repeats until the real counter catches up") {
@@ -768,32 +774,20 @@ TEST_CASE("trace_to (grid): with the abstraction an event repeats until the real
   // then fail: (0,2), (0,3), (0,4).
   using M = Grid<Cell, kAbs>;
   const Profile p(2, 1, 4);
-  ExploreOptions o = keep_all();
-  o.abstraction = true;
-  const auto ex = lockref::explore<M>(p, o);
+  const auto ex = explore_kept<M>(p, false, true);
   REQUIRE(ex.state_count == 6);
   CHECK(ex.states[2].t == 3);
   CHECK(ex.states[4].x == 0);
   CHECK(ex.states[4].t == 4);
-  const auto t = lockref::trace_to<M>(p, ex, 4);
-  REQUIRE(t);
-  REQUIRE(t->events.size() == 4);
-  for (const auto& e : t->events) CHECK(lockref::event_tag(e) == "fail");
-  REQUIRE(t->states.size() == 5);
-  for (std::size_t i = 0; i < 5; ++i) {
-    CHECK(t->states[i].x == 0);
-    CHECK(t->states[i].t == i);
-  }
+  const std::string want = "fail fail fail fail | 0,0,0 0,0,1 0,0,2 0,0,3 0,0,4";
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 4)) == want);
   // The repetition is bounded by max_repeat: three failures are needed from t1.
-  CHECK(lockref::trace_to<M>(p, ex, 4, 3));
-  const auto short_of = lockref::trace_to<M>(p, ex, 4, 2);
-  REQUIRE_FALSE(short_of);
-  CHECK(short_of.error().message == "trace: no event of the real state reaches the recorded successor");
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 4, 3)) == want);
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 4, 2)) ==
+        "error: trace: no event of the real state reaches the recorded successor");
   // An event that stops changing the state ends its repetition, whatever max_repeat allows
   // (right stops at the edge; up, reset, stay and swap change nothing here).
-  const auto unbounded = lockref::trace_to<M>(p, ex, 4, std::numeric_limits<std::size_t>::max());
-  REQUIRE(unbounded);
-  CHECK(unbounded->events.size() == 4);
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 4, std::numeric_limits<std::size_t>::max())) == want);
 }
 
 TEST_CASE("trace_to (grid): after a repeated event the replay goes on from where it led") {
@@ -803,21 +797,10 @@ TEST_CASE("trace_to (grid): after a repeated event the replay goes on from where
   // Replaying 5: fail to (0,1), fail repeated to (0,4), then right to (1,4).
   using M = Grid<Cell, kAbs | kFailFirst>;
   const Profile p(2, 1, 4);
-  ExploreOptions o = keep_all();
-  o.abstraction = true;
-  const auto ex = lockref::explore<M>(p, o);
+  const auto ex = explore_kept<M>(p, false, true);
   REQUIRE(ex.state_count == 6);
   CHECK(ex.parent[5] == 3);
-  const auto t = lockref::trace_to<M>(p, ex, 5);
-  REQUIRE(t);
-  REQUIRE(t->events.size() == 5);
-  for (std::size_t i = 0; i < 4; ++i) CHECK(lockref::event_tag(t->events[i]) == "fail");
-  CHECK(lockref::event_tag(t->events[4]) == "right");
-  REQUIRE(t->states.size() == 6);
-  CHECK(t->states[4].t == 4);
-  CHECK(t->states[4].x == 0);
-  CHECK(t->states[5].x == 1);
-  CHECK(t->states[5].t == 4);
+  CHECK(trace_text<M>(lockref::trace_to<M>(p, ex, 5)) == "fail fail fail fail right | 0,0,0 0,0,1 0,0,2 0,0,3 0,0,4 1,0,4");
 }
 
 TEST_CASE("trace_to: a broken BFS tree is refused, not followed") {
@@ -869,9 +852,7 @@ TEST_CASE("explore (grid): progress reports at most every progress_seconds") {
   using M = Grid<Cell, 0>;
   const Profile p(40, 1, 0);
   std::vector<ExploreProgress> got;
-  ExploreOptions o;
-  o.progress_seconds = 0.02;
-  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
+  const ExploreOptions o = reporting(got, 0.02);
   g_right_delay = std::chrono::milliseconds(3);
   const auto ex = lockref::explore<M>(p, o);
   g_right_delay = std::chrono::milliseconds(0);
@@ -892,22 +873,16 @@ TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
   // each), and the last one. (states found, waiting, level, events tried):
   const FanProfile p(9000, 3, false, 0, 3);
   std::vector<ExploreProgress> got;
-  ExploreOptions o;
-  o.progress_seconds = 0;
-  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
-  const auto ex = lockref::explore<Fan>(p, o);
+  const auto ex = lockref::explore<Fan>(p, reporting(got, 0));
   CHECK(ex.state_count == 27001);
-  const std::vector<std::array<std::size_t, 4>> want{
-      {9001, 9000, 1, 9000},  {17193, 9000, 2, 17192}, {18001, 9000, 2, 18000}, {26193, 9000, 3, 26192},
-      {27001, 9000, 3, 27000}, {27001, 808, 4, 35192},  {27001, 0, 4, 36000},    {27001, 0, 4, 36000}};
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    INFO("report " << i);
-    CHECK(got[i].states == want[i][0]);
-    CHECK(got[i].frontier == want[i][1]);
-    CHECK(got[i].level == want[i][2]);
-    CHECK(got[i].transitions == want[i][3]);
-  }
+  check_reports(got, {{9001, 9000, 1, 9000},
+                      {17193, 9000, 2, 17192},
+                      {18001, 9000, 2, 18000},
+                      {26193, 9000, 3, 26192},
+                      {27001, 9000, 3, 27000},
+                      {27001, 808, 4, 35192},
+                      {27001, 0, 4, 36000},
+                      {27001, 0, 4, 36000}});
 }
 
 TEST_CASE("explore (fan): the memory reported counts the states waiting to be expanded") {
@@ -915,10 +890,7 @@ TEST_CASE("explore (fan): the memory reported counts the states waiting to be ex
   // (n in 2, the pad's length in 2, the pad); the BFS tree holds two arrays of a 4096-id page.
   const FanProfile p(4096, 1000);
   std::vector<ExploreProgress> got;
-  ExploreOptions o;
-  o.progress_seconds = 0;
-  o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
-  lockref::explore<Fan>(p, o);
+  lockref::explore<Fan>(p, reporting(got, 0));
   REQUIRE(got.size() >= 2);
   CHECK(got[1].states == 8193);
   CHECK(got[1].frontier == 4096);
@@ -950,10 +922,8 @@ TEST_CASE("explore: the peak counts what the search held, even when a bound stop
   {
     using M = Grid<Cell, 0>;
     std::vector<ExploreProgress> got;
-    ExploreOptions o;
+    ExploreOptions o = reporting(got, 1e9);
     o.max_states = 4100;
-    o.progress_seconds = 1e9;
-    o.progress = [&](const ExploreProgress& r) { got.push_back(r); };
     const auto ex = lockref::explore<M>(Profile(70, 70, 1), o);
     CHECK(ex.truncated);
     REQUIRE(got.size() == 1);
