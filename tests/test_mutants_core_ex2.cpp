@@ -1029,4 +1029,29 @@ TEST_CASE("explore (fan): every --max-memory bound in a range is kept, and a sea
   }
 }
 
+TEST_CASE("explore (grid): the memory of a one-state search, container by container") {
+  // The 1 x 1 grid with limit 0 has one state; every event leaves it alone. The explorer's
+  // accounting (core/explore.hpp: a table as its slots and control bytes, capacity x (slot + 1)
+  // + 16; a PagedArray as its pages; a frontier block as its buffers' capacities; an expansion
+  // buffer likewise), with the capacities the same containers report after the same operations:
+  //  - the visited set: one 8-byte fingerprint;
+  //  - the BFS tree: parent and via, one page of 4096 4-byte ids each;
+  //  - the frontier: the state's 3-byte encoding in the block's arena (within a std::string's
+  //    inline capacity, as before), one end offset and one id;
+  //  - at the peak, after expanding the state: the chunk, which found nothing (its arena's
+  //    inline capacity).
+  absl::flat_hash_set<std::uint64_t> set;
+  set.insert(1);
+  std::vector<std::uint32_t> ids;
+  ids.push_back(0);
+  const std::size_t inline_capacity = std::string().capacity();
+  const std::size_t tables = set.capacity() * (8 + 1) + 16 + 2 * 4096 * 4;
+  const std::size_t block = 2 * ids.capacity() * 4;
+  using M = Grid<Cell, 0>;
+  const auto ex = lockref::explore<M>(Profile(1, 1, 0), ExploreOptions{});
+  REQUIRE(ex.state_count == 1);
+  CHECK(ex.memory_final == tables);
+  CHECK(ex.memory_peak == tables + block + inline_capacity);
+}
+
 }  // namespace LOCKREF_UNITY_ID
