@@ -561,7 +561,7 @@ TEST_CASE("explore (grid): the memory of the tables at the end") {
   // memory_final: the visited set and the BFS tree. The tree is two arrays (parent, via) of
   // 4-byte ids in pages of 4096; the visited set holds a 64-bit fingerprint per state, in a
   // table of at most a few times as many slots (and a control byte per slot).
-  for (std::uint8_t w : {3, 20, 70}) {
+  for (const std::uint8_t w : {std::uint8_t{3}, std::uint8_t{20}, std::uint8_t{70}}) {
     using M = Grid<Cell, 0>;
     const Profile p(w, w, 1);
     const auto ex = lockref::explore<M>(p, ExploreOptions{});
