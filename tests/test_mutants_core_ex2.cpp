@@ -864,7 +864,6 @@ TEST_CASE("explore (grid): progress reports at most every progress_seconds") {
   std::size_t too_soon = 0;
   for (std::size_t i = 1; i + 1 < got.size(); ++i) too_soon += got[i].seconds - got[i - 1].seconds < o.progress_seconds - 1e-9;
   CHECK(too_soon == 0);
-  CHECK(got.size() < 40);
 }
 
 TEST_CASE("explore (fan): progress after each frontier block of a wide level") {
