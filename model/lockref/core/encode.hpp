@@ -105,7 +105,7 @@ inline bool all_below_0x80(const void* p, std::size_t n) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w;
-    std::memcpy(&w, b + i, 8);
+    std::memcpy(&w, b + i, sizeof w);
     high |= w;
   }
   for (; i < n; ++i) high |= b[i];
@@ -223,6 +223,8 @@ class Decoder {
   explicit Decoder(std::string_view in) : in_(in) {}
   std::size_t offset() const { return pos_; }
   bool at_end() const { return pos_ == in_.size(); }
+  /// The bytes not yet read (every bound below is stated against it).
+  std::size_t left() const { return in_.size() - pos_; }
 
   bool varint(std::uint64_t& v) {
     v = 0;
@@ -236,7 +238,7 @@ class Decoder {
     return false;
   }
   bool raw(char* dst, std::size_t n) {
-    if (n > in_.size() - pos_) return false;
+    if (n > left()) return false;
     if (n) std::memcpy(dst, in_.data() + pos_, n);
     pos_ += n;
     return true;
@@ -246,8 +248,8 @@ class Decoder {
     if (!varint(v)) return false;
     // Each element takes at least min_element_bytes: a count the input cannot hold is
     // malformed, and memory stays linear in the input.
-    if (min_element_bytes && v > (in_.size() - pos_) / min_element_bytes) return false;
-    if (!min_element_bytes && v > (in_.size() - pos_) + 1024) return false;
+    if (min_element_bytes && v > left() / min_element_bytes) return false;
+    if (!min_element_bytes && v > left() + 1024) return false;
     n = static_cast<std::size_t>(v);
     return true;
   }
@@ -294,7 +296,7 @@ class Decoder {
       return raw(reinterpret_cast<char*>(v.data()), v.size());
     } else if constexpr (is_std_array<T>::value) {
       if constexpr (is_small_unsigned<typename T::value_type>()) {
-        if (v.size() <= in_.size() - pos_ && all_below_0x80(in_.data() + pos_, v.size()))
+        if (v.size() <= left() && all_below_0x80(in_.data() + pos_, v.size()))
           return raw(reinterpret_cast<char*>(v.data()), v.size());
       }
       for (auto& x : v)
@@ -305,14 +307,14 @@ class Decoder {
       if (!length(n, 0)) return false;
       if constexpr (is_small_unsigned<typename T::value_type>()) {
         // One byte each when below 0x80 (the encoder's fast path); otherwise element by element.
-        if (n <= in_.size() - pos_ && all_below_0x80(in_.data() + pos_, n)) {
+        if (n <= left() && all_below_0x80(in_.data() + pos_, n)) {
           v.resize(n);
           return raw(reinterpret_cast<char*>(v.data()), n);
         }
       }
       if constexpr (raw_encoded<typename T::value_type>()) {
         // The elements' bytes in one copy (a count the input cannot hold: element by element below, failing where it did).
-        if (n <= (in_.size() - pos_) / sizeof(typename T::value_type)) {
+        if (n <= left() / sizeof(typename T::value_type)) {
           v.resize(n);
           return raw(reinterpret_cast<char*>(v.data()), n * sizeof(typename T::value_type));
         }
