@@ -722,6 +722,16 @@ class Build:
             bins[name] = dst
         return bins
 
+    def objects_named(self, text):
+        """The build's own objects a linker message names ("x.cxx.o: in function ..."), as the
+        link lines name them (normalised paths)."""
+        out = set()
+        for name, (d, line, _) in self.targets.items():
+            for a in shlex.split(line):
+                if a.endswith(".o") and (a + ":") in text:
+                    out.add(os.path.normpath(os.path.join(d, a)))
+        return out
+
     def original_bins(self):
         return {name: binary for name, (_, _, binary) in self.targets.items()}
 
@@ -982,6 +992,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
         near = [o for o in objs if build.related(o, files)] if mode == "schemata" and not args.no_stages else []
         far = [o for o in objs if o not in near]
         dropped, compiled, built_live = [], {}, None
+        stage1_units = list(near)  # the related units stage 1 links (fewer when one needs a unit left out)
 
         def build_for(live, units, leave_out):
             """Builds the overlay for `live` and links the binaries from `units` (recompiled)
@@ -1013,7 +1024,18 @@ def campaign(args, chosen, texts, build, equivalent, log):
                         f"in {time.time() - t0:.0f} s")
                     return bins, live
                 except LinkError as e:
-                    if leave_out:  # the units left out define something the others need: no stage 1
+                    if leave_out:
+                        # the units left out define something another object needs: leave that
+                        # object out of stage 1 too (a related unit's tests then wait for stage 2;
+                        # an unrelated one does not hold the mutant), and link again
+                        needy = {o for o, dst in compiled.items() if o in units and dst + ":" in str(e)}
+                        needy |= {p for p in build.objects_named(str(e)) if p not in units}
+                        keep = [o for o in units if o not in needy]
+                        if needy and keep and not needy <= leave_out and attempt < 7:
+                            log(f"  stage 1: {len(needy)} object(s) need units left out; left out of stage 1 too")
+                            units, leave_out = keep, set(leave_out) | needy
+                            stage1_units[:] = keep
+                            continue
                         log(f"  stage 1 does not link without the unrelated units ({str(e)[:200]}); building all")
                         return None, live
                     raise SystemExit(str(e))
@@ -1109,7 +1131,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
             left = live
             if near:
                 bins, live = build_for(live, near, set(far))
-                left = run_stage(bins, live, build.sources(near)) if bins is not None else live
+                left = run_stage(bins, live, build.sources(stage1_units)) if bins is not None else live
                 if left and args.budget:
                     yield len(far), left
             if left:
