@@ -46,7 +46,9 @@ How a mutant is built, without touching the tree or its build:
     related sources' test cases alone (doctest --source-file). Their baseline (no mutant)
     must pass there: a source whose test fails with no mutant active (it needs an eval
     operation of a unit left out) is left out of stage 1, and when that leaves nothing
-    every mutant goes to stage 2; a mutant a test then fails on is killed. Only the
+    every mutant goes to stage 2; a mutant a test then fails on is killed. When the programs
+    do not link without the units left out (an object needs what one of them defines, e.g.
+    the command-line registry), that object is left out of stage 1 too and the link retried. Only the
     survivors of stage 1 meet stage 2: the other units compiled with the same overlay, the
     whole programs, every suite, as above. Most mutants die in stage 1, so a header that
     most units include (core/, engine/) is rebuilt in full only when one of its mutants
