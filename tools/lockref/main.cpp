@@ -37,7 +37,7 @@ constexpr const char* kExitStatuses =
 std::vector<Option> explore_common() {
   Option memory = opt::text("max-memory",
                             "stop, with a truncation report, before the search's tables pass SIZE (4G, 512M, 1000000; "
-                            "default: half the machine's memory)",
+                            "default: half the machine's memory; kept to within one expansion buffer a thread)",
                             "SIZE");
   memory.validate = size_problem;
   return {opt::text("dot", "write the state graph as Graphviz to FILE", "FILE"),

@@ -22,8 +22,14 @@
 // counterexamples are the same for every thread count.
 //
 // Bounds: `max_states` and `max_memory` stop the search cleanly (truncated, with the
-// reason) before the limit is passed; memory is the explorer's own accounting of its
-// tables, so a truncation point depends only on the input, not on the machine it runs on.
+// reason); memory is the explorer's own accounting of its tables and buffers, so a
+// truncation point depends only on the input, not on the machine it runs on. `max_states`
+// stops before the state count passes it. `max_memory` is kept to within one expansion
+// buffer (a chunk: the new successors of 64 states) per thread: a chunk's size is known only
+// once it has run, so the first chunk of a round always runs, and a chunk more than twice
+// the largest before it can pass what the bound left free by its own size. A round starts
+// only while twice the largest chunk so far fits beside the tables, and a further chunk of a
+// round is taken only while threads x twice the largest still fit after those produced.
 //
 // Symmetry: a machine may declare `static State canonical(const Profile&, const State&)`
 // mapping a state to the representative of its orbit under a symmetry of the machine
@@ -140,7 +146,7 @@ struct ExploreProgress {
 
 struct ExploreOptions {
   std::size_t max_states = 0;     // stop after this many distinct states (0: no limit)
-  std::size_t max_memory = 0;     // stop before the explorer's tables pass this many bytes (0: no limit)
+  std::size_t max_memory = 0;     // stop near this many bytes of the accounting (0: no limit; see Bounds above)
   unsigned threads = 1;           // workers expanding the frontier (same result for any count)
   bool full_states = false;       // visited set of whole encodings: no fingerprint collision possible
   bool symmetry = false;          // store canonical states only (M::canonical; ignored without it)
