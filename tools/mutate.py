@@ -547,6 +547,25 @@ def textual_text(text, mu):
     return text[:s] + mu.new + text[s + len(mu.old):]
 
 
+def write_switch_header(overlay, capacity):
+    """The schemata switch header (lockref_mutation.hpp) for `capacity` switches."""
+    os.makedirs(overlay, exist_ok=True)
+    with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as f:
+        f.write(SCHEMATA_HEADER.replace("@CAPACITY@", str(max(capacity, 1))))
+
+
+def write_mutated_headers(overlay, files, texts, live, mode="schemata"):
+    """The mutated copies of `files` under overlay/lockref/: the schemata copy of each file's
+    mutants in `live`, or (textual) the file with its one live mutant applied, else unchanged."""
+    for rel in files:
+        mine = [m for m in live if m.file == rel]
+        os.makedirs(os.path.join(overlay, "lockref", os.path.dirname(rel)), exist_ok=True)
+        text = schemata_text(texts[rel], mine) if mode == "schemata" else \
+            textual_text(texts[rel], mine[0]) if mine else texts[rel]
+        with open(os.path.join(overlay, "lockref", rel), "w") as f:
+            f.write(text)
+
+
 # ---- building against an existing build directory ---------------------------------------------
 
 class Build:
@@ -986,8 +1005,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
         overlay = os.path.join(overlay_root, tag)
         shutil.rmtree(overlay, ignore_errors=True)
         os.makedirs(overlay, exist_ok=True)
-        with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as f:
-            f.write(SCHEMATA_HEADER.replace("@CAPACITY@", str(total)))
+        write_switch_header(overlay, total)
         objs = build.includers(files)
         # stage 1 (schemata only): the related translation units alone, in binaries that
         # leave the others that include the header out; stage 2, for its survivors: all of them
@@ -1003,13 +1021,7 @@ def campaign(args, chosen, texts, build, equivalent, log):
             nonlocal built_live
             for attempt in range(8):
                 if live != built_live:  # the overlay changes: every unit compiled so far is stale
-                    for rel in files:
-                        mine = [m for m in live if m.file == rel]
-                        os.makedirs(os.path.join(overlay, "lockref", os.path.dirname(rel)), exist_ok=True)
-                        text = schemata_text(texts[rel], mine) if mode == "schemata" else \
-                            textual_text(texts[rel], mine[0]) if mine else texts[rel]
-                        with open(os.path.join(overlay, "lockref", rel), "w") as f:
-                            f.write(text)
+                    write_mutated_headers(overlay, files, texts, live, mode)
                     compiled.clear()
                     built_live = list(live)
                 t0 = time.time()

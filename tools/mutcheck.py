@@ -98,14 +98,10 @@ def main():
 
 
 def write_overlay(m, texts, live, n_switches, overlay):
+    """tools/mutate.py's schemata copy of the live mutants' headers and its switch header."""
     shutil.rmtree(os.path.join(overlay, "lockref"), ignore_errors=True)
-    for f in sorted({mu.file for mu in live}):
-        dst = os.path.join(overlay, "lockref", f)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        with open(dst, "w") as o:
-            o.write(m.schemata_text(texts[f], [mu for mu in live if mu.file == f]))
-    with open(os.path.join(overlay, "lockref_mutation.hpp"), "w") as o:
-        o.write(m.SCHEMATA_HEADER.replace("@CAPACITY@", str(max(n_switches, 1))))
+    m.write_mutated_headers(overlay, sorted({mu.file for mu in live}), texts, live)
+    m.write_switch_header(overlay, n_switches)
 
 
 def run(a, m, tree, texts, chosen, tests, work):
